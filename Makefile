@@ -1,0 +1,47 @@
+# tenantd — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+BUILD_DIR ?= $(CURDIR)/build
+TENANTD_PG_DIR ?= $(CURDIR)/var/pg
+TENANTD_PG_PORT ?= 54329
+JOBS ?= 2
+export BUILD_DIR TENANTD_PG_DIR TENANTD_PG_PORT
+
+.PHONY: all deps build run test bench db-start db-stop db-destroy migrate format clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# The embedded cluster (skipped when DATABASE_URL points elsewhere).
+db-start: deps
+	@if [ -z "$$DATABASE_URL" ]; then scripts/db.sh init $(TENANTD_PG_DIR) $(TENANTD_PG_PORT); \
+	  echo "PostgreSQL: $$(scripts/db.sh url $(TENANTD_PG_DIR) $(TENANTD_PG_PORT) tenantd_migrator)"; fi
+
+db-stop:
+	@scripts/db.sh stop $(TENANTD_PG_DIR)
+
+db-destroy:
+	@scripts/db.sh destroy $(TENANTD_PG_DIR)
+
+migrate: build db-start
+	@scripts/migrate.sh
+
+run: build db-start migrate
+	@scripts/run.sh
+
+test: build
+	@scripts/test.sh
+
+bench: build
+	@bench/run.sh
+
+format:
+	@clang-format -i $$(find src tests -name '*.cpp' -o -name '*.hpp')
+
+clean:
+	rm -rf $(BUILD_DIR)

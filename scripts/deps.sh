@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tenantd needs; does nothing when they are all present.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config
+  libpqxx-dev libpistache-dev rapidjson-dev libspdlog-dev libfmt-dev libgtest-dev libssl-dev
+  postgresql-15 postgresql-client-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
+  wrk curl openssl python3
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "deps: installing ${missing[*]}"
+if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
+  echo "deps: missing packages ${missing[*]}; run as root or install them" >&2; exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# The Debian postgresql package would start its own cluster; ours lives in the project.
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

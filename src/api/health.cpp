@@ -1,0 +1,59 @@
+// /healthz, /readyz: liveness and readiness.
+#include <pqxx/pqxx>
+
+#include "api/routes.hpp"
+#include "db/migrator.hpp"
+#include "db/pool.hpp"
+#include "http/problem.hpp"
+#include "util/config.hpp"
+#include "util/json.hpp"
+
+namespace tenantd::api {
+
+namespace {
+
+Response healthz(RequestContext&) { return {200, R"({"status":"ok"})"}; }
+
+// Ready = the database answers and every migration on disk is applied.
+Response readyz(RequestContext& ctx) {
+  int latest_on_disk = 0;
+  try {
+    for (const auto& f : db::scan_migrations(ctx.svc.config.migrations_dir)) latest_on_disk = f.version;
+  } catch (const db::MigrationError&) {
+    // No readable migrations directory next to the service: readiness is database only.
+  }
+  int applied = 0;
+  int count = 0;
+  try {
+    auto lease = ctx.svc.pool.acquire();
+    try {
+      pqxx::nontransaction tx(lease.conn());
+      auto r = tx.exec("select coalesce(max(version), 0), count(*) from tenantd_migrations.history");
+      applied = r[0][0].as<int>();
+      count = r[0][1].as<int>();
+    } catch (const pqxx::broken_connection&) {
+      lease.mark_broken();
+      throw;
+    }
+  } catch (const std::exception&) {
+    throw ApiError(503, "not_ready", "the database is not reachable", {{"Retry-After", "1"}});
+  }
+  if (applied < latest_on_disk || count == 0) {
+    throw ApiError(503, "migrations_pending",
+                   "database is at migration " + std::to_string(applied) + ", files go to " +
+                       std::to_string(latest_on_disk),
+                   {{"Retry-After", "5"}});
+  }
+  util::JsonOut j;
+  j.begin_object().str("status", "ready").integer("migration", applied).end_object();
+  return {200, j.take()};
+}
+
+}  // namespace
+
+void register_health(Router& r) {
+  r.add("GET", "/healthz", Scope::kPublic, healthz);
+  r.add("GET", "/readyz", Scope::kPublic, readyz);
+}
+
+}  // namespace tenantd::api

@@ -1,0 +1,63 @@
+#include "api/input.hpp"
+
+#include "auth/base64url.hpp"
+#include "http/problem.hpp"
+
+namespace tenantd::api {
+
+namespace {
+const rapidjson::Value* field_of(const RequestContext& ctx, const char* field) {
+  if (!ctx.has_json) return nullptr;
+  auto it = ctx.json.FindMember(field);
+  if (it == ctx.json.MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+}  // namespace
+
+std::string required_string(const RequestContext& ctx, const char* field, size_t max_len) {
+  if (!ctx.has_json) throw ApiError(400, "body_required", "a JSON body is required");
+  auto v = optional_string(ctx, field, max_len);
+  if (!v) throw ApiError(400, "missing_field", std::string("field '") + field + "' is required");
+  return *v;
+}
+
+std::optional<std::string> optional_string(const RequestContext& ctx, const char* field, size_t max_len) {
+  const rapidjson::Value* v = field_of(ctx, field);
+  if (!v) return std::nullopt;
+  if (!v->IsString()) throw ApiError(400, "invalid_field_type", std::string("field '") + field + "' must be a string");
+  if (v->GetStringLength() > max_len) {
+    throw ApiError(422, "validation_failed",
+                   std::string("field '") + field + "' is longer than " + std::to_string(max_len) + " characters");
+  }
+  return std::string(v->GetString(), v->GetStringLength());
+}
+
+void reject_unknown_fields(const RequestContext& ctx, std::initializer_list<const char*> known) {
+  if (!ctx.has_json) return;
+  for (auto it = ctx.json.MemberBegin(); it != ctx.json.MemberEnd(); ++it) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || it->name.GetString() == std::string(k);
+    if (!ok) throw ApiError(400, "unknown_field", std::string("unknown field '") + it->name.GetString() + "'");
+  }
+}
+
+int page_limit(const RequestContext& ctx) {
+  auto v = ctx.query_value("limit");
+  if (!v) return 50;
+  if (v->empty() || v->size() > 4 || v->find_first_not_of("0123456789") != std::string::npos) {
+    throw ApiError(400, "invalid_limit", "limit must be an integer from 1 to 200");
+  }
+  int n = std::stoi(*v);
+  if (n < 1 || n > 200) throw ApiError(400, "invalid_limit", "limit must be an integer from 1 to 200");
+  return n;
+}
+
+std::string encode_cursor(const std::string& key) { return auth::base64url_encode(key); }
+
+std::string decode_cursor(const std::string& cursor) {
+  auto raw = auth::base64url_decode(cursor);
+  if (!raw) throw ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
+  return *raw;
+}
+
+}  // namespace tenantd::api

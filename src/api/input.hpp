@@ -1,0 +1,22 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include "http/request_context.hpp"
+
+namespace tenantd::api {
+
+// Field readers for JSON bodies: a missing required field or a wrong type is a 400 naming
+// the field, never an exception text from the parser.
+std::string required_string(const RequestContext& ctx, const char* field, size_t max_len);
+std::optional<std::string> optional_string(const RequestContext& ctx, const char* field, size_t max_len);
+// Every body field must be one the route knows.
+void reject_unknown_fields(const RequestContext& ctx, std::initializer_list<const char*> known);
+
+// `limit` query parameter: default 50, 1..200.
+int page_limit(const RequestContext& ctx);
+// Opaque cursors: base64url of the last key returned.
+std::string encode_cursor(const std::string& key);
+std::string decode_cursor(const std::string& cursor);  // throws ApiError 400 invalid_cursor
+
+}  // namespace tenantd::api

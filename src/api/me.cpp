@@ -1,0 +1,50 @@
+// GET /v1/me: who the token says the caller is, and in which tenant.
+#include "api/routes.hpp"
+#include "db/tenant_tx.hpp"
+#include "util/json.hpp"
+
+namespace tenantd::api {
+
+namespace {
+
+Response get_me(RequestContext& ctx) {
+  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
+  ctx.tenant_id = tx.tenant_id();
+  const Principal& p = *ctx.principal;
+  util::JsonOut j;
+  j.begin_object().str("sub", p.sub).str("role", p.role);
+  if (tx.tenant_id().empty()) {
+    j.null("tenant_id");
+  } else {
+    j.str("tenant_id", tx.tenant_id());
+  }
+  j.key("user");
+  if (p.user_id.empty()) {
+    j.writer().Null();
+  } else {
+    auto r = tx.exec_prepared("me_get", p.user_id);
+    if (r.empty()) {
+      j.writer().Null();
+    } else {
+      const auto& row = r[0];
+      j.begin_object()
+          .str("id", row[0].c_str())
+          .str("email", row[1].c_str())
+          .str_or_null("display_name", row[2].is_null() ? nullptr : row[2].c_str())
+          .str_or_null("membership_role", row[3].is_null() ? nullptr : row[3].c_str())
+          .end_object();
+    }
+  }
+  j.end_object();
+  tx.commit();
+  return {200, j.take()};
+}
+
+}  // namespace
+
+void register_me(Router& r) {
+  r.add("GET", "/v1/me", Scope::kAuthenticated, get_me);
+  r.add("GET", "/v1/tenants/{tenant}/me", Scope::kTenant, get_me);
+}
+
+}  // namespace tenantd::api

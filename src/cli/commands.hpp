@@ -1,0 +1,19 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace tenantd::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_serve(const Args& args);
+int cmd_migrate(const Args& args);
+int cmd_policies(const Args& args);
+int cmd_token(const Args& args);
+void print_help();
+
+// "--name value" or "--name=value"; empty when absent.
+std::string flag_value(const Args& args, const std::string& name);
+bool has_flag(const Args& args, const std::string& name);
+
+}  // namespace tenantd::cli

@@ -1,0 +1,28 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+namespace tenantd::cli {
+
+void print_help() {
+  std::cout << R"(tenantd — multi-tenant SaaS platform service
+
+usage: tenantd <command> [options]
+
+commands:
+  serve                       run the HTTP API (configuration from the environment; see README)
+  migrate up [--reapply]      apply pending migrations, then re-apply sql/ and policies/
+  migrate status              list applied and pending migrations; exit 1 while any are pending
+  migrate verify              check checksums of applied migrations; exit 1 on any mismatch
+  policies audit              print tenantd.rls_audit(); exit 1 when it reports any problem
+  token --sub ID [--tenant T] [--role R] [--ttl SECONDS]
+                              development only: mint an HS256 token with JWT_HS256_SECRET
+  --help                      this text
+
+migrate and policies options:
+  --dir DIR                   repository root holding migrations/, sql/, policies/ (default: .)
+  --database-url URL          default: MIGRATE_DATABASE_URL, else the embedded cluster
+)";
+}
+
+}  // namespace tenantd::cli

@@ -1,0 +1,71 @@
+#include <pqxx/pqxx>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "db/migrator.hpp"
+#include "util/config.hpp"
+
+namespace tenantd::cli {
+
+namespace {
+db::MigrateOptions options(const Args& args) {
+  db::MigrateOptions o;
+  o.url = flag_value(args, "--database-url");
+  if (o.url.empty()) o.url = util::load_config().migrate_database_url;
+  const std::string dir = flag_value(args, "--dir");
+  if (!dir.empty()) o.root = dir;
+  o.reapply = has_flag(args, "--reapply");
+  return o;
+}
+}  // namespace
+
+int cmd_migrate(const Args& args) {
+  const std::string sub = args.empty() ? "" : args[0];
+  try {
+    auto o = options(args);
+    if (sub == "up") {
+      int n = db::migrate_up(o, std::cout);
+      std::cout << "migrate up: " << n << " migration(s) applied\n";
+      return 0;
+    }
+    if (sub == "status") return db::migrate_status(o, std::cout) > 0 ? 1 : 0;
+    if (sub == "verify") {
+      db::migrate_verify(o, std::cout);
+      return 0;
+    }
+    std::cerr << "usage: tenantd migrate up|status|verify [--dir DIR] [--database-url URL]\n";
+    return 2;
+  } catch (const db::MigrationError& e) {
+    std::cerr << "migrate: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "migrate: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int cmd_policies(const Args& args) {
+  if (args.empty() || args[0] != "audit") {
+    std::cerr << "usage: tenantd policies audit [--database-url URL]\n";
+    return 2;
+  }
+  try {
+    std::string url = flag_value(args, "--database-url");
+    if (url.empty()) url = util::load_config().migrate_database_url;
+    pqxx::connection c(url);
+    pqxx::nontransaction tx(c);
+    auto r = tx.exec("select problem, object, detail from tenantd.rls_audit() order by 1, 2, 3");
+    for (const auto& row : r) {
+      std::cout << row[0].c_str() << "\t" << row[1].c_str() << "\t" << (row[2].is_null() ? "" : row[2].c_str())
+                << "\n";
+    }
+    std::cout << "rls_audit: " << r.size() << " problem(s)\n";
+    return r.empty() ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "policies audit: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace tenantd::cli

@@ -1,0 +1,68 @@
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "api/routes.hpp"
+#include "auth/jwt.hpp"
+#include "cli/commands.hpp"
+#include "db/pool.hpp"
+#include "db/statements.hpp"
+#include "http/server.hpp"
+#include "util/config.hpp"
+
+namespace tenantd::cli {
+
+int cmd_serve(const Args&) {
+  util::Config cfg;
+  try {
+    cfg = util::load_config();
+  } catch (const util::ConfigError& e) {
+    std::cerr << "configuration error: " << e.what() << "\n";
+    return 2;
+  }
+  // JSON lines on stdout; the message part of each line is a JSON fragment.
+  auto logger = spdlog::stdout_logger_mt("tenantd");
+  logger->set_pattern("{\"ts\":\"%Y-%m-%dT%H:%M:%S.%fZ\",\"level\":\"%l\",%v}", spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::from_str(cfg.log_level));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+
+  std::unique_ptr<auth::JwtVerifier> verifier;
+  try {
+    auth::VerifierConfig vc;
+    vc.hs256_secret = cfg.jwt_hs256_secret;
+    vc.public_keys = cfg.jwt_public_keys;
+    vc.jwks_file = cfg.jwt_jwks_file;
+    vc.issuer = cfg.jwt_issuer;
+    vc.audience = cfg.jwt_audience;
+    vc.leeway_seconds = cfg.jwt_leeway_seconds;
+    verifier = std::make_unique<auth::JwtVerifier>(vc);
+    if (!verifier->has_any_key()) {
+      std::cerr << "configuration error: no JWT key configured (set JWT_HS256_SECRET, JWT_PUBLIC_KEYS or "
+                   "JWT_JWKS_FILE)\n";
+      return 2;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "configuration error: " << e.what() << "\n";
+    return 2;
+  }
+
+  db::ConnectionPool pool(cfg.database_url, static_cast<size_t>(cfg.db_pool_size),
+                          std::chrono::milliseconds(cfg.db_acquire_timeout_ms), db::prepare_statements);
+  Services svc{pool, cfg};
+  Router router;
+  api::register_all(router);
+  App app(svc, router, *verifier);
+  try {
+    serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes);
+  } catch (const std::exception& e) {
+    std::cerr << "serve: " << e.what() << "\n";
+    return 1;
+  }
+  pool.close();
+  spdlog::info("\"msg\":\"stopped\"");
+  return 0;
+}
+
+}  // namespace tenantd::cli

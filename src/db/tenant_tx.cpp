@@ -1,0 +1,98 @@
+#include "db/tenant_tx.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "http/problem.hpp"
+
+namespace tenantd::db {
+namespace {
+
+// A connection whose backend is gone (terminated, restarted) shows up as broken_connection
+// or as an error of class 08 (connection) / 57 (operator intervention).
+bool is_connection_loss(const pqxx::sql_error& e) {
+  const std::string s = e.sqlstate();
+  return s.rfind("08", 0) == 0 || s.rfind("57P", 0) == 0;
+}
+
+std::string enter_sql(pqxx::connection& c, const TenantContext& ctx) {
+  std::string refs = "array[";
+  for (size_t i = 0; i < ctx.tenant_refs.size(); ++i) {
+    if (i) refs += ",";
+    refs += c.quote(ctx.tenant_refs[i]);
+  }
+  refs += "]::text[]";
+  return "begin; select tenant_id, tenant_status, problem from tenantd.enter_context(" + refs + ", " +
+         c.quote(ctx.user_id) + ", " + c.quote(ctx.role) + ", " + c.quote(ctx.request_id) + ", " +
+         c.quote(ctx.route) + ")";
+}
+
+}  // namespace
+
+TenantTx::TenantTx(ConnectionPool& pool, const TenantContext& ctx) : lease_(pool.acquire()) {
+  // Nothing has happened in the transaction yet when BEGIN fails, so a connection lost while
+  // idle in the pool (pg_terminate_backend, server restart) is replaced and the request goes on.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      begin(ctx);
+      return;
+    } catch (const pqxx::broken_connection&) {
+      if (attempt >= 1) {
+        lease_.mark_broken();
+        throw;
+      }
+    } catch (const pqxx::sql_error& e) {
+      if (attempt >= 1 || !is_connection_loss(e)) {
+        abort_quietly();
+        throw;
+      }
+    } catch (...) {
+      // The destructor does not run for a throwing constructor: roll back here so that the
+      // connection never goes back to the pool inside an open transaction.
+      abort_quietly();
+      throw;
+    }
+    spdlog::warn("{{\"event\":\"db_reconnect\",\"slot\":{}}}", lease_.slot());
+    tx_.reset();
+    open_ = false;
+    lease_.reconnect();
+  }
+}
+
+void TenantTx::abort_quietly() noexcept {
+  if (!open_ || !tx_) return;
+  open_ = false;
+  try {
+    tx_->exec("rollback");
+  } catch (...) {
+    // The connection is unusable if even ROLLBACK fails; drop it rather than reuse it.
+    lease_.mark_broken();
+  }
+}
+
+void TenantTx::begin(const TenantContext& ctx) {
+  tx_ = std::make_unique<pqxx::nontransaction>(lease_.conn());
+  const std::string sql = enter_sql(lease_.conn(), ctx);
+  open_ = true;
+  pqxx::result r = tx_->exec(sql);
+  if (r.size() != 1) throw std::runtime_error("enter_context returned " + std::to_string(r.size()) + " rows");
+  const auto& row = r[0];
+  if (!row[2].is_null()) {
+    const std::string problem = row[2].c_str();
+    if (problem == "tenant_mismatch") {
+      throw ApiError(403, "tenant_mismatch", "the request names a tenant other than the token's tenant");
+    }
+    if (problem == "tenant_not_found") throw ApiError(404, "tenant_not_found", "no such tenant");
+    throw ApiError(400, problem, "the request context is invalid");
+  }
+  tenant_id_ = row[0].is_null() ? "" : row[0].c_str();
+  tenant_status_ = row[1].is_null() ? "" : row[1].c_str();
+}
+
+void TenantTx::commit() {
+  guard([&] { return tx_->exec("commit"); });
+  open_ = false;
+}
+
+TenantTx::~TenantTx() { abort_quietly(); }
+
+}  // namespace tenantd::db

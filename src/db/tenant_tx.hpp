@@ -1,0 +1,68 @@
+#pragma once
+#include <pqxx/pqxx>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/pool.hpp"
+
+namespace tenantd::db {
+
+// Who a request acts as. Every value is canonical (uuids, slugs, role words and request ids
+// checked by the HTTP layer) before it gets here.
+struct TenantContext {
+  std::vector<std::string> tenant_refs;  // uuid or slug, in resolution order
+  std::string user_id;                   // uuid or empty
+  std::string role;
+  std::string request_id;
+  std::string route;
+};
+
+// One request = one transaction on one pooled connection. The constructor sends BEGIN and
+// tenantd.enter_context(...) in a single round trip; that function resolves the tenant,
+// checks that every reference agrees and sets app.* with set_config(..., true), so the
+// context ends with the transaction. Destroying an uncommitted TenantTx rolls back.
+class TenantTx {
+ public:
+  TenantTx(ConnectionPool& pool, const TenantContext& ctx);
+  ~TenantTx();
+  TenantTx(const TenantTx&) = delete;
+  TenantTx& operator=(const TenantTx&) = delete;
+
+  template <typename... Args>
+  pqxx::result exec_prepared(const std::string& name, Args&&... args) {
+    return guard([&] { return tx_->exec_prepared(name, std::forward<Args>(args)...); });
+  }
+  pqxx::result exec(const std::string& sql) {
+    return guard([&] { return tx_->exec(sql); });
+  }
+  void commit();
+
+  // Tenant the context resolved to (empty when none), and its status.
+  const std::string& tenant_id() const { return tenant_id_; }
+  const std::string& tenant_status() const { return tenant_status_; }
+  pqxx::connection& conn() { return lease_.conn(); }
+
+ private:
+  template <typename F>
+  pqxx::result guard(F&& f) {
+    try {
+      return f();
+    } catch (const pqxx::broken_connection&) {
+      lease_.mark_broken();
+      throw;
+    }
+  }
+  void begin(const TenantContext& ctx);
+  void abort_quietly() noexcept;
+
+  Lease lease_;
+  std::unique_ptr<pqxx::nontransaction> tx_;
+  bool open_ = false;
+  std::string tenant_id_;
+  std::string tenant_status_;
+};
+
+}  // namespace tenantd::db

@@ -1,0 +1,97 @@
+// Pistache adapter: turns Pistache requests into IncomingRequest, hands them to App and
+// writes the answer. Nothing else happens here, so Pistache never sees an exception.
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <sstream>
+
+#include "http/server.hpp"
+
+namespace tenantd {
+namespace {
+
+using namespace Pistache;
+
+std::string to_lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+class PistacheHandler : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(PistacheHandler)
+  explicit PistacheHandler(App* app) : app_(app) {}
+
+  void onRequest(const Http::Request& req, Http::ResponseWriter writer) override {
+    Response res;
+    try {
+      IncomingRequest in;
+      in.method = Http::methodString(req.method());
+      in.path = req.resource();
+      for (const auto& name : req.query().parameters()) {
+        if (auto v = req.query().get(name)) in.query[name] = *v;
+      }
+      // Pistache parses well-known headers (Host, Content-Type, Authorization…) into typed
+      // objects and keeps the rest raw; collect both under lower-case names.
+      for (const auto& h : req.headers().list()) {
+        std::ostringstream os;
+        h->write(os);
+        in.headers[to_lower(h->name())] = os.str();
+      }
+      for (const auto& kv : req.headers().rawList()) {
+        in.headers[to_lower(kv.first)] = kv.second.value();
+      }
+      in.body = req.body();
+      res = app_->dispatch(in);
+    } catch (const std::exception& e) {
+      spdlog::error("\"msg\":\"adapter failure\",\"error\":\"{}\"", e.what());
+      res.status = 500;
+      res.content_type = "application/problem+json";
+      res.body = R"({"type":"https://tenantd.dev/problems/internal_error","title":"Internal Server Error",)"
+                 R"("status":500,"code":"internal_error","detail":"internal error"})";
+    }
+    for (const auto& [k, v] : res.headers) writer.headers().addRaw(Http::Header::Raw(k, v));
+    writer.send(static_cast<Http::Code>(res.status), res.body, Http::Mime::MediaType::fromString(res.content_type));
+  }
+
+ private:
+  App* app_;
+};
+
+}  // namespace
+
+void serve_http(App& app, const std::string& listen_addr, int threads, size_t max_body_bytes) {
+  // Signals are blocked before Pistache starts its threads so that only sigwait() below
+  // receives them (Pistache's shutdown example).
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+
+  const auto colon = listen_addr.rfind(':');
+  Address addr(listen_addr.substr(0, colon), Port(static_cast<uint16_t>(std::stoi(listen_addr.substr(colon + 1)))));
+  Http::Endpoint endpoint(addr);
+  // Pistache's own cap sits well above ours so that oversized bodies normally reach App
+  // and get a problem+json 413; only absurd sizes meet Pistache's plain 413.
+  const size_t hard_cap = std::max(max_body_bytes * 4, max_body_bytes + (1u << 20));
+  auto opts = Http::Endpoint::options()
+                  .threads(threads)
+                  .flags(Tcp::Options::ReuseAddr)
+                  .maxRequestSize(hard_cap)
+                  .maxResponseSize(16u << 20);
+  endpoint.init(opts);
+  endpoint.setHandler(Http::make_handler<PistacheHandler>(&app));
+  endpoint.serveThreaded();
+  spdlog::info("\"msg\":\"listening\",\"addr\":\"{}\",\"threads\":{}", listen_addr, threads);
+
+  int sig = 0;
+  sigwait(&sigs, &sig);
+  spdlog::info("\"msg\":\"shutting down\",\"signal\":{}", sig);
+  endpoint.shutdown();
+}
+
+}  // namespace tenantd

@@ -1,0 +1,47 @@
+#pragma once
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "http/request_context.hpp"
+
+namespace tenantd {
+
+enum class Scope {
+  kPublic,         // no token
+  kAuthenticated,  // a verified token; the tenant is optional (super admins may have none)
+  kTenant,         // a verified token and a resolved tenant
+};
+
+using HandlerFn = std::function<Response(RequestContext&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::vector<std::string> segments;
+  Scope scope;
+  HandlerFn fn;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;
+  std::map<std::string, std::string> params;
+  std::vector<std::string> allowed;  // methods of routes whose path matched (for 405)
+};
+
+class Router {
+ public:
+  void add(const std::string& method, const std::string& pattern, Scope scope, HandlerFn fn);
+  // Registers both spellings of DESIGN §7: /v1{suffix} and /v1/tenants/{tenant}{suffix}.
+  void add_tenant(const std::string& method, const std::string& suffix, HandlerFn fn);
+  RouteMatch match(const std::string& method, const std::string& path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+std::vector<std::string> split_path(const std::string& path);
+
+}  // namespace tenantd

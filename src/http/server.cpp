@@ -1,0 +1,227 @@
+#include "http/server.hpp"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pqxx/pqxx>
+#include <rapidjson/error/en.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <csignal>
+#include <ctime>
+#include <regex>
+#include <sstream>
+
+#include "db/pool.hpp"
+#include "db/sql_errors.hpp"
+#include "http/problem.hpp"
+#include "http/tenant_resolution.hpp"
+#include "util/config.hpp"
+#include "util/uuid.hpp"
+
+namespace tenantd {
+namespace {
+
+bool valid_request_id(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+  }
+  return true;
+}
+
+const std::string* header(const IncomingRequest& in, const std::string& lower_name) {
+  auto it = in.headers.find(lower_name);
+  return it == in.headers.end() ? nullptr : &it->second;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool method_has_body(const std::string& m) { return m == "POST" || m == "PUT" || m == "PATCH"; }
+
+bool is_json_media_type(const std::string& ct) {
+  std::string t = lower(ct.substr(0, ct.find(';')));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  return t == "application/json" || (t.size() > 5 && t.compare(t.size() - 5, 5, "+json") == 0 &&
+                                     t.rfind("application/", 0) == 0);
+}
+
+Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verifier) {
+  const std::string* authz = header(in, "authorization");
+  if (!authz) {
+    throw ApiError(401, "unauthenticated", "a bearer token is required",
+                   {{"WWW-Authenticate", "Bearer"}});
+  }
+  if (authz->size() < 8 || lower(authz->substr(0, 7)) != "bearer ") {
+    throw ApiError(401, "invalid_token", "the Authorization header must be 'Bearer <token>'",
+                   {{"WWW-Authenticate", "Bearer error=\"invalid_request\""}});
+  }
+  auth::Claims claims;
+  try {
+    claims = verifier.verify(std::string_view(*authz).substr(7), static_cast<int64_t>(std::time(nullptr)));
+  } catch (const auth::JwtError& e) {
+    throw ApiError(401, "invalid_token", std::string("the token was refused: ") + e.code(),
+                   {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
+  }
+  Principal p;
+  p.sub = claims.sub;
+  p.role = claims.role;
+  p.tenant_claim = claims.tenant_id;
+  if (util::is_uuid(claims.sub)) p.user_id = util::canonical_uuid(claims.sub);
+  // Only operators (super_admin) may come from outside the users table.
+  if (p.user_id.empty() && !p.is_super_admin()) {
+    throw ApiError(401, "invalid_token", "the token's subject is not a user id",
+                   {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
+  }
+  return p;
+}
+
+std::string json_escape(const std::string& s) {
+  std::string o;
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      o += '\\';
+      o += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\u%04x", c);
+      o += b;
+    } else {
+      o += static_cast<char>(c);
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log) {
+  RouteMatch m = router_.match(in.method, in.path);
+  if (!m.route) {
+    if (!m.allowed.empty()) {
+      std::string allow;
+      for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+      throw ApiError(405, "method_not_allowed", in.method + " is not allowed here", {{"Allow", allow}});
+    }
+    throw ApiError(404, "not_found", "no such route");
+  }
+  const Route& route = *m.route;
+  route_for_log = route.pattern;
+  ctx.route = route.pattern;
+  ctx.params = std::move(m.params);
+  ctx.query = in.query;
+
+  if (in.body.size() > svc_.config.max_body_bytes) {
+    throw ApiError(413, "body_too_large",
+                   "the request body exceeds " + std::to_string(svc_.config.max_body_bytes) + " bytes");
+  }
+  if (!in.body.empty()) {
+    if (!method_has_body(in.method)) throw ApiError(400, "unexpected_body", in.method + " takes no body");
+    const std::string* ct = header(in, "content-type");
+    if (!ct || !is_json_media_type(*ct)) {
+      throw ApiError(415, "unsupported_media_type", "the body must be application/json");
+    }
+    ctx.body = in.body;
+    ctx.json.Parse(ctx.body.c_str(), ctx.body.size());
+    if (ctx.json.HasParseError()) {
+      throw ApiError(400, "malformed_json",
+                     std::string("the body is not valid JSON: ") + rapidjson::GetParseError_En(ctx.json.GetParseError()) +
+                         " at offset " + std::to_string(ctx.json.GetErrorOffset()));
+    }
+    if (!ctx.json.IsObject()) throw ApiError(400, "malformed_json", "the body must be a JSON object");
+    ctx.has_json = true;
+  }
+
+  if (route.scope != Scope::kPublic) {
+    ctx.principal = authenticate(in, verifier_);
+    ResolutionInput ri;
+    ri.token_tenant = ctx.principal->tenant_claim;
+    ri.super_admin = ctx.principal->is_super_admin();
+    if (const auto* t = ctx.param("tenant")) ri.path_tenant = *t;
+    if (const auto* h = header(in, lower(svc_.config.tenant_header_name))) ri.header_tenant = *h;
+    if (svc_.config.tenant_subdomain_enabled) {
+      if (const auto* h = header(in, "host")) ri.host_tenant = tenant_from_host(*h, svc_.config.base_domain);
+    }
+    ri.tenant_required = route.scope == Scope::kTenant;
+    ResolutionResult rr = resolve_tenant(ri);
+    if (!rr.ok()) throw ApiError(rr.status, rr.code, rr.detail);
+    ctx.tenant_ctx.tenant_refs = std::move(rr.refs);
+    ctx.tenant_ctx.user_id = ctx.principal->user_id;
+    ctx.tenant_ctx.role = ctx.principal->role;
+    ctx.tenant_ctx.request_id = ctx.request_id;
+    ctx.tenant_ctx.route = in.method + " " + route.pattern;
+  }
+  return route.fn(ctx);
+}
+
+Response App::dispatch(const IncomingRequest& in) {
+  const auto t0 = std::chrono::steady_clock::now();
+  RequestContext ctx{svc_, {}, in.method, in.path, {}, {}, {}, {}, {}, false, std::nullopt, {}, {}};
+  const std::string* rid = header(in, "x-request-id");
+  ctx.request_id = rid && valid_request_id(*rid) ? *rid : util::new_uuid();
+  std::string route_for_log = "-";
+  Response res;
+  // Problem bodies carry client-safe text only: ApiError details and the fixed texts of
+  // the SQLSTATE table. What a library or the database said goes to the log.
+  std::string code, detail, error_log;
+  try {
+    res = run(ctx, in, route_for_log);
+  } catch (const ApiError& e) {
+    res.status = e.status();
+    res.headers = e.headers();
+    code = e.code();
+    detail = e.detail();
+  } catch (const db::PoolTimeout& e) {
+    res.status = 503;
+    res.headers["Retry-After"] = "1";
+    code = "database_busy";
+    detail = "no database connection became free in time; retry shortly";
+    error_log = e.what();
+  } catch (const pqxx::broken_connection& e) {
+    res.status = 503;
+    res.headers["Retry-After"] = "1";
+    code = "database_unavailable";
+    detail = "the database is unavailable; retry shortly";
+    error_log = e.what();
+  } catch (const pqxx::sql_error& e) {
+    const auto m = db::map_sqlstate(e.sqlstate());
+    res.status = m.status;
+    code = m.code;
+    detail = m.detail;
+    if (m.pass_message) {
+      // Our procedures' messages are written for clients; keep the first line only.
+      std::string msg = e.what();
+      if (msg.rfind("ERROR:  ", 0) == 0) msg = msg.substr(8);
+      detail = msg.substr(0, msg.find('\n'));
+    }
+    if (m.status == 503) res.headers["Retry-After"] = "1";
+    error_log = e.sqlstate() + " " + e.what();
+  } catch (const std::exception& e) {
+    res.status = 500;
+    code = "internal_error";
+    detail = "internal error";
+    error_log = e.what();
+  }
+  if (!code.empty()) {
+    res.body = problem_json(res.status, code, detail, in.path, ctx.request_id);
+    res.content_type = "application/problem+json";
+  }
+  res.headers["X-Request-Id"] = ctx.request_id;
+  const auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  if (!error_log.empty()) {
+    // Single line, JSON-escaped; may contain SQL text but never tokens (those are not in errors).
+    error_log = ",\"error\":\"" + json_escape(error_log.substr(0, error_log.find('\n'))) + "\"";
+  }
+  spdlog::info(
+      "\"msg\":\"request\",\"request_id\":\"{}\",\"method\":\"{}\",\"route\":\"{}\",\"status\":{},"
+      "\"duration_ms\":{:.3f},\"tenant\":\"{}\"{}",
+      json_escape(ctx.request_id), json_escape(in.method), json_escape(route_for_log), res.status, us / 1000.0,
+      json_escape(ctx.tenant_id), error_log);
+  return res;
+}
+
+}  // namespace tenantd

@@ -1,0 +1,38 @@
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+
+#include "auth/jwt.hpp"
+#include "http/request_context.hpp"
+#include "http/router.hpp"
+
+namespace tenantd {
+
+// A request as the boundary sees it, independent of Pistache (so dispatch is testable).
+struct IncomingRequest {
+  std::string method;
+  std::string path;
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+class App {
+ public:
+  App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
+      : svc_(svc), router_(router), verifier_(verifier) {}
+  // The one boundary: every exception becomes a problem+json response here.
+  Response dispatch(const IncomingRequest& in);
+
+ private:
+  Response run(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log);
+  Services& svc_;
+  Router& router_;
+  const auth::JwtVerifier& verifier_;
+};
+
+// Runs the Pistache endpoint until SIGTERM/SIGINT, then drains and returns.
+void serve_http(App& app, const std::string& listen_addr, int threads, size_t max_body_bytes);
+
+}  // namespace tenantd

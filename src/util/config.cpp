@@ -1,0 +1,114 @@
+#include "util/config.hpp"
+
+#include <cctype>
+#include <cstdlib>
+#include <optional>
+#include <filesystem>
+#include <stdexcept>
+
+namespace tenantd::util {
+namespace {
+
+struct Env {
+  const std::map<std::string, std::string>* overrides;
+  std::optional<std::string> get(const std::string& name) const {
+    if (overrides) {
+      auto it = overrides->find(name);
+      if (it == overrides->end()) return std::nullopt;
+      return it->second;
+    }
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  }
+};
+
+int parse_int(const Env& env, const std::string& name, int def, int lo, int hi) {
+  auto v = env.get(name);
+  if (!v || v->empty()) return def;
+  size_t pos = 0;
+  long n = 0;
+  try {
+    n = std::stol(*v, &pos);
+  } catch (const std::exception&) {
+    pos = 0;
+  }
+  if (pos != v->size() || n < lo || n > hi) {
+    throw ConfigError(name + " must be an integer between " + std::to_string(lo) + " and " +
+                      std::to_string(hi) + ", got '" + *v + "'");
+  }
+  return static_cast<int>(n);
+}
+
+bool parse_bool(const Env& env, const std::string& name, bool def) {
+  auto v = env.get(name);
+  if (!v || v->empty()) return def;
+  if (*v == "1" || *v == "true" || *v == "on" || *v == "yes") return true;
+  if (*v == "0" || *v == "false" || *v == "off" || *v == "no") return false;
+  throw ConfigError(name + " must be true or false, got '" + *v + "'");
+}
+
+std::string parse_str(const Env& env, const std::string& name, const std::string& def) {
+  auto v = env.get(name);
+  return v && !v->empty() ? *v : def;
+}
+
+}  // namespace
+
+std::string embedded_database_url(const std::string& role) {
+  const char* port = std::getenv("TENANTD_PG_PORT");
+  const char* dir = std::getenv("TENANTD_PG_DIR");
+  std::string d = dir ? dir : (std::filesystem::current_path() / "var" / "pg").string();
+  return "postgresql:///tenantd?host=" + d + "/run&port=" + (port ? port : "54329") + "&user=" + role;
+}
+
+Config load_config(const std::map<std::string, std::string>* overrides) {
+  Env env{overrides};
+  Config c;
+  c.database_url = parse_str(env, "DATABASE_URL", "");
+  if (c.database_url.empty()) c.database_url = embedded_database_url("tenantd_app");
+  c.migrate_database_url = parse_str(env, "MIGRATE_DATABASE_URL", "");
+  if (c.migrate_database_url.empty()) c.migrate_database_url = embedded_database_url("tenantd_migrator");
+  c.listen_addr = parse_str(env, "LISTEN_ADDR", c.listen_addr);
+  auto colon = c.listen_addr.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == c.listen_addr.size()) {
+    throw ConfigError("LISTEN_ADDR must be host:port, got '" + c.listen_addr + "'");
+  }
+  for (size_t i = colon + 1; i < c.listen_addr.size(); ++i) {
+    if (!isdigit(static_cast<unsigned char>(c.listen_addr[i]))) {
+      throw ConfigError("LISTEN_ADDR port must be numeric, got '" + c.listen_addr + "'");
+    }
+  }
+  c.http_threads = parse_int(env, "HTTP_THREADS", c.http_threads, 1, 256);
+  c.db_pool_size = parse_int(env, "DB_POOL_SIZE", c.db_pool_size, 1, 1000);
+  c.db_acquire_timeout_ms = parse_int(env, "DB_ACQUIRE_TIMEOUT_MS", c.db_acquire_timeout_ms, 1, 600000);
+  c.max_body_bytes = static_cast<size_t>(
+      parse_int(env, "MAX_BODY_BYTES", static_cast<int>(c.max_body_bytes), 1024, 64 * 1024 * 1024));
+  c.jwt_hs256_secret = parse_str(env, "JWT_HS256_SECRET", "");
+  if (!c.jwt_hs256_secret.empty() && c.jwt_hs256_secret.size() < 32) {
+    throw ConfigError("JWT_HS256_SECRET must be at least 32 bytes (256 bits) long");
+  }
+  c.jwt_public_keys = parse_str(env, "JWT_PUBLIC_KEYS", "");
+  c.jwt_jwks_file = parse_str(env, "JWT_JWKS_FILE", "");
+  c.jwt_issuer = parse_str(env, "JWT_ISSUER", "");
+  c.jwt_audience = parse_str(env, "JWT_AUDIENCE", "");
+  c.jwt_leeway_seconds = parse_int(env, "JWT_LEEWAY_SECONDS", c.jwt_leeway_seconds, 0, 60);
+  c.base_domain = parse_str(env, "BASE_DOMAIN", c.base_domain);
+  for (auto& ch : c.base_domain) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+  c.tenant_header_name = parse_str(env, "TENANT_HEADER_NAME", c.tenant_header_name);
+  for (char ch : c.tenant_header_name) {
+    if (!(isalnum(static_cast<unsigned char>(ch)) || ch == '-')) {
+      throw ConfigError("TENANT_HEADER_NAME must be a header name (letters, digits, '-')");
+    }
+  }
+  c.tenant_subdomain_enabled = parse_bool(env, "TENANT_SUBDOMAIN_ENABLED", c.tenant_subdomain_enabled);
+  c.migrations_dir = parse_str(env, "MIGRATIONS_DIR", c.migrations_dir);
+  c.log_level = parse_str(env, "LOG_LEVEL", c.log_level);
+  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  bool ok = false;
+  for (auto* l : kLevels) ok = ok || c.log_level == l;
+  if (!ok) throw ConfigError("LOG_LEVEL must be one of trace, debug, info, warn, error, critical, off");
+  return c;
+}
+
+}  // namespace tenantd::util

@@ -1,0 +1,42 @@
+#pragma once
+#include <chrono>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+namespace tenantd::util {
+
+// Service configuration, read once from the environment (12-factor). Every value has a
+// default for local use; a malformed value stops start-up with ConfigError naming it.
+struct Config {
+  std::string database_url;          // DATABASE_URL (app role)
+  std::string migrate_database_url;  // MIGRATE_DATABASE_URL (migrator role)
+  std::string listen_addr = "127.0.0.1:8080";
+  int http_threads = 4;
+  int db_pool_size = 8;
+  int db_acquire_timeout_ms = 2000;
+  size_t max_body_bytes = 1024 * 1024;
+  std::string jwt_hs256_secret;
+  std::string jwt_public_keys;
+  std::string jwt_jwks_file;
+  std::string jwt_issuer;
+  std::string jwt_audience;
+  int jwt_leeway_seconds = 60;
+  std::string base_domain = "localhost";
+  std::string tenant_header_name = "X-Tenant-Id";
+  bool tenant_subdomain_enabled = true;
+  std::string migrations_dir = "migrations";
+  std::string log_level = "info";
+};
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Reads the environment; `env` overrides it for tests.
+Config load_config(const std::map<std::string, std::string>* env = nullptr);
+
+// The embedded development cluster's URL for `role` (used when the URL variables are unset).
+std::string embedded_database_url(const std::string& role);
+
+}  // namespace tenantd::util
