@@ -29,7 +29,7 @@ constexpr uint64_t kMaxLog2N = 20;
 constexpr uint64_t kMaxR = 32;
 constexpr uint64_t kMaxP = 16;
 constexpr uint64_t kMaxMemoryBytes = 256ull << 20;
-constexpr size_t kMinStoredSaltBytes = 16;
+constexpr size_t kMinStoredSaltBytes = 8;
 constexpr size_t kMaxStoredBytes = 64;
 constexpr size_t kMinStoredKeyBytes = 16;
 

@@ -227,8 +227,8 @@ int migrate_up(const MigrateOptions& opt, std::ostream& out) {
     out << "sql/ and policies/ unchanged; nothing to do\n";
     return count;
   }
-  pqxx::work tx(c);
   const bool as_owner = owner_role_usable(c);
+  pqxx::work tx(c);
   if (as_owner) {
     // The history tables were created before the owner role existed; hand them over.
     tx.exec(

@@ -20,6 +20,22 @@ std::string to_lower(std::string s) {
   return s;
 }
 
+// Pistache 0.0.5 writes only typed headers into responses (raw ones are dropped), so every
+// header we send goes through this one generic type.
+class GenericHeader : public Http::Header::Header {
+ public:
+  GenericHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void parse(const std::string& data) override { value_ = data; }
+  void write(std::ostream& os) const override { os << value_; }
+  // Used only by header_cast to typed headers; no typed header shares this value.
+  uint64_t hash() const override { return Http::Header::detail::hash("tenantd-generic-header"); }
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
 class PistacheHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(PistacheHandler)
@@ -53,7 +69,7 @@ class PistacheHandler : public Http::Handler {
       res.body = R"({"type":"https://tenantd.dev/problems/internal_error","title":"Internal Server Error",)"
                  R"("status":500,"code":"internal_error","detail":"internal error"})";
     }
-    for (const auto& [k, v] : res.headers) writer.headers().addRaw(Http::Header::Raw(k, v));
+    for (const auto& [k, v] : res.headers) writer.headers().add(std::make_shared<GenericHeader>(k, v));
     writer.send(static_cast<Http::Code>(res.status), res.body, Http::Mime::MediaType::fromString(res.content_type));
   }
 

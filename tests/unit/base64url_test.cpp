@@ -18,13 +18,6 @@ using auth::base64_encode;
 using auth::base64url_decode;
 using auth::base64url_encode;
 
-std::string from_hex(std::string_view hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  return out;
-}
-
 std::string to_hex(std::string_view bytes) {
   static const char kDigits[] = "0123456789abcdef";
   std::string out;
@@ -190,10 +183,6 @@ TEST(RandomTest, TokensDoNotRepeat) {
   for (int i = 0; i < 200; ++i) EXPECT_TRUE(seen.insert(util::random_token_b64url(16)).second);
   // 64 random bytes that are all zero would mean the generator is not producing anything.
   EXPECT_NE(util::random_bytes(64), std::string(64, '\0'));
-}
-
-TEST(Base64UrlTest, HexHelperSanity) {
-  EXPECT_EQ(from_hex("666f6f"), "foo");
 }
 
 }  // namespace

@@ -1,0 +1,19 @@
+-- tenantd.global_tables(): the tables that deliberately have no row-level security because they
+-- hold no tenant data, one line each with the reason. tenantd.rls_audit() reports any other
+-- table without RLS in schemas tenantd and api ('unlisted_global_table'): adding a global table
+-- means adding its line here, where a reviewer sees it.
+-- Names are schema-qualified as format('%I.%I', schema, table) spells them.
+-- Sorted first in policies/ (00_) so nothing here depends on later files.
+create or replace function tenantd.global_tables()
+returns table (table_name text, reason text)
+language sql immutable parallel safe
+as $$
+  values
+    ('tenantd.plans',
+     'plan catalogue (limits, feature flags): reference data shared by every tenant'),
+    ('tenantd_migrations.history',
+     'migration runner bookkeeping: file names and checksums, no tenant data')
+$$;
+
+revoke all on function tenantd.global_tables() from public;
+grant execute on function tenantd.global_tables() to tenantd_readonly;

@@ -1,0 +1,24 @@
+-- tenantd.audit_log: append-only. tenantd_app may insert and read its tenant's rows and has no
+-- UPDATE or DELETE grant at all; the update/delete policies deny as well, so every command has
+-- a policy (tenantd.rls_audit) and even the owner cannot rewrite history through a definer
+-- function. Retention deletes will run as the owner with a policy of their own when they exist.
+alter table tenantd.audit_log enable row level security;
+alter table tenantd.audit_log force row level security;
+
+revoke all on table tenantd.audit_log from public, tenantd_app, tenantd_readonly;
+grant select, insert on table tenantd.audit_log to tenantd_app;
+grant select on table tenantd.audit_log to tenantd_readonly;
+
+call tenantd.drop_policies('tenantd.audit_log');
+
+create policy select_own_tenant on tenantd.audit_log for select
+  using (tenant_id = (select tenantd.current_tenant_id()));
+
+create policy insert_own_tenant on tenantd.audit_log for insert
+  with check (tenant_id = (select tenantd.current_tenant_id()));
+
+create policy update_denied on tenantd.audit_log for update
+  using (false);
+
+create policy delete_denied on tenantd.audit_log for delete
+  using (false);

@@ -1,0 +1,51 @@
+-- tenantd.users: global identities. Emails are personal data shared across tenants, so a
+-- request sees only itself and the members of the tenant it acts in; super admins see all.
+-- tenantd_app may read every column, password_hash included (kept simple for now: the service
+-- needs it to verify logins). Narrow this with column grants once login goes through a
+-- definer function.
+alter table tenantd.users enable row level security;
+alter table tenantd.users force row level security;
+
+revoke all on table tenantd.users from public, tenantd_app, tenantd_readonly;
+grant select, insert, update, delete on table tenantd.users to tenantd_app;
+grant select on table tenantd.users to tenantd_readonly;
+
+call tenantd.drop_policies('tenantd.users');
+
+create policy select_self on tenantd.users for select
+  using (id = (select tenantd.current_user_id()));
+
+-- members of the current tenant; the tenant test is spelled out rather than left to the
+-- memberships policy, so this holds for any role that reads it
+create policy select_members_of_own_tenant on tenantd.users for select
+  using (exists (
+    select 1
+      from tenantd.memberships m
+     where m.tenant_id = (select tenantd.current_tenant_id())
+       and m.user_id = users.id));
+
+create policy select_as_super_admin on tenantd.users for select
+  using ((select tenantd.is_super_admin()));
+
+create policy insert_as_super_admin on tenantd.users for insert
+  with check ((select tenantd.is_super_admin()));
+
+create policy update_as_super_admin on tenantd.users for update
+  using ((select tenantd.is_super_admin()))
+  with check ((select tenantd.is_super_admin()));
+
+-- a user edits their own profile; tg_users__protect_columns keeps `disabled` for super admins
+create policy update_self on tenantd.users for update
+  using (id = (select tenantd.current_user_id()))
+  with check (id = (select tenantd.current_user_id()));
+
+create policy delete_as_super_admin on tenantd.users for delete
+  using ((select tenantd.is_super_admin()));
+
+-- api.create_member (SECURITY DEFINER, runs as the owner) finds a user by email across tenants
+-- and creates new ones. tenantd_owner and its members only.
+create policy select_as_owner on tenantd.users for select to tenantd_owner
+  using (true);
+
+create policy insert_as_owner on tenantd.users for insert to tenantd_owner
+  with check (true);

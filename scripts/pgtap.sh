@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Run the pgTAP suite (tests/sql/*.sql) against a migrated tenantd database.
+#   scripts/pgtap.sh SUPERUSER_URL
+# SUPERUSER_URL: the tenantd database as a superuser, e.g. the output of
+#   scripts/db.sh url var/pg 54329 postgres
+# Installs what the tests need (extension pgtap in schema public, schema `tests` with the
+# helpers from tests/sql/setup/*.sql, re-applied every run), then runs pg_prove over
+# tests/sql/*.sql (not recursive) and exits with its status. Each test file runs in one
+# transaction that it rolls back, so the database is left as it was (plus pgtap and `tests`).
+set -euo pipefail
+
+url=${1:?usage: scripts/pgtap.sh SUPERUSER_URL}
+root=$(cd "$(dirname "$0")/.." && pwd)
+PSQL=${PSQL:-psql}
+PG_PROVE=${PG_PROVE:-pg_prove}
+
+for tool in "$PSQL" "$PG_PROVE"; do
+  command -v "$tool" >/dev/null || { echo "pgtap.sh: $tool not found (apt-get install postgresql-client libtap-parser-sourcehandler-pgtap-perl)" >&2; exit 2; }
+done
+
+psql_super() { "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$url" "$@"; }
+
+if [ "$(psql_super -tAc 'select rolsuper from pg_roles where rolname = current_user')" != t ]; then
+  echo "pgtap.sh: the URL must connect as a superuser (the tests switch roles and seed across tenants)" >&2
+  exit 2
+fi
+if [ "$(psql_super -tAc "select to_regproc('tenantd.rls_audit') is not null")" != t ]; then
+  echo "pgtap.sh: database is not migrated (run tenantd migrate up first)" >&2
+  exit 2
+fi
+
+psql_super -c 'set client_min_messages = warning' \
+  -c 'create extension if not exists pgtap schema public' \
+  -c 'create schema if not exists tests'
+for f in "$root"/tests/sql/setup/*.sql; do
+  psql_super -1 -f "$f"
+done
+
+shopt -s nullglob
+files=("$root"/tests/sql/*.sql)
+if [ ${#files[@]} -eq 0 ]; then
+  echo "pgtap.sh: no test files in $root/tests/sql" >&2
+  exit 2
+fi
+# pg_prove hands --dbname to its TAP source handler as "dbname=VALUE" and splits VALUE again on
+# '=', which mangles a URL ("?host=…&port=…"). So it gets a psql wrapper that adds the URL itself.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/psql" <<WRAPPER
+#!/bin/sh
+exec $(command -v "$PSQL") --dbname "\$TENANTD_PGTAP_URL" "\$@"
+WRAPPER
+chmod +x "$tmp/psql"
+export TENANTD_PGTAP_URL="$url"
+
+status=0
+"$PG_PROVE" --psql-bin "$tmp/psql" --failures "${files[@]}" || status=$?
+exit "$status"

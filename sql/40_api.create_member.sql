@@ -1,0 +1,93 @@
+-- api.create_member(email, role, display_name, password_hash): add a person to the current
+-- tenant, creating their global identity when the email is new. Returns the user and the new
+-- membership's role and created_at; user_created says whether the identity was created now.
+-- Writes a 'member.created' audit row in the same transaction.
+--
+-- Errors (SQLSTATE → HTTP in the C++ error table):
+--   TD400 no tenant context        TD403 caller is neither tenant_admin nor super_admin
+--   TD404 tenant gone              TD409 already a member        TD422 bad email or role
+--
+-- SECURITY DEFINER because an email may already belong to a user who is a member of other
+-- tenants only: the caller's policies hide that user, and inserting a user is a super-admin
+-- action. It runs as tenantd_owner (policies users.select_as_owner/insert_as_owner); the
+-- membership and audit rows still go through the own-tenant policies, with the caller's
+-- context. An existing identity is linked as it is: display_name and password_hash apply to new
+-- users only, otherwise a tenant admin could rename or take over another tenant's user. Nothing
+-- about the user's other tenants is returned. search_path pinned, names schema-qualified.
+create or replace function api.create_member(
+  p_email text,
+  p_role text,
+  p_display_name text,
+  p_password_hash text
+) returns table (user_id uuid, email text, display_name text, role text,
+                 created_at timestamptz, user_created boolean)
+language plpgsql volatile security definer
+set search_path = pg_catalog, tenantd, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  v_tenant uuid := tenantd.current_tenant_id();
+  v_email text := lower(p_email);
+  v_user tenantd.users%rowtype;
+  v_membership tenantd.memberships%rowtype;
+  v_user_created boolean := false;
+begin
+  if v_tenant is null then
+    raise exception using errcode = 'TD400', message = 'no tenant context',
+      hint = 'name the tenant in the path, the token or the tenant header';
+  end if;
+  if not (tenantd.is_super_admin()
+          or tenantd.current_role_name() is not distinct from 'tenant_admin') then
+    raise exception using errcode = 'TD403',
+      message = 'only a tenant_admin or a super_admin may add members';
+  end if;
+  if p_email is null or length(p_email) > 254
+     or p_email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' then
+    raise exception using errcode = 'TD422',
+      message = 'email must look like name@example.com and be at most 254 characters';
+  end if;
+  if p_role is null or p_role not in ('tenant_admin', 'member', 'read_only') then
+    raise exception using errcode = 'TD422',
+      message = format('role must be one of tenant_admin, member, read_only (got %s)',
+                       coalesce(quote_literal(p_role), 'null'));
+  end if;
+  if not exists (select 1 from tenantd.tenants t where t.id = v_tenant and t.deleted_at is null) then
+    raise exception using errcode = 'TD404', message = 'tenant not found';
+  end if;
+
+  -- find-or-create, race-safe: a concurrent insert of the same email makes ours do nothing,
+  -- and the select that follows (new snapshot under read committed) sees the winner's row
+  insert into tenantd.users as u (email, display_name, password_hash)
+  values (p_email, p_display_name, p_password_hash)
+  on conflict ((lower(email))) do nothing
+  returning u.* into v_user;
+  if found then
+    v_user_created := true;
+  else
+    select u.* into v_user from tenantd.users u where lower(u.email) = v_email;
+    if not found then
+      raise exception using errcode = 'TD409',
+        message = 'the user was changed concurrently, retry';
+    end if;
+  end if;
+
+  insert into tenantd.memberships as m (tenant_id, user_id, role)
+  values (v_tenant, v_user.id, p_role)
+  on conflict (tenant_id, user_id) do nothing
+  returning m.* into v_membership;
+  if not found then
+    raise exception using errcode = 'TD409',
+      message = 'this user is already a member of the tenant';
+  end if;
+
+  insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
+  values (v_tenant, 'member.created', 'user', v_user.id::text,
+          jsonb_build_object('email', v_user.email, 'role', p_role));
+
+  return query select v_user.id, v_user.email, v_user.display_name, v_membership.role,
+                      v_membership.created_at, v_user_created;
+end
+$$;
+
+revoke all on function api.create_member(text, text, text, text) from public;
+grant execute on function api.create_member(text, text, text, text) to tenantd_app;

@@ -1,0 +1,366 @@
+// Real tenantd over real HTTP against real PostgreSQL: the request chain end to end.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <ctime>
+#include <memory>
+#include <thread>
+
+#include "auth/jwt.hpp"
+#include "support.hpp"
+#include "util/uuid.hpp"
+
+namespace tenantd::test {
+namespace {
+
+std::string token(const std::string& sub, const std::optional<std::string>& tenant, const std::string& role,
+                  int64_t ttl = 600) {
+  return mint_token(sub, tenant, role, ttl);
+}
+
+std::map<std::string, std::string> bearer(const std::string& tok) { return {{"Authorization", "Bearer " + tok}}; }
+
+rapidjson::Document parse(const std::string& body) {
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  return d;
+}
+
+// Every error answer must be a problem document with a stable code and no internals.
+void expect_problem(const HttpResponse& r, int status, const std::string& code = "") {
+  EXPECT_EQ(r.status, status) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;
+  auto d = parse(r.body);
+  ASSERT_TRUE(d.IsObject()) << r.body;
+  ASSERT_TRUE(d.HasMember("code") && d["code"].IsString()) << r.body;
+  EXPECT_TRUE(d.HasMember("type") && d.HasMember("title") && d.HasMember("status")) << r.body;
+  EXPECT_EQ(d["status"].GetInt(), status);
+  if (!code.empty()) {
+    EXPECT_EQ(std::string(d["code"].GetString()), code) << r.body;
+  }
+  for (const char* leak : {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.users", "tenantd.memberships", "tenantd.tenants",
+                           "relation ", "violates", "what()"}) {
+    EXPECT_EQ(r.body.find(leak), std::string::npos) << "internal detail leaked: " << r.body;
+  }
+  EXPECT_FALSE(r.header("x-request-id").empty());
+}
+
+class HttpTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    a_ = new Seed(seed_tenant("alpha", 5));
+    b_ = new Seed(seed_tenant("beta", 5));
+    server_ = new TenantdProcess({{"JWT_HS256_SECRET", kTestSecret},
+                                  {"DB_POOL_SIZE", "4"},
+                                  {"HTTP_THREADS", "4"},
+                                  {"BASE_DOMAIN", "example.test"},
+                                  {"LOG_LEVEL", "info"}});
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete a_;
+    delete b_;
+  }
+  static HttpResponse get(const std::string& path, const std::map<std::string, std::string>& h = {}) {
+    return http_request(server_->port(), "GET", path, h);
+  }
+  static HttpResponse post(const std::string& path, const std::string& body, std::map<std::string, std::string> h = {}) {
+    if (!h.count("Content-Type")) h["Content-Type"] = "application/json";
+    return http_request(server_->port(), "POST", path, h, body);
+  }
+  static std::string admin_a() { return token(a_->user_ids[0], a_->id, "tenant_admin"); }
+  static std::string member_a() { return token(a_->user_ids[1], a_->id, "member"); }
+
+  static inline TenantdProcess* server_ = nullptr;
+  static inline Seed* a_ = nullptr;
+  static inline Seed* b_ = nullptr;
+};
+
+TEST_F(HttpTest, HealthAndReadiness) {
+  auto h = get("/healthz");
+  EXPECT_EQ(h.status, 200);
+  auto r = get("/readyz");
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+TEST_F(HttpTest, RequestIdIsKeptWhenWellFormedAndReplacedOtherwise) {
+  auto kept = get("/healthz", {{"X-Request-Id", "abc-123.def"}});
+  EXPECT_EQ(kept.header("x-request-id"), "abc-123.def");
+  auto replaced = get("/healthz", {{"X-Request-Id", "bad id with spaces"}});
+  EXPECT_TRUE(util::is_uuid(replaced.header("x-request-id"))) << replaced.header("x-request-id");
+  auto fresh = get("/healthz");
+  EXPECT_TRUE(util::is_uuid(fresh.header("x-request-id")));
+}
+
+TEST_F(HttpTest, ErrorStatusesAreProblemDocuments) {
+  expect_problem(get("/nope"), 404, "not_found");
+  expect_problem(get("/v1/users/"), 404, "not_found");
+  auto m = http_request(server_->port(), "DELETE", "/v1/me", bearer(member_a()));
+  expect_problem(m, 405, "method_not_allowed");
+  EXPECT_NE(m.header("allow").find("GET"), std::string::npos);
+  expect_problem(post("/v1/users", "{\"email\":", bearer(admin_a())), 400, "malformed_json");
+  expect_problem(post("/v1/users", "[1,2]", bearer(admin_a())), 400, "malformed_json");
+  expect_problem(post("/v1/users", R"({"email": 42, "role": "member"})", bearer(admin_a())), 400, "invalid_field_type");
+  expect_problem(post("/v1/users", R"({"role": "member"})", bearer(admin_a())), 400, "missing_field");
+  auto h = bearer(admin_a());
+  h["Content-Type"] = "text/plain";
+  expect_problem(post("/v1/users", R"({"email":"x@y.z","role":"member"})", h), 415, "unsupported_media_type");
+  expect_problem(post("/v1/users", std::string(1024 * 1024 + 10, ' '), bearer(admin_a())), 413, "body_too_large");
+  expect_problem(get("/v1/users?limit=0", bearer(member_a())), 400, "invalid_limit");
+  expect_problem(get("/v1/users?limit=201", bearer(member_a())), 400, "invalid_limit");
+  expect_problem(get("/v1/users?limit=abc", bearer(member_a())), 400, "invalid_limit");
+  expect_problem(get("/v1/users?cursor=%%%", bearer(member_a())), 400, "invalid_cursor");
+  expect_problem(get("/v1/users?cursor=AAAA", bearer(member_a())), 400, "invalid_cursor");
+}
+
+TEST_F(HttpTest, AuthenticationFailuresAre401) {
+  expect_problem(get("/v1/me"), 401, "unauthenticated");
+  expect_problem(get("/v1/me", {{"Authorization", "Basic dXNlcjpwdw=="}}), 401, "invalid_token");
+  expect_problem(get("/v1/me", bearer("not.a.jwt")), 401, "invalid_token");
+  // alg none: header {"alg":"none"} with the claims of a valid token and no signature.
+  std::string valid = member_a();
+  std::string payload = valid.substr(valid.find('.') + 1);
+  payload = payload.substr(0, payload.find('.'));
+  expect_problem(get("/v1/me", bearer("eyJhbGciOiJub25lIn0." + payload + ".")), 401, "invalid_token");
+  // Right shape, wrong key.
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  std::string forged = auth::mint_hs256("another-secret-another-secret-0123456789", a_->user_ids[1], a_->id,
+                                        "member", now, now + 600);
+  expect_problem(get("/v1/me", bearer(forged)), 401, "invalid_token");
+  expect_problem(get("/v1/me", bearer(token(a_->user_ids[1], a_->id, "member", -3600))), 401, "invalid_token");
+  // A non-operator whose subject is not a user id.
+  expect_problem(get("/v1/me", bearer(token("user_abc", a_->id, "member"))), 401, "invalid_token");
+}
+
+TEST_F(HttpTest, MeAnswersForTheCaller) {
+  auto r = get("/v1/me", bearer(member_a()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto d = parse(r.body);
+  EXPECT_EQ(std::string(d["tenant_id"].GetString()), a_->id);
+  EXPECT_EQ(std::string(d["user"]["email"].GetString()), a_->emails[1]);
+  EXPECT_EQ(std::string(d["user"]["membership_role"].GetString()), "member");
+  auto sa = get("/v1/me", bearer(token("ops@example.com", std::nullopt, "super_admin")));
+  ASSERT_EQ(sa.status, 200) << sa.body;
+  EXPECT_TRUE(parse(sa.body)["tenant_id"].IsNull());
+}
+
+TEST_F(HttpTest, UsersListIsPagedAndStable) {
+  std::vector<std::string> seen;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto r = get("/v1/users?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor), bearer(member_a()));
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto d = parse(r.body);
+    for (auto& u : d["data"].GetArray()) seen.push_back(u["email"].GetString());
+    if (d["next_cursor"].IsNull()) break;
+    cursor = d["next_cursor"].GetString();
+  }
+  std::vector<std::string> expected = a_->emails;
+  std::sort(expected.begin(), expected.end());
+  std::vector<std::string> got = seen;
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, expected);  // every member exactly once, nothing from another tenant
+}
+
+TEST_F(HttpTest, GetUserOwnAndForeign) {
+  auto own = get("/v1/users/" + a_->user_ids[2], bearer(member_a()));
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_NE(own.body.find(a_->emails[2]), std::string::npos);
+  auto foreign = get("/v1/users/" + b_->user_ids[2], bearer(member_a()));
+  expect_problem(foreign, 404, "user_not_found");
+  EXPECT_EQ(foreign.body.find(b_->emails[2]), std::string::npos);
+  expect_problem(get("/v1/users/not-a-uuid", bearer(member_a())), 404, "user_not_found");
+}
+
+TEST_F(HttpTest, CreateUserWritesMembershipAndAuditInOneTransaction) {
+  const std::string email = "new-" + util::new_uuid().substr(0, 8) + "@example.org";
+  auto r = post("/v1/users", R"({"email":")" + email + R"(","role":"member","display_name":"New","password":"s3cret-pass"})",
+                bearer(admin_a()));
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto d = parse(r.body);
+  const std::string uid = d["id"].GetString();
+  auto audit = admin_query("select action, actor_id::text, tenant_id::text from tenantd.audit_log where target_id = '" +
+                           uid + "'");
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0][0], "member.created");
+  EXPECT_EQ(audit[0][1], a_->user_ids[0]);
+  EXPECT_EQ(audit[0][2], a_->id);
+  auto hash = admin_query("select password_hash from tenantd.users where id = '" + uid + "'");
+  ASSERT_EQ(hash.size(), 1u);
+  EXPECT_EQ(hash[0][0].rfind("scrypt$", 0), 0u);  // stored with the slow KDF, never in clear
+  EXPECT_EQ(hash[0][0].find("s3cret-pass"), std::string::npos);
+  // Duplicate membership: conflict, and no second audit row.
+  auto dup = post("/v1/users", R"({"email":")" + email + R"(","role":"member"})", bearer(admin_a()));
+  expect_problem(dup, 409);
+  EXPECT_EQ(admin_query("select count(*) from tenantd.audit_log where target_id = '" + uid + "'")[0][0], "1");
+  // A member may not add members.
+  expect_problem(post("/v1/users", R"({"email":"x@example.org","role":"member"})", bearer(member_a())), 403);
+  // Linking an existing global user (a member of B) into A reveals nothing about B.
+  auto link = post("/v1/users", R"({"email":")" + b_->emails[3] + R"(","role":"member"})", bearer(admin_a()));
+  ASSERT_EQ(link.status, 201) << link.body;
+  EXPECT_EQ(std::string(parse(link.body)["id"].GetString()), b_->user_ids[3]);
+  EXPECT_EQ(link.body.find(b_->id), std::string::npos);
+  EXPECT_EQ(link.body.find("Tenant " + b_->slug), std::string::npos);
+  // Bad role value is a validation error, not a 500.
+  auto bad = post("/v1/users", R"({"email":"y@example.org","role":"Overlord!"})", bearer(admin_a()));
+  EXPECT_TRUE(bad.status == 400 || bad.status == 422) << bad.body;
+}
+
+TEST_F(HttpTest, TenantRecordOwnAndSuperAdmin) {
+  auto own = get("/v1/tenants/" + a_->id, bearer(member_a()));
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(std::string(parse(own.body)["slug"].GetString()), a_->slug);
+  auto by_slug = get("/v1/tenants/" + a_->slug, bearer(member_a()));
+  EXPECT_EQ(by_slug.status, 200) << by_slug.body;
+  expect_problem(get("/v1/tenants/" + b_->id, bearer(member_a())), 403, "tenant_mismatch");
+  // A super admin reads any tenant by naming it, and the access is audited.
+  const std::string sa = token("ops-" + util::new_uuid().substr(0, 6), std::nullopt, "super_admin");
+  auto before = admin_query("select count(*) from tenantd.audit_log where tenant_id = '" + b_->id +
+                            "' and action = 'super_admin.access'")[0][0];
+  auto any = get("/v1/tenants/" + b_->id, bearer(sa));
+  ASSERT_EQ(any.status, 200) << any.body;
+  auto after = admin_query("select count(*) from tenantd.audit_log where tenant_id = '" + b_->id +
+                           "' and action = 'super_admin.access'")[0][0];
+  EXPECT_EQ(std::stoi(after), std::stoi(before) + 1);
+  auto via_header = get("/v1/users", {{"Authorization", "Bearer " + sa}, {"X-Tenant-Id", b_->slug}});
+  ASSERT_EQ(via_header.status, 200) << via_header.body;
+  EXPECT_NE(via_header.body.find(b_->emails[0]), std::string::npos);
+  // Not naming a tenant: refused, never "all tenants".
+  expect_problem(get("/v1/users", bearer(sa)), 403, "tenant_required");
+  // A super admin naming two different tenants.
+  expect_problem(get("/v1/tenants/" + a_->id + "/users", {{"Authorization", "Bearer " + sa}, {"X-Tenant-Id", b_->id}}),
+                 403, "tenant_mismatch");
+}
+
+TEST_F(HttpTest, TokensWithoutTenantAreRefusedUnlessSuperAdmin) {
+  expect_problem(get("/v1/users", bearer(token(a_->user_ids[1], std::nullopt, "member"))), 403, "tenant_required");
+  expect_problem(get("/v1/tenants/" + a_->id + "/users", bearer(token(a_->user_ids[1], std::nullopt, "tenant_admin"))),
+                 403, "tenant_required");
+  expect_problem(get("/v1/users", {{"Authorization", "Bearer " + token(a_->user_ids[1], std::nullopt, "member")},
+                                   {"X-Tenant-Id", a_->id}}),
+                 403, "tenant_required");
+}
+
+TEST_F(HttpTest, HostSubdomainResolvesAndMustAgree) {
+  auto own = get("/v1/users", {{"Authorization", "Bearer " + member_a()}, {"Host", a_->slug + ".example.test"}});
+  EXPECT_EQ(own.status, 200) << own.body;
+  auto other = get("/v1/users", {{"Authorization", "Bearer " + member_a()}, {"Host", b_->slug + ".example.test:8080"}});
+  expect_problem(other, 403, "tenant_mismatch");
+  auto unknown = get("/v1/users", {{"Authorization", "Bearer " + member_a()}, {"Host", "nosuch-zz.example.test"}});
+  EXPECT_TRUE(unknown.status == 403 || unknown.status == 404) << unknown.body;
+}
+
+// For every tenant-scoped route, a token of tenant A aimed at tenant B — by id or slug in the
+// path, by header, by Host — is refused and the answer carries none of B's data.
+TEST_F(HttpTest, CrossTenantMatrix) {
+  struct RouteCase {
+    std::string method, suffix, body;
+  };
+  const std::vector<RouteCase> routes = {
+      {"GET", "/users", ""},
+      {"GET", "/users/" + b_->user_ids[1], ""},
+      {"POST", "/users", R"({"email":"intruder@example.org","role":"member"})"},
+      {"GET", "/me", ""},
+      {"GET", "", ""},  // the tenant record itself (/v1/tenants/{tenant})
+  };
+  const std::string tok = admin_a();
+  int checked = 0;
+  for (const auto& rc : routes) {
+    std::vector<std::pair<std::string, std::map<std::string, std::string>>> attempts;
+    const auto auth = bearer(tok);
+    attempts.push_back({"/v1/tenants/" + b_->id + rc.suffix, auth});
+    attempts.push_back({"/v1/tenants/" + b_->slug + rc.suffix, auth});
+    if (!rc.suffix.empty()) {
+      auto h = auth;
+      h["X-Tenant-Id"] = b_->id;
+      attempts.push_back({"/v1" + rc.suffix, h});
+      h["X-Tenant-Id"] = b_->slug;
+      attempts.push_back({"/v1" + rc.suffix, h});
+      auto host = auth;
+      host["Host"] = b_->slug + ".example.test";
+      attempts.push_back({"/v1" + rc.suffix, host});
+    }
+    for (auto& [path, headers] : attempts) {
+      HttpResponse r = rc.method == "POST" ? post(path, rc.body, headers)
+                                           : http_request(server_->port(), rc.method, path, headers);
+      EXPECT_TRUE(r.status == 403 || r.status == 404) << rc.method << " " << path << " -> " << r.status << " " << r.body;
+      for (const auto& e : b_->emails) EXPECT_EQ(r.body.find(e), std::string::npos) << path;
+      EXPECT_EQ(r.body.find("Tenant " + b_->slug), std::string::npos) << path;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 20);
+  EXPECT_EQ(admin_query("select count(*) from tenantd.users where email = 'intruder@example.org'")[0][0], "0");
+}
+
+// 16 clients of 16 tenants interleave 2,000 requests; none ever sees a foreign row.
+TEST_F(HttpTest, ConcurrentTenantsNeverSeeForeignRows) {
+  constexpr int kClients = 16;
+  constexpr int kRequests = 2000;
+  std::vector<Seed> seeds;
+  for (int i = 0; i < kClients; ++i) seeds.push_back(seed_tenant("conc" + std::to_string(i), 3));
+  std::atomic<int> done{0}, foreign{0}, failures{0};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kClients; ++c) {
+    threads.emplace_back([&, c] {
+      const Seed& s = seeds[static_cast<size_t>(c)];
+      const std::string tok = token(s.user_ids[0], s.id, "tenant_admin");
+      for (int i = 0; i < kRequests / kClients; ++i) {
+        HttpResponse r;
+        try {
+          r = i % 2 ? get("/v1/users", bearer(tok)) : get("/v1/users/" + s.user_ids[static_cast<size_t>(i % 3)], bearer(tok));
+        } catch (const std::exception&) {
+          ++failures;
+          continue;
+        }
+        if (r.status != 200) {
+          ++failures;
+          continue;
+        }
+        auto d = parse(r.body);
+        auto check = [&](const rapidjson::Value& u) {
+          const std::string email = u["email"].GetString();
+          if (email.find("@" + s.slug + ".") == std::string::npos) ++foreign;
+        };
+        if (d.HasMember("data")) {
+          for (auto& u : d["data"].GetArray()) check(u);
+        } else {
+          check(d);
+        }
+        ++done;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(foreign.load(), 0);
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(done.load(), kRequests);
+}
+
+TEST_F(HttpTest, AccessLogIsJsonAndHoldsNoSecrets) {
+  const std::string tok = member_a();
+  auto r = get("/v1/users", {{"Authorization", "Bearer " + tok}, {"X-Request-Id", "log-check-42"}});
+  ASSERT_EQ(r.status, 200);
+  const std::string log = server_->log();
+  auto pos = log.find("\"request_id\":\"log-check-42\"");
+  ASSERT_NE(pos, std::string::npos) << log.substr(0, 2000);
+  auto line_start = log.rfind('\n', pos);
+  auto line_end = log.find('\n', pos);
+  const std::string line = log.substr(line_start == std::string::npos ? 0 : line_start + 1,
+                                      line_end - (line_start == std::string::npos ? 0 : line_start + 1));
+  auto d = parse(line);
+  ASSERT_TRUE(d.IsObject()) << line;
+  EXPECT_EQ(std::string(d["route"].GetString()), "/v1/users");
+  EXPECT_EQ(d["status"].GetInt(), 200);
+  EXPECT_EQ(std::string(d["tenant"].GetString()), a_->id);
+  EXPECT_EQ(std::string(d["method"].GetString()), "GET");
+  EXPECT_TRUE(d.HasMember("duration_ms"));
+  EXPECT_EQ(log.find(tok), std::string::npos);
+  EXPECT_EQ(log.find(tok.substr(tok.rfind('.') + 1)), std::string::npos);  // not even the signature
+  EXPECT_EQ(log.find("s3cret-pass"), std::string::npos);
+  EXPECT_EQ(log.find(kTestSecret), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tenantd::test

@@ -1,0 +1,262 @@
+#include "support.hpp"
+
+#include "auth/jwt.hpp"
+#include "util/uuid.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <ctime>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace tenantd::test {
+
+std::string env_or(const char* name, const std::string& def) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : def;
+}
+
+std::string admin_url() { return env_or("TEST_ADMIN_URL"); }
+std::string app_url() { return env_or("DATABASE_URL"); }
+std::string migrator_url() { return env_or("MIGRATE_DATABASE_URL"); }
+std::string source_dir() { return env_or("TENANTD_SOURCE_DIR", TENANTD_SOURCE_DIR); }
+std::string tenantd_binary() { return env_or("TENANTD_BINARY", TENANTD_BINARY); }
+
+std::string url_for(const std::string& database, const std::string& role) {
+  const std::string host = env_or("TEST_PG_HOST");
+  const std::string port = env_or("TEST_PG_PORT");
+  if (host.empty()) throw std::runtime_error("TEST_PG_HOST is not set (run through make test)");
+  return "postgresql:///" + database + "?host=" + host + "&port=" + port + "&user=" + role;
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    dup2(fds[1], 2);
+    close(fds[0]);
+    close(fds[1]);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  CommandResult r;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0) r.output.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::vector<std::vector<std::string>> admin_query(const std::string& sql, const std::string& url) {
+  pqxx::connection c(url.empty() ? admin_url() : url);
+  pqxx::nontransaction tx(c);
+  std::vector<std::vector<std::string>> out;
+  for (const auto& row : tx.exec(sql)) {
+    std::vector<std::string> r;
+    for (const auto& f : row) r.push_back(f.is_null() ? "<null>" : f.c_str());
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void admin_exec(const std::string& sql, const std::string& url) {
+  pqxx::connection c(url.empty() ? admin_url() : url);
+  pqxx::nontransaction tx(c);
+  tx.exec(sql);
+}
+
+int free_port() {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  close(s);
+  return port;
+}
+
+TenantdProcess::TenantdProcess(std::map<std::string, std::string> env) {
+  port_ = free_port();
+  env["LISTEN_ADDR"] = "127.0.0.1:" + std::to_string(port_);
+  if (!env.count("DATABASE_URL")) env["DATABASE_URL"] = app_url();
+  if (!env.count("MIGRATIONS_DIR")) env["MIGRATIONS_DIR"] = source_dir() + "/migrations";
+  log_path_ = source_dir() + "/var/tenantd-test-" + std::to_string(port_) + ".log";
+  pid_ = fork();
+  if (pid_ == 0) {
+    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::string bin = tenantd_binary();
+    execl(bin.c_str(), bin.c_str(), "serve", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait (bounded) until it answers /healthz.
+  for (int i = 0; i < 200; ++i) {
+    try {
+      if (http_request(port_, "GET", "/healthz").status == 200) return;
+    } catch (const std::exception&) {
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("tenantd exited during start-up: " + log());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("tenantd did not answer /healthz: " + log());
+}
+
+TenantdProcess::~TenantdProcess() { stop(); }
+
+std::string TenantdProcess::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int TenantdProcess::stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 200; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return -1;
+}
+
+Seed seed_tenant(const std::string& prefix, int members) {
+  Seed s;
+  s.id = util::new_uuid();
+  s.slug = prefix + "-" + s.id.substr(0, 8);
+  pqxx::connection c(admin_url());
+  pqxx::work tx(c);
+  tx.exec_params("insert into tenantd.tenants (id, slug, name, status) values ($1, $2, $3, 'active')", s.id, s.slug,
+                 "Tenant " + s.slug);
+  for (int i = 0; i < members; ++i) {
+    const std::string uid = util::new_uuid();
+    const std::string email = "user" + std::to_string(i) + "@" + s.slug + ".example";
+    tx.exec_params("insert into tenantd.users (id, email, display_name) values ($1, $2, $3)", uid, email,
+                   "U" + std::to_string(i));
+    tx.exec_params("insert into tenantd.memberships (tenant_id, user_id, role) values ($1, $2, $3)", s.id, uid,
+                   std::string(i == 0 ? "tenant_admin" : "member"));
+    s.user_ids.push_back(uid);
+    s.emails.push_back(email);
+  }
+  tx.commit();
+  return s;
+}
+
+std::string mint_token(const std::string& sub, const std::optional<std::string>& tenant, const std::string& role,
+                       int64_t ttl_seconds) {
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  return auth::mint_hs256(kTestSecret, sub, tenant, role, now, now + ttl_seconds);
+}
+
+HttpResponse http_request(int port, const std::string& method, const std::string& target,
+                          const std::map<std::string, std::string>& headers, const std::string& body) {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  if (s < 0) throw std::runtime_error("socket failed");
+  timeval tv{30, 0};
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(s);
+    throw std::runtime_error("connect failed");
+  }
+  std::string req = method + " " + target + " HTTP/1.1\r\n";
+  bool has_host = false;
+  for (const auto& [k, v] : headers) {
+    if (strcasecmp(k.c_str(), "host") == 0) has_host = true;
+    req += k + ": " + v + "\r\n";
+  }
+  if (!has_host) req += "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  req += "Connection: close\r\n\r\n" + body;
+  size_t off = 0;
+  while (off < req.size()) {
+    ssize_t n = send(s, req.data() + off, req.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may answer (413) before reading everything
+    off += static_cast<size_t>(n);
+  }
+  std::string raw;
+  char buf[8192];
+  HttpResponse r;
+  size_t header_end = std::string::npos;
+  size_t content_length = std::string::npos;
+  for (;;) {
+    ssize_t n = recv(s, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    raw.append(buf, static_cast<size_t>(n));
+    if (header_end == std::string::npos) {
+      header_end = raw.find("\r\n\r\n");
+      if (header_end != std::string::npos) {
+        std::istringstream hs(raw.substr(0, header_end));
+        std::string line;
+        std::getline(hs, line);
+        r.status = std::stoi(line.substr(9, 3));
+        while (std::getline(hs, line)) {
+          if (!line.empty() && line.back() == '\r') line.pop_back();
+          auto colon = line.find(':');
+          if (colon == std::string::npos) continue;
+          std::string k = line.substr(0, colon);
+          for (auto& c : k) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+          std::string v = line.substr(colon + 1);
+          while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+          r.headers[k] = v;
+        }
+        if (r.headers.count("content-length")) content_length = std::stoul(r.headers["content-length"]);
+      }
+    }
+    if (header_end != std::string::npos && content_length != std::string::npos &&
+        raw.size() >= header_end + 4 + content_length) {
+      break;
+    }
+  }
+  close(s);
+  if (header_end == std::string::npos) throw std::runtime_error("no HTTP response");
+  r.body = raw.substr(header_end + 4);
+  if (content_length != std::string::npos && r.body.size() > content_length) r.body.resize(content_length);
+  return r;
+}
+
+}  // namespace tenantd::test

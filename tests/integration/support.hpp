@@ -1,0 +1,80 @@
+#pragma once
+// Test support for the integration layer: real processes, real sockets, real PostgreSQL.
+#include <sys/types.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tenantd::test {
+
+// Environment provided by scripts/test.sh.
+std::string env_or(const char* name, const std::string& def = "");
+std::string admin_url();    // superuser, database tenantd
+std::string app_url();      // tenantd_app
+std::string migrator_url(); // tenantd_migrator
+std::string source_dir();
+std::string tenantd_binary();
+// The same cluster, another database and/or role.
+std::string url_for(const std::string& database, const std::string& role);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+// Runs argv to completion with extra environment variables.
+CommandResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+
+// Runs SQL as the superuser (bypasses RLS) and returns rows as text.
+std::vector<std::vector<std::string>> admin_query(const std::string& sql, const std::string& url = "");
+void admin_exec(const std::string& sql, const std::string& url = "");
+
+int free_port();
+
+// A tenantd child process serving HTTP.
+class TenantdProcess {
+ public:
+  TenantdProcess(std::map<std::string, std::string> env);
+  ~TenantdProcess();
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  const std::string& log_path() const { return log_path_; }
+  std::string log() const;
+  // SIGTERM and wait; returns the exit status (or -1 if it had to be killed).
+  int stop();
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string log_path_;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+// Test data, inserted as the superuser (RLS does not apply to it).
+struct Seed {
+  std::string id, slug;
+  std::vector<std::string> user_ids, emails;
+};
+// A tenant with `members` users; the first is its tenant_admin. Emails end in @{slug}.example.
+Seed seed_tenant(const std::string& prefix, int members);
+
+inline const std::string kTestSecret = "integration-test-secret-0123456789abcdef";
+// HS256 token signed with kTestSecret.
+std::string mint_token(const std::string& sub, const std::optional<std::string>& tenant, const std::string& role,
+                       int64_t ttl_seconds = 600);
+
+// Minimal blocking HTTP/1.1 client (one request per connection).
+HttpResponse http_request(int port, const std::string& method, const std::string& target,
+                          const std::map<std::string, std::string>& headers = {}, const std::string& body = "");
+
+}  // namespace tenantd::test

@@ -1,0 +1,121 @@
+-- Helpers for the pgTAP suite, installed into schema `tests` by scripts/pgtap.sh (test
+-- databases only). All security invoker: the seeding helpers are called by the superuser that
+-- runs the tests (which bypasses RLS); act_as and affected_rows are also called as tenantd_app.
+
+-- Set the request context transaction-locally, as tenantd does: NULLs become '' (unset).
+create or replace function tests.act_as(p_tenant uuid, p_user uuid, p_role text)
+returns void
+language plpgsql volatile
+as $$
+begin
+  perform set_config('app.tenant_id', coalesce(p_tenant::text, ''), true);
+  perform set_config('app.user_id', coalesce(p_user::text, ''), true);
+  perform set_config('app.role', coalesce(p_role, ''), true);
+  perform set_config('app.request_id', 'test-request', true);
+end
+$$;
+
+-- Rows a DML statement touched (0 when RLS filtered them all out).
+create or replace function tests.affected_rows(p_sql text)
+returns int
+language plpgsql volatile
+as $$
+declare
+  v_count int;
+begin
+  execute p_sql;
+  get diagnostics v_count = row_count;
+  return v_count;
+end
+$$;
+
+-- Let p_role use this session's pgTAP bookkeeping (the temp tables and sequences plan()
+-- created as the superuser), so assertions can run after `set local role p_role`.
+-- Call it right after plan(). Temp schema access comes with the session; only the objects
+-- need grants.
+create or replace function tests.share_tap_with(p_role name)
+returns void
+language plpgsql volatile
+as $$
+declare
+  v_rel record;
+begin
+  for v_rel in
+    select c.oid::regclass as rel, c.relkind
+      from pg_class c
+     where c.relnamespace = pg_my_temp_schema() and c.relkind in ('r', 'v', 'S')
+  loop
+    execute format('grant all on %s %s to %I',
+                   case v_rel.relkind when 'S' then 'sequence' else 'table' end,
+                   v_rel.rel, p_role);
+  end loop;
+end
+$$;
+
+create or replace function tests.create_tenant(
+  p_slug text, p_id uuid default gen_random_uuid(), p_status text default 'active')
+returns uuid
+language sql volatile
+as $$
+  insert into tenantd.tenants (id, slug, name, status)
+  values (p_id, p_slug, initcap(p_slug), p_status)
+  returning id
+$$;
+
+create or replace function tests.create_user(p_email text, p_id uuid default gen_random_uuid())
+returns uuid
+language sql volatile
+as $$
+  insert into tenantd.users (id, email, display_name, password_hash)
+  values (p_id, p_email, split_part(p_email, '@', 1), 'hash-of-' || split_part(p_email, '@', 1))
+  returning id
+$$;
+
+create or replace function tests.add_member(
+  p_tenant uuid, p_user uuid, p_role text, p_id uuid default gen_random_uuid())
+returns uuid
+language sql volatile
+as $$
+  insert into tenantd.memberships (tenant_id, id, user_id, role)
+  values (p_tenant, p_id, p_user, p_role)
+  returning id
+$$;
+
+-- Two tenants with one row in every protected table each, fixed ids so tests can name them:
+--   tenant A 'acme'   aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa   tenant B 'globex' bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
+--   alice (tenant_admin of A) aaaaaaaa-0000-4000-8000-000000000001   bob (tenant_admin of B) bbbbbbbb-0000-4000-8000-000000000001
+--   memberships …0002, sessions …0003, audit_log rows …0004 (same prefixes)
+create or replace function tests.seed_two_tenants()
+returns void
+language plpgsql volatile
+as $$
+begin
+  perform tests.create_tenant('acme', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa');
+  perform tests.create_tenant('globex', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb');
+  perform tests.create_user('alice@acme.test', 'aaaaaaaa-0000-4000-8000-000000000001');
+  perform tests.create_user('bob@globex.test', 'bbbbbbbb-0000-4000-8000-000000000001');
+  perform tests.add_member('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
+                           'aaaaaaaa-0000-4000-8000-000000000001', 'tenant_admin',
+                           'aaaaaaaa-0000-4000-8000-000000000002');
+  perform tests.add_member('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
+                           'bbbbbbbb-0000-4000-8000-000000000001', 'tenant_admin',
+                           'bbbbbbbb-0000-4000-8000-000000000002');
+  insert into tenantd.sessions (tenant_id, id, user_id, refresh_token_hash, expires_at)
+  values ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'aaaaaaaa-0000-4000-8000-000000000003',
+          'aaaaaaaa-0000-4000-8000-000000000001', '\xaa03', '2100-01-01'),
+         ('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'bbbbbbbb-0000-4000-8000-000000000003',
+          'bbbbbbbb-0000-4000-8000-000000000001', '\xbb03', '2100-01-01');
+  insert into tenantd.audit_log (tenant_id, id, action, actor_id, actor_role)
+  values ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'aaaaaaaa-0000-4000-8000-000000000004',
+          'seed.a', null, null),
+         ('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'bbbbbbbb-0000-4000-8000-000000000004',
+          'seed.b', null, null);
+end
+$$;
+
+-- Test databases only: nothing here for PUBLIC; the login roles may set a context and count
+-- affected rows, which is what they do in tests after `set local role`.
+revoke all on all functions in schema tests from public;
+grant usage on schema tests to tenantd_app, tenantd_readonly;
+grant execute on function tests.act_as(uuid, uuid, text), tests.affected_rows(text)
+  to tenantd_app, tenantd_readonly;
