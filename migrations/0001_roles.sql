@@ -5,6 +5,13 @@
 -- DBA who created them with production passwords), so every role is created only if absent and
 -- never altered here.
 
+-- The runner runs each migration under `set local role tenantd_owner` when that role exists and
+-- the migrator is a member of it. That is the case here too when the roles already exist (a
+-- second database in the same cluster, roles created beforehand by a DBA), but this file needs
+-- the migrator's own rights (CREATEROLE, ownership of the database): go back to the session
+-- user for the rest of this transaction.
+set local role none;
+
 do $$
 begin
   if not exists (select 1 from pg_catalog.pg_roles where rolname = 'tenantd_owner') then

@@ -62,6 +62,9 @@ bool has_duplicate_members(const rapidjson::Value& obj) {
 }
 
 void parse_object(rapidjson::Document& doc, const std::string& json, const char* what_fails) {
+  // RapidJSON reads a NUL byte as end of input, so "{...}\0garbage" would parse; valid JSON text never
+  // contains a raw NUL.
+  if (json.find('\0') != std::string::npos) fail("malformed_token", what_fails);
   doc.Parse<kJsonFlags>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject() || has_duplicate_members(doc))
     fail("malformed_token", what_fails);

@@ -279,7 +279,10 @@ Key key_from_pem_file(const std::string& kid, const std::string& path) {
 std::vector<Key> keys_from_jwks(std::string_view json, const std::string& source) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseDefaultFlags>(json.data(), json.size());
-  if (doc.HasParseError()) throw std::runtime_error("JWKS " + source + ": not valid JSON");
+  // RapidJSON stops at a NUL byte, which valid JSON text never contains.
+  if (doc.HasParseError() || json.find('\0') != std::string_view::npos) {
+    throw std::runtime_error("JWKS " + source + ": not valid JSON");
+  }
   if (!doc.IsObject()) throw std::runtime_error("JWKS " + source + ": top level is not a JSON object");
   auto keys_it = doc.FindMember("keys");
   if (keys_it == doc.MemberEnd() || !keys_it->value.IsArray()) {

@@ -577,13 +577,15 @@ TEST(JwtAttack, Hs256WithRsaPublicKeyAsSecret) {
   disabled.public_keys = "rfc=" + pem_path + ",rsa=" + keys().path("rsa.pem");
   VerifierConfig enabled = disabled;
   enabled.hs256_secret = "a-different-configured-secret";
+  const JwtVerifier hs256_disabled(disabled);
+  const JwtVerifier hs256_enabled(enabled);
 
   for (const auto& secret : {pem, pem_trimmed, generated_pem, n_bytes}) {
     for (const char* header : {R"({"alg":"HS256","kid":"rfc"})", R"({"alg":"HS256","kid":"rsa"})",
                                R"({"alg":"HS256"})", R"({"alg":"HS256","typ":"JWT"})"}) {
       const std::string token = make_token(header, payload(), hmac_signer(secret));
-      EXPECT_EQ(verify_code(JwtVerifier(disabled), token), "unsupported_algorithm") << header;
-      EXPECT_EQ(verify_code(JwtVerifier(enabled), token), "bad_signature") << header;
+      EXPECT_EQ(verify_code(hs256_disabled, token), "unsupported_algorithm") << header;
+      EXPECT_EQ(verify_code(hs256_enabled, token), "bad_signature") << header;
     }
   }
 }
@@ -852,6 +854,10 @@ TEST(JwtAttack, NonJsonHeader) {
     EXPECT_EQ(verify_code(verifier, make_token(header, payload(), hmac_signer(kSecret))), "malformed_token")
         << header;
   }
+  // RapidJSON alone would stop at the NUL and accept the prefix.
+  const std::string nul_then_garbage = std::string("{\"alg\":\"HS256\"}\0", 16) + R"({"alg":"none"})";
+  EXPECT_EQ(verify_code(verifier, make_token(nul_then_garbage, payload(), hmac_signer(kSecret))),
+            "malformed_token");
   EXPECT_EQ(verify_code(verifier, make_token(std::string("{\"alg\":\"HS256\"}\0", 16), payload(),
                                              hmac_signer(kSecret))),
             "malformed_token");
@@ -871,9 +877,9 @@ TEST(JwtAttack, HeaderNotAnObject) {
 
 TEST(JwtAttack, PayloadNotAnObjectEvenWhenSigned) {
   JwtVerifier verifier(full_config());
-  for (const std::string& body :
-       {std::string("[]"), std::string(R"(["user-1"])"), std::string(R"("user-1")"), std::string("null"),
-        std::string("not json"), payload() + "x", payload() + "{}"}) {
+  for (const std::string& body : {std::string("[]"), std::string(R"(["user-1"])"), std::string(R"("user-1")"),
+                                  std::string("null"), std::string("not json"), payload() + "x",
+                                  payload() + "{}", payload() + std::string("\0garbage", 8)}) {
     EXPECT_EQ(verify_code(verifier, hs256_token(body)), "malformed_token") << body;
   }
 }
@@ -1293,6 +1299,7 @@ TEST(JwtConfig, JwksErrorsNameKidAndFile) {
       {"key_not_object", R"({"keys":["x"]})", "keys[0]"},
       {"only_enc", jwks_json({with(rsa, R"(,"use":"enc")")}), "no signing keys"},
       {"empty", R"({"keys":[]})", "no signing keys"},
+      {"nul", jwks_json({rsa}) + std::string("\0", 1) + "garbage", "JSON"},
   };
   for (const auto& c : kCases) {
     const std::string path = k.write(c.name + ".jwks.json", c.json);

@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include "db/sql_errors.hpp"
+#include "util/config.hpp"
+#include "util/uuid.hpp"
+
+namespace tenantd {
+namespace {
+
+using Env = std::map<std::string, std::string>;
+
+TEST(Config, DefaultsAndOverrides) {
+  Env env{{"HTTP_THREADS", "8"}, {"DB_POOL_SIZE", "16"}, {"LISTEN_ADDR", "0.0.0.0:9000"},
+          {"TENANT_SUBDOMAIN_ENABLED", "false"}, {"BASE_DOMAIN", "Example.COM"}};
+  auto c = util::load_config(&env);
+  EXPECT_EQ(c.http_threads, 8);
+  EXPECT_EQ(c.db_pool_size, 16);
+  EXPECT_EQ(c.listen_addr, "0.0.0.0:9000");
+  EXPECT_FALSE(c.tenant_subdomain_enabled);
+  EXPECT_EQ(c.base_domain, "example.com");
+  EXPECT_EQ(c.max_body_bytes, 1024u * 1024u);
+  EXPECT_EQ(c.tenant_header_name, "X-Tenant-Id");
+}
+
+TEST(Config, MalformedValuesStopStartUpNamingTheVariable) {
+  const std::vector<Env> bad = {
+      {{"HTTP_THREADS", "many"}},      {{"HTTP_THREADS", "0"}},          {{"DB_POOL_SIZE", "-1"}},
+      {{"DB_POOL_SIZE", "4x"}},        {{"LISTEN_ADDR", "8080"}},        {{"LISTEN_ADDR", "host:port"}},
+      {{"TENANT_SUBDOMAIN_ENABLED", "maybe"}}, {{"LOG_LEVEL", "loud"}}, {{"JWT_HS256_SECRET", "short"}},
+      {{"TENANT_HEADER_NAME", "X Tenant"}}, {{"JWT_LEEWAY_SECONDS", "600"}},
+  };
+  for (const auto& env : bad) {
+    try {
+      util::load_config(&env);
+      ADD_FAILURE() << "accepted " << env.begin()->first << "=" << env.begin()->second;
+    } catch (const util::ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(env.begin()->first), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(SqlErrors, OneTableMapsSqlstates) {
+  EXPECT_EQ(db::map_sqlstate("TD403").status, 403);
+  EXPECT_TRUE(db::map_sqlstate("TD409").pass_message);
+  EXPECT_EQ(db::map_sqlstate("23505").status, 409);
+  EXPECT_FALSE(db::map_sqlstate("23505").pass_message);
+  EXPECT_EQ(db::map_sqlstate("42501").status, 403);
+  EXPECT_EQ(db::map_sqlstate("08006").status, 503);
+  EXPECT_EQ(db::map_sqlstate("57P01").status, 503);
+  EXPECT_EQ(db::map_sqlstate("XX000").status, 500);
+  EXPECT_EQ(db::map_sqlstate("TD4").status, 500);  // exact codes match exactly
+}
+
+TEST(Uuid, ValidationAndGeneration) {
+  EXPECT_TRUE(util::is_uuid("123e4567-e89b-12d3-a456-426614174000"));
+  EXPECT_TRUE(util::is_uuid("123E4567-E89B-12D3-A456-426614174000"));
+  EXPECT_FALSE(util::is_uuid("123e4567e89b12d3a456426614174000"));
+  EXPECT_FALSE(util::is_uuid("123e4567-e89b-12d3-a456-42661417400g"));
+  EXPECT_FALSE(util::is_uuid("123e4567-e89b-12d3-a456-4266141740000"));
+  auto a = util::new_uuid(), b = util::new_uuid();
+  EXPECT_TRUE(util::is_uuid(a));
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a[14], '4');
+}
+
+}  // namespace
+}  // namespace tenantd
