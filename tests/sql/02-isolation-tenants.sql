@@ -4,7 +4,7 @@
 \set tb bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 begin;
-select plan(14);
+select plan(15);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 create temp table b_before as select * from tenantd.tenants where id = :'tb';
@@ -40,6 +40,10 @@ select results_eq('select id from tenantd.tenants order by slug', array[:'ta', :
                   'a super admin sees every tenant');
 select lives_ok($$insert into tenantd.tenants (slug, name) values ('initech', 'Initech')$$,
                 'a super admin creates tenants');
+select results_eq($$select created_by, updated_by, created_at = now(), status, plan
+                      from tenantd.tenants where slug = 'initech'$$,
+                  format($$values (%L::uuid, %L::uuid, true, 'pending', 'free')$$, :'alice', :'alice'),
+                  'a new tenant is stamped by the trigger and starts pending on the free plan');
 select is(tests.affected_rows(format('update tenantd.tenants set plan = %L where id = %L', 'pro', :'ta')),
           1, 'a super admin changes a plan');
 

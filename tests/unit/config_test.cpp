@@ -1,7 +1,8 @@
+#include "util/config.hpp"
+
 #include <gtest/gtest.h>
 
 #include "db/sql_errors.hpp"
-#include "util/config.hpp"
 #include "util/uuid.hpp"
 
 namespace tenantd {
@@ -10,8 +11,11 @@ namespace {
 using Env = std::map<std::string, std::string>;
 
 TEST(Config, DefaultsAndOverrides) {
-  Env env{{"HTTP_THREADS", "8"}, {"DB_POOL_SIZE", "16"}, {"LISTEN_ADDR", "0.0.0.0:9000"},
-          {"TENANT_SUBDOMAIN_ENABLED", "false"}, {"BASE_DOMAIN", "Example.COM"}};
+  Env env{{"HTTP_THREADS", "8"},
+          {"DB_POOL_SIZE", "16"},
+          {"LISTEN_ADDR", "0.0.0.0:9000"},
+          {"TENANT_SUBDOMAIN_ENABLED", "false"},
+          {"BASE_DOMAIN", "Example.COM"}};
   auto c = util::load_config(&env);
   EXPECT_EQ(c.http_threads, 8);
   EXPECT_EQ(c.db_pool_size, 16);
@@ -24,10 +28,17 @@ TEST(Config, DefaultsAndOverrides) {
 
 TEST(Config, MalformedValuesStopStartUpNamingTheVariable) {
   const std::vector<Env> bad = {
-      {{"HTTP_THREADS", "many"}},      {{"HTTP_THREADS", "0"}},          {{"DB_POOL_SIZE", "-1"}},
-      {{"DB_POOL_SIZE", "4x"}},        {{"LISTEN_ADDR", "8080"}},        {{"LISTEN_ADDR", "host:port"}},
-      {{"TENANT_SUBDOMAIN_ENABLED", "maybe"}}, {{"LOG_LEVEL", "loud"}}, {{"JWT_HS256_SECRET", "short"}},
-      {{"TENANT_HEADER_NAME", "X Tenant"}}, {{"JWT_LEEWAY_SECONDS", "600"}},
+      {{"HTTP_THREADS", "many"}},
+      {{"HTTP_THREADS", "0"}},
+      {{"DB_POOL_SIZE", "-1"}},
+      {{"DB_POOL_SIZE", "4x"}},
+      {{"LISTEN_ADDR", "8080"}},
+      {{"LISTEN_ADDR", "host:port"}},
+      {{"TENANT_SUBDOMAIN_ENABLED", "maybe"}},
+      {{"LOG_LEVEL", "loud"}},
+      {{"JWT_HS256_SECRET", "short"}},
+      {{"TENANT_HEADER_NAME", "X Tenant"}},
+      {{"JWT_LEEWAY_SECONDS", "600"}},
   };
   for (const auto& env : bad) {
     try {

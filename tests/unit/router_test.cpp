@@ -1,11 +1,13 @@
-#include <gtest/gtest.h>
-
 #include "http/router.hpp"
+
+#include <gtest/gtest.h>
 
 namespace tenantd {
 namespace {
 
-Response ok(RequestContext&) { return {200, "{}"}; }
+Response ok(RequestContext&) {
+  return {200, "{}"};
+}
 
 TEST(Router, MatchesBothSpellingsOfTenantRoutes) {
   Router r;
