@@ -176,32 +176,32 @@ class MigrateTest : public ::testing::Test {
         ") s");
   }
 
+  // A small, realistic tree: a table from migrations/, a function over it in sql/, a policy that
+  // uses the function in policies/. The policy file sorts before the sql/ file by name, so a runner
+  // that mixed the two directories (or put policies first) fails; the function body reads the
+  // table, so a runner that ran sql/ before the migrations fails (check_function_bodies).
+  void write_items_tree() const {
+    write("migrations/0001_schema.sql", kSchema);
+    write("migrations/0002_items.sql",
+          "create table s1.items (id int primary key, owner text not null);\n"
+          "insert into s1.items values (1, 'alice'), (2, 'bob');\n");
+    write("sql/10_s1.is_mine.sql",
+          "create or replace function s1.is_mine(p_owner text) returns boolean\n"
+          "language sql stable as $$ select p_owner = current_user $$;\n");
+    write("sql/20_s1.item_count.sql",
+          "create or replace function s1.item_count() returns bigint\n"
+          "language sql stable as $$ select count(*) from s1.items $$;\n");
+    write("policies/00_items.sql",
+          "alter table s1.items enable row level security;\n"
+          "drop policy if exists items_mine on s1.items;\n"
+          "create policy items_mine on s1.items using (s1.is_mine(owner));\n");
+  }
+
   std::string db_;
   std::string url_;
   fs::path root_;
   bool created_ = false;
 };
-
-// A small, realistic tree: a table from migrations/, a function over it in sql/, a policy that
-// uses the function in policies/. The policy file sorts before the sql/ file by name, so a runner
-// that mixed the two directories (or put policies first) fails; the function body reads the
-// table, so a runner that ran sql/ before the migrations fails (check_function_bodies).
-void write_items_tree(const MigrateTest& t) {
-  t.write("migrations/0001_schema.sql", kSchema);
-  t.write("migrations/0002_items.sql",
-          "create table s1.items (id int primary key, owner text not null);\n"
-          "insert into s1.items values (1, 'alice'), (2, 'bob');\n");
-  t.write("sql/10_s1.is_mine.sql",
-          "create or replace function s1.is_mine(p_owner text) returns boolean\n"
-          "language sql stable as $$ select p_owner = current_user $$;\n");
-  t.write("sql/20_s1.item_count.sql",
-          "create or replace function s1.item_count() returns bigint\n"
-          "language sql stable as $$ select count(*) from s1.items $$;\n");
-  t.write("policies/00_items.sql",
-          "alter table s1.items enable row level security;\n"
-          "drop policy if exists items_mine on s1.items;\n"
-          "create policy items_mine on s1.items using (s1.is_mine(owner));\n");
-}
 
 TEST_F(MigrateTest, AppliesMigrationsInOrderAndRecordsHistory) {
   // Written highest first: the order must come from the numbers, not from the directory.
@@ -242,10 +242,10 @@ TEST_F(MigrateTest, AppliesMigrationsInOrderAndRecordsHistory) {
   // applied_at is recent and follows the order of application.
   EXPECT_EQ(q1("select count(*) from tenantd_migrations.history "
                "where applied_at > now() - interval '10 minutes' and applied_at <= now()"),
-            "4");
+          "4");
   EXPECT_EQ(q1("select bool_and(ok) from (select applied_at >= lag(applied_at, 1, '-infinity') "
                "over (order by version) as ok from tenantd_migrations.history) s"),
-            "true");
+          "true");
   // Migrations after the first run as tenantd_owner, which therefore owns what they create.
   EXPECT_EQ(q1("select relowner::regrole::text from pg_class where oid = 's1.steps'::regclass"), "tenantd_owner");
 }
@@ -380,14 +380,14 @@ TEST_F(MigrateTest, RefusesToRunWhenAnAppliedMigrationDisappeared) {
 }
 
 TEST_F(MigrateTest, SecondRunChangesNothing) {
-  write_items_tree(*this);
+  write_items_tree();
   auto r = migrate("up");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   ASSERT_EQ(versions(), "1,2") << r.output;
   // Repeatables ran after the migrations, sql/ before policies/.
   ASSERT_EQ(q1("select count(*) from pg_policies where schemaname = 's1' and tablename = 'items' "
                "and policyname = 'items_mine'"),
-            "1")
+          "1")
       << r.output;
   EXPECT_EQ(q1("select to_regproc('s1.item_count') is not null"), "t");
 
@@ -408,7 +408,7 @@ TEST_F(MigrateTest, SecondRunChangesNothing) {
 }
 
 TEST_F(MigrateTest, EditedPolicyIsAppliedOnTheNextRun) {
-  write_items_tree(*this);
+  write_items_tree();
   auto r = migrate("up");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   ASSERT_EQ(versions(), "1,2") << r.output;
@@ -442,7 +442,7 @@ TEST_F(MigrateTest, EditedPolicyIsAppliedOnTheNextRun) {
 }
 
 TEST_F(MigrateTest, NewMigrationIsFollowedByRepeatables) {
-  write_items_tree(*this);
+  write_items_tree();
   auto r = migrate("up");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   ASSERT_EQ(versions(), "1,2") << r.output;
@@ -458,13 +458,13 @@ TEST_F(MigrateTest, NewMigrationIsFollowedByRepeatables) {
   EXPECT_EQ(versions(), "1,2,3");
   EXPECT_EQ(q1("select count(*) from pg_policies where schemaname = 's1' and tablename = 'items' "
                "and policyname = 'items_mine'"),
-            "1")
+          "1")
       << r.output;
   EXPECT_EQ(q1("select relrowsecurity::text from pg_class where oid = 's1.items'::regclass"), "true");
 }
 
 TEST_F(MigrateTest, ReapplyFlagReappliesUnchangedRepeatables) {
-  write_items_tree(*this);
+  write_items_tree();
   auto r = migrate("up");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   ASSERT_EQ(versions(), "1,2") << r.output;
@@ -564,7 +564,7 @@ TEST_F(MigrateTest, NoTransactionMigrationRunsOutsideATransaction) {
   EXPECT_EQ(versions(), "1,2,3") << r.output;
   EXPECT_EQ(q1("select indisvalid::text from pg_index where indexrelid = to_regclass('s1.items_name_idx')"), "true");
   EXPECT_EQ(q1("select string_agg(no_transaction::text, ',' order by version) from tenantd_migrations.history"),
-            "false,false,true");
+          "false,false,true");
 
   // Control: without the marker the same kind of statement fails, so the marker is what mattered.
   write("migrations/0004_items_id_name_idx.sql", "create index concurrently items_id_name_idx on s1.items (id, name);\n");
@@ -589,7 +589,7 @@ TEST_F(MigrateTest, NoTransactionMigrationWithSeveralStatements) {
   EXPECT_EQ(versions(), "1,2,3") << r.output;
   EXPECT_EQ(q1("select count(*) from pg_index where indisvalid and indexrelid in "
                "(to_regclass('s1.items_name_idx'), to_regclass('s1.items_owner_idx'))"),
-            "2")
+          "2")
       << r.output;
 }
 
@@ -654,7 +654,7 @@ using MigrateRepositoryTest = MigrateTest;
 TEST_F(MigrateRepositoryTest, AppliesCleanlyToAFreshDatabaseAndSecondRunIsNoOp) {
   ASSERT_EQ(q1("select count(*) from pg_roles where rolname in "
                "('tenantd_owner', 'tenantd_app', 'tenantd_readonly', 'tenantd_migrator')"),
-            "4")
+          "4")
       << "precondition: the cluster's roles exist";
   const fs::path src = source_dir();
   std::set<std::string> files;
@@ -673,7 +673,9 @@ TEST_F(MigrateRepositoryTest, AppliesCleanlyToAFreshDatabaseAndSecondRunIsNoOp) 
     std::snprintf(num, sizeof num, "%04d", std::stoi(row[0]));
     const std::string f = std::string(num) + "_" + row[1] + ".sql";
     EXPECT_TRUE(files.count(f)) << f;
-    if (files.count(f)) EXPECT_EQ(row[2], sha256_of_file(src / "migrations" / f)) << f;
+    if (files.count(f)) {
+      EXPECT_EQ(row[2], sha256_of_file(src / "migrations" / f)) << f;
+    }
   }
   EXPECT_EQ(q1("select to_regnamespace('tenantd') is not null and to_regnamespace('api') is not null"), "t");
   const auto rep1 = repeatable();
