@@ -15,8 +15,9 @@
 #include <climits>
 #include <fstream>
 #include <iterator>
-#include <sstream>
+#include <new>
 #include <stdexcept>
+#include <utility>
 
 #include "auth/base64url.hpp"
 

