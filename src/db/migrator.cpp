@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -66,7 +67,7 @@ std::vector<Applied> load_applied(pqxx::connection& c) {
 void check_applied(const std::vector<Applied>& applied, const std::vector<MigrationFile>& files) {
   std::map<int, const MigrationFile*> by_version;
   for (const auto& f : files) by_version[f.version] = &f;
-  for (const auto& a : std::vector<Applied>{}) {
+  for (const auto& a : applied) {
     auto it = by_version.find(a.version);
     char num[16];
     std::snprintf(num, sizeof num, "%04d", a.version);
@@ -124,6 +125,64 @@ std::string pad4(int v) {
 
 }  // namespace
 
+std::vector<std::string> split_sql_statements(const std::string& sql) {
+  std::vector<std::string> out;
+  std::string cur;
+  size_t i = 0;
+  const size_t n = sql.size();
+  auto flush = [&] {
+    size_t b = cur.find_first_not_of(" \t\r\n");
+    if (b != std::string::npos) out.push_back(cur.substr(b));
+    cur.clear();
+  };
+  while (i < n) {
+    const char c = sql[i];
+    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {  // line comment
+      size_t e = sql.find('\n', i);
+      i = e == std::string::npos ? n : e;
+    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {  // block comment
+      size_t e = sql.find("*/", i + 2);
+      i = e == std::string::npos ? n : e + 2;
+    } else if (c == '\'' || c == '"') {  // literal or quoted identifier; doubled quote escapes
+      size_t e = i + 1;
+      while (e < n) {
+        if (sql[e] == c) {
+          if (e + 1 < n && sql[e + 1] == c) {
+            e += 2;
+            continue;
+          }
+          break;
+        }
+        ++e;
+      }
+      e = std::min(e + 1, n);
+      cur.append(sql, i, e - i);
+      i = e;
+    } else if (c == '$') {  // dollar quote $tag$ ... $tag$
+      size_t e = i + 1;
+      while (e < n && (std::isalnum(static_cast<unsigned char>(sql[e])) || sql[e] == '_')) ++e;
+      if (e < n && sql[e] == '$') {
+        const std::string tag = sql.substr(i, e - i + 1);
+        const size_t close = sql.find(tag, e + 1);
+        const size_t stop = close == std::string::npos ? n : close + tag.size();
+        cur.append(sql, i, stop - i);
+        i = stop;
+      } else {
+        cur.push_back(c);
+        ++i;
+      }
+    } else if (c == ';') {
+      flush();
+      ++i;
+    } else {
+      cur.push_back(c);
+      ++i;
+    }
+  }
+  flush();
+  return out;
+}
+
 std::vector<MigrationFile> scan_migrations(const fs::path& dir) {
   if (!fs::is_directory(dir)) throw MigrationError("migrations directory " + dir.string() + " not found");
   static const std::regex kName(R"(^(\d{4})_([a-z0-9_]+)\.sql$)");
@@ -170,37 +229,45 @@ int migrate_up(const MigrateOptions& opt, std::ostream& out) {
   int count = 0;
   for (const auto& f : files) {
     if (done.count(f.version)) continue;
-    if (false && f.version < max_applied) {
+    if (f.version < max_applied) {
       throw MigrationError("migration file " + f.path.filename().string() + " is numbered below the latest " +
                            "applied migration " + pad4(max_applied) + ": renumber it after that one");
     }
     const std::string sql = read_file(f.path);
     const bool as_owner = owner_role_usable(c);
-    auto t0 = std::chrono::steady_clock::now();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto elapsed_ms = [&] {
+      return static_cast<int>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+    };
+    const char* kRecord =
+        "insert into tenantd_migrations.history (version, name, checksum, duration_ms, no_transaction) "
+        "values ($1, $2, $3, $4, $5)";
+    int ms = 0;
     try {
-      if (false) {
+      if (f.no_transaction) {
+        // PostgreSQL runs a multi-statement query string as one implicit transaction, which
+        // CREATE INDEX CONCURRENTLY refuses: send the statements one by one. Such a file
+        // cannot be atomic, so write it to be re-runnable (IF NOT EXISTS).
         pqxx::nontransaction tx(c);
         if (as_owner) tx.exec("set role tenantd_owner");
-        tx.exec(sql);
+        for (const auto& stmt : split_sql_statements(sql)) tx.exec(stmt);
         tx.exec("reset role");
+        ms = elapsed_ms();
+        tx.exec_params(kRecord, f.version, f.name, f.checksum, ms, true);
       } else {
+        // The history row commits with the migration itself: a run that dies in between
+        // leaves neither, never an applied but unrecorded migration.
         pqxx::work tx(c);
         if (as_owner) tx.exec("set local role tenantd_owner");
         tx.exec(sql);
+        tx.exec("reset role");
+        ms = elapsed_ms();
+        tx.exec_params(kRecord, f.version, f.name, f.checksum, ms, false);
         tx.commit();
       }
     } catch (const pqxx::sql_error& e) {
       throw MigrationError("migration " + f.path.filename().string() + " failed: " + e.what());
-    }
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-                  .count();
-    {
-      pqxx::work tx(c);
-      tx.exec_params(
-          "insert into tenantd_migrations.history (version, name, checksum, duration_ms, no_transaction) "
-          "values ($1, $2, $3, $4, $5)",
-          f.version, f.name, f.checksum, static_cast<int>(ms), f.no_transaction);
-      tx.commit();
     }
     out << "applied " << f.path.filename().string() << " (" << ms << " ms)\n";
     max_applied = f.version;
@@ -209,8 +276,8 @@ int migrate_up(const MigrateOptions& opt, std::ostream& out) {
 
   // Repeatable definitions: functions, then policies, in one transaction. Skipped when the
   // set of files is byte-for-byte what was applied last, so a second run changes nothing.
-  std::vector<fs::path> repeatable = sorted_sql(opt.root / "policies");
-  for (auto& p : sorted_sql(opt.root / "sql")) repeatable.push_back(p);
+  std::vector<fs::path> repeatable = sorted_sql(opt.root / "sql");
+  for (auto& p : sorted_sql(opt.root / "policies")) repeatable.push_back(p);
   std::string all;
   for (const auto& p : repeatable) {
     all += p.parent_path().filename().string() + "/" + p.filename().string() + "\n";
@@ -223,7 +290,7 @@ int migrate_up(const MigrateOptions& opt, std::ostream& out) {
     auto r = tx.exec("select checksum from tenantd_migrations.repeatable");
     if (!r.empty()) previous = r[0][0].c_str();
   }
-  if (false) {
+  if (previous == checksum && !opt.reapply && count == 0) {
     out << "sql/ and policies/ unchanged; nothing to do\n";
     return count;
   }

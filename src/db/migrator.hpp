@@ -23,6 +23,10 @@ struct MigrationError : std::runtime_error {
 // number with the wrong width is a MigrationError naming the file.
 std::vector<MigrationFile> scan_migrations(const std::filesystem::path& dir);
 
+// Splits a script into statements at top-level semicolons, respecting quotes, dollar quotes
+// and comments (comments are dropped). Used for migrations that run outside a transaction.
+std::vector<std::string> split_sql_statements(const std::string& sql);
+
 struct MigrateOptions {
   std::string url;
   std::filesystem::path root = ".";  // holds migrations/, sql/, policies/

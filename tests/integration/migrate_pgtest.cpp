@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <memory>
 #include <random>
 #include <set>
 #include <sstream>
@@ -300,7 +301,10 @@ TEST_F(MigrateTest, ConcurrentRunnersApplyEachMigrationOnce) {
   bool overlapped = false;
   std::string poll_error;
   try {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    // A broken runner can make this loop run to the deadline: run_command's pipes are inherited
+    // across the two concurrent forks, so a runner that failed early only reports once the other
+    // (blocked on 4242) has exited.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
       pqxx::nontransaction tx(holder);
       const auto n = tx.exec(
@@ -339,6 +343,59 @@ TEST_F(MigrateTest, ConcurrentRunnersApplyEachMigrationOnce) {
   EXPECT_EQ(q1("select count(*) from tenantd_migrations.history"), "3");
   EXPECT_EQ(q1("select to_regclass('s1.t1') is not null and to_regclass('s1.t2') is not null"), "t");
   EXPECT_EQ(q1("select to_regproc('s1.t1_count') is not null"), "t");
+}
+
+TEST_F(MigrateTest, RunInterruptedBeforeRecordingLeavesNoUnrecordedMigration) {
+  write("migrations/0001_schema.sql", kSchema);
+  write("migrations/0002_t2.sql", "create table s1.t2 (id int primary key);\n");
+  auto r = migrate("up");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(versions(), "1,2") << r.output;
+
+  // The next runner applies 0003 and must record it; the test blocks writes to the history and
+  // kills the runner's session while it waits there (a crash, a lost connection, a deploy
+  // timeout). Reads of the history are not blocked (EXCLUSIVE allows ACCESS SHARE).
+  write("migrations/0003_t3.sql", "create table s1.t3 (id int primary key);\n");
+  pqxx::connection locker(admin_db_url());
+  auto lock_tx = std::make_unique<pqxx::work>(locker);
+  lock_tx->exec("lock table tenantd_migrations.history in exclusive mode");
+  auto fut = std::async(std::launch::async, [this] { return migrate("up"); });
+
+  std::string killed;
+  std::string poll_error;
+  try {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline && killed.empty()) {
+      auto rows = q(
+          "select l.pid::text from pg_locks l where l.locktype = 'relation' and not l.granted "
+          "and l.relation = 'tenantd_migrations.history'::regclass");
+      if (!rows.empty()) {
+        killed = rows[0][0];
+        q("select pg_terminate_backend(" + killed + ")");
+        break;
+      }
+      if (fut.wait_for(std::chrono::milliseconds(20)) == std::future_status::ready) break;
+    }
+  } catch (const std::exception& e) {
+    poll_error = e.what();
+  }
+  lock_tx->abort();
+  lock_tx.reset();
+  locker.disconnect();
+  r = fut.get();
+  ASSERT_FALSE(killed.empty()) << "the runner never waited to write the history " << poll_error << "\n" << r.output;
+  EXPECT_NE(r.exit_code, 0) << r.output;
+
+  // Applied and recorded, or neither: never a migration in effect that the history lacks.
+  EXPECT_EQ(q1("select (to_regclass('s1.t3') is not null) = "
+               "exists (select 1 from tenantd_migrations.history where version = 3)"),
+            "t")
+      << "0003 is in effect but not recorded (or recorded but not in effect)\n" << r.output;
+  // ...so the next run simply completes the job.
+  r = migrate("up");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(versions(), "1,2,3") << r.output;
+  EXPECT_EQ(q1("select to_regclass('s1.t3') is not null"), "t");
 }
 
 TEST_F(MigrateTest, RefusesToRunWhenAnAppliedMigrationChanged) {
@@ -439,6 +496,42 @@ TEST_F(MigrateTest, EditedPolicyIsAppliedOnTheNextRun) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(contains(r.output, "nothing to do")) << r.output;
   EXPECT_EQ(fingerprint(), fp);
+}
+
+TEST_F(MigrateTest, FailingRepeatableFileIsNamedAndRolledBackWhole) {
+  write_items_tree();
+  auto r = migrate("up");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(versions(), "1,2") << r.output;
+  const auto fp1 = fingerprint();
+  const auto rep1 = repeatable();
+
+  // The edit replaces the policy, then fails: the replacement must not survive on its own.
+  write("sql/20_s1.item_count.sql",
+        "create or replace function s1.item_count() returns bigint\n"
+        "language sql stable as $$ select count(*) + 0 from s1.items $$;\n");
+  write("policies/00_items.sql",
+        "alter table s1.items enable row level security;\n"
+        "drop policy if exists items_mine on s1.items;\n"
+        "create policy items_mine on s1.items using (s1.is_mine(owner) or owner = 'shared');\n"
+        "create policy items_broken on s1.items using (no_such_column = 1);\n");
+  r = migrate("up");
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "policies/00_items.sql")) << r.output;
+  EXPECT_EQ(fingerprint(), fp1) << "part of a failed sql/ + policies/ run was kept";
+  EXPECT_EQ(repeatable(), rep1);
+
+  // Fixed, the next run applies it (the failed attempt was not recorded as done).
+  write("policies/00_items.sql",
+        "alter table s1.items enable row level security;\n"
+        "drop policy if exists items_mine on s1.items;\n"
+        "create policy items_mine on s1.items using (s1.is_mine(owner) or owner = 'shared');\n");
+  r = migrate("up");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(q1("select qual from pg_policies where schemaname = 's1' and policyname = 'items_mine'"),
+                       "shared"))
+      << r.output;
+  EXPECT_TRUE(contains(q1("select pg_get_functiondef('s1.item_count'::regproc)"), "+ 0")) << r.output;
 }
 
 TEST_F(MigrateTest, NewMigrationIsFollowedByRepeatables) {
