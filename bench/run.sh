@@ -58,7 +58,6 @@ MEMBERS=1000
 PG_DIR=$(mkdir -p "$TENANTD_PG_DIR" && cd "$TENANTD_PG_DIR" && pwd)
 PG_PORT=$TENANTD_PG_PORT
 PG_SOCK="$PG_DIR/run"
-TENANTD="$BUILD_DIR/tenantd"
 WORK="$ROOT/var/bench"            # per-run scratch: tokens, logs (git-ignored, under var/)
 RESULTS="$BENCH_DIR/results"
 mkdir -p "$WORK" "$RESULTS"
@@ -69,7 +68,19 @@ die() { printf '\nbench: FAILED: %s\n' "$*" >&2; exit 1; }
 for tool in wrk curl jq ss awk "$PGBIN/pgbench" "$PGBIN/psql" "$PGBIN/pg_ctl"; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
-[ -x "$TENANTD" ] || die "$TENANTD is missing (run 'make bench', which builds first)"
+# The run uses a copy of the binary taken now: a build started meanwhile (make test, an editor's
+# build) may relink build/tenantd at any moment, and a half-written file does not start.
+TENANTD="$WORK/tenantd"
+for i in $(seq 1 30); do
+  if [ -x "$BUILD_DIR/tenantd" ] && cp "$BUILD_DIR/tenantd" "$TENANTD.tmp" 2>/dev/null &&
+    "$TENANTD.tmp" --help >/dev/null 2>&1; then
+    mv "$TENANTD.tmp" "$TENANTD"; break
+  fi
+  [ "$i" = 30 ] && die "$BUILD_DIR/tenantd is missing or does not run (run 'make bench', which builds first)"
+  [ "$i" = 1 ] && log "build/tenantd is missing or does not run (being rebuilt?); retrying for 60 s"
+  sleep 2
+done
+TENANTD_BUILT=$(date -r "$BUILD_DIR/tenantd" '+%Y-%m-%d %H:%M:%S' 2>/dev/null || echo '?')
 case "$TRANSPORT" in tcp | socket) ;; *) die "BENCH_PG_TRANSPORT must be tcp or socket" ;; esac
 
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -440,7 +451,7 @@ REPORT=$(
   printf 'tenantd bench  %s  (%s cores; %s)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$NCPU" "$(uname -r)"
   printf 'data: %s tenants x %s members (%s users, %s memberships) in %s, %s\n' \
     "$TENANTS" "$MEMBERS" "$n_users" "$n_members" "$BENCH_DB" "$LOAD_NOTE"
-  printf 'tenantd: HTTP_THREADS=%s DB_POOL_SIZE=%s LOG_LEVEL=warn; PostgreSQL over %s\n' "$THREADS" "$POOL" "$TRANSPORT"
+  printf 'tenantd (build/tenantd of %s): HTTP_THREADS=%s DB_POOL_SIZE=%s LOG_LEVEL=warn; PostgreSQL over %s\n' "$TENANTD_BUILT" "$THREADS" "$POOL" "$TRANSPORT"
   printf '(a) pgbench -M simple -c %s -j %s -T %s bench/users_list.pgbench (random tenant of %s)\n' \
     "$PGB_CLIENTS" "$PGB_JOBS" "$DURATION" "$TENANTS"
   printf '(b) wrk -t %s -c %s -d %ss --latency bench/users.lua: GET /v1/users?limit=50, %s tenants'"'"' tokens rotating\n' \

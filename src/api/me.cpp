@@ -1,5 +1,6 @@
 // GET /v1/me: who the token says the caller is, and in which tenant.
 #include "api/routes.hpp"
+#include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
 #include "util/json.hpp"
 
@@ -43,6 +44,11 @@ Response get_me(RequestContext& ctx) {
 }  // namespace
 
 void register_me(Router& r) {
+  db::add_statements({
+      {"me_get",
+       "select u.id, u.email, u.display_name, m.role from tenantd.users u "
+       "left join tenantd.memberships m on m.user_id = u.id where u.id = $1::uuid"},
+  });
   r.add("GET", "/v1/me", Scope::kAuthenticated, get_me);
   r.add("GET", "/v1/tenants/{tenant}/me", Scope::kTenant, get_me);
 }

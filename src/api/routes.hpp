@@ -3,17 +3,30 @@
 
 namespace tenantd::api {
 
-// One registration function per resource file.
+// One registration function per resource file (src/api/<resource>.cpp). Each registers its
+// routes and its named SQL statements.
 void register_health(Router& r);
 void register_me(Router& r);
 void register_users(Router& r);
 void register_tenants(Router& r);
+void register_roles(Router& r);
+void register_config(Router& r);
+void register_onboarding(Router& r);
+void register_audit_log(Router& r);
+void register_invitations(Router& r);
+void register_auth(Router& r);
 
 inline void register_all(Router& r) {
   register_health(r);
   register_me(r);
   register_users(r);
   register_tenants(r);
+  register_roles(r);
+  register_config(r);
+  register_onboarding(r);
+  register_audit_log(r);
+  register_invitations(r);
+  register_auth(r);
 }
 
 }  // namespace tenantd::api

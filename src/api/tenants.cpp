@@ -1,5 +1,6 @@
 // /v1/tenants/{tenant}: the tenant record (own tenant; any tenant for a super_admin who names it).
 #include "api/routes.hpp"
+#include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
 #include "http/problem.hpp"
 #include "util/json.hpp"
@@ -36,6 +37,15 @@ Response get_tenant(RequestContext& ctx) {
 
 }  // namespace
 
-void register_tenants(Router& r) { r.add("GET", "/v1/tenants/{tenant}", Scope::kTenant, get_tenant); }
+void register_tenants(Router& r) {
+  using db::ts;
+  db::add_statements({
+      {"tenants_get",
+       "select id, slug, name, description, status, plan, external_id, metadata::text, " + ts("created_at") + ", " +
+           ts("updated_at") + ", " + ts("activated_at") + ", " + ts("suspended_at") +
+           " from tenantd.tenants where id = $1::uuid"},
+  });
+  r.add("GET", "/v1/tenants/{tenant}", Scope::kTenant, get_tenant);
+}
 
 }  // namespace tenantd::api

@@ -2,6 +2,7 @@
 #include "api/input.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
+#include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
 #include "http/problem.hpp"
 #include "util/json.hpp"
@@ -100,6 +101,22 @@ Response create_user(RequestContext& ctx) {
 }  // namespace
 
 void register_users(Router& r) {
+  using db::ts;
+  // The tenant comes from the transaction-local context: no statement filters by a tenant
+  // parameter; row-level security does.
+  db::add_statements({
+      {"users_list",
+       "select u.id, u.email, u.display_name, m.role, " + ts("m.created_at") + ", u.disabled "
+       "from tenantd.memberships m join tenantd.users u on u.id = m.user_id "
+       "where m.user_id > coalesce(nullif($2, '')::uuid, '00000000-0000-0000-0000-000000000000'::uuid) "
+       "order by m.user_id limit $1::int"},
+      {"users_get",
+       "select u.id, u.email, u.display_name, m.role, " + ts("m.created_at") + ", u.disabled "
+       "from tenantd.memberships m join tenantd.users u on u.id = m.user_id where m.user_id = $1::uuid"},
+      {"users_create",
+       "select user_id, email, display_name, role, " + ts("created_at") + ", user_created "
+       "from api.create_member($1, $2, nullif($3, ''), nullif($4, ''))"},
+  });
   r.add_tenant("GET", "/users", list_users);
   r.add_tenant("POST", "/users", create_user);
   r.add_tenant("GET", "/users/{id}", get_user);

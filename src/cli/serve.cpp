@@ -48,11 +48,12 @@ int cmd_serve(const Args&) {
     return 2;
   }
 
+  // Routes register their SQL statements; this happens before any connection opens.
+  Router router;
+  api::register_all(router);
   db::ConnectionPool pool(cfg.database_url, static_cast<size_t>(cfg.db_pool_size),
                           std::chrono::milliseconds(cfg.db_acquire_timeout_ms), db::prepare_statements);
   Services svc{pool, cfg};
-  Router router;
-  api::register_all(router);
   App app(svc, router, *verifier);
   try {
     serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes);

@@ -193,9 +193,16 @@ Response App::dispatch(const IncomingRequest& in) {
     detail = m.detail;
     if (m.pass_message) {
       // Our procedures' messages are written for clients; keep the first line only.
+      // A message "some_code: text" sets a specific problem code (invalid_transition…).
       std::string msg = e.what();
       if (msg.rfind("ERROR:  ", 0) == 0) msg = msg.substr(8);
       detail = msg.substr(0, msg.find('\n'));
+      static const std::regex kCoded("^([a-z][a-z_]{1,62}): (.+)$");
+      std::smatch m2;
+      if (std::regex_match(detail, m2, kCoded)) {
+        code = m2[1];
+        detail = m2[2];
+      }
     }
     if (m.status == 503) res.headers["Retry-After"] = "1";
     error_log = e.sqlstate() + " " + e.what();

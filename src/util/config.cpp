@@ -103,6 +103,11 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   }
   c.tenant_subdomain_enabled = parse_bool(env, "TENANT_SUBDOMAIN_ENABLED", c.tenant_subdomain_enabled);
   c.migrations_dir = parse_str(env, "MIGRATIONS_DIR", c.migrations_dir);
+  c.max_tenants_per_user = parse_int(env, "MAX_TENANTS_PER_USER", c.max_tenants_per_user, 1, 10000);
+  c.invitation_expiry_days = parse_int(env, "INVITATION_EXPIRY_DAYS", c.invitation_expiry_days, 1, 30);
+  c.onboarding_auto_activate = parse_bool(env, "ONBOARDING_AUTO_ACTIVATE", c.onboarding_auto_activate);
+  c.access_token_ttl_seconds = parse_int(env, "ACCESS_TOKEN_TTL_SECONDS", c.access_token_ttl_seconds, 60, 86400);
+  c.refresh_token_ttl_days = parse_int(env, "REFRESH_TOKEN_TTL_DAYS", c.refresh_token_ttl_days, 1, 365);
   c.log_level = parse_str(env, "LOG_LEVEL", c.log_level);
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   bool ok = false;

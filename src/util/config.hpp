@@ -26,6 +26,12 @@ struct Config {
   std::string tenant_header_name = "X-Tenant-Id";
   bool tenant_subdomain_enabled = true;
   std::string migrations_dir = "migrations";
+  // Lifecycle issue settings.
+  int max_tenants_per_user = 5;          // MAX_TENANTS_PER_USER
+  int invitation_expiry_days = 7;        // INVITATION_EXPIRY_DAYS (1-30)
+  bool onboarding_auto_activate = true;  // ONBOARDING_AUTO_ACTIVATE
+  int access_token_ttl_seconds = 900;    // ACCESS_TOKEN_TTL_SECONDS (login tokens, 15 min)
+  int refresh_token_ttl_days = 30;       // REFRESH_TOKEN_TTL_DAYS
   std::string log_level = "info";
 };
 

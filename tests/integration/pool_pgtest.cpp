@@ -9,6 +9,7 @@
 #include <future>
 #include <thread>
 
+#include "api/routes.hpp"
 #include "db/pool.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
@@ -18,6 +19,13 @@
 
 namespace tenantd::test {
 namespace {
+
+// The pool prepares the statements the resource files register.
+void ensure_statements() {
+  static Router router;
+  static const bool once = (api::register_all(router), true);
+  (void)once;
+}
 
 db::TenantContext ctx_for(const Seed& s, const std::string& role = "member") {
   db::TenantContext c;
@@ -38,6 +46,7 @@ std::string setting_outside_tx(pqxx::connection& c, const std::string& name) {
 }
 
 TEST(PoolTest, ContextDoesNotOutliveTheTransaction) {
+  ensure_statements();
   Seed a = seed_tenant("poolctx", 2);
   db::ConnectionPool pool(app_url(), 1, std::chrono::milliseconds(2000), db::prepare_statements);
   int pid_in_tx = 0;
@@ -83,6 +92,7 @@ TEST(PoolTest, ContextDoesNotOutliveTheTransaction) {
 }
 
 TEST(PoolTest, DirectTerminatedConnectionIsReplaced) {
+  ensure_statements();
   Seed a = seed_tenant("poolterm", 2);
   db::ConnectionPool pool(app_url(), 2, std::chrono::milliseconds(2000), db::prepare_statements);
   int old_pid = 0;
