@@ -12,7 +12,11 @@ as $$
     ('tenantd.plans',
      'plan catalogue (limits, feature flags): reference data shared by every tenant'),
     ('tenantd_migrations.history',
-     'migration runner bookkeeping: file names and checksums, no tenant data')
+     'migration runner bookkeeping: file names and checksums, no tenant data'),
+    ('tenantd_migrations.repeatable',
+     'migration runner bookkeeping: checksum of sql/ and policies/, no tenant data'),
+    ('tenantd.jobs',
+     'work queue: reached only by workers through SECURITY DEFINER functions; a job names its tenant in its payload')
 $$;
 
 revoke all on function tenantd.global_tables() from public;

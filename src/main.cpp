@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   if (cmd == "migrate") return cmd_migrate(rest);
   if (cmd == "policies") return cmd_policies(rest);
   if (cmd == "token") return cmd_token(rest);
+  if (cmd == "worker") return cmd_worker(rest);
+  if (cmd == "jobs") return cmd_jobs(rest);
   std::cerr << "tenantd: unknown command '" << cmd << "' (see tenantd --help)\n";
   return 2;
 }

@@ -15,6 +15,7 @@ void register_onboarding(Router& r);
 void register_audit_log(Router& r);
 void register_invitations(Router& r);
 void register_auth(Router& r);
+void register_admin_jobs(Router& r);
 
 inline void register_all(Router& r) {
   register_health(r);
@@ -27,6 +28,7 @@ inline void register_all(Router& r) {
   register_audit_log(r);
   register_invitations(r);
   register_auth(r);
+  register_admin_jobs(r);
 }
 
 }  // namespace tenantd::api

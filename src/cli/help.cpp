@@ -15,6 +15,10 @@ commands:
   migrate status              list applied and pending migrations; exit 1 while any are pending
   migrate verify              check checksums of applied migrations; exit 1 on any mismatch
   policies audit              print tenantd.rls_audit(); exit 1 when it reports any problem
+  worker                      run job workers only (WORKERS threads, at least 1), no HTTP
+  jobs list [--state S] [--kind K]
+                              list jobs (operator; MIGRATE_DATABASE_URL)
+  jobs retry ID               queue a failed job again
   token --sub ID [--tenant T] [--role R] [--ttl SECONDS]
                               development only: mint an HS256 token with JWT_HS256_SECRET
   --help                      this text

@@ -9,9 +9,21 @@
 #include "db/pool.hpp"
 #include "db/statements.hpp"
 #include "http/server.hpp"
+#include "jobs/worker.hpp"
 #include "util/config.hpp"
 
 namespace tenantd::cli {
+
+jobs::WorkerOptions worker_options(const util::Config& cfg, int threads);
+
+void setup_logging(const std::string& level) {
+  // JSON lines on stdout; the message part of each line is a JSON fragment.
+  auto logger = spdlog::stdout_logger_mt("tenantd");
+  logger->set_pattern("{\"ts\":\"%Y-%m-%dT%H:%M:%S.%fZ\",\"level\":\"%l\",%v}", spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
 
 int cmd_serve(const Args&) {
   util::Config cfg;
@@ -21,12 +33,7 @@ int cmd_serve(const Args&) {
     std::cerr << "configuration error: " << e.what() << "\n";
     return 2;
   }
-  // JSON lines on stdout; the message part of each line is a JSON fragment.
-  auto logger = spdlog::stdout_logger_mt("tenantd");
-  logger->set_pattern("{\"ts\":\"%Y-%m-%dT%H:%M:%S.%fZ\",\"level\":\"%l\",%v}", spdlog::pattern_time_type::utc);
-  logger->set_level(spdlog::level::from_str(cfg.log_level));
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
+  setup_logging(cfg.log_level);
 
   std::unique_ptr<auth::JwtVerifier> verifier;
   try {
@@ -55,12 +62,16 @@ int cmd_serve(const Args&) {
                           std::chrono::milliseconds(cfg.db_acquire_timeout_ms), db::prepare_statements);
   Services svc{pool, cfg};
   App app(svc, router, *verifier);
+  // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).
+  jobs::register_builtin_handlers();
+  jobs::WorkerPool workers(worker_options(cfg, cfg.workers));
   try {
-    serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes);
+    serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes, [&] { workers.start(); });
   } catch (const std::exception& e) {
     std::cerr << "serve: " << e.what() << "\n";
     return 1;
   }
+  workers.stop();
   pool.close();
   spdlog::info("\"msg\":\"stopped\"");
   return 0;

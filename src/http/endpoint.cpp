@@ -79,7 +79,8 @@ class PistacheHandler : public Http::Handler {
 
 }  // namespace
 
-void serve_http(App& app, const std::string& listen_addr, int threads, size_t max_body_bytes) {
+void serve_http(App& app, const std::string& listen_addr, int threads, size_t max_body_bytes,
+                const std::function<void()>& on_started) {
   // Signals are blocked before Pistache starts its threads so that only sigwait() below
   // receives them (Pistache's shutdown example).
   sigset_t sigs;
@@ -103,6 +104,7 @@ void serve_http(App& app, const std::string& listen_addr, int threads, size_t ma
   endpoint.setHandler(Http::make_handler<PistacheHandler>(&app));
   endpoint.serveThreaded();
   spdlog::info("\"msg\":\"listening\",\"addr\":\"{}\",\"threads\":{}", listen_addr, threads);
+  if (on_started) on_started();
 
   int sig = 0;
   sigwait(&sigs, &sig);

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,6 +34,9 @@ class App {
 };
 
 // Runs the Pistache endpoint until SIGTERM/SIGINT, then drains and returns.
-void serve_http(App& app, const std::string& listen_addr, int threads, size_t max_body_bytes);
+// `on_started` runs once the signals are blocked and the endpoint listens (threads started
+// there inherit the blocked signal mask).
+void serve_http(App& app, const std::string& listen_addr, int threads, size_t max_body_bytes,
+                const std::function<void()>& on_started = nullptr);
 
 }  // namespace tenantd

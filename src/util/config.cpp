@@ -108,6 +108,10 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.onboarding_auto_activate = parse_bool(env, "ONBOARDING_AUTO_ACTIVATE", c.onboarding_auto_activate);
   c.access_token_ttl_seconds = parse_int(env, "ACCESS_TOKEN_TTL_SECONDS", c.access_token_ttl_seconds, 60, 86400);
   c.refresh_token_ttl_days = parse_int(env, "REFRESH_TOKEN_TTL_DAYS", c.refresh_token_ttl_days, 1, 365);
+  c.workers = parse_int(env, "WORKERS", c.workers, 0, 64);
+  c.job_lease_seconds = parse_int(env, "JOB_LEASE_SECONDS", c.job_lease_seconds, 1, 86400);
+  c.job_poll_ms = parse_int(env, "JOB_POLL_MS", c.job_poll_ms, 10, 60000);
+  c.job_backoff_base_ms = parse_int(env, "JOB_BACKOFF_BASE_MS", c.job_backoff_base_ms, 1, 3600000);
   c.log_level = parse_str(env, "LOG_LEVEL", c.log_level);
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   bool ok = false;

@@ -1,0 +1,27 @@
+-- tenantd.retry_job(id): an operator's retry of a failed job: queued again now, attempts reset.
+-- Returns false when the job is not failed (a queued or running job needs no retry).
+--
+-- SECURITY DEFINER: the admin API runs as tenantd_app, which has no grants on tenantd.jobs; the
+-- caller must be a super_admin (checked here, so psql users get the same rule).
+create or replace function tenantd.retry_job(p_id bigint)
+returns boolean
+language plpgsql volatile security definer
+set search_path = pg_catalog, tenantd, pg_temp
+as $$
+begin
+  if not tenantd.is_super_admin() and not pg_has_role(session_user, 'tenantd_owner', 'member') then
+    raise exception using errcode = 'TD403', message = 'forbidden: only a super_admin may retry jobs';
+  end if;
+  update tenantd.jobs j
+     set state = 'queued', run_at = now(), attempts = 0, last_error = null, lease_until = null,
+         locked_by = null, updated_at = now()
+   where j.id = p_id and j.state = 'failed';
+  if found then
+    perform pg_notify('tenantd_jobs', 'retry');
+  end if;
+  return found;
+end
+$$;
+
+revoke all on function tenantd.retry_job(bigint) from public;
+grant execute on function tenantd.retry_job(bigint) to tenantd_app;

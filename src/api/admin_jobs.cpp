@@ -1,0 +1,72 @@
+// GET /v1/admin/jobs: the job queue for operators (super_admin), filters state and kind.
+#include "api/input.hpp"
+#include "api/routes.hpp"
+#include "db/statements.hpp"
+#include "db/tenant_tx.hpp"
+#include "http/problem.hpp"
+#include "util/json.hpp"
+
+namespace tenantd::api {
+
+namespace {
+
+Response list_jobs(RequestContext& ctx) {
+  if (!ctx.principal->is_super_admin()) throw ApiError(403, "forbidden", "only a super_admin may list jobs");
+  const int limit = page_limit(ctx);
+  const std::string state = ctx.query_value("state").value_or("");
+  if (!state.empty() && state != "queued" && state != "running" && state != "completed" && state != "failed") {
+    throw ApiError(400, "invalid_filter", "state must be queued, running, completed or failed");
+  }
+  const std::string kind = ctx.query_value("kind").value_or("");
+  std::string before;
+  if (auto c = ctx.query_value("cursor")) {
+    before = decode_cursor(*c);
+    if (before.empty() || before.size() > 18 || before.find_first_not_of("0123456789") != std::string::npos) {
+      throw ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
+    }
+  }
+  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
+  auto r = tx.exec_prepared("admin_jobs_list", state, kind, before, limit + 1);
+  tx.commit();
+  util::JsonOut j;
+  j.begin_object().begin_array("data");
+  const size_t n = std::min(r.size(), static_cast<size_t>(limit));
+  for (size_t i = 0; i < n; ++i) {
+    const auto& row = r[i];
+    j.begin_object()
+        .integer("id", row[0].as<int64_t>())
+        .str("kind", row[1].c_str())
+        .str("state", row[2].c_str())
+        .integer("attempts", row[3].as<int>())
+        .integer("max_attempts", row[4].as<int>())
+        .str("run_at", row[5].c_str())
+        .str_or_null("last_error", row[6].is_null() ? nullptr : row[6].c_str())
+        .raw("payload", row[7].c_str())
+        .str("created_at", row[8].c_str())
+        .str_or_null("completed_at", row[9].is_null() ? nullptr : row[9].c_str())
+        .end_object();
+  }
+  j.end_array();
+  if (r.size() > n) {
+    j.str("next_cursor", encode_cursor(r[n - 1][0].c_str()));
+  } else {
+    j.null("next_cursor");
+  }
+  j.end_object();
+  return {200, j.take()};
+}
+
+}  // namespace
+
+void register_admin_jobs(Router& r) {
+  using db::ts;
+  db::add_statements({
+      {"admin_jobs_list",
+       "select id, kind, state, attempts, max_attempts, " + ts("run_at") + ", last_error, payload::text, " +
+           ts("created_at") + ", " + ts("completed_at") +
+           " from tenantd.list_jobs(nullif($1, ''), nullif($2, ''), nullif($3, '')::bigint, $4::int)"},
+  });
+  r.add("GET", "/v1/admin/jobs", Scope::kAuthenticated, list_jobs);
+}
+
+}  // namespace tenantd::api

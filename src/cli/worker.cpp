@@ -1,0 +1,87 @@
+#include <pthread.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <pqxx/pqxx>
+
+#include "cli/commands.hpp"
+#include "jobs/worker.hpp"
+#include "util/config.hpp"
+
+namespace tenantd::cli {
+
+jobs::WorkerOptions worker_options(const util::Config& cfg, int threads) {
+  jobs::WorkerOptions o;
+  o.database_url = cfg.database_url;
+  o.threads = threads;
+  o.lease_seconds = cfg.job_lease_seconds;
+  o.poll_ms = cfg.job_poll_ms;
+  o.backoff_base_ms = cfg.job_backoff_base_ms;
+  return o;
+}
+
+// `tenantd worker`: job workers only, no HTTP, until SIGTERM/SIGINT.
+int cmd_worker(const Args&) {
+  util::Config cfg;
+  try {
+    cfg = util::load_config();
+  } catch (const util::ConfigError& e) {
+    std::cerr << "configuration error: " << e.what() << "\n";
+    return 2;
+  }
+  setup_logging(cfg.log_level);
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  jobs::register_builtin_handlers();
+  jobs::WorkerPool pool(worker_options(cfg, cfg.workers > 0 ? cfg.workers : 1));
+  pool.start();
+  spdlog::info("\"msg\":\"worker started\",\"threads\":{}", cfg.workers > 0 ? cfg.workers : 1);
+  int sig = 0;
+  sigwait(&sigs, &sig);
+  spdlog::info("\"msg\":\"worker stopping\",\"signal\":{}", sig);
+  pool.stop();
+  spdlog::info("\"msg\":\"stopped\"");
+  return 0;
+}
+
+// `tenantd jobs list [--state S] [--kind K] | retry ID`, as an operator (migrator role).
+int cmd_jobs(const Args& args) {
+  const std::string sub = args.empty() ? "" : args[0];
+  try {
+    std::string url = flag_value(args, "--database-url");
+    if (url.empty()) url = util::load_config().migrate_database_url;
+    pqxx::connection c(url);
+    pqxx::nontransaction tx(c);
+    if (sub == "list") {
+      const std::string state = flag_value(args, "--state"), kind = flag_value(args, "--kind");
+      auto r = tx.exec_params(
+          "select id, kind, state, attempts, max_attempts, run_at::text, coalesce(last_error, '') "
+          "from tenantd.list_jobs(nullif($1, ''), nullif($2, ''), null, 200)",
+          state, kind);
+      for (const auto& row : r) {
+        std::cout << row[0].c_str() << "\t" << row[1].c_str() << "\t" << row[2].c_str() << "\t" << row[3].c_str()
+                  << "/" << row[4].c_str() << "\t" << row[5].c_str() << "\t" << row[6].c_str() << "\n";
+      }
+      std::cout << r.size() << " job(s)\n";
+      return 0;
+    }
+    if (sub == "retry" && args.size() >= 2) {
+      const long long id = std::stoll(args[1]);
+      bool ok = tx.exec_params("select tenantd.retry_job($1)", id)[0][0].as<bool>();
+      std::cout << (ok ? "job " + args[1] + " queued again\n" : "job " + args[1] + " is not failed; nothing to do\n");
+      return ok ? 0 : 1;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "jobs: " << e.what() << "\n";
+    return 1;
+  }
+  std::cerr << "usage: tenantd jobs list [--state S] [--kind K] | retry ID\n";
+  return 2;
+}
+
+}  // namespace tenantd::cli

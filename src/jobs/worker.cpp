@@ -1,0 +1,145 @@
+#include "jobs/worker.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <mutex>
+
+namespace tenantd::jobs {
+namespace {
+
+std::mutex& registry_mutex() {
+  static std::mutex m;
+  return m;
+}
+std::map<std::string, JobHandler>& registry() {
+  static std::map<std::string, JobHandler> r;
+  return r;
+}
+
+JobHandler find_handler(const std::string& kind) {
+  std::lock_guard<std::mutex> lk(registry_mutex());
+  auto it = registry().find(kind);
+  return it == registry().end() ? JobHandler() : it->second;
+}
+
+// LISTEN needs a receiver object in libpqxx 6; the notification itself only wakes the loop.
+class Wakeup : public pqxx::notification_receiver {
+ public:
+  explicit Wakeup(pqxx::connection_base& c) : pqxx::notification_receiver(c, "tenantd_jobs") {}
+  void operator()(const std::string&, int) override {}
+};
+
+std::string json_escape(const std::string& s) {
+  std::string o;
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      o += '\\';
+      o += static_cast<char>(c);
+    } else if (c >= 0x20) {
+      o += static_cast<char>(c);
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+void register_handler(const std::string& kind, JobHandler handler) {
+  std::lock_guard<std::mutex> lk(registry_mutex());
+  registry()[kind] = std::move(handler);
+}
+
+void register_builtin_handlers() {
+  register_handler("sessions.cleanup", [](pqxx::work& tx, const Job&) {
+    tx.exec("select tenantd.cleanup_sessions(7)");
+  });
+}
+
+WorkerPool::WorkerPool(WorkerOptions opt) : opt_(std::move(opt)) {}
+WorkerPool::~WorkerPool() { stop(); }
+
+void WorkerPool::start() {
+  for (int i = 0; i < opt_.threads; ++i) threads_.emplace_back([this, i] { loop(i); });
+}
+
+void WorkerPool::stop() {
+  stop_ = true;
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, const WorkerOptions& opt) {
+  Job job;
+  {
+    pqxx::work claim(conn);
+    auto r = claim.exec_params(
+        "select id, kind, payload::text, attempts, max_attempts from tenantd.claim_job($1, $2)", worker_id,
+        opt.lease_seconds);
+    claim.commit();
+    if (r.empty()) return false;
+    job.id = r[0][0].as<int64_t>();
+    job.kind = r[0][1].c_str();
+    job.payload = r[0][2].c_str();
+    job.attempts = r[0][3].as<int>();
+    job.max_attempts = r[0][4].as<int>();
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string error;
+  try {
+    pqxx::work tx(conn);
+    if (!tx.exec_params("select tenantd.lock_job($1, $2)", job.id, worker_id)[0][0].as<bool>()) {
+      // Our lease ran out and another worker took the job: leave it to them.
+      spdlog::warn("\"msg\":\"job lost its lease\",\"job\":{},\"kind\":\"{}\"", job.id, job.kind);
+      return true;
+    }
+    JobHandler handler = find_handler(job.kind);
+    if (!handler) throw std::runtime_error("no handler for job kind " + job.kind);
+    handler(tx, job);
+    tx.exec_params("select tenantd.complete_job($1, $2)", job.id, worker_id);
+    tx.commit();
+  } catch (const pqxx::broken_connection&) {
+    throw;  // the lease expires and another worker retries it
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  if (error.empty()) {
+    spdlog::info("\"msg\":\"job completed\",\"job\":{},\"kind\":\"{}\",\"attempt\":{},\"duration_ms\":{}", job.id,
+                 job.kind, job.attempts, ms);
+    return true;
+  }
+  pqxx::work fail(conn);
+  auto r = fail.exec_params("select tenantd.fail_job($1, $2, $3, $4)", job.id, worker_id, error, opt.backoff_base_ms);
+  fail.commit();
+  spdlog::warn("\"msg\":\"job failed\",\"job\":{},\"kind\":\"{}\",\"attempt\":{},\"state\":\"{}\",\"error\":\"{}\"",
+               job.id, job.kind, job.attempts, r[0][0].is_null() ? "" : r[0][0].c_str(), json_escape(error));
+  return true;
+}
+
+void WorkerPool::loop(int index) {
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  const std::string worker_id = std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(index);
+  while (!stop_) {
+    try {
+      pqxx::connection conn(opt_.database_url);
+      Wakeup wakeup(conn);
+      while (!stop_) {
+        if (run_one(conn, worker_id, opt_)) continue;
+        // Nothing due: sleep until a NOTIFY or the polling interval, whichever comes first
+        // (the poll also catches jobs whose run_at or lease has just passed).
+        conn.await_notification(opt_.poll_ms / 1000, (opt_.poll_ms % 1000) * 1000);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("\"msg\":\"worker error\",\"worker\":\"{}\",\"error\":\"{}\"", worker_id, json_escape(e.what()));
+      for (int i = 0; i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+}
+
+}  // namespace tenantd::jobs

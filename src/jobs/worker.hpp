@@ -1,0 +1,56 @@
+#pragma once
+#include <atomic>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+namespace tenantd::jobs {
+
+struct Job {
+  int64_t id = 0;
+  std::string kind;
+  std::string payload;  // JSON object text
+  int attempts = 0;
+  int max_attempts = 0;
+};
+
+// A job's work runs inside `tx`, the same transaction that marks the job completed: the
+// effect and "done" commit together or not at all. Throwing fails the attempt.
+using JobHandler = std::function<void(pqxx::work& tx, const Job& job)>;
+
+// Registry of job kinds (filled once at start-up, before workers run).
+void register_handler(const std::string& kind, JobHandler handler);
+void register_builtin_handlers();
+
+struct WorkerOptions {
+  std::string database_url;
+  int threads = 1;
+  int lease_seconds = 60;
+  int poll_ms = 1000;      // fallback when no NOTIFY arrives
+  int backoff_base_ms = 1000;
+};
+
+// Worker threads: each has its own connection, LISTENs on tenantd_jobs, claims work with
+// tenantd.claim_job (FOR UPDATE SKIP LOCKED), and does it in one transaction.
+class WorkerPool {
+ public:
+  explicit WorkerPool(WorkerOptions opt);
+  ~WorkerPool();
+  void start();
+  void stop();  // finishes the job in hand, then returns
+  // Runs one claimed job if any is due; returns false when there was nothing to do. Used by
+  // the threads and directly by tests.
+  static bool run_one(pqxx::connection& conn, const std::string& worker_id, const WorkerOptions& opt);
+
+ private:
+  void loop(int index);
+  WorkerOptions opt_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace tenantd::jobs
