@@ -15,6 +15,8 @@ as $$
      'migration runner bookkeeping: file names and checksums, no tenant data'),
     ('tenantd_migrations.repeatable',
      'migration runner bookkeeping: checksum of sql/ and policies/, no tenant data'),
+    ('tenantd.idempotency_keys',
+     'stored answers keyed by the caller''s scope (principal and tenant, or client address); reached only through SECURITY DEFINER functions'),
     ('tenantd.jobs',
      'work queue: reached only by workers through SECURITY DEFINER functions; a job names its tenant in its payload')
 $$;

@@ -61,6 +61,7 @@ class PistacheHandler : public Http::Handler {
         in.headers[to_lower(kv.first)] = kv.second.value();
       }
       in.body = req.body();
+      in.remote = req.address().host();
       res = app_->dispatch(in);
     } catch (const std::exception& e) {
       spdlog::error("\"msg\":\"adapter failure\",\"error\":\"{}\"", e.what());

@@ -49,6 +49,8 @@ struct RequestContext {
   std::string route;  // the matched route template, e.g. /v1/users/{id}
   std::map<std::string, std::string> params;
   std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string client_address;                  // peer IP (scope of public idempotency keys)
   std::string body;
   rapidjson::Document json;  // parsed body (object), when the request had one
   bool has_json = false;
@@ -59,6 +61,10 @@ struct RequestContext {
   const std::string* param(const std::string& name) const {
     auto it = params.find(name);
     return it == params.end() ? nullptr : &it->second;
+  }
+  const std::string* header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? nullptr : &it->second;
   }
   std::optional<std::string> query_value(const std::string& name) const {
     auto it = query.find(name);

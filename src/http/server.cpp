@@ -159,7 +159,8 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
 
 Response App::dispatch(const IncomingRequest& in) {
   const auto t0 = std::chrono::steady_clock::now();
-  RequestContext ctx{svc_, {}, in.method, in.path, {}, {}, {}, {}, {}, false, std::nullopt, {}, {}};
+  RequestContext ctx{svc_, {}, in.method, in.path, {}, {}, {}, in.headers, in.remote, {}, {}, false, std::nullopt,
+                     {}, {}};
   const std::string* rid = header(in, "x-request-id");
   ctx.request_id = rid && valid_request_id(*rid) ? *rid : util::new_uuid();
   std::string route_for_log = "-";

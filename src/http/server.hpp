@@ -17,6 +17,7 @@ struct IncomingRequest {
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  std::string remote;  // peer address
 };
 
 class App {

@@ -55,6 +55,19 @@ void register_builtin_handlers() {
   register_handler("sessions.cleanup", [](pqxx::work& tx, const Job&) {
     tx.exec("select tenantd.cleanup_sessions(7)");
   });
+  // Hourly housekeeping (scheduled by the workers themselves, see schedule_maintenance).
+  register_handler("maintenance.sweep", [](pqxx::work& tx, const Job&) {
+    tx.exec("select tenantd.sweep_idempotency_keys(), tenantd.cleanup_sessions(7), tenantd.sweep_jobs(7)");
+  });
+}
+
+void schedule_maintenance(pqxx::connection& conn) {
+  // One job per UTC hour however many workers run: the dedupe key decides, not timing.
+  pqxx::work tx(conn);
+  tx.exec(
+      "select tenantd.enqueue_job('maintenance.sweep', '{}'::jsonb, now(), 3, "
+      "'maintenance.sweep:' || to_char(date_trunc('hour', now() at time zone 'utc'), 'YYYY-MM-DD\"T\"HH24'))");
+  tx.commit();
 }
 
 WorkerPool::WorkerPool(WorkerOptions opt) : opt_(std::move(opt)) {}
@@ -129,7 +142,12 @@ void WorkerPool::loop(int index) {
     try {
       pqxx::connection conn(opt_.database_url);
       Wakeup wakeup(conn);
+      auto next_schedule = std::chrono::steady_clock::now();
       while (!stop_) {
+        if (index == 0 && std::chrono::steady_clock::now() >= next_schedule) {
+          schedule_maintenance(conn);
+          next_schedule = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+        }
         if (run_one(conn, worker_id, opt_)) continue;
         // Nothing due: sleep until a NOTIFY or the polling interval, whichever comes first
         // (the poll also catches jobs whose run_at or lease has just passed).

@@ -25,6 +25,9 @@ using JobHandler = std::function<void(pqxx::work& tx, const Job& job)>;
 // Registry of job kinds (filled once at start-up, before workers run).
 void register_handler(const std::string& kind, JobHandler handler);
 void register_builtin_handlers();
+// Enqueues this hour's 'maintenance.sweep' (idempotency keys, dead sessions, old jobs) unless
+// it exists already.
+void schedule_maintenance(pqxx::connection& conn);
 
 struct WorkerOptions {
   std::string database_url;

@@ -108,6 +108,27 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.onboarding_auto_activate = parse_bool(env, "ONBOARDING_AUTO_ACTIVATE", c.onboarding_auto_activate);
   c.access_token_ttl_seconds = parse_int(env, "ACCESS_TOKEN_TTL_SECONDS", c.access_token_ttl_seconds, 60, 86400);
   c.refresh_token_ttl_days = parse_int(env, "REFRESH_TOKEN_TTL_DAYS", c.refresh_token_ttl_days, 1, 365);
+  if (auto v = env.get("IDEMPOTENCY_TTL"); v && !v->empty()) {
+    std::string t = *v;
+    int mult = 1;
+    const char unit = t.back();
+    if (unit == 's' || unit == 'm' || unit == 'h' || unit == 'd') {
+      mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 86400;
+      t.pop_back();
+    }
+    std::map<std::string, std::string> one{{"IDEMPOTENCY_TTL", t}};
+    Env e{&one};
+    long secs = 0;
+    try {
+      secs = static_cast<long>(parse_int(e, "IDEMPOTENCY_TTL", 0, 1, 30 * 86400)) * mult;
+    } catch (const ConfigError&) {
+      secs = 0;
+    }
+    if (secs < 60 || secs > 30L * 86400) {
+      throw ConfigError("IDEMPOTENCY_TTL must be a duration from 60s to 30d (e.g. 86400, 24h), got '" + *v + "'");
+    }
+    c.idempotency_ttl_seconds = static_cast<int>(secs);
+  }
   c.workers = parse_int(env, "WORKERS", c.workers, 0, 64);
   c.job_lease_seconds = parse_int(env, "JOB_LEASE_SECONDS", c.job_lease_seconds, 1, 86400);
   c.job_poll_ms = parse_int(env, "JOB_POLL_MS", c.job_poll_ms, 10, 60000);

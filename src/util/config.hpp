@@ -32,6 +32,7 @@ struct Config {
   bool onboarding_auto_activate = true;  // ONBOARDING_AUTO_ACTIVATE
   int access_token_ttl_seconds = 900;    // ACCESS_TOKEN_TTL_SECONDS (login tokens, 15 min)
   int refresh_token_ttl_days = 30;       // REFRESH_TOKEN_TTL_DAYS
+  int idempotency_ttl_seconds = 86400;   // IDEMPOTENCY_TTL: seconds, or with suffix s/m/h/d
   // Job queue.
   int workers = 1;                       // WORKERS: worker threads in `serve` (0 disables them)
   int job_lease_seconds = 60;            // JOB_LEASE_SECONDS

@@ -1,0 +1,70 @@
+#include "api/idempotency.hpp"
+
+#include "db/statements.hpp"
+#include "http/problem.hpp"
+#include "util/config.hpp"
+#include "util/sha256.hpp"
+
+namespace tenantd::api {
+
+namespace {
+// Registered once, whatever route uses them first.
+void ensure_statements() {
+  static const bool once = [] {
+    db::add_statements({
+        {"idempotency_begin", "select state, response_status, response_body from tenantd.idempotency_begin($1, $2, $3, $4)"},
+        {"idempotency_finish", "select tenantd.idempotency_finish($1, $2, $3, $4)"},
+    });
+    return true;
+  }();
+  (void)once;
+}
+const bool kRegistered = (ensure_statements(), true);
+}  // namespace
+
+bool valid_idempotency_key(const std::string& key) {
+  if (key.empty() || key.size() > 255) return false;
+  for (unsigned char c : key) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+Idempotency idempotency_for(const RequestContext& ctx) {
+  Idempotency idem;
+  const std::string* key = ctx.header("idempotency-key");
+  if (!key) return idem;
+  // The draft's header is a structured-field string: accept it with or without the quotes.
+  std::string k = *key;
+  if (k.size() >= 2 && k.front() == '"' && k.back() == '"') k = k.substr(1, k.size() - 2);
+  if (!valid_idempotency_key(k)) {
+    throw ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters");
+  }
+  idem.key_ = k;
+  if (ctx.principal) {
+    idem.scope_ = "principal:" + ctx.principal->sub + "|" + ctx.principal->tenant_claim.value_or("");
+  } else {
+    idem.scope_ = "address:" + ctx.client_address;
+  }
+  idem.fingerprint_ = util::sha256_hex(ctx.method + "\n" + ctx.path + "\n" + ctx.body);
+  idem.ttl_seconds_ = ctx.svc.config.idempotency_ttl_seconds;
+  return idem;
+}
+
+std::optional<Response> Idempotency::begin(db::TenantTx& tx) const {
+  if (!active()) return std::nullopt;
+  auto r = tx.exec_prepared("idempotency_begin", scope_, key_, fingerprint_, ttl_seconds_);
+  if (r.size() != 1) throw std::runtime_error("idempotency_begin returned no row");
+  if (std::string(r[0][0].c_str()) != "replay") return std::nullopt;
+  Response res(r[0][1].as<int>(), r[0][2].is_null() ? "" : r[0][2].c_str());
+  res.headers["Idempotent-Replayed"] = "true";
+  tx.commit();
+  return res;
+}
+
+void Idempotency::finish(db::TenantTx& tx, const Response& res) const {
+  if (!active()) return;
+  tx.exec_prepared("idempotency_finish", scope_, key_, res.status, res.body);
+}
+
+}  // namespace tenantd::api
