@@ -1,5 +1,11 @@
--- tenantd.memberships: tenant-owned; every command is limited to the tenant the transaction acts in.
--- No super-admin bypass: a super admin acts in a tenant by naming it (tenantd.enter_context).
+-- tenantd.memberships: tenant-owned; every command is limited to the tenant the transaction acts
+-- in, and the permission rules of tenantd.has_permission hold here, so a DBA in psql with a
+-- member's context gets the answer the API gives:
+--   read     members:read (every built-in role has it), or one's own membership
+--   write    members:write
+-- No super-admin bypass of the tenant test: a super admin acts in a tenant by naming it
+-- (tenantd.enter_context); has_permission is true for them there.
+-- The last active tenant_admin of a tenant is kept by trigger tg_memberships__keep_admin.
 alter table tenantd.memberships enable row level security;
 alter table tenantd.memberships force row level security;
 
@@ -10,15 +16,35 @@ grant select on table tenantd.memberships to tenantd_readonly;
 call tenantd.drop_policies('tenantd.memberships');
 
 create policy select_own_tenant on tenantd.memberships for select
+  using (tenant_id = (select tenantd.current_tenant_id())
+         and ((select tenantd.has_permission('members:read'))
+              or user_id = (select tenantd.current_user_id())));
+
+-- tenantd_readonly (DBAs, reporting) reads the tenant it names, whatever app.role says
+create policy select_own_tenant_reporting on tenantd.memberships for select to tenantd_readonly
   using (tenant_id = (select tenantd.current_tenant_id()));
 
 create policy insert_own_tenant on tenantd.memberships for insert
-  with check (tenant_id = (select tenantd.current_tenant_id()));
+  with check (tenant_id = (select tenantd.current_tenant_id())
+              and (select tenantd.has_permission('members:write')));
 
 -- WITH CHECK as well: a row must not be moved into another tenant
 create policy update_own_tenant on tenantd.memberships for update
-  using (tenant_id = (select tenantd.current_tenant_id()))
-  with check (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = (select tenantd.current_tenant_id())
+         and (select tenantd.has_permission('members:write')))
+  with check (tenant_id = (select tenantd.current_tenant_id())
+              and (select tenantd.has_permission('members:write')));
 
 create policy delete_own_tenant on tenantd.memberships for delete
-  using (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = (select tenantd.current_tenant_id())
+         and (select tenantd.has_permission('members:write')));
+
+-- SECURITY DEFINER procedures run as the owner. api.create_member counts a user's memberships
+-- in every tenant (MAX_TENANTS_PER_USER); a procedure that joins a person to a tenant before any
+-- context exists (accepting an invitation) inserts the membership it has checked itself.
+-- tenantd_owner and its members only; tenantd_app never gets these.
+create policy select_as_owner on tenantd.memberships for select to tenantd_owner
+  using (true);
+
+create policy insert_as_owner on tenantd.memberships for insert to tenantd_owner
+  with check (true);

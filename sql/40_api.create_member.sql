@@ -1,24 +1,44 @@
--- api.create_member(email, role, display_name, password_hash): add a person to the current
--- tenant, creating their global identity when the email is new. Returns the user and the new
--- membership's role and created_at; user_created says whether the identity was created now.
--- Writes a 'member.created' audit row in the same transaction.
+-- api.create_member(email, role, display_name, password_hash, max_tenants): add a person to the
+-- current tenant, creating their global identity when the email is new. Returns the user and
+-- the new membership's role and created_at; user_created says whether the identity was created
+-- now. Writes a 'member.created' audit row in the same transaction.
 --
 -- Errors (SQLSTATE → HTTP in the C++ error table):
---   TD400 no tenant context        TD403 caller is neither tenant_admin nor super_admin
---   TD404 tenant gone              TD409 already a member        TD422 bad email or role
+--   TD400 no tenant context
+--   TD403 caller lacks members:write, or the role holds permissions the caller lacks
+--   TD404 tenant gone
+--   TD409 already a member; 'too_many_tenants: …' when the user already belongs to
+--         p_max_tenants live tenants (MAX_TENANTS_PER_USER, default 5; NULL = no limit)
+--   TD422 bad email, or a role the tenant does not have
 --
 -- SECURITY DEFINER because an email may already belong to a user who is a member of other
--- tenants only: the caller's policies hide that user, and inserting a user is a super-admin
--- action. It runs as tenantd_owner (policies users.select_as_owner/insert_as_owner); the
--- membership and audit rows still go through the own-tenant policies, with the caller's
--- context. An existing identity is linked as it is: display_name and password_hash apply to new
--- users only, otherwise a tenant admin could rename or take over another tenant's user. Nothing
--- about the user's other tenants is returned. search_path pinned, names schema-qualified.
+-- tenants only: the caller's policies hide that user and their other memberships (needed for
+-- the per-user tenant limit), and inserting a user is a super-admin action. It runs as
+-- tenantd_owner (policies users.select_as_owner/insert_as_owner, memberships.select_as_owner);
+-- the role lookup, membership and audit rows still go through the own-tenant policies, with the
+-- caller's context. An existing identity is linked as it is: display_name and password_hash
+-- apply to new users only, otherwise a tenant admin could rename or take over another tenant's
+-- user. Nothing about the user's other tenants is returned (the limit answer says only that
+-- the limit is reached). search_path pinned, names schema-qualified.
+
+-- An early draft of the five-argument form had a default for p_max_tenants; CREATE OR REPLACE
+-- cannot remove a default, so such a version is dropped first (development databases only).
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_proc
+              where oid = to_regprocedure('api.create_member(text, text, text, text, int)')
+                and pronargdefaults > 0) then
+    drop function api.create_member(text, text, text, text, int);
+  end if;
+end
+$$;
+
 create or replace function api.create_member(
   p_email text,
   p_role text,
   p_display_name text,
-  p_password_hash text
+  p_password_hash text,
+  p_max_tenants int
 ) returns table (user_id uuid, email text, display_name text, role text,
                  created_at timestamptz, user_created boolean)
 language plpgsql volatile security definer
@@ -31,28 +51,33 @@ declare
   v_user tenantd.users%rowtype;
   v_membership tenantd.memberships%rowtype;
   v_user_created boolean := false;
+  v_count int;
 begin
   if v_tenant is null then
     raise exception using errcode = 'TD400', message = 'no tenant context',
       hint = 'name the tenant in the path, the token or the tenant header';
   end if;
-  if not (tenantd.is_super_admin()
-          or tenantd.current_role_name() is not distinct from 'tenant_admin') then
+  if not tenantd.has_permission('members:write') then
     raise exception using errcode = 'TD403',
-      message = 'only a tenant_admin or a super_admin may add members';
+      message = 'adding members needs the members:write permission';
   end if;
   if p_email is null or length(p_email) > 254
      or p_email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' then
     raise exception using errcode = 'TD422',
       message = 'email must look like name@example.com and be at most 254 characters';
   end if;
-  if p_role is null or p_role not in ('tenant_admin', 'member', 'read_only') then
-    raise exception using errcode = 'TD422',
-      message = format('role must be one of tenant_admin, member, read_only (got %s)',
-                       coalesce(quote_literal(p_role), 'null'));
-  end if;
   if not exists (select 1 from tenantd.tenants t where t.id = v_tenant and t.deleted_at is null) then
     raise exception using errcode = 'TD404', message = 'tenant not found';
+  end if;
+  if p_role is null or not exists (select 1 from tenantd.roles r
+                                    where r.tenant_id = v_tenant and r.name = p_role) then
+    raise exception using errcode = 'TD422',
+      message = format('unknown_role: role must be one of the tenant''s roles (got %s)',
+                       coalesce(quote_literal(p_role), 'null'));
+  end if;
+  if not tenantd.may_grant_role(p_role) then
+    raise exception using errcode = 'TD403',
+      message = format('role_escalation: role %s holds permissions you do not have', p_role);
   end if;
 
   -- find-or-create, race-safe: a concurrent insert of the same email makes ours do nothing,
@@ -68,6 +93,25 @@ begin
     if not found then
       raise exception using errcode = 'TD409',
         message = 'the user was changed concurrently, retry';
+    end if;
+  end if;
+
+  -- MAX_TENANTS_PER_USER: two tenants adding the same person at once would each count the
+  -- other's membership as absent, so additions for one user are serialised by a
+  -- transaction-level advisory lock on the user (namespace 'tenantd.user_memberships'); the
+  -- count after it is a new statement and sees what the other committed.
+  if p_max_tenants is not null then
+    perform pg_catalog.pg_advisory_xact_lock(
+      pg_catalog.hashtextextended('tenantd.user_memberships:' || v_user.id::text, 0));
+    select count(*) into v_count
+      from tenantd.memberships m
+      join tenantd.tenants t on t.id = m.tenant_id and t.deleted_at is null
+     where m.user_id = v_user.id and m.tenant_id <> v_tenant;
+    if v_count >= p_max_tenants
+       and not exists (select 1 from tenantd.memberships m
+                        where m.tenant_id = v_tenant and m.user_id = v_user.id) then
+      raise exception using errcode = 'TD409',
+        message = format('too_many_tenants: a user may belong to at most %s tenants', p_max_tenants);
     end if;
   end if;
 
@@ -88,6 +132,24 @@ begin
                       v_membership.created_at, v_user_created;
 end
 $$;
+
+revoke all on function api.create_member(text, text, text, text, int) from public;
+grant execute on function api.create_member(text, text, text, text, int) to tenantd_app;
+
+-- The four-argument form (before the limit was a parameter): the default limit of 5
+-- (MAX_TENANTS_PER_USER's default). A wrapper rather than a parameter default, because a default
+-- would make four-argument calls ambiguous between the two. Security invoker: it only calls the
+-- function above, which checks everything.
+create or replace function api.create_member(
+  p_email text,
+  p_role text,
+  p_display_name text,
+  p_password_hash text
+) returns table (user_id uuid, email text, display_name text, role text,
+                 created_at timestamptz, user_created boolean)
+language sql volatile
+set search_path = pg_catalog, tenantd, pg_temp
+as $$ select * from api.create_member(p_email, p_role, p_display_name, p_password_hash, 5) $$;
 
 revoke all on function api.create_member(text, text, text, text) from public;
 grant execute on function api.create_member(text, text, text, text) to tenantd_app;

@@ -1,0 +1,16 @@
+-- tenantd.permission_catalogue(): the fixed catalogue of permissions a role can hold. The one
+-- place that lists them: tenantd.role_permissions checks its rows against it
+-- (role_permissions_permission_in_catalogue), tenantd.builtin_role_permissions() gives
+-- tenant_admin all of it, and the API validates role bodies against it. Adding a permission is
+-- a change to this file (and to whatever checks it); removing one needs a migration that deletes
+-- its role_permissions rows first. Immutable so the check constraint may call it.
+create or replace function tenantd.permission_catalogue() returns text[]
+language sql immutable parallel safe
+as $$
+  select array['members:read', 'members:write', 'config:read', 'config:write',
+               'invitations:write', 'audit:read', 'usage:read', 'roles:write',
+               'tenant:write']::text[]
+$$;
+
+revoke all on function tenantd.permission_catalogue() from public;
+grant execute on function tenantd.permission_catalogue() to tenantd_app, tenantd_readonly;

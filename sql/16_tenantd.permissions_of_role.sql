@@ -1,0 +1,20 @@
+-- tenantd.permissions_of_role(role): the permissions a role of the current tenant holds, sorted;
+-- NULL when the tenant has no such role (or there is no tenant context). Built-ins from
+-- tenantd.builtin_role_permissions, tenant-defined roles from tenantd.role_permissions (read with
+-- the caller's rights: members of the tenant read its roles).
+create or replace function tenantd.permissions_of_role(p_role text) returns text[]
+language sql stable parallel safe
+set search_path = pg_catalog, tenantd, pg_temp
+as $$
+  select case when r.built_in then tenantd.builtin_role_permissions(r.name)
+              else coalesce((select array_agg(rp.permission order by rp.permission)
+                               from tenantd.role_permissions rp
+                              where rp.tenant_id = r.tenant_id and rp.role_id = r.id),
+                            '{}'::text[])
+         end
+    from tenantd.roles r
+   where r.tenant_id = tenantd.current_tenant_id() and r.name = p_role
+$$;
+
+revoke all on function tenantd.permissions_of_role(text) from public;
+grant execute on function tenantd.permissions_of_role(text) to tenantd_app, tenantd_readonly;

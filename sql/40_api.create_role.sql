@@ -1,0 +1,48 @@
+-- api.create_role(name, description, permissions): a tenant-defined role of the current tenant,
+-- holding permissions from tenantd.permission_catalogue(). Returns the new role's id. Writes a
+-- 'role.created' audit row in the same transaction.
+-- Errors: TD400 no tenant context · TD403 forbidden (needs roles:write) / role_escalation (a
+--         permission the caller lacks) · TD409 role_exists · TD422 invalid_role_name /
+--         unknown_permission / description too long.
+-- Security invoker: the inserts go through the roles/role_permissions policies.
+create or replace function api.create_role(p_name text, p_description text, p_permissions text[])
+returns uuid
+language plpgsql volatile
+set search_path = pg_catalog, tenantd, pg_temp
+as $$
+declare
+  v_tenant uuid := tenantd.current_tenant_id();
+  v_perms text[];
+  v_id uuid;
+begin
+  if v_tenant is null then
+    raise exception using errcode = 'TD400', message = 'no tenant context';
+  end if;
+  if not tenantd.has_permission('roles:write') then
+    raise exception using errcode = 'TD403', message = 'managing roles needs the roles:write permission';
+  end if;
+  if p_name is null or p_name !~ '^[a-z][a-z0-9_]{0,62}$' or p_name = 'super_admin' then
+    raise exception using errcode = 'TD422',
+      message = 'invalid_role_name: a role name is 1-63 characters of a-z, 0-9 and _, starting with a letter (not super_admin)';
+  end if;
+  if length(p_description) > 1000 then
+    raise exception using errcode = 'TD422', message = 'description is longer than 1000 characters';
+  end if;
+  v_perms := tenantd.check_role_permissions(p_permissions);
+  if exists (select 1 from tenantd.roles r where r.tenant_id = v_tenant and r.name = p_name) then
+    raise exception using errcode = 'TD409',
+      message = format('role_exists: the tenant already has a role named %s', p_name);
+  end if;
+
+  insert into tenantd.roles (name, description) values (p_name, p_description) returning id into v_id;
+  insert into tenantd.role_permissions (role_id, permission) select v_id, p from unnest(v_perms) as p;
+
+  insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
+  values (v_tenant, 'role.created', 'role', v_id::text,
+          jsonb_build_object('name', p_name, 'permissions', to_jsonb(v_perms)));
+  return v_id;
+end
+$$;
+
+revoke all on function api.create_role(text, text, text[]) from public;
+grant execute on function api.create_role(text, text, text[]) to tenantd_app;
