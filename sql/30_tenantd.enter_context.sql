@@ -4,9 +4,12 @@
 --
 -- p_refs: the references in the order the HTTP layer found them (token claim, path, header,
 -- host); each is a uuid (matched against tenants.id) or a slug; NULL and '' elements are ignored.
--- Soft-deleted tenants do not resolve. Exactly one row comes back:
+-- Soft-deleted tenants resolve too, with the status 'deleted' (tenantd.tenant_state): the
+-- caller decides, in this same round trip, what a suspended or deleted tenant may still do
+-- (db::TenantTx answers 403 tenant_suspended except on the few routes that manage such
+-- tenants). Exactly one row comes back:
 --   (id, status, null)                 context set; id and status are null when no refs were given
---   (null, null, 'tenant_not_found')   some reference resolves to no live tenant; nothing set
+--   (null, null, 'tenant_not_found')   some reference resolves to no tenant at all; nothing set
 --   (null, null, 'tenant_mismatch')    references name different tenants; nothing set
 --   (null, null, 'invalid_context')    p_user_id/p_role/p_request_id malformed; nothing set
 -- A super_admin entering a tenant writes a 'super_admin.access' audit row in the same
@@ -59,12 +62,12 @@ begin
     if tenantd.parse_uuid(v_ref) is not null then
       select t.id into v_found
         from tenantd.tenants t
-       where t.id = tenantd.parse_uuid(v_ref) and t.deleted_at is null;
+       where t.id = tenantd.parse_uuid(v_ref);
     else
       -- slugs cannot look like uuids (tenants_slug_not_uuid), so this is unambiguous
       select t.id into v_found
         from tenantd.tenants t
-       where t.slug = v_ref and t.deleted_at is null;
+       where t.slug = v_ref;
     end if;
 
     if v_found is null then
@@ -94,7 +97,8 @@ begin
   perform pg_catalog.set_config('app.request_id', coalesce(p_request_id, ''), true);
 
   if v_tenant is not null then
-    select t.status into v_status from tenantd.tenants t where t.id = v_tenant;
+    select tenantd.tenant_state(t.status, t.deleted_at) into v_status
+      from tenantd.tenants t where t.id = v_tenant;
 
     if p_role = 'super_admin' then
       -- actor_id, actor_role and request_id come from the context just set (column defaults)

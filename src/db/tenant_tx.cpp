@@ -86,6 +86,12 @@ void TenantTx::begin(const TenantContext& ctx) {
   }
   tenant_id_ = row[0].is_null() ? "" : row[0].c_str();
   tenant_status_ = row[1].is_null() ? "" : row[1].c_str();
+  if (!ctx.allow_inactive && (tenant_status_ == "suspended" || tenant_status_ == "deleted")) {
+    // Thrown inside the constructor, which rolls back: nothing enter_context wrote (a
+    // super_admin.access audit row) survives the refusal.
+    throw ApiError(403, "tenant_suspended",
+                   tenant_status_ == "deleted" ? "this tenant has been deleted" : "this tenant is suspended");
+  }
 }
 
 void TenantTx::commit() {

@@ -18,6 +18,11 @@ struct TenantContext {
   std::string role;
   std::string request_id;
   std::string route;
+  // A suspended or soft-deleted tenant answers every request with 403 tenant_suspended, decided
+  // from enter_context's answer in the same round trip. The few handlers that manage such
+  // tenants (a super_admin reading, patching, activating, suspending or deleting one; the global
+  // /v1/tenants routes) set this before opening their TenantTx.
+  bool allow_inactive = false;
 };
 
 // One request = one transaction on one pooled connection. The constructor sends BEGIN and
@@ -40,7 +45,8 @@ class TenantTx {
   }
   void commit();
 
-  // Tenant the context resolved to (empty when none), and its status.
+  // Tenant the context resolved to (empty when none), and its state (tenantd.tenant_state:
+  // a status, or "deleted").
   const std::string& tenant_id() const { return tenant_id_; }
   const std::string& tenant_status() const { return tenant_status_; }
   pqxx::connection& conn() { return lease_.conn(); }

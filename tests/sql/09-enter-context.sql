@@ -68,12 +68,15 @@ select results_eq($$select * from tenantd.enter_context(array['00000000-0000-400
 select results_eq(format('select * from tenantd.enter_context(array[%L, %L], null, null, null, null)', :'ta', 'Acme'),
                   $$values (null::uuid, null::text, 'tenant_not_found')$$,
                   'one unresolvable reference among good ones: tenant_not_found');
+-- issue 4: a soft-deleted tenant resolves and is reported as 'deleted' (the caller refuses it
+-- with 403 tenant_suspended); tenant_not_found stays for tenants that never existed
 select results_eq($$select * from tenantd.enter_context(array['defunct'], null, null, null, null)$$,
-                  $$values (null::uuid, null::text, 'tenant_not_found')$$,
-                  'a soft-deleted tenant does not resolve by slug');
+                  $$values ('dddddddd-dddd-4ddd-8ddd-dddddddddddd'::uuid, 'deleted', null::text)$$,
+                  'a soft-deleted tenant resolves by slug, reported as deleted');
 select results_eq($$select * from tenantd.enter_context(array['dddddddd-dddd-4ddd-8ddd-dddddddddddd'], null, null, null, null)$$,
-                  $$values (null::uuid, null::text, 'tenant_not_found')$$,
-                  'nor by id');
+                  $$values ('dddddddd-dddd-4ddd-8ddd-dddddddddddd'::uuid, 'deleted', null::text)$$,
+                  'and by id');
+select tests.act_as(null, null, null);
 select results_eq($$select * from tenantd.enter_context(array['acme'], 'alice', 'member', null, null)$$,
                   $$values (null::uuid, null::text, 'invalid_context')$$,
                   'a user id that is not a uuid: invalid_context');
