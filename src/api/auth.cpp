@@ -1,8 +1,175 @@
-// /v1/auth: login, refresh, logout.
+// /v1/auth: login (token), refresh (rotation with reuse detection), logout. All public: the
+// credential is in the body (password or refresh token), and no tenant context exists yet.
+// Every answer that carries tokens is Cache-Control: no-store (RFC 6749 §5.1).
+#include <ctime>
+
+#include "api/input.hpp"
 #include "api/routes.hpp"
+#include "auth/password.hpp"
+#include "auth/token_issuer.hpp"
+#include "db/statements.hpp"
+#include "db/tenant_tx.hpp"
+#include "http/problem.hpp"
+#include "util/config.hpp"
+#include "util/json.hpp"
+#include "util/uuid.hpp"
 
 namespace tenantd::api {
 
-void register_auth(Router&) {}
+namespace {
+
+ApiError invalid_credentials() {
+  return ApiError(401, "invalid_credentials", "the tenant, email or password is wrong");
+}
+
+ApiError invalid_refresh_token() {
+  return ApiError(401, "invalid_refresh_token", "the refresh token is invalid, expired or revoked");
+}
+
+void require_issuer(const RequestContext& ctx) {
+  if (!auth::can_issue_tokens(ctx.svc.config)) {
+    throw ApiError(503, "login_unavailable", "this service has no HS256 key (JWT_HS256_SECRET) to sign tokens with");
+  }
+}
+
+db::TenantContext public_context(const RequestContext& ctx) {
+  db::TenantContext c;
+  c.request_id = ctx.request_id;
+  c.route = ctx.method + " " + ctx.route;
+  return c;
+}
+
+Response token_response(const RequestContext& ctx, const std::string& user_id, const std::string& tenant_id,
+                        const std::string& role, const std::string& refresh_token) {
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  util::JsonOut j;
+  j.begin_object()
+      .str("access_token", auth::issue_access_token(ctx.svc.config, user_id, tenant_id, role, now))
+      .str("token_type", "Bearer")
+      .integer("expires_in", ctx.svc.config.access_token_ttl_seconds)
+      .str("refresh_token", refresh_token)
+      .integer("refresh_expires_in", static_cast<int64_t>(ctx.svc.config.refresh_token_ttl_days) * 86400)
+      .end_object();
+  Response res{200, j.take()};
+  res.headers["Cache-Control"] = "no-store";
+  res.headers["Pragma"] = "no-cache";
+  return res;
+}
+
+// POST /v1/auth/token {tenant, email, password}
+Response login(RequestContext& ctx) {
+  reject_unknown_fields(ctx, {"tenant", "email", "password"});
+  const std::string tenant = required_string(ctx, "tenant", 64);
+  const std::string email = required_string(ctx, "email", 254);
+  const std::string password = required_string(ctx, "password", 1024);
+  require_issuer(ctx);
+
+  // Round trip 1: tenant, lockout, attempt recorded as failed, the user's hash (if any).
+  std::string outcome, attempt_id, tenant_id, tenant_state, user_id, hash, role;
+  bool disabled = false;
+  int retry_after = 0;
+  {
+    db::TenantTx tx(ctx.svc.pool, public_context(ctx));
+    auto r = tx.exec_prepared("auth_login_begin", tenant, email);
+    if (r.size() != 1) throw std::runtime_error("auth_login_begin returned no row");
+    tx.commit();
+    const auto& row = r[0];
+    outcome = row[0].c_str();
+    if (!row[1].is_null()) retry_after = row[1].as<int>();
+    if (!row[2].is_null()) attempt_id = row[2].c_str();
+    if (!row[3].is_null()) tenant_id = row[3].c_str();
+    if (!row[4].is_null()) tenant_state = row[4].c_str();
+    if (!row[5].is_null()) user_id = row[5].c_str();
+    if (!row[6].is_null()) hash = row[6].c_str();
+    if (!row[7].is_null()) role = row[7].c_str();
+    disabled = (!row[8].is_null() && row[8].as<bool>()) || (!row[9].is_null() && row[9].as<bool>());
+  }
+  ctx.tenant_id = tenant_id;
+  if (outcome == "locked") {
+    throw ApiError(429, "too_many_attempts",
+                   "too many failed logins for this account; retry after " + std::to_string(retry_after) + " seconds",
+                   {{"Retry-After", std::to_string(retry_after)}});
+  }
+
+  // The password check, outside any transaction (scrypt is slow on purpose). Unknown tenant,
+  // unknown email, no password set and a wrong password all cost one scrypt and get one answer.
+  const bool have_hash = !user_id.empty() && !hash.empty();
+  const bool ok = auth::verify_password(password, have_hash ? hash : auth::dummy_password_hash()) && have_hash;
+  if (!ok || outcome != "check") throw invalid_credentials();
+  // Only someone who knows the password learns these.
+  if (disabled) throw ApiError(403, "user_disabled", "this account is disabled");
+  if (tenant_state == "suspended" || tenant_state == "deleted") {
+    throw ApiError(403, "tenant_suspended", "the tenant is suspended");
+  }
+
+  // Round trip 2: the attempt becomes a success, a session family starts.
+  const std::string refresh = auth::new_refresh_token(tenant_id);
+  db::TenantTx tx(ctx.svc.pool, public_context(ctx));
+  auto r = tx.exec_prepared("auth_login_complete", attempt_id, tenant_id, auth::token_hash_hex(refresh),
+                            ctx.svc.config.refresh_token_ttl_days);
+  if (r.size() != 1) throw std::runtime_error("auth_login_complete returned no row");
+  tx.commit();
+  return token_response(ctx, r[0][2].c_str(), tenant_id, r[0][3].c_str(), refresh);
+}
+
+// POST /v1/auth/refresh {refresh_token}
+Response refresh(RequestContext& ctx) {
+  reject_unknown_fields(ctx, {"refresh_token"});
+  const std::string old_token = required_string(ctx, "refresh_token", 256);
+  require_issuer(ctx);
+  const auto tenant_id = auth::refresh_token_tenant(old_token);
+  if (!tenant_id) throw invalid_refresh_token();
+  const std::string next = auth::new_refresh_token(*tenant_id);
+  db::TenantTx tx(ctx.svc.pool, public_context(ctx));
+  auto r = tx.exec_prepared("auth_refresh", *tenant_id, auth::token_hash_hex(old_token), auth::token_hash_hex(next),
+                            ctx.svc.config.refresh_token_ttl_days);
+  if (r.size() != 1) throw std::runtime_error("auth_refresh returned no row");
+  // Committed whatever the outcome: a detected reuse has just revoked the family.
+  tx.commit();
+  ctx.tenant_id = *tenant_id;
+  const std::string outcome = r[0][0].c_str();
+  if (outcome == "reuse") {
+    throw ApiError(401, "refresh_token_reused",
+                   "this refresh token was already used; every token of its session has been revoked");
+  }
+  if (outcome == "tenant_suspended") throw ApiError(403, "tenant_suspended", "the tenant is suspended");
+  if (outcome != "ok") throw invalid_refresh_token();
+  return token_response(ctx, r[0][1].c_str(), *tenant_id, r[0][2].c_str(), next);
+}
+
+// POST /v1/auth/logout {refresh_token}: 204 whether or not the token was live (RFC 7009 §2.2).
+Response logout(RequestContext& ctx) {
+  reject_unknown_fields(ctx, {"refresh_token"});
+  const std::string token = required_string(ctx, "refresh_token", 256);
+  if (const auto tenant_id = auth::refresh_token_tenant(token)) {
+    db::TenantTx tx(ctx.svc.pool, public_context(ctx));
+    tx.exec_prepared("auth_logout", *tenant_id, auth::token_hash_hex(token));
+    tx.commit();
+    ctx.tenant_id = *tenant_id;
+  }
+  Response res{204, ""};
+  res.headers["Cache-Control"] = "no-store";
+  return res;
+}
+
+}  // namespace
+
+void register_auth(Router& r) {
+  db::add_statements({
+      {"auth_login_begin",
+       "select outcome, retry_after, attempt_id, tenant_id, tenant_state, user_id, password_hash, role, "
+       "user_disabled, membership_disabled from api.auth_login_begin($1, $2)"},
+      {"auth_login_complete",
+       "select session_id, family_id, user_id, role, expires_at "
+       "from api.auth_login_complete($1::uuid, $2::uuid, decode($3, 'hex'), $4::int)"},
+      {"auth_refresh",
+       "select outcome, user_id, role, session_id from api.auth_refresh($1::uuid, decode($2, 'hex'), "
+       "decode($3, 'hex'), $4::int)"},
+      {"auth_logout", "select api.auth_logout($1::uuid, decode($2, 'hex'))"},
+  });
+  r.add("POST", "/v1/auth/token", Scope::kPublic, login);
+  r.add("POST", "/v1/auth/refresh", Scope::kPublic, refresh);
+  r.add("POST", "/v1/auth/logout", Scope::kPublic, logout);
+}
 
 }  // namespace tenantd::api

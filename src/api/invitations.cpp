@@ -1,8 +1,390 @@
-// /v1/invitations: invite, list, revoke, accept.
+// /v1/invitations: invite (one or in bulk), list, get, revoke, and the public accept.
+// The token is 256 bits from OpenSSL's generator, answered once at creation; the database
+// stores only its SHA-256 (api.create_invitation), so no later read can show it again.
+#include <regex>
+
+#include "api/input.hpp"
 #include "api/routes.hpp"
+#include "auth/password.hpp"
+#include "auth/token_issuer.hpp"
+#include "db/sql_errors.hpp"
+#include "db/statements.hpp"
+#include "db/tenant_tx.hpp"
+#include "http/problem.hpp"
+#include "util/config.hpp"
+#include "util/json.hpp"
+#include "util/random.hpp"
+#include "util/uuid.hpp"
 
 namespace tenantd::api {
 
-void register_invitations(Router&) {}
+namespace {
+
+constexpr size_t kMaxBulkEntries = 1000;
+
+// Columns of an invitation as every statement below returns them, in this order.
+const char* const kInvitationColumns =
+    "id, email, role, status, {expires_at}, {created_at}, invited_by, {accepted_at}, accepted_by, {revoked_at}";
+
+std::string invitation_columns() {
+  std::string s = kInvitationColumns;
+  for (const char* c : {"expires_at", "created_at", "accepted_at", "revoked_at"}) {
+    const std::string key = std::string("{") + c + "}";
+    s.replace(s.find(key), key.size(), db::ts(c));
+  }
+  return s;
+}
+
+const char* nullable(const pqxx::field& f) { return f.is_null() ? nullptr : f.c_str(); }
+
+// Writes the members of an invitation object (columns 0..9 of `row`) without braces.
+void write_invitation_fields(util::JsonOut& j, const pqxx::row& row) {
+  j.str("id", row[0].c_str())
+      .str("email", row[1].c_str())
+      .str("role", row[2].c_str())
+      .str("status", row[3].c_str())
+      .str("expires_at", row[4].c_str())
+      .str("created_at", row[5].c_str())
+      .str_or_null("invited_by", nullable(row[6]))
+      .str_or_null("accepted_at", nullable(row[7]))
+      .str_or_null("accepted_by", nullable(row[8]))
+      .str_or_null("revoked_at", nullable(row[9]));
+}
+
+void write_invitation(util::JsonOut& j, const pqxx::row& row) {
+  j.begin_object();
+  write_invitation_fields(j, row);
+  j.end_object();
+}
+
+// expires_in_days: an integer 1..30, default INVITATION_EXPIRY_DAYS.
+int expiry_days(const rapidjson::Value* v, int def) {
+  if (!v || v->IsNull()) return def;
+  if (!v->IsInt()) throw ApiError(400, "invalid_field_type", "field 'expires_in_days' must be an integer");
+  const int d = v->GetInt();
+  if (d < 1 || d > 30) throw ApiError(422, "validation_failed", "expires_in_days must be an integer from 1 to 30");
+  return d;
+}
+
+const rapidjson::Value* member(const rapidjson::Value& obj, const char* name) {
+  auto it = obj.FindMember(name);
+  return it == obj.MemberEnd() ? nullptr : &it->value;
+}
+
+Response create_invitation(RequestContext& ctx) {
+  reject_unknown_fields(ctx, {"email", "role", "expires_in_days"});
+  const std::string email = required_string(ctx, "email", 254);
+  const std::string role = required_string(ctx, "role", 63);
+  const int days = expiry_days(member(ctx.json, "expires_in_days"), ctx.svc.config.invitation_expiry_days);
+  const std::string token = util::random_token_b64url(32);
+
+  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
+  ctx.tenant_id = tx.tenant_id();
+  auto r = tx.exec_prepared("invitations_create", email, role, days, auth::token_hash_hex(token));
+  if (r.size() != 1) throw std::runtime_error("create_invitation returned no row");
+  tx.commit();
+
+  util::JsonOut j;
+  j.begin_object();
+  write_invitation_fields(j, r[0]);
+  j.str("token", token).end_object();
+  Response res{201, j.take()};
+  res.headers["Location"] = "/v1/invitations/" + std::string(r[0][0].c_str());
+  res.headers["Cache-Control"] = "no-store";
+  return res;
+}
+
+// "some_code: text" from our procedures → (code, text); see http/server.cpp.
+void problem_of(const std::string& state, const std::string& message, int& status, std::string& code,
+                std::string& detail) {
+  const auto m = db::map_sqlstate(state);
+  status = m.status;
+  code = m.code;
+  detail = m.detail;
+  if (m.pass_message) {
+    detail = message.substr(0, message.find('\n'));
+    static const std::regex kCoded("^([a-z][a-z_]{1,62}): (.+)$");
+    std::smatch m2;
+    if (std::regex_match(detail, m2, kCoded)) {
+      code = m2[1];
+      detail = m2[2];
+    }
+  }
+}
+
+struct BulkResult {
+  int status = 0;
+  std::string code, detail;
+  std::string token;
+  long row = -1;  // index into the SQL result when the entry was created
+};
+
+Response create_bulk(RequestContext& ctx) {
+  if (!ctx.has_json) throw ApiError(400, "body_required", "a JSON body is required");
+  reject_unknown_fields(ctx, {"invitations"});
+  const rapidjson::Value* list = member(ctx.json, "invitations");
+  if (!list || list->IsNull()) throw ApiError(400, "missing_field", "field 'invitations' is required");
+  if (!list->IsArray()) throw ApiError(400, "invalid_field_type", "field 'invitations' must be an array");
+  if (list->Empty()) throw ApiError(422, "validation_failed", "invitations must hold at least one entry");
+  if (list->Size() > kMaxBulkEntries) {
+    throw ApiError(422, "too_many_entries", "at most " + std::to_string(kMaxBulkEntries) + " invitations per request");
+  }
+
+  // Shape errors are answered per entry here; well-formed entries go to SQL with their token hash.
+  std::vector<BulkResult> results(list->Size());
+  util::JsonOut in;
+  in.writer().StartArray();
+  size_t to_sql = 0;
+  for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+    const rapidjson::Value& e = (*list)[i];
+    BulkResult& res = results[i];
+    try {
+      if (!e.IsObject()) throw ApiError(400, "invalid_field_type", "each entry must be an object");
+      for (auto it = e.MemberBegin(); it != e.MemberEnd(); ++it) {
+        const std::string name = it->name.GetString();
+        if (name != "email" && name != "role" && name != "expires_in_days") {
+          throw ApiError(400, "unknown_field", "unknown field '" + name + "'");
+        }
+      }
+      std::string fields[2];
+      const char* names[2] = {"email", "role"};
+      const size_t limits[2] = {254, 63};
+      for (int k = 0; k < 2; ++k) {
+        const rapidjson::Value* v = member(e, names[k]);
+        if (!v || v->IsNull()) throw ApiError(400, "missing_field", std::string("field '") + names[k] + "' is required");
+        if (!v->IsString()) throw ApiError(400, "invalid_field_type", std::string("field '") + names[k] + "' must be a string");
+        if (v->GetStringLength() > limits[k]) {
+          throw ApiError(422, "validation_failed", std::string("field '") + names[k] + "' is too long");
+        }
+        fields[k].assign(v->GetString(), v->GetStringLength());
+      }
+      const int days = expiry_days(member(e, "expires_in_days"), ctx.svc.config.invitation_expiry_days);
+      res.token = util::random_token_b64url(32);
+      in.begin_object()
+          .integer("index", i)
+          .str("email", fields[0])
+          .str("role", fields[1])
+          .integer("expires_in_days", days)
+          .str("token_hash", auth::token_hash_hex(res.token))
+          .end_object();
+      ++to_sql;
+    } catch (const ApiError& err) {
+      res.status = err.status();
+      res.code = err.code();
+      res.detail = err.detail();
+    }
+  }
+  in.writer().EndArray();
+
+  pqxx::result r;
+  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
+  ctx.tenant_id = tx.tenant_id();
+  // Even when every entry failed its shape check: the call still checks the permission, so a
+  // caller without invitations:write gets 403 rather than a list of 400s.
+  r = tx.exec_prepared("invitations_bulk", to_sql ? in.take() : std::string("[]"));
+  tx.commit();
+
+  for (size_t k = 0; k < r.size(); ++k) {
+    const auto row = r[k];
+    const auto idx = row[0].as<size_t>();
+    if (idx >= results.size()) throw std::runtime_error("bulk result index out of range");
+    BulkResult& res = results[idx];
+    if (row[11].is_null()) {
+      res.status = 201;
+      res.row = static_cast<long>(k);
+    } else {
+      problem_of(row[11].c_str(), row[12].c_str(), res.status, res.code, res.detail);
+    }
+  }
+
+  util::JsonOut j;
+  int created = 0;
+  j.begin_object().begin_array("results");
+  for (size_t i = 0; i < results.size(); ++i) {
+    const BulkResult& res = results[i];
+    j.begin_object().integer("index", static_cast<int64_t>(i)).integer("status", res.status);
+    if (res.row >= 0) {
+      ++created;
+      j.key("invitation").begin_object();
+      // columns 1..10 of the bulk row are the invitation columns
+      const auto row = r[static_cast<pqxx::result::size_type>(res.row)];
+      j.str("id", row[1].c_str())
+          .str("email", row[2].c_str())
+          .str("role", row[3].c_str())
+          .str("status", row[4].c_str())
+          .str("expires_at", row[5].c_str())
+          .str("created_at", row[6].c_str())
+          .str_or_null("invited_by", nullable(row[7]))
+          .null("accepted_at")
+          .null("accepted_by")
+          .null("revoked_at")
+          .str("token", res.token)
+          .end_object();
+    } else {
+      j.str("code", res.code).str("detail", res.detail);
+    }
+    j.end_object();
+  }
+  j.end_array()
+      .integer("created", created)
+      .integer("failed", static_cast<int64_t>(results.size()) - created)
+      .end_object();
+  Response out{200, j.take()};
+  out.headers["Cache-Control"] = "no-store";
+  return out;
+}
+
+Response list_invitations(RequestContext& ctx) {
+  const int limit = page_limit(ctx);
+  std::string status;
+  if (auto s = ctx.query_value("status")) {
+    status = *s;
+    if (status != "pending" && status != "expired" && status != "accepted" && status != "revoked") {
+      throw ApiError(400, "invalid_status", "status must be one of pending, expired, accepted, revoked");
+    }
+  }
+  std::string after_at, after_id;
+  if (auto c = ctx.query_value("cursor")) {
+    const std::string key = decode_cursor(*c);
+    const auto bar = key.find('|');
+    static const std::regex kTs("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z$");
+    if (bar == std::string::npos || !std::regex_match(key.substr(0, bar), kTs) ||
+        !util::is_uuid(key.substr(bar + 1))) {
+      throw ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
+    }
+    after_at = key.substr(0, bar);
+    after_id = key.substr(bar + 1);
+  }
+  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
+  ctx.tenant_id = tx.tenant_id();
+  auto r = tx.exec_prepared("invitations_list", status, after_at, after_id, limit + 1);
+  tx.commit();
+  util::JsonOut j;
+  j.begin_object().begin_array("data");
+  const size_t n = std::min(r.size(), static_cast<size_t>(limit));
+  for (size_t i = 0; i < n; ++i) write_invitation(j, r[i]);
+  j.end_array();
+  if (r.size() > n) {
+    j.str("next_cursor", encode_cursor(std::string(r[n - 1][10].c_str()) + "|" + r[n - 1][0].c_str()));
+  } else {
+    j.null("next_cursor");
+  }
+  j.end_object();
+  return {200, j.take()};
+}
+
+Response get_invitation(RequestContext& ctx) {
+  const std::string& id = *ctx.param("id");
+  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
+  ctx.tenant_id = tx.tenant_id();
+  auto may = tx.exec_prepared("invitations_may_read");
+  if (may.size() != 1 || !may[0][0].as<bool>()) {
+    throw ApiError(403, "forbidden", "reading invitations needs the invitations:write permission");
+  }
+  if (!util::is_uuid(id)) throw ApiError(404, "invitation_not_found", "no such invitation in this tenant");
+  auto r = tx.exec_prepared("invitations_get", util::canonical_uuid(id));
+  tx.commit();
+  if (r.empty()) throw ApiError(404, "invitation_not_found", "no such invitation in this tenant");
+  util::JsonOut j;
+  write_invitation(j, r[0]);
+  return {200, j.take()};
+}
+
+Response revoke_invitation(RequestContext& ctx) {
+  reject_unknown_fields(ctx, {});
+  const std::string& id = *ctx.param("id");
+  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
+  ctx.tenant_id = tx.tenant_id();
+  // an id that is not a uuid names no invitation; the permission check still comes first
+  auto r = tx.exec_prepared("invitations_revoke",
+                            util::is_uuid(id) ? util::canonical_uuid(id) : std::string("00000000-0000-0000-0000-000000000000"));
+  if (r.size() != 1) throw std::runtime_error("revoke_invitation returned no row");
+  tx.commit();
+  util::JsonOut j;
+  write_invitation(j, r[0]);
+  return {200, j.take()};
+}
+
+bool is_b64url_token(const std::string& t) {
+  if (t.size() != 43) return false;
+  for (char c : t) {
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+// Public: the invitee has no token of ours yet; the invitation token is the credential.
+Response accept_invitation(RequestContext& ctx) {
+  reject_unknown_fields(ctx, {"token", "password", "display_name"});
+  const std::string token = required_string(ctx, "token", 256);
+  const auto password = optional_string(ctx, "password", 1024);
+  const auto display_name = optional_string(ctx, "display_name", 200);
+  if (!is_b64url_token(token)) throw ApiError(404, "invitation_not_found", "no invitation matches this token");
+  std::string hash;
+  if (password) {
+    if (password->size() < 8) throw ApiError(422, "validation_failed", "password must be at least 8 characters");
+    // the slow KDF runs before the transaction, so no connection waits for it
+    hash = auth::hash_password(*password);
+  }
+  ctx.tenant_ctx.request_id = ctx.request_id;
+  ctx.tenant_ctx.route = ctx.method + " " + ctx.route;
+  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
+  auto r = tx.exec_prepared("invitations_accept", auth::token_hash_hex(token), hash, display_name.value_or(""),
+                            ctx.svc.config.max_tenants_per_user);
+  if (r.size() != 1) throw std::runtime_error("accept_invitation returned no row");
+  tx.commit();
+  const auto& row = r[0];
+  ctx.tenant_id = row[1].c_str();
+  util::JsonOut j;
+  j.begin_object()
+      .str("invitation_id", row[0].c_str())
+      .str("tenant_id", row[1].c_str())
+      .str("tenant_slug", row[2].c_str())
+      .str("user_id", row[3].c_str())
+      .str("email", row[4].c_str())
+      .str("role", row[5].c_str())
+      .boolean("user_created", row[6].as<bool>())
+      .str("accepted_at", row[7].c_str())
+      .end_object();
+  return {201, j.take()};
+}
+
+}  // namespace
+
+void register_invitations(Router& r) {
+  using db::ts;
+  const std::string cols = invitation_columns();
+  db::add_statements({
+      {"invitations_create",
+       "select id, email, role, status, " + ts("expires_at") + ", " + ts("created_at") +
+           ", invited_by, null, null, null "
+           "from api.create_invitation($1, $2, $3::int, decode($4, 'hex'))"},
+      {"invitations_bulk",
+       "select idx, id, email, role, status, " + ts("expires_at") + ", " + ts("created_at") +
+           ", invited_by, null, null, null, error_state, error_message "
+           "from api.create_invitations_bulk($1::jsonb) order by idx"},
+      {"invitations_list",
+       "select " + cols +
+           ", to_char(created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+           "from api.list_invitations(nullif($1, ''), nullif($2, '')::timestamptz, nullif($3, '')::uuid, $4::int)"},
+      {"invitations_may_read", "select tenantd.has_permission('invitations:write')"},
+      // the status a client sees: a pending invitation past its expiry is 'expired'
+      {"invitations_get",
+       "select id, email, role, "
+       "case when status = 'pending' and expires_at <= now() then 'expired' else status end, " +
+           ts("expires_at") + ", " + ts("created_at") + ", invited_by, " + ts("accepted_at") +
+           ", accepted_by, " + ts("revoked_at") + " from tenantd.invitations where id = $1::uuid"},
+      {"invitations_revoke", "select " + cols + " from api.revoke_invitation($1::uuid)"},
+      {"invitations_accept",
+       "select invitation_id, tenant_id, tenant_slug, user_id, email, role, user_created, " + ts("accepted_at") +
+           " from api.accept_invitation(decode($1, 'hex'), nullif($2, ''), nullif($3, ''), $4::int)"},
+  });
+  r.add_tenant("POST", "/invitations", create_invitation);
+  r.add_tenant("GET", "/invitations", list_invitations);
+  r.add_tenant("POST", "/invitations/bulk", create_bulk);
+  r.add_tenant("GET", "/invitations/{id}", get_invitation);
+  r.add_tenant("POST", "/invitations/{id}/revoke", revoke_invitation);
+  r.add("POST", "/v1/invitations/accept", Scope::kPublic, accept_invitation);
+}
 
 }  // namespace tenantd::api

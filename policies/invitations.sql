@@ -1,0 +1,58 @@
+-- tenantd.invitations: tenant-owned. Managing invitations (invite, list, revoke) needs the
+-- invitations:write permission (tenantd.has_permission) in the tenant the transaction acts in,
+-- for the API and for a DBA in psql with a member's context alike. The catalogue has no
+-- separate read permission: who may send invitations is who may see them.
+-- Invitations are history: revoked, never deleted (delete_denied).
+alter table tenantd.invitations enable row level security;
+alter table tenantd.invitations force row level security;
+
+-- Column grants: the app role never reads token_hash (only api.accept_invitation, running as
+-- the owner, compares it), and may change only the columns of a status change.
+revoke all on table tenantd.invitations from public, tenantd_app, tenantd_readonly;
+grant select (tenant_id, id, email, role, status, expires_at, accepted_at, accepted_by,
+              revoked_at, revoked_by, invited_by, created_at, updated_at, created_by, updated_by)
+  on table tenantd.invitations to tenantd_app, tenantd_readonly;
+grant insert (tenant_id, id, email, role, token_hash, expires_at, invited_by)
+  on table tenantd.invitations to tenantd_app;
+grant update (status, accepted_at, accepted_by, revoked_at, revoked_by)
+  on table tenantd.invitations to tenantd_app;
+
+call tenantd.drop_policies('tenantd.invitations');
+
+create policy select_own_tenant on tenantd.invitations for select
+  using (tenant_id = (select tenantd.current_tenant_id())
+         and (select tenantd.has_permission('invitations:write')));
+
+-- a new invitation is pending and names its inviter truthfully
+create policy insert_own_tenant on tenantd.invitations for insert
+  with check (tenant_id = (select tenantd.current_tenant_id())
+              and (select tenantd.has_permission('invitations:write'))
+              and status = 'pending'
+              and invited_by is not distinct from (select tenantd.current_user_id()));
+
+-- WITH CHECK as well: a row must not be moved into another tenant
+create policy update_own_tenant on tenantd.invitations for update
+  using (tenant_id = (select tenantd.current_tenant_id())
+         and (select tenantd.has_permission('invitations:write')))
+  with check (tenant_id = (select tenantd.current_tenant_id())
+              and (select tenantd.has_permission('invitations:write')));
+
+-- the invitee: a user whose email the invitation names may mark a pending invitation accepted
+-- by themself, and nothing else (api.accept_invitation sets app.user_id to that user)
+create policy update_accept_own on tenantd.invitations for update
+  using (tenant_id = (select tenantd.current_tenant_id())
+         and status = 'pending'
+         and lower(email) = (select lower(u.email) from tenantd.users u
+                              where u.id = (select tenantd.current_user_id())))
+  with check (tenant_id = (select tenantd.current_tenant_id())
+              and status = 'accepted'
+              and accepted_by = (select tenantd.current_user_id()));
+
+create policy delete_denied on tenantd.invitations for delete
+  using (false);
+
+-- api.accept_invitation (SECURITY DEFINER, runs as the owner) finds an invitation by the hash
+-- of the token the invitee presents, before any tenant context exists. tenantd_owner and its
+-- members only; tenantd_app never gets it.
+create policy select_as_owner on tenantd.invitations for select to tenantd_owner
+  using (true);

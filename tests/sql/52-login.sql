@@ -1,0 +1,126 @@
+-- api.auth_login_begin / api.auth_login_complete / api.auth_refresh / api.auth_logout, called
+-- as tenantd_app with no context, as the public /v1/auth routes do.
+\set ta aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
+\set tb bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
+\set alice aaaaaaaa-0000-4000-8000-000000000001
+\set bob bbbbbbbb-0000-4000-8000-000000000001
+begin;
+select plan(33);
+select tests.share_tap_with('tenantd_app');
+select tests.seed_two_tenants();
+create temp table attempt (id uuid);
+grant all on attempt to tenantd_app;
+set local role tenantd_app;
+select tests.act_as(null, null, null);
+
+-- what login needs, and nothing for strangers
+select results_eq($$select outcome, tenant_id, tenant_state, user_id, password_hash, role, user_disabled
+                      from api.auth_login_begin('acme', 'ALICE@acme.test')$$,
+                  format($$values ('check', %L::uuid, 'active', %L::uuid, 'hash-of-alice', 'tenant_admin', false)$$,
+                         :'ta', :'alice'),
+                  'by slug, any letter case: the member''s hash and role');
+select results_eq(format($$select outcome, user_id from api.auth_login_begin(%L, 'alice@acme.test')$$, :'ta'),
+                  format($$values ('check', %L::uuid)$$, :'alice'), 'by tenant id as well');
+select results_eq($$select outcome, user_id, password_hash from api.auth_login_begin('acme', 'nobody@acme.test')$$,
+                  $$values ('check', null::uuid, null::text)$$, 'an unknown email: a check with no user');
+select results_eq($$select outcome, user_id, password_hash from api.auth_login_begin('globex', 'alice@acme.test')$$,
+                  $$values ('check', null::uuid, null::text)$$,
+                  'a user of another tenant: no user here, no hash');
+select results_eq($$select outcome, attempt_id from api.auth_login_begin('no-such-tenant', 'alice@acme.test')$$,
+                  $$values ('unknown_tenant', null::uuid)$$, 'an unknown tenant: nothing recorded');
+select is(current_setting('app.tenant_id', true), :'tb', 'the last call acted in its tenant (transaction-local)');
+reset role;
+select is((select count(*)::int from tenantd.login_attempts where tenant_id = :'ta'), 3,
+          'three attempts recorded in A, as failures until completed');
+select is((select count(*)::int from tenantd.login_attempts where not succeeded and tenant_id in (:'ta', :'tb')), 4,
+          'all four pending as failed');
+delete from tenantd.login_attempts where tenant_id in (:'ta', :'tb');
+
+-- success
+set local role tenantd_app;
+select tests.act_as(null, null, null);
+insert into attempt select attempt_id from api.auth_login_begin('acme', 'alice@acme.test');
+select results_eq(format($$select user_id, role, expires_at = now() + interval '30 days'
+                             from api.auth_login_complete((select id from attempt), %L, sha256('rt1'), 30)$$, :'ta'),
+                  format($$values (%L::uuid, 'tenant_admin', true)$$, :'alice'),
+                  'completing a login starts a session with the membership role');
+select throws_ok(format($$select * from api.auth_login_complete((select id from attempt), %L, sha256('rt1x'), 30)$$, :'ta'),
+                 'TD401', null, 'an attempt completes once');
+select throws_ok(format($$select * from api.auth_login_complete(gen_random_uuid(), %L, sha256('rt1y'), 30)$$, :'ta'),
+                 'TD401', null, 'an unknown attempt cannot be completed');
+reset role;
+select results_eq(format('select succeeded, user_id from tenantd.login_attempts where tenant_id = %L', :'ta'),
+                  format($$values (true, %L::uuid)$$, :'alice'), 'the attempt is a success now');
+select results_eq(format($$select action, actor_id, actor_role from tenantd.audit_log
+                            where action = 'auth.login' and tenant_id = %L$$, :'ta'),
+                  format($$values ('auth.login', %L::uuid, 'tenant_admin')$$, :'alice'), 'auth.login audited');
+
+-- lockout: 5 failures within 15 minutes
+set local role tenantd_app;
+select tests.act_as(null, null, null);
+select is((select count(*)::int from (select (api.auth_login_begin('acme', 'alice@acme.test')).outcome
+                                         from generate_series(1, 5)) b where b.outcome = 'check'),
+          5, 'five failing attempts are checked');
+select results_eq($$select outcome, retry_after between 895 and 900 from api.auth_login_begin('acme', 'Alice@acme.test')$$,
+                  $$values ('locked', true)$$, 'the sixth is locked for ~15 minutes');
+select results_eq($$select outcome from api.auth_login_begin('acme', 'nobody@acme.test')$$,
+                  $$values ('check')$$, 'another account is not locked');
+reset role;
+select is((select count(*)::int from tenantd.login_attempts where not succeeded and tenant_id = :'ta'), 6,
+          'locked attempts are not recorded (the lock is not extended)');
+-- the window slides: failures older than 15 minutes no longer count
+update tenantd.login_attempts set at = at - interval '20 minutes'
+ where tenant_id = :'ta' and email = 'alice@acme.test' and succeeded;
+update tenantd.login_attempts set at = at - interval '14 minutes 50 seconds'
+ where tenant_id = :'ta' and email = 'alice@acme.test' and not succeeded;
+set local role tenantd_app;
+select tests.act_as(null, null, null);
+select results_eq($$select outcome, retry_after between 5 and 11 from api.auth_login_begin('acme', 'alice@acme.test')$$,
+                  $$values ('locked', true)$$, 'Retry-After counts down to the end of the window');
+reset role;
+update tenantd.login_attempts set at = at - interval '1 minute'
+ where tenant_id = :'ta' and email = 'alice@acme.test' and not succeeded;
+set local role tenantd_app;
+select tests.act_as(null, null, null);
+select results_eq($$select outcome from api.auth_login_begin('acme', 'alice@acme.test')$$,
+                  $$values ('check')$$, 'unlocked once the failures are older than 15 minutes');
+-- unknown emails lock the same way (no account enumeration through the lockout)
+select is((select count(*)::int from (select (api.auth_login_begin('acme', 'ghost@acme.test')).outcome
+                                         from generate_series(1, 5)) b), 5, 'five attempts for an unknown email');
+select results_eq($$select outcome from api.auth_login_begin('acme', 'ghost@acme.test')$$, $$values ('locked')$$,
+                  'an unknown email locks like a known one');
+
+-- refresh rotation and reuse detection
+select results_eq(format($$select outcome, user_id, role from api.auth_refresh(%L, sha256('rt1'), sha256('rt2'), 30)$$, :'ta'),
+                  format($$values ('ok', %L::uuid, 'tenant_admin')$$, :'alice'), 'refresh rotates');
+select results_eq(format($$select outcome from api.auth_refresh(%L, sha256('rt2'), sha256('rt3'), 30)$$, :'ta'),
+                  $$values ('ok')$$, 'the new token rotates again');
+select results_eq(format($$select outcome from api.auth_refresh(%L, sha256('nope'), sha256('rt9'), 30)$$, :'ta'),
+                  $$values ('invalid')$$, 'an unknown token is invalid');
+select results_eq(format($$select outcome from api.auth_refresh(%L, sha256('rt3'), sha256('rt9'), 30)$$, :'tb'),
+                  $$values ('invalid')$$, 'A''s token presented as B''s is invalid (looked up in B only)');
+select results_eq(format($$select outcome from api.auth_refresh(%L, sha256('rt1'), sha256('rt9'), 30)$$, :'ta'),
+                  $$values ('reuse')$$, 'a rotated token presented again: reuse');
+select results_eq(format($$select outcome from api.auth_refresh(%L, sha256('rt3'), sha256('rt10'), 30)$$, :'ta'),
+                  $$values ('invalid')$$, 'after reuse the newest token of the family is dead too');
+reset role;
+select results_eq($$select count(*)::int, count(*) filter (where revoked_at is null)::int from tenantd.sessions
+                     where refresh_token_hash in (sha256('rt1'), sha256('rt2'), sha256('rt3'))$$,
+                  $$values (3, 0)$$, 'the whole family is revoked');
+select is((select count(*)::int from tenantd.audit_log where action = 'auth.refresh_token_reused' and tenant_id = :'ta'),
+          1, 'reuse audited');
+
+-- logout revokes the family
+set local role tenantd_app;
+select tests.act_as(null, null, null);
+truncate attempt;
+insert into attempt select attempt_id from api.auth_login_begin('globex', 'bob@globex.test');
+select lives_ok(format($$select * from api.auth_login_complete((select id from attempt), %L, sha256('rb1'), 30)$$, :'tb'),
+                'bob logs in');
+select ok(api.auth_logout(:'tb', sha256('rb1')), 'logout finds the live session');
+select ok(not api.auth_logout(:'tb', sha256('rb1')), 'logging out again finds nothing');
+select results_eq(format($$select outcome from api.auth_refresh(%L, sha256('rb1'), sha256('rb2'), 30)$$, :'tb'),
+                  $$values ('invalid')$$, 'a logged-out token cannot be refreshed');
+
+select * from finish();
+rollback;
