@@ -3,6 +3,7 @@
 // stores only its SHA-256 (api.create_invitation), so no later read can show it again.
 #include <regex>
 
+#include "api/idempotency.hpp"
 #include "api/input.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
@@ -72,6 +73,7 @@ const rapidjson::Value* member(const rapidjson::Value& obj, const char* name) {
 }
 
 Response create_invitation(RequestContext& ctx) {
+  const Idempotency idem = idempotency_for(ctx);
   reject_unknown_fields(ctx, {"email", "role", "expires_in_days"});
   const std::string email = required_string(ctx, "email", 254);
   const std::string role = required_string(ctx, "role", 63);
@@ -80,8 +82,18 @@ Response create_invitation(RequestContext& ctx) {
 
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   ctx.tenant_id = tx.tenant_id();
+  if (auto replay = idem.begin(tx)) return *replay;
   auto r = tx.exec_prepared("invitations_create", email, role, days, auth::token_hash_hex(token));
   if (r.size() != 1) throw std::runtime_error("create_invitation returned no row");
+
+  // The token exists only in this answer: an Idempotency-Key replay gets the invitation
+  // without it (the stored answer must not hold a usable token), with token_shown_once.
+  util::JsonOut stored;
+  stored.begin_object();
+  write_invitation_fields(stored, r[0]);
+  stored.null("token").boolean("token_shown_once", true).end_object();
+  Response replayable{201, stored.take()};
+  idem.finish(tx, replayable);
   tx.commit();
 
   util::JsonOut j;

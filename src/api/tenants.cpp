@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "api/input.hpp"
+#include "api/idempotency.hpp"
 #include "api/routes.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
@@ -197,6 +198,7 @@ std::string time_filter(const RequestContext& ctx, const char* name) {
 
 Response create_tenant(RequestContext& ctx) {
   require_super_admin(ctx, "create tenants");
+  const Idempotency idem = idempotency_for(ctx);
   reject_unknown_fields(ctx, {"name", "slug", "plan", "description", "metadata"});
   const std::string name = required_string(ctx, "name", kMaxName);
   check_text(name, "field 'name'");
@@ -209,13 +211,15 @@ Response create_tenant(RequestContext& ctx) {
 
   ctx.tenant_ctx.allow_inactive = true;  // a global route: no tenant is acted in
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
+  if (auto replay = idem.begin(tx)) return *replay;
   auto r = tx.exec_prepared("tenants_create", name, slug.value_or(""), plan, description.value_or(""),
                             metadata.value_or(""));
   if (r.size() != 1) throw std::runtime_error("create_tenant returned no row");
-  tx.commit();
   ctx.tenant_id = r[0][0].c_str();
   Response res{201, tenant_json(r[0])};
   res.headers["Location"] = "/v1/tenants/" + std::string(r[0][0].c_str());
+  idem.finish(tx, res);
+  tx.commit();
   return res;
 }
 

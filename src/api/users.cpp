@@ -3,6 +3,7 @@
 // the api.* procedures); these handlers parse, call, and shape the answer.
 #include <regex>
 
+#include "api/idempotency.hpp"
 #include "api/input.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
@@ -101,6 +102,7 @@ Response get_user(RequestContext& ctx) {
 }
 
 Response create_user(RequestContext& ctx) {
+  const Idempotency idem = idempotency_for(ctx);
   reject_unknown_fields(ctx, {"email", "role", "display_name", "password"});
   const std::string email = required_string(ctx, "email", 254);
   const std::string role = required_string(ctx, "role", 63);
@@ -119,10 +121,10 @@ Response create_user(RequestContext& ctx) {
   }
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   ctx.tenant_id = tx.tenant_id();
+  if (auto replay = idem.begin(tx)) return *replay;
   auto r = tx.exec_prepared("users_create", email, role, display_name.value_or(""), hash,
                             ctx.svc.config.max_tenants_per_user);
   if (r.size() != 1) throw std::runtime_error("create_member returned no row");
-  tx.commit();
   util::JsonOut j;
   const auto& row = r[0];
   j.begin_object()
@@ -135,6 +137,8 @@ Response create_user(RequestContext& ctx) {
       .end_object();
   Response res{201, j.take()};
   res.headers["Location"] = "/v1/users/" + std::string(row[0].c_str());
+  idem.finish(tx, res);
+  tx.commit();
   return res;
 }
 

@@ -1,0 +1,17 @@
+-- api.onboarding_progress(): the current tenant's onboarding progress: the percentage of its
+-- required steps that are completed (rounded down; 100 when it has none) and whether all are.
+-- Security invoker: reads through the caller's policies (every member reads the steps).
+create or replace function api.onboarding_progress()
+returns table (progress_percent int, completed boolean)
+language sql stable
+set search_path = pg_catalog, tenantd, pg_temp
+as $$
+  select coalesce((100 * count(*) filter (where s.completed_at is not null)
+                   / nullif(count(*), 0))::int, 100),
+         count(*) filter (where s.completed_at is null) = 0
+    from tenantd.onboarding_steps s
+   where s.tenant_id = tenantd.current_tenant_id() and s.required
+$$;
+
+revoke all on function api.onboarding_progress() from public;
+grant execute on function api.onboarding_progress() to tenantd_app, tenantd_readonly;
