@@ -105,6 +105,8 @@ TenantdProcess::TenantdProcess(std::map<std::string, std::string> env) {
   port_ = free_port();
   env["LISTEN_ADDR"] = "127.0.0.1:" + std::to_string(port_);
   if (!env.count("DATABASE_URL")) env["DATABASE_URL"] = app_url();
+  // Job workers only where a test asks for them: a stray worker would take other tests' jobs.
+  if (!env.count("WORKERS")) env["WORKERS"] = "0";
   if (!env.count("MIGRATIONS_DIR")) env["MIGRATIONS_DIR"] = source_dir() + "/migrations";
   log_path_ = source_dir() + "/var/tenantd-test-" + std::to_string(port_) + ".log";
   pid_ = fork();
