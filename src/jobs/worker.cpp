@@ -13,15 +13,20 @@ std::mutex& registry_mutex() {
   static std::mutex m;
   return m;
 }
-std::map<std::string, JobHandler>& registry() {
-  static std::map<std::string, JobHandler> r;
+struct Handlers {
+  JobHandler run;
+  FailureHandler on_failure;
+};
+
+std::map<std::string, Handlers>& registry() {
+  static std::map<std::string, Handlers> r;
   return r;
 }
 
-JobHandler find_handler(const std::string& kind) {
+Handlers find_handler(const std::string& kind) {
   std::lock_guard<std::mutex> lk(registry_mutex());
   auto it = registry().find(kind);
-  return it == registry().end() ? JobHandler() : it->second;
+  return it == registry().end() ? Handlers() : it->second;
 }
 
 // LISTEN needs a receiver object in libpqxx 6; the notification itself only wakes the loop.
@@ -46,9 +51,9 @@ std::string json_escape(const std::string& s) {
 
 }  // namespace
 
-void register_handler(const std::string& kind, JobHandler handler) {
+void register_handler(const std::string& kind, JobHandler handler, FailureHandler on_failure) {
   std::lock_guard<std::mutex> lk(registry_mutex());
-  registry()[kind] = std::move(handler);
+  registry()[kind] = Handlers{std::move(handler), std::move(on_failure)};
 }
 
 void register_builtin_handlers() {
@@ -109,9 +114,9 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
       spdlog::warn("\"msg\":\"job lost its lease\",\"job\":{},\"kind\":\"{}\"", job.id, job.kind);
       return true;
     }
-    JobHandler handler = find_handler(job.kind);
-    if (!handler) throw std::runtime_error("no handler for job kind " + job.kind);
-    handler(tx, job);
+    Handlers handlers = find_handler(job.kind);
+    if (!handlers.run) throw std::runtime_error("no handler for job kind " + job.kind);
+    handlers.run(tx, job);
     tx.exec_params("select tenantd.complete_job($1, $2)", job.id, worker_id);
     tx.commit();
   } catch (const pqxx::broken_connection&) {
@@ -127,6 +132,12 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
     return true;
   }
   pqxx::work fail(conn);
+  if (!fail.exec_params("select tenantd.lock_job($1, $2)", job.id, worker_id)[0][0].as<bool>()) {
+    return true;  // lease lost meanwhile: the new owner records its own outcome
+  }
+  if (auto on_failure = find_handler(job.kind).on_failure) {
+    on_failure(fail, job, error, job.attempts >= job.max_attempts);
+  }
   auto r = fail.exec_params("select tenantd.fail_job($1, $2, $3, $4)", job.id, worker_id, error, opt.backoff_base_ms);
   fail.commit();
   spdlog::warn("\"msg\":\"job failed\",\"job\":{},\"kind\":\"{}\",\"attempt\":{},\"state\":\"{}\",\"error\":\"{}\"",

@@ -22,8 +22,13 @@ struct Job {
 // effect and "done" commit together or not at all. Throwing fails the attempt.
 using JobHandler = std::function<void(pqxx::work& tx, const Job& job)>;
 
+// Runs when an attempt failed, in the transaction that records the failure (the work's own
+// transaction has rolled back): e.g. a tenant records status 'failed' with the error.
+// `final_attempt` is true when no retry follows.
+using FailureHandler = std::function<void(pqxx::work& tx, const Job& job, const std::string& error, bool final_attempt)>;
+
 // Registry of job kinds (filled once at start-up, before workers run).
-void register_handler(const std::string& kind, JobHandler handler);
+void register_handler(const std::string& kind, JobHandler handler, FailureHandler on_failure = nullptr);
 void register_builtin_handlers();
 // Enqueues this hour's 'maintenance.sweep' (idempotency keys, dead sessions, old jobs) unless
 // it exists already.

@@ -129,6 +129,10 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
     }
     c.idempotency_ttl_seconds = static_cast<int>(secs);
   }
+  c.webhook_secret = parse_str(env, "WEBHOOK_SECRET", "");
+  c.webhook_retention_days = parse_int(env, "WEBHOOK_RETENTION_DAYS", c.webhook_retention_days, 1, 3650);
+  c.webhook_tolerance_seconds = parse_int(env, "WEBHOOK_TOLERANCE_SECONDS", c.webhook_tolerance_seconds, 1, 3600);
+  c.signup_rate_per_minute = parse_int(env, "SIGNUP_RATE_PER_MINUTE", c.signup_rate_per_minute, 1, 1000000);
   c.workers = parse_int(env, "WORKERS", c.workers, 0, 64);
   c.job_lease_seconds = parse_int(env, "JOB_LEASE_SECONDS", c.job_lease_seconds, 1, 86400);
   c.job_poll_ms = parse_int(env, "JOB_POLL_MS", c.job_poll_ms, 10, 60000);

@@ -33,6 +33,10 @@ struct Config {
   int access_token_ttl_seconds = 900;    // ACCESS_TOKEN_TTL_SECONDS (login tokens, 15 min)
   int refresh_token_ttl_days = 30;       // REFRESH_TOKEN_TTL_DAYS
   int idempotency_ttl_seconds = 86400;   // IDEMPOTENCY_TTL: seconds, or with suffix s/m/h/d
+  std::string webhook_secret;            // WEBHOOK_SECRET: whsec_… secrets, comma/space separated
+  int webhook_retention_days = 30;       // WEBHOOK_RETENTION_DAYS
+  int webhook_tolerance_seconds = 300;   // WEBHOOK_TOLERANCE_SECONDS (Standard Webhooks: 5 min)
+  int signup_rate_per_minute = 10;       // SIGNUP_RATE_PER_MINUTE per client address
   // Job queue.
   int workers = 1;                       // WORKERS: worker threads in `serve` (0 disables them)
   int job_lease_seconds = 60;            // JOB_LEASE_SECONDS
