@@ -16,6 +16,9 @@ void register_audit_log(Router& r);
 void register_invitations(Router& r);
 void register_auth(Router& r);
 void register_admin_jobs(Router& r);
+void register_signup(Router& r);         // POST /v1/signup
+void register_tenant_status(Router& r);  // GET /v1/tenant-status[/{id}]
+void register_webhooks(Router& r);       // POST /v1/webhooks/identity
 
 inline void register_all(Router& r) {
   register_health(r);
@@ -29,6 +32,9 @@ inline void register_all(Router& r) {
   register_invitations(r);
   register_auth(r);
   register_admin_jobs(r);
+  register_signup(r);
+  register_tenant_status(r);
+  register_webhooks(r);
 }
 
 }  // namespace tenantd::api

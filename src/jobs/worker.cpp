@@ -1,5 +1,7 @@
 #include "jobs/worker.hpp"
 
+#include "jobs/handlers.hpp"
+
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -57,6 +59,8 @@ void register_handler(const std::string& kind, JobHandler handler, FailureHandle
 }
 
 void register_builtin_handlers() {
+  register_provisioning_handlers();
+  register_webhook_handlers();
   register_handler("sessions.cleanup", [](pqxx::work& tx, const Job&) {
     tx.exec("select tenantd.cleanup_sessions(7)");
   });

@@ -1,0 +1,8 @@
+// Stub: filled in by the sign-up / webhooks work (issue 5).
+#include "api/routes.hpp"
+
+namespace tenantd::api {
+
+void register_tenant_status(Router&) {}
+
+}  // namespace tenantd::api
