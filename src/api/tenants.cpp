@@ -215,9 +215,18 @@ Response create_tenant(RequestContext& ctx) {
   auto r = tx.exec_prepared("tenants_create", name, slug.value_or(""), plan, description.value_or(""),
                             metadata.value_or(""));
   if (r.size() != 1) throw std::runtime_error("create_tenant returned no row");
-  ctx.tenant_id = r[0][0].c_str();
-  Response res{201, tenant_json(r[0])};
-  res.headers["Location"] = "/v1/tenants/" + std::string(r[0][0].c_str());
+  const std::string id = r[0][0].c_str();
+  ctx.tenant_id = id;
+  // Issue 5 §3: the tenant is provisioned (preseed, pending → active) by its 'tenant.provision'
+  // job, enqueued in this transaction like a self-service sign-up's; 202 + where to watch it.
+  tx.exec_prepared("tenants_enqueue_provisioning", id);
+  util::JsonOut j;
+  j.begin_object();
+  write_tenant_fields(j, r[0]);
+  j.str("status_url", "/v1/tenant-status/" + id);
+  j.end_object();
+  Response res{202, j.take()};
+  res.headers["Location"] = "/v1/tenants/" + id;
   idem.finish(tx, res);
   tx.commit();
   return res;
@@ -452,6 +461,28 @@ Response suspend_tenant(RequestContext& ctx) {
   return transition(ctx, "suspended", reason_field(ctx, true));
 }
 
+// POST /v1/tenants/{id}/reprovision: retry the provisioning of a failed tenant (api.reprovision_tenant).
+Response reprovision_tenant(RequestContext& ctx) {
+  require_super_admin(ctx, "reprovision tenants");
+  reject_unknown_fields(ctx, {});
+  allow_inactive_for_super_admin(ctx);
+  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
+  ctx.tenant_id = tx.tenant_id();
+  auto r = tx.exec_prepared("tenants_reprovision", tx.tenant_id());
+  if (r.size() != 1) throw std::runtime_error("reprovision_tenant returned no row");
+  tx.commit();
+  const std::string id = r[0][0].c_str();
+  util::JsonOut j;
+  j.begin_object()
+      .str("tenant_id", id)
+      .str("status", r[0][1].c_str())
+      .str("status_url", "/v1/tenant-status/" + id)
+      .end_object();
+  Response res{202, j.take()};
+  res.headers["Location"] = "/v1/tenant-status/" + id;
+  return res;
+}
+
 Response delete_tenant(RequestContext& ctx) {
   require_super_admin(ctx, "delete tenants");
   transition(ctx, "deleted", "");
@@ -489,6 +520,8 @@ void register_tenants(Router& r) {
       {"tenants_create",
        "select " + tenant_columns("") +
            " from api.create_tenant($1, nullif($2, ''), $3, nullif($4, ''), nullif($5, '')::jsonb)"},
+      {"tenants_enqueue_provisioning", "select tenantd.enqueue_provisioning($1::uuid)"},
+      {"tenants_reprovision", "select tenant_id, status from api.reprovision_tenant($1::uuid)"},
       {"tenants_update", "select " + tenant_columns("") + " from api.update_tenant($1::uuid, $2::jsonb)"},
       {"tenants_transition",
        "select " + tenant_columns("") + " from tenantd.transition_tenant($1::uuid, $2, nullif($3, ''))"},
@@ -529,6 +562,7 @@ void register_tenants(Router& r) {
   r.add("DELETE", "/v1/tenants/{tenant}", Scope::kTenant, delete_tenant);
   r.add("POST", "/v1/tenants/{tenant}/activate", Scope::kTenant, activate_tenant);
   r.add("POST", "/v1/tenants/{tenant}/suspend", Scope::kTenant, suspend_tenant);
+  r.add("POST", "/v1/tenants/{tenant}/reprovision", Scope::kTenant, reprovision_tenant);
 }
 
 }  // namespace tenantd::api

@@ -19,6 +19,7 @@ jobs::WorkerOptions worker_options(const util::Config& cfg, int threads) {
   o.lease_seconds = cfg.job_lease_seconds;
   o.poll_ms = cfg.job_poll_ms;
   o.backoff_base_ms = cfg.job_backoff_base_ms;
+  o.webhook_retention_days = cfg.webhook_retention_days;
   return o;
 }
 

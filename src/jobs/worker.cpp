@@ -2,9 +2,11 @@
 
 #include "jobs/handlers.hpp"
 
+#include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 
@@ -65,17 +67,30 @@ void register_builtin_handlers() {
     tx.exec("select tenantd.cleanup_sessions(7)");
   });
   // Hourly housekeeping (scheduled by the workers themselves, see schedule_maintenance).
-  register_handler("maintenance.sweep", [](pqxx::work& tx, const Job&) {
-    tx.exec("select tenantd.sweep_idempotency_keys(), tenantd.cleanup_sessions(7), tenantd.sweep_jobs(7)");
+  register_handler("maintenance.sweep", [](pqxx::work& tx, const Job& job) {
+    // payload {"webhook_retention_days": N} comes from the scheduling worker's configuration
+    int webhook_days = 30;
+    rapidjson::Document d;
+    d.Parse(job.payload.c_str());
+    if (!d.HasParseError() && d.IsObject() && d.HasMember("webhook_retention_days") &&
+        d["webhook_retention_days"].IsInt()) {
+      webhook_days = std::max(1, d["webhook_retention_days"].GetInt());
+    }
+    tx.exec_params(
+        "select tenantd.sweep_idempotency_keys(), tenantd.cleanup_sessions(7), tenantd.sweep_jobs(7), "
+        "tenantd.sweep_signup_attempts(), tenantd.sweep_webhook_events($1)",
+        webhook_days);
   });
 }
 
-void schedule_maintenance(pqxx::connection& conn) {
+void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days) {
   // One job per UTC hour however many workers run: the dedupe key decides, not timing.
   pqxx::work tx(conn);
-  tx.exec(
-      "select tenantd.enqueue_job('maintenance.sweep', '{}'::jsonb, now(), 3, "
-      "'maintenance.sweep:' || to_char(date_trunc('hour', now() at time zone 'utc'), 'YYYY-MM-DD\"T\"HH24'))");
+  tx.exec_params(
+      "select tenantd.enqueue_job('maintenance.sweep', jsonb_build_object('webhook_retention_days', $1::int), "
+      "now(), 3, 'maintenance.sweep:' || to_char(date_trunc('hour', now() at time zone 'utc'), "
+      "'YYYY-MM-DD\"T\"HH24'))",
+      webhook_retention_days);
   tx.commit();
 }
 
@@ -160,7 +175,7 @@ void WorkerPool::loop(int index) {
       auto next_schedule = std::chrono::steady_clock::now();
       while (!stop_) {
         if (index == 0 && std::chrono::steady_clock::now() >= next_schedule) {
-          schedule_maintenance(conn);
+          schedule_maintenance(conn, opt_.webhook_retention_days);
           next_schedule = std::chrono::steady_clock::now() + std::chrono::minutes(10);
         }
         if (run_one(conn, worker_id, opt_)) continue;

@@ -32,7 +32,7 @@ void register_handler(const std::string& kind, JobHandler handler, FailureHandle
 void register_builtin_handlers();
 // Enqueues this hour's 'maintenance.sweep' (idempotency keys, dead sessions, old jobs) unless
 // it exists already.
-void schedule_maintenance(pqxx::connection& conn);
+void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days);
 
 struct WorkerOptions {
   std::string database_url;
@@ -40,6 +40,7 @@ struct WorkerOptions {
   int lease_seconds = 60;
   int poll_ms = 1000;      // fallback when no NOTIFY arrives
   int backoff_base_ms = 1000;
+  int webhook_retention_days = 30;
 };
 
 // Worker threads: each has its own connection, LISTENs on tenantd_jobs, claims work with

@@ -169,6 +169,8 @@ Seed seed_tenant(const std::string& prefix, int members) {
   pqxx::work tx(c);
   tx.exec_params("insert into tenantd.tenants (id, slug, name, status) values ($1, $2, $3, 'active')", s.id, s.slug,
                  "Tenant " + s.slug);
+  // the preseed provisioning would have created (built-in roles, onboarding steps)
+  tx.exec_params("select tenantd.seed_tenant_defaults($1::uuid)", s.id);
   for (int i = 0; i < members; ++i) {
     const std::string uid = util::new_uuid();
     const std::string email = "user" + std::to_string(i) + "@" + s.slug + ".example";

@@ -66,6 +66,9 @@ class TenantsTest : public ::testing::Test {
                                   {"DB_POOL_SIZE", "4"},
                                   {"HTTP_THREADS", "4"},
                                   {"BASE_DOMAIN", "example.test"},
+                                  // no workers: created tenants stay pending, as these tests
+                                  // expect (provisioning is tested in signup_pgtest.cpp)
+                                  {"WORKERS", "0"},
                                   {"LOG_LEVEL", "warn"}});
   }
   static void TearDownTestSuite() {
@@ -84,10 +87,11 @@ class TenantsTest : public ::testing::Test {
   static std::string admin_of(const Seed& s) { return mint_token(s.user_ids[0], s.id, "tenant_admin"); }
   static std::string member_of(const Seed& s) { return mint_token(s.user_ids[1], s.id, "member"); }
 
-  // POST /v1/tenants as the super admin; returns the parsed tenant (asserts 201).
+  // POST /v1/tenants as the super admin; returns the parsed tenant (asserts 202: the tenant is
+  // provisioned by its job, issue 5).
   static rapidjson::Document create(const std::string& body) {
     auto r = req("POST", "/v1/tenants", sa_h(), body);
-    EXPECT_EQ(r.status, 201) << body << " -> " << r.body;
+    EXPECT_EQ(r.status, 202) << body << " -> " << r.body;
     return parse(r.body);
   }
   static std::string create_named(const std::string& name, const std::string& plan = "free") {
@@ -123,10 +127,12 @@ TEST_F(TenantsTest, CreateDerivesSlugsAndAudits) {
   const std::string name = "Acme Widgets " + tag_;
   auto r = req("POST", "/v1/tenants", sa_h(),
                R"({"name":")" + name + R"(","plan":"pro","description":"d","metadata":{"crm":{"id":7}}})");
-  ASSERT_EQ(r.status, 201) << r.body;
+  ASSERT_EQ(r.status, 202) << r.body;
   auto d = parse(r.body);
   const std::string id = str(d, "id");
   EXPECT_TRUE(util::is_uuid(id));
+  EXPECT_EQ(str(d, "status_url"), "/v1/tenant-status/" + id);
+  EXPECT_EQ(one("select count(*) from tenantd.jobs where dedupe_key = 'provision:" + id + "'"), "1");
   EXPECT_EQ(str(d, "slug"), "acme-widgets-" + tag_);
   EXPECT_EQ(str(d, "status"), "pending");
   EXPECT_EQ(str(d, "plan"), "pro");
@@ -205,7 +211,7 @@ TEST_F(TenantsTest, ConcurrentCreatesGetDistinctSlugs) {
   }
   for (auto& t : threads) t.join();
   std::set<std::string> distinct(slugs.begin(), slugs.end());
-  for (int s : statuses) EXPECT_EQ(s, 201);
+  for (int s : statuses) EXPECT_EQ(s, 202);
   EXPECT_EQ(distinct.size(), static_cast<size_t>(kN));
   const std::string base = "race-" + tag_;
   EXPECT_TRUE(distinct.count(base));

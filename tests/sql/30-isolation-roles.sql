@@ -18,7 +18,7 @@ create temp table b_perms_before as select * from tenantd.role_permissions where
 
 select results_eq(format('select name from tenantd.roles where tenant_id = %L and built_in order by name', :'ta'),
                   $$values ('member'), ('read_only'), ('tenant_admin')$$,
-                  'a new tenant has the three built-in roles (trigger tg_tenants__seed_roles)');
+                  'a new tenant has the three built-in roles (tenantd.seed_tenant_defaults)');
 
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
 set local role tenantd_app;

@@ -5,7 +5,7 @@
 \set tb bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 begin;
-select plan(23);
+select plan(24);
 select tests.share_tap_with('tenantd_app');
 select tests.share_tap_with('tenantd_readonly');
 select tests.seed_two_tenants();
@@ -23,11 +23,15 @@ select ok((select count(*) from tenantd.onboarding_default_steps() where require
           and (select count(*) from tenantd.onboarding_default_steps() where not required) > 0,
           'the defaults have required and optional steps');
 
--- a super admin creating a tenant through the API has no tenant context: the trigger still seeds
+-- a super admin creating a tenant through the API has no tenant context; since issue 5 the
+-- steps are part of the preseed that provisioning creates (tenantd.seed_tenant_defaults inside
+-- tenantd.provision_tenant), not of the insert
 select tests.act_as(null, null, 'super_admin');
 set local role tenantd_app;
 select lives_ok($$insert into tenantd.tenants (id, slug, name) values ('cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'initech', 'Initech')$$,
                 'a super admin without tenant context creates a tenant');
+select lives_ok($$select tenantd.provision_tenant('cccccccc-cccc-4ccc-8ccc-cccccccccccc')$$,
+                'and provisions it (the job''s function)');
 reset role;
 select is((select count(*)::int from tenantd.onboarding_steps where tenant_id = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc'),
           (select count(*)::int from tenantd.onboarding_default_steps()),

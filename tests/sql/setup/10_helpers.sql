@@ -52,14 +52,20 @@ begin
 end
 $$;
 
+-- A tenant inserted directly (no provisioning job), with the preseed every tenant has whatever
+-- its plan (built-in roles, onboarding steps: tenantd.seed_tenant_defaults), as the insert
+-- triggers gave it before provisioning took that over (issue 5).
 create or replace function tests.create_tenant(
   p_slug text, p_id uuid default gen_random_uuid(), p_status text default 'active')
 returns uuid
-language sql volatile
+language plpgsql volatile
 as $$
+begin
   insert into tenantd.tenants (id, slug, name, status)
-  values (p_id, p_slug, initcap(p_slug), p_status)
-  returning id
+  values (p_id, p_slug, initcap(p_slug), p_status);
+  perform tenantd.seed_tenant_defaults(p_id);
+  return p_id;
+end
 $$;
 
 create or replace function tests.create_user(p_email text, p_id uuid default gen_random_uuid())

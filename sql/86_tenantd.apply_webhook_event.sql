@@ -1,0 +1,290 @@
+-- tenantd.apply_webhook_event(event_id, attempt): applies one recorded identity-provider event
+-- (Clerk's payloads) and marks it completed, inside the 'webhook.process' job's transaction, so
+-- the effect, "event completed" and "job completed" commit together or not at all. Returns a
+-- short note of what was done (for the job log). An event already completed, or swept, is a
+-- no-op.
+--
+--   organization.created   api.signup(name, slug if valid, plan 'free' or public_metadata.plan,
+--                          no admin, external_id = data.id): one tenant per organization
+--   organization.updated   the tenant's name
+--   organization.deleted   the tenant is soft-deleted (tenantd.transition_tenant)
+--   user.created/.updated  the global user with external_id = data.id: created, linked to an
+--                          existing identity with the same (primary) email, or updated
+--   user.deleted           that user is disabled (users.disabled), not deleted
+--   organizationMembership.created/.updated/.deleted
+--                          the membership of that user in that tenant; role org:admin →
+--                          tenant_admin, anything else → member
+--
+-- Out-of-order delivery: an update or membership event about an organization or user not known
+-- yet raises TD404 (unknown_organization / unknown_user), and a membership in a tenant not
+-- provisioned yet (no roles) TD409 tenant_not_ready, so the job retries with backoff until the
+-- creating event (or the provisioning job) has been applied. An organization.created processed after that
+-- organization's deletion creates nothing.
+--
+-- Races: every event about one organization (organization.* and organizationMembership.*) takes
+-- the transaction-level advisory lock 'tenantd.external_org:<org id>', and every user event
+-- 'tenantd.external_user:<user id>', so two workers never apply events of one organization or
+-- user at the same time; the unique constraints on tenants.external_id and users.external_id
+-- (and api.signup returning the existing tenant) remain the final guard: never two tenants for
+-- one organization, never two identities for one external user.
+--
+-- SECURITY DEFINER: job handlers connect as tenantd_app without any context, and the work
+-- crosses tenants and global identities (webhook_events has no app grants at all). It runs as
+-- tenantd_owner, which FORCE RLS still binds, and sets a transaction-local super_admin context
+-- (app.role = super_admin; app.tenant_id = the affected tenant while it writes memberships and
+-- audit rows; app.request_id = 'webhook:<event id>', which the audit rows record), so the
+-- ordinary super-admin policies and triggers apply; the previous context is restored before
+-- returning. search_path pinned, names schema-qualified.
+create or replace function tenantd.apply_webhook_event(p_event_id text, p_attempt integer default 1)
+returns text
+language plpgsql volatile security definer
+set search_path = pg_catalog, tenantd, pg_temp
+as $$
+declare
+  v_event tenantd.webhook_events%rowtype;
+  v_data jsonb;
+  v_prev_tenant text := coalesce(pg_catalog.current_setting('app.tenant_id', true), '');
+  v_prev_user text := coalesce(pg_catalog.current_setting('app.user_id', true), '');
+  v_prev_role text := coalesce(pg_catalog.current_setting('app.role', true), '');
+  v_prev_request text := coalesce(pg_catalog.current_setting('app.request_id', true), '');
+  v_tenant tenantd.tenants%rowtype;
+  v_user tenantd.users%rowtype;
+  v_org text;
+  v_ext_user text;
+  v_name text;
+  v_slug text;
+  v_plan text;
+  v_email text;
+  v_display text;
+  v_role text;
+  v_membership uuid;
+  v_inserted boolean;
+  v_signup record;
+  v_result text;
+begin
+  select e.* into v_event from tenantd.webhook_events e where e.id = p_event_id for update;
+  if not found then
+    return 'event no longer recorded';
+  end if;
+  if v_event.status = 'completed' then
+    return 'event already completed';
+  end if;
+  v_data := v_event.payload -> 'data';
+  if v_data is null or jsonb_typeof(v_data) <> 'object' then
+    raise exception using errcode = 'TD422', message = 'invalid_event: the event has no "data" object';
+  end if;
+
+  perform pg_catalog.set_config('app.role', 'super_admin', true);
+  perform pg_catalog.set_config('app.user_id', '', true);
+  perform pg_catalog.set_config('app.tenant_id', '', true);
+  perform pg_catalog.set_config('app.request_id', 'webhook:' || left(p_event_id, 180), true);
+
+  if v_event.type like 'organization.%' or v_event.type like 'organizationMembership.%' then
+    v_org := case when v_event.type like 'organization.%' then v_data ->> 'id'
+                  else v_data -> 'organization' ->> 'id' end;
+    if coalesce(v_org, '') = '' or length(v_org) > 255 then
+      raise exception using errcode = 'TD422', message = 'invalid_event: the event names no organization id';
+    end if;
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantd.external_org:' || v_org, 0));
+    select t.* into v_tenant from tenantd.tenants t where t.external_id = v_org;
+  end if;
+
+  if v_event.type = 'organization.created' then
+    if exists (select 1
+                 from tenantd.webhook_events e
+                where e.type = 'organization.deleted' and e.status = 'completed'
+                  and (e.payload -> 'data' ->> 'id') = v_org) then
+      v_result := 'organization already deleted: no tenant created';
+    elsif v_tenant.id is not null then
+      v_result := 'tenant exists: ' || v_tenant.id;
+    else
+      v_name := left(coalesce(nullif(btrim(v_data ->> 'name'), ''), v_org), 200);
+      v_slug := v_data ->> 'slug';
+      if v_slug is null or tenantd.slug_problem(v_slug) is not null then
+        v_slug := null;
+      end if;
+      v_plan := coalesce(v_data -> 'public_metadata' ->> 'plan', 'free');
+      if not exists (select 1 from tenantd.plans p where p.id = v_plan) then
+        v_plan := 'free';
+      end if;
+      begin
+        select s.* into v_signup from api.signup(v_name, v_slug, v_plan, null, null, v_org) s;
+      exception when sqlstate 'TD409' then
+        -- the organization's slug belongs to another tenant: let sign-up derive one from the name
+        if v_slug is null or sqlerrm not like 'slug_taken:%' then
+          raise;
+        end if;
+        select s.* into v_signup from api.signup(v_name, null, v_plan, null, null, v_org) s;
+      end;
+      v_result := case when v_signup.created then 'tenant created: ' else 'tenant exists: ' end
+                  || v_signup.tenant_id;
+    end if;
+
+  elsif v_event.type = 'organization.updated' then
+    if v_tenant.id is null then
+      raise exception using errcode = 'TD404',
+        message = format('unknown_organization: no tenant for organization %s yet', v_org);
+    end if;
+    v_name := left(nullif(btrim(v_data ->> 'name'), ''), 200);
+    if v_tenant.deleted_at is not null then
+      v_result := 'tenant deleted: ignored';
+    elsif v_name is null or v_name = v_tenant.name then
+      v_result := 'nothing to change';
+    else
+      update tenantd.tenants t set name = v_name where t.id = v_tenant.id;
+      perform tenantd.tenant_audit(v_tenant.id, 'tenant.updated',
+        jsonb_build_object('changes', jsonb_build_object('name', jsonb_build_object('from', v_tenant.name, 'to', v_name)),
+                           'source', 'webhook', 'event_id', p_event_id));
+      v_result := 'tenant renamed';
+    end if;
+
+  elsif v_event.type = 'organization.deleted' then
+    if v_tenant.id is null then
+      v_result := 'no tenant for this organization';
+    elsif v_tenant.deleted_at is not null then
+      v_result := 'tenant already deleted';
+    else
+      perform tenantd.transition_tenant(v_tenant.id, 'deleted', 'organization deleted in the identity provider');
+      v_result := 'tenant deleted';
+    end if;
+
+  elsif v_event.type in ('user.created', 'user.updated', 'user.deleted') then
+    v_ext_user := v_data ->> 'id';
+    if coalesce(v_ext_user, '') = '' or length(v_ext_user) > 255 then
+      raise exception using errcode = 'TD422', message = 'invalid_event: the event names no user id';
+    end if;
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantd.external_user:' || v_ext_user, 0));
+    select u.* into v_user from tenantd.users u where u.external_id = v_ext_user;
+
+    if v_event.type = 'user.deleted' then
+      if v_user.id is null then
+        v_result := 'no such user';
+      elsif v_user.disabled then
+        v_result := 'user already disabled';
+      else
+        update tenantd.users u set disabled = true where u.id = v_user.id;
+        v_result := 'user disabled';
+      end if;
+    else
+      -- the primary address, else the first one
+      select ea ->> 'email_address' into v_email
+        from jsonb_array_elements(case when jsonb_typeof(v_data -> 'email_addresses') = 'array'
+                                       then v_data -> 'email_addresses' else '[]'::jsonb end)
+             with ordinality as a (ea, n)
+       order by (ea ->> 'id' is not distinct from v_data ->> 'primary_email_address_id') desc, n
+       limit 1;
+      if coalesce(v_email, '') = '' then
+        raise exception using errcode = 'TD422', message = 'invalid_event: the user has no email address';
+      end if;
+      v_display := left(coalesce(nullif(btrim(concat_ws(' ', v_data ->> 'first_name', v_data ->> 'last_name')), ''),
+                                 nullif(btrim(v_data ->> 'username'), '')), 200);
+      if v_user.id is not null then
+        update tenantd.users u
+           set email = v_email, display_name = coalesce(v_display, u.display_name)
+         where u.id = v_user.id;
+        v_result := 'user updated: ' || v_user.id;
+      else
+        select u.* into v_user from tenantd.users u where lower(u.email) = lower(v_email);
+        if v_user.id is not null then
+          if v_user.external_id is not null then
+            raise exception using errcode = 'TD409',
+              message = 'email_taken: another identity-provider user already has this email address';
+          end if;
+          -- an identity created here first (an invitation, the API): link it
+          update tenantd.users u
+             set external_id = v_ext_user, display_name = coalesce(u.display_name, v_display)
+           where u.id = v_user.id;
+          v_result := 'user linked: ' || v_user.id;
+        else
+          insert into tenantd.users as u (email, display_name, external_id)
+          values (v_email, v_display, v_ext_user)
+          returning u.* into v_user;
+          v_result := 'user created: ' || v_user.id;
+        end if;
+      end if;
+    end if;
+
+  elsif v_event.type like 'organizationMembership.%' then
+    v_ext_user := v_data -> 'public_user_data' ->> 'user_id';
+    if coalesce(v_ext_user, '') = '' then
+      raise exception using errcode = 'TD422', message = 'invalid_event: the membership names no user id';
+    end if;
+    select u.* into v_user from tenantd.users u where u.external_id = v_ext_user;
+    if v_tenant.id is null then
+      if v_event.type = 'organizationMembership.deleted' then
+        v_result := 'no tenant for this organization';
+      else
+        raise exception using errcode = 'TD404',
+          message = format('unknown_organization: no tenant for organization %s yet', v_org);
+      end if;
+    elsif v_tenant.deleted_at is not null then
+      v_result := 'tenant deleted: ignored';
+    elsif v_user.id is null then
+      if v_event.type = 'organizationMembership.deleted' then
+        v_result := 'no such user';
+      else
+        raise exception using errcode = 'TD404',
+          message = format('unknown_user: no user for identity-provider user %s yet', v_ext_user);
+      end if;
+    else
+      v_role := case when v_data ->> 'role' in ('org:admin', 'admin') then 'tenant_admin' else 'member' end;
+      perform pg_catalog.set_config('app.tenant_id', v_tenant.id::text, true);
+      -- a tenant gets its roles when provisioned (tenantd.provision_tenant): until then a
+      -- membership cannot name one, and the job retries with backoff
+      if v_event.type <> 'organizationMembership.deleted'
+         and not exists (select 1 from tenantd.roles r where r.tenant_id = v_tenant.id and r.name = v_role) then
+        raise exception using errcode = 'TD409',
+          message = format('tenant_not_ready: tenant %s is %s and has no role %s yet', v_tenant.id,
+                           v_tenant.status, v_role);
+      end if;
+      if v_event.type = 'organizationMembership.deleted' then
+        delete from tenantd.memberships m
+         where m.tenant_id = v_tenant.id and m.user_id = v_user.id
+        returning m.id into v_membership;
+        if v_membership is null then
+          v_result := 'no such membership';
+        else
+          insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
+          values (v_tenant.id, 'member.removed', 'user', v_user.id::text,
+                  jsonb_build_object('source', 'webhook', 'event_id', p_event_id));
+          v_result := 'membership removed';
+        end if;
+      else
+        insert into tenantd.memberships as m (tenant_id, user_id, role)
+        values (v_tenant.id, v_user.id, v_role)
+        on conflict (tenant_id, user_id) do update set role = excluded.role
+          where m.role is distinct from excluded.role
+        returning m.id, (xmax = 0) into v_membership, v_inserted;
+        if v_membership is null then
+          v_result := 'membership unchanged';
+        else
+          insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
+          values (v_tenant.id, case when v_inserted then 'member.created' else 'member.updated' end, 'user',
+                  v_user.id::text,
+                  jsonb_build_object('role', v_role, 'source', 'webhook', 'event_id', p_event_id));
+          v_result := case when v_inserted then 'membership created' else 'membership updated' end;
+        end if;
+      end if;
+    end if;
+
+  else
+    -- recorded before this version knew the type (receive_webhook_event acknowledges unknown
+    -- types without a job); nothing to do
+    v_result := 'unknown type: ignored';
+  end if;
+
+  update tenantd.webhook_events e
+     set status = 'completed', attempts = greatest(coalesce(p_attempt, 1), 1), last_error = null,
+         processed_at = now()
+   where e.id = p_event_id;
+
+  perform pg_catalog.set_config('app.tenant_id', v_prev_tenant, true);
+  perform pg_catalog.set_config('app.user_id', v_prev_user, true);
+  perform pg_catalog.set_config('app.role', v_prev_role, true);
+  perform pg_catalog.set_config('app.request_id', v_prev_request, true);
+  return v_result;
+end
+$$;
+
+revoke all on function tenantd.apply_webhook_event(text, integer) from public;
+grant execute on function tenantd.apply_webhook_event(text, integer) to tenantd_app;
