@@ -89,6 +89,16 @@ class PistacheHandler : public Http::Handler {
                  R"("status":500,"code":"internal_error","detail":"internal error"})";
     }
     for (const auto& [k, v] : res.headers) writer.headers().add(std::make_shared<GenericHeader>(k, v));
+    // HTTP/1.1 connections persist unless the client asks to close (RFC 9112 §9.3). Pistache
+    // 0.0.5 pre-sets "Connection: Close" when the request has no Connection header, which
+    // would make every such client pay a new TCP connection per request.
+    if (req.version() == Http::Version::Http11) {
+      auto conn = req.headers().tryGet<Http::Header::Connection>();
+      if (!conn) {
+        writer.headers().remove<Http::Header::Connection>();
+        writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
+      }
+    }
     writer.send(static_cast<Http::Code>(res.status), res.body, Http::Mime::MediaType::fromString(res.content_type));
   }
 

@@ -1,5 +1,9 @@
 // Real tenantd over real HTTP against real PostgreSQL: the request chain end to end.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <rapidjson/document.h>
 
 #include <atomic>
@@ -360,6 +364,45 @@ TEST_F(HttpTest, AccessLogIsJsonAndHoldsNoSecrets) {
   EXPECT_EQ(log.find(tok.substr(tok.rfind('.') + 1)), std::string::npos);  // not even the signature
   EXPECT_EQ(log.find("s3cret-pass"), std::string::npos);
   EXPECT_EQ(log.find(kTestSecret), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tenantd::test
+
+namespace tenantd::test {
+namespace {
+
+// HTTP/1.1 without a Connection header keeps the connection for the next request (Pistache
+// alone would answer "Connection: Close"); a client asking to close is answered so.
+TEST(HttpConnectionTest, PersistentByDefaultClosedOnRequest) {
+  TenantdProcess server({{"JWT_HS256_SECRET", kTestSecret}});
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(server.port()));
+  ASSERT_EQ(connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  timeval tv{10, 0};
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  auto exchange = [&](const std::string& extra) {
+    const std::string req = "GET /healthz HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n";
+    EXPECT_EQ(send(s, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+    std::string got;
+    char buf[4096];
+    while (got.find("{\"status\":\"ok\"}") == std::string::npos) {
+      ssize_t n = recv(s, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      got.append(buf, static_cast<size_t>(n));
+    }
+    return got;
+  };
+  const std::string first = exchange("");
+  EXPECT_NE(first.find("200 OK"), std::string::npos) << first;
+  EXPECT_NE(first.find("Connection: Keep-Alive"), std::string::npos) << first;
+  const std::string second = exchange("Connection: close\r\n");  // same socket: it stayed open
+  EXPECT_NE(second.find("200 OK"), std::string::npos) << second;
+  EXPECT_NE(second.find("Connection: Close"), std::string::npos) << second;
+  close(s);
 }
 
 }  // namespace
