@@ -6,7 +6,7 @@ TENANTD_PG_PORT ?= 54329
 JOBS ?= 2
 export BUILD_DIR TENANTD_PG_DIR TENANTD_PG_PORT
 
-.PHONY: all deps build run test bench db-start db-stop db-destroy migrate format clean
+.PHONY: all deps build run test bench bench-signup db-start db-stop db-destroy migrate format clean
 
 all: build
 
@@ -39,6 +39,9 @@ test: build
 
 bench: build
 	@bench/run.sh
+
+bench-signup: build
+	@bench/signup.sh
 
 format:
 	@clang-format -i $$(find src tests -name '*.cpp' -o -name '*.hpp')

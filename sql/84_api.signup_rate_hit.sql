@@ -18,6 +18,9 @@ begin
   if p_limit is null or p_limit <= 0 then
     return 0;  -- no limit configured
   end if;
+  -- A rate counter need not survive a crash, and every sign-up from one address queues on its
+  -- row until this commit: do not make them all wait for a WAL flush too.
+  perform set_config('synchronous_commit', 'off', true);
   insert into tenantd.signup_attempts as a (client_address, minute, attempts)
   values (left(coalesce(nullif(p_client_address, ''), 'unknown'), 100), v_minute, 1)
   on conflict (client_address, minute) do update set attempts = a.attempts + 1
