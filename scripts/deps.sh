@@ -5,7 +5,7 @@ packages=(
   build-essential cmake pkg-config
   libpqxx-dev libpistache-dev rapidjson-dev libspdlog-dev libfmt-dev libgtest-dev libssl-dev
   postgresql-15 postgresql-client-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-  wrk curl openssl python3
+  wrk curl openssl python3 jq iproute2
 )
 missing=()
 for p in "${packages[@]}"; do
