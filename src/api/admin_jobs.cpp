@@ -1,5 +1,6 @@
 // GET /v1/admin/jobs: the job queue for operators (super_admin), filters state and kind.
 #include "api/input.hpp"
+#include "api/page.hpp"
 #include "api/routes.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
@@ -28,11 +29,7 @@ Response list_jobs(RequestContext& ctx) {
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   auto r = tx.exec_prepared("admin_jobs_list", state, kind, before, limit + 1);
   tx.commit();
-  util::JsonOut j;
-  j.begin_object().begin_array("data");
-  const size_t n = std::min(r.size(), static_cast<size_t>(limit));
-  for (size_t i = 0; i < n; ++i) {
-    const auto& row = r[i];
+  auto write_row = [](util::JsonOut& j, const pqxx::row& row) {
     j.begin_object()
         .integer("id", row[0].as<int64_t>())
         .str("kind", row[1].c_str())
@@ -45,15 +42,8 @@ Response list_jobs(RequestContext& ctx) {
         .str("created_at", row[8].c_str())
         .str_or_null("completed_at", row[9].is_null() ? nullptr : row[9].c_str())
         .end_object();
-  }
-  j.end_array();
-  if (r.size() > n) {
-    j.str("next_cursor", encode_cursor(r[n - 1][0].c_str()));
-  } else {
-    j.null("next_cursor");
-  }
-  j.end_object();
-  return {200, j.take()};
+  };
+  return page_response(r, limit, write_row, [](const pqxx::row& last) { return std::string(last[0].c_str()); });
 }
 
 }  // namespace

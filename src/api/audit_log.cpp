@@ -1,6 +1,7 @@
 // /v1/audit-log: the append-only audit trail, newest first. The permission (audit:read), the
 // filters' timestamp rules and the keyset page are SQL (api.list_audit_log).
 #include "api/input.hpp"
+#include "api/page.hpp"
 #include "api/routes.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
@@ -56,11 +57,7 @@ Response list_audit_log(RequestContext& ctx) {
                             null_if_empty(after_id), limit + 1);
   tx.commit();
 
-  util::JsonOut j;
-  j.begin_object().begin_array("data");
-  const size_t n = std::min(r.size(), static_cast<size_t>(limit));
-  for (size_t i = 0; i < n; ++i) {
-    const auto& row = r[i];
+  auto write_row = [](util::JsonOut& j, const pqxx::row& row) {
     j.begin_object()
         .str("id", row[0].c_str())
         .str("at", row[1].c_str())
@@ -72,15 +69,10 @@ Response list_audit_log(RequestContext& ctx) {
         .raw("details", row[8].c_str())
         .str_or_null("request_id", row[9].is_null() ? nullptr : row[9].c_str())
         .end_object();
-  }
-  j.end_array();
-  if (r.size() > n) {
-    j.str("next_cursor", encode_cursor(std::string(r[n - 1][2].c_str()) + "|" + r[n - 1][0].c_str()));
-  } else {
-    j.null("next_cursor");
-  }
-  j.end_object();
-  return {200, j.take()};
+  };
+  return page_response(r, limit, write_row, [](const pqxx::row& last) {
+    return std::string(last[2].c_str()) + "|" + last[0].c_str();
+  });
 }
 
 }  // namespace

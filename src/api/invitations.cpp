@@ -5,6 +5,7 @@
 
 #include "api/idempotency.hpp"
 #include "api/input.hpp"
+#include "api/page.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
 #include "auth/token_issuer.hpp"
@@ -271,18 +272,9 @@ Response list_invitations(RequestContext& ctx) {
   ctx.tenant_id = tx.tenant_id();
   auto r = tx.exec_prepared("invitations_list", status, after_at, after_id, limit + 1);
   tx.commit();
-  util::JsonOut j;
-  j.begin_object().begin_array("data");
-  const size_t n = std::min(r.size(), static_cast<size_t>(limit));
-  for (size_t i = 0; i < n; ++i) write_invitation(j, r[i]);
-  j.end_array();
-  if (r.size() > n) {
-    j.str("next_cursor", encode_cursor(std::string(r[n - 1][10].c_str()) + "|" + r[n - 1][0].c_str()));
-  } else {
-    j.null("next_cursor");
-  }
-  j.end_object();
-  return {200, j.take()};
+  return page_response(r, limit, write_invitation, [](const pqxx::row& last) {
+    return std::string(last[10].c_str()) + "|" + last[0].c_str();
+  });
 }
 
 Response get_invitation(RequestContext& ctx) {

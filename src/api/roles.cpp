@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "api/input.hpp"
+#include "api/page.hpp"
 #include "api/routes.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
@@ -65,18 +66,7 @@ Response list_roles(RequestContext& ctx) {
   ctx.tenant_id = tx.tenant_id();
   auto r = tx.exec_prepared("roles_list", limit + 1, after);
   tx.commit();
-  util::JsonOut j;
-  j.begin_object().begin_array("data");
-  const size_t n = std::min(r.size(), static_cast<size_t>(limit));
-  for (size_t i = 0; i < n; ++i) write_role(j, r[i]);
-  j.end_array();
-  if (r.size() > n) {
-    j.str("next_cursor", encode_cursor(r[n - 1][1].c_str()));
-  } else {
-    j.null("next_cursor");
-  }
-  j.end_object();
-  return {200, j.take()};
+  return page_response(r, limit, write_role, [](const pqxx::row& last) { return std::string(last[1].c_str()); });
 }
 
 Response get_role(RequestContext& ctx) {

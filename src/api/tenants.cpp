@@ -13,6 +13,7 @@
 
 #include "api/input.hpp"
 #include "api/idempotency.hpp"
+#include "api/page.hpp"
 #include "api/routes.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
@@ -332,24 +333,14 @@ Response list_tenants(RequestContext& ctx) {
                          before, cursor ? cursor->key : std::string(), cursor ? cursor->id : std::string(), limit + 1);
     tx.commit();
   }
-  util::JsonOut j;
-  j.begin_object().begin_array("data");
-  const size_t n = std::min(r.size(), static_cast<size_t>(limit));
-  for (size_t i = 0; i < n; ++i) {
+  auto write_row = [](util::JsonOut& j, const pqxx::row& row) {
     j.writer().StartObject();
-    write_tenant_fields(j, r[i]);
+    write_tenant_fields(j, row);
     j.writer().EndObject();
-  }
-  j.end_array();
-  if (r.size() > n) {
-    const auto& last = r[n - 1];
-    j.str("next_cursor",
-          encode_cursor(sort.text() + "\n" + last[0].c_str() + "\n" + last[kTenantColumnCount].c_str()));
-  } else {
-    j.null("next_cursor");
-  }
-  j.end_object();
-  return {200, j.take()};
+  };
+  return page_response(r, limit, write_row, [&](const pqxx::row& last) {
+    return sort.text() + "\n" + last[0].c_str() + "\n" + last[kTenantColumnCount].c_str();
+  });
 }
 
 Response tenant_stats(RequestContext& ctx) {

@@ -5,6 +5,7 @@
 
 #include "api/idempotency.hpp"
 #include "api/input.hpp"
+#include "api/page.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
 #include "db/statements.hpp"
@@ -75,18 +76,7 @@ Response list_users(RequestContext& ctx) {
   // One extra row tells whether another page exists.
   auto r = tx.exec_prepared("users_list", limit + 1, after, role, pattern);
   tx.commit();
-  util::JsonOut j;
-  j.begin_object().begin_array("data");
-  const size_t n = std::min(r.size(), static_cast<size_t>(limit));
-  for (size_t i = 0; i < n; ++i) write_member(j, r[i]);
-  j.end_array();
-  if (r.size() > n) {
-    j.str("next_cursor", encode_cursor(r[n - 1][0].c_str()));
-  } else {
-    j.null("next_cursor");
-  }
-  j.end_object();
-  return {200, j.take()};
+  return page_response(r, limit, write_member, [](const pqxx::row& last) { return std::string(last[0].c_str()); });
 }
 
 Response get_user(RequestContext& ctx) {

@@ -2,6 +2,10 @@
 #include <string>
 #include <vector>
 
+namespace tenantd::util {
+struct Config;
+}
+
 namespace tenantd::cli {
 
 using Args = std::vector<std::string>;
@@ -14,6 +18,9 @@ int cmd_worker(const Args& args);
 int cmd_jobs(const Args& args);
 // JSON-lines logging on stdout (spdlog) at `level`.
 void setup_logging(const std::string& level);
+// Reads the configuration and sets up logging; prints the problem and returns false when a
+// variable is malformed (the command then exits with 2).
+bool load_config_and_logging(util::Config& cfg);
 void print_help();
 
 // "--name value" or "--name=value"; empty when absent.

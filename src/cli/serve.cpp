@@ -25,15 +25,20 @@ void setup_logging(const std::string& level) {
   spdlog::set_default_logger(logger);
 }
 
-int cmd_serve(const Args&) {
-  util::Config cfg;
+bool load_config_and_logging(util::Config& cfg) {
   try {
     cfg = util::load_config();
   } catch (const util::ConfigError& e) {
     std::cerr << "configuration error: " << e.what() << "\n";
-    return 2;
+    return false;
   }
   setup_logging(cfg.log_level);
+  return true;
+}
+
+int cmd_serve(const Args&) {
+  util::Config cfg;
+  if (!load_config_and_logging(cfg)) return 2;
 
   std::unique_ptr<auth::JwtVerifier> verifier;
   try {

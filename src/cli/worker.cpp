@@ -26,13 +26,7 @@ jobs::WorkerOptions worker_options(const util::Config& cfg, int threads) {
 // `tenantd worker`: job workers only, no HTTP, until SIGTERM/SIGINT.
 int cmd_worker(const Args&) {
   util::Config cfg;
-  try {
-    cfg = util::load_config();
-  } catch (const util::ConfigError& e) {
-    std::cerr << "configuration error: " << e.what() << "\n";
-    return 2;
-  }
-  setup_logging(cfg.log_level);
+  if (!load_config_and_logging(cfg)) return 2;
   sigset_t sigs;
   sigemptyset(&sigs);
   sigaddset(&sigs, SIGTERM);
