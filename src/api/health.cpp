@@ -4,6 +4,7 @@
 #include "api/routes.hpp"
 #include "db/migrator.hpp"
 #include "db/pool.hpp"
+#include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "util/config.hpp"
 #include "util/json.hpp"
@@ -49,9 +50,24 @@ Response readyz(RequestContext& ctx) {
   return {200, j.take()};
 }
 
+// Prometheus text format: request counters plus the pool's gauges.
+Response metrics_text(RequestContext& ctx) {
+  std::string extra =
+      "# HELP tenantd_db_pool_size Pooled database connections (DB_POOL_SIZE).\n"
+      "# TYPE tenantd_db_pool_size gauge\n"
+      "tenantd_db_pool_size " + std::to_string(ctx.svc.pool.size()) + "\n" +
+      "# HELP tenantd_db_pool_in_use Pooled connections lent to requests right now.\n"
+      "# TYPE tenantd_db_pool_in_use gauge\n"
+      "tenantd_db_pool_in_use " + std::to_string(ctx.svc.pool.in_use()) + "\n";
+  Response res{200, metrics().render(extra)};
+  res.content_type = "text/plain; version=0.0.4";
+  return res;
+}
+
 }  // namespace
 
 void register_health(Router& r) {
+  r.add("GET", "/metrics", Scope::kPublic, metrics_text);
   r.add("GET", "/healthz", Scope::kPublic, healthz);
   r.add("GET", "/readyz", Scope::kPublic, readyz);
 }

@@ -14,6 +14,7 @@
 
 #include "db/pool.hpp"
 #include "db/sql_errors.hpp"
+#include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "http/tenant_resolution.hpp"
 #include "util/config.hpp"
@@ -220,6 +221,9 @@ Response App::dispatch(const IncomingRequest& in) {
   res.headers["X-Request-Id"] = ctx.request_id;
   const auto us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  // Unmatched paths share one label so that scanners cannot grow the series without bound.
+  metrics().observe(route_for_log == "-" ? "-" : in.method, route_for_log == "-" ? "unmatched" : route_for_log,
+                    res.status, us / 1e6);
   if (!error_log.empty()) {
     // Single line, JSON-escaped; may contain SQL text but never tokens (those are not in errors).
     error_log = ",\"error\":\"" + json_escape(error_log.substr(0, error_log.find('\n'))) + "\"";

@@ -88,6 +88,21 @@ TEST_F(HttpTest, HealthAndReadiness) {
   EXPECT_EQ(r.status, 200) << r.body;
 }
 
+TEST_F(HttpTest, MetricsCountRequestsByRouteTemplate) {
+  const std::string uid = a_->user_ids[2];
+  ASSERT_EQ(get("/v1/users/" + uid, bearer(member_a())).status, 200);
+  get("/no/such/" + uid);
+  auto m = get("/metrics");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_EQ(m.header("content-type").rfind("text/plain", 0), 0u);
+  EXPECT_NE(m.body.find("tenantd_http_requests_total{method=\"GET\",route=\"/v1/users/{id}\",status=\"200\"}"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("route=\"unmatched\",status=\"404\""), std::string::npos);
+  EXPECT_EQ(m.body.find(uid), std::string::npos);  // templates, never ids
+  EXPECT_NE(m.body.find("tenantd_db_pool_size 4"), std::string::npos);
+}
+
 TEST_F(HttpTest, RequestIdIsKeptWhenWellFormedAndReplacedOtherwise) {
   auto kept = get("/healthz", {{"X-Request-Id", "abc-123.def"}});
   EXPECT_EQ(kept.header("x-request-id"), "abc-123.def");

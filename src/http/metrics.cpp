@@ -1,0 +1,38 @@
+#include "http/metrics.hpp"
+
+#include <sstream>
+
+namespace tenantd {
+
+Metrics& metrics() {
+  static Metrics m;
+  return m;
+}
+
+void Metrics::observe(const std::string& method, const std::string& route, int status, double seconds) {
+  std::lock_guard<std::mutex> lk(mu_);
+  auto& s = series_[{method, route, status}];
+  ++s.count;
+  s.seconds += seconds;
+}
+
+std::string Metrics::render(const std::string& extra) const {
+  std::ostringstream out;
+  out << "# HELP tenantd_http_requests_total HTTP requests by route template, method and status.\n"
+      << "# TYPE tenantd_http_requests_total counter\n";
+  std::lock_guard<std::mutex> lk(mu_);
+  for (const auto& [key, s] : series_) {
+    out << "tenantd_http_requests_total{method=\"" << std::get<0>(key) << "\",route=\"" << std::get<1>(key)
+        << "\",status=\"" << std::get<2>(key) << "\"} " << s.count << "\n";
+  }
+  out << "# HELP tenantd_http_request_seconds_sum Time spent answering, by route template, method and status.\n"
+      << "# TYPE tenantd_http_request_seconds_sum counter\n";
+  for (const auto& [key, s] : series_) {
+    out << "tenantd_http_request_seconds_sum{method=\"" << std::get<0>(key) << "\",route=\"" << std::get<1>(key)
+        << "\",status=\"" << std::get<2>(key) << "\"} " << s.seconds << "\n";
+  }
+  out << extra;
+  return out.str();
+}
+
+}  // namespace tenantd
