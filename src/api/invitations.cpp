@@ -133,6 +133,7 @@ struct BulkResult {
 };
 
 Response create_bulk(RequestContext& ctx) {
+  const Idempotency idem = idempotency_for(ctx);
   if (!ctx.has_json) throw ApiError(400, "body_required", "a JSON body is required");
   reject_unknown_fields(ctx, {"invitations"});
   const rapidjson::Value* list = member(ctx.json, "invitations");
@@ -192,10 +193,10 @@ Response create_bulk(RequestContext& ctx) {
   pqxx::result r;
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   ctx.tenant_id = tx.tenant_id();
+  if (auto replay = idem.begin(tx)) return *replay;
   // Even when every entry failed its shape check: the call still checks the permission, so a
   // caller without invitations:write gets 403 rather than a list of 400s.
   r = tx.exec_prepared("invitations_bulk", to_sql ? in.take() : std::string("[]"));
-  tx.commit();
 
   for (size_t k = 0; k < r.size(); ++k) {
     const auto row = r[k];
@@ -210,39 +211,46 @@ Response create_bulk(RequestContext& ctx) {
     }
   }
 
-  util::JsonOut j;
-  int created = 0;
-  j.begin_object().begin_array("results");
-  for (size_t i = 0; i < results.size(); ++i) {
-    const BulkResult& res = results[i];
-    j.begin_object().integer("index", static_cast<int64_t>(i)).integer("status", res.status);
-    if (res.row >= 0) {
-      ++created;
-      j.key("invitation").begin_object();
-      // columns 1..10 of the bulk row are the invitation columns
-      const auto row = r[static_cast<pqxx::result::size_type>(res.row)];
-      j.str("id", row[1].c_str())
-          .str("email", row[2].c_str())
-          .str("role", row[3].c_str())
-          .str("status", row[4].c_str())
-          .str("expires_at", row[5].c_str())
-          .str("created_at", row[6].c_str())
-          .str_or_null("invited_by", nullable(row[7]))
-          .null("accepted_at")
-          .null("accepted_by")
-          .null("revoked_at")
-          .str("token", res.token)
-          .end_object();
-    } else {
-      j.str("code", res.code).str("detail", res.detail);
+  // The tokens exist only in this answer: the copy kept for an Idempotency-Key replay has
+  // "token": null (see create_invitation).
+  auto render = [&](bool with_tokens) {
+    util::JsonOut j;
+    int created = 0;
+    j.begin_object().begin_array("results");
+    for (size_t i = 0; i < results.size(); ++i) {
+      const BulkResult& res = results[i];
+      j.begin_object().integer("index", static_cast<int64_t>(i)).integer("status", res.status);
+      if (res.row >= 0) {
+        ++created;
+        j.key("invitation").begin_object();
+        // columns 1..10 of the bulk row are the invitation columns
+        const auto row = r[static_cast<pqxx::result::size_type>(res.row)];
+        j.str("id", row[1].c_str())
+            .str("email", row[2].c_str())
+            .str("role", row[3].c_str())
+            .str("status", row[4].c_str())
+            .str("expires_at", row[5].c_str())
+            .str("created_at", row[6].c_str())
+            .str_or_null("invited_by", nullable(row[7]))
+            .null("accepted_at")
+            .null("accepted_by")
+            .null("revoked_at")
+            .str_or_null("token", with_tokens ? res.token.c_str() : nullptr)
+            .end_object();
+      } else {
+        j.str("code", res.code).str("detail", res.detail);
+      }
+      j.end_object();
     }
-    j.end_object();
-  }
-  j.end_array()
-      .integer("created", created)
-      .integer("failed", static_cast<int64_t>(results.size()) - created)
-      .end_object();
-  Response out{200, j.take()};
+    j.end_array()
+        .integer("created", created)
+        .integer("failed", static_cast<int64_t>(results.size()) - created)
+        .end_object();
+    return j.take();
+  };
+  idem.finish(tx, Response{200, render(false)});
+  tx.commit();
+  Response out{200, render(true)};
   out.headers["Cache-Control"] = "no-store";
   return out;
 }

@@ -4,6 +4,7 @@
 // permission, no granting what one lacks) are in the api.*_role procedures.
 #include <regex>
 
+#include "api/idempotency.hpp"
 #include "api/input.hpp"
 #include "api/page.hpp"
 #include "api/routes.hpp"
@@ -82,6 +83,7 @@ Response get_role(RequestContext& ctx) {
 }
 
 Response create_role(RequestContext& ctx) {
+  const Idempotency idem = idempotency_for(ctx);
   reject_unknown_fields(ctx, {"name", "description", "permissions"});
   const std::string name = required_string(ctx, "name", 63);
   const auto description = optional_string(ctx, "description", 1000);
@@ -91,16 +93,18 @@ Response create_role(RequestContext& ctx) {
   const std::string perms = permissions_field(ctx);
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   ctx.tenant_id = tx.tenant_id();
+  if (auto replay = idem.begin(tx)) return *replay;
   auto id = tx.exec_prepared("roles_create", name, description.has_value(), description.value_or(""), perms);
   if (id.size() != 1) throw std::runtime_error("create_role returned no row");
   const std::string role_id = id[0][0].c_str();
   auto r = tx.exec_prepared("roles_get", role_id);
   if (r.size() != 1) throw std::runtime_error("created role not visible");
-  tx.commit();
   util::JsonOut j;
   write_role(j, r[0]);
   Response res{201, j.take()};
   res.headers["Location"] = "/v1/roles/" + role_id;
+  idem.finish(tx, res);
+  tx.commit();
   return res;
 }
 

@@ -167,3 +167,56 @@ TEST_F(IdempotencyTest, ExpiredKeysAreReusableAndSwept) {
 
 }  // namespace
 }  // namespace tenantd::test
+
+namespace tenantd::test {
+namespace {
+
+// Every other create takes the key too: roles, and invitations one by one or in bulk, whose
+// replays never carry a usable token (the stored answer holds none).
+TEST(IdempotencyCreatesTest, RolesAndInvitationsReplayWithoutTokens) {
+  const Seed a = seed_tenant("idem-more", 1);
+  TenantdProcess server({{"JWT_HS256_SECRET", kTestSecret}});
+  auto headers = [&](const std::string& key) {
+    return std::map<std::string, std::string>{{"Authorization", "Bearer " + mint_token(a.user_ids[0], a.id, "tenant_admin")},
+                                              {"Content-Type", "application/json"},
+                                              {"Idempotency-Key", key}};
+  };
+  const std::string rk = "role-" + util::new_uuid();
+  const std::string role_body = R"({"name":"support_agent","permissions":["members:read"]})";
+  auto r1 = http_request(server.port(), "POST", "/v1/roles", headers(rk), role_body);
+  ASSERT_EQ(r1.status, 201) << r1.body;
+  auto r2 = http_request(server.port(), "POST", "/v1/roles", headers(rk), role_body);
+  EXPECT_EQ(r2.status, 201) << r2.body;
+  EXPECT_EQ(r2.header("idempotent-replayed"), "true");
+  EXPECT_EQ(r2.body, r1.body);
+
+  const std::string ik = "inv-" + util::new_uuid();
+  const std::string inv_body = R"({"email":"solo@example.org","role":"member"})";
+  auto i1 = http_request(server.port(), "POST", "/v1/invitations", headers(ik), inv_body);
+  ASSERT_EQ(i1.status, 201) << i1.body;
+  EXPECT_NE(i1.body.find("\"token\":\""), std::string::npos);
+  auto i2 = http_request(server.port(), "POST", "/v1/invitations", headers(ik), inv_body);
+  EXPECT_EQ(i2.status, 201) << i2.body;
+  EXPECT_EQ(i2.header("idempotent-replayed"), "true");
+  EXPECT_NE(i2.body.find("\"token\":null"), std::string::npos) << i2.body;
+
+  const std::string bk = "bulk-" + util::new_uuid();
+  const std::string bulk_body = R"({"invitations":[{"email":"b1@example.org","role":"member"},{"email":"b2@example.org","role":"member"}]})";
+  auto b1 = http_request(server.port(), "POST", "/v1/invitations/bulk", headers(bk), bulk_body);
+  ASSERT_EQ(b1.status, 200) << b1.body;
+  EXPECT_NE(b1.body.find("\"token\":\""), std::string::npos);
+  auto b2 = http_request(server.port(), "POST", "/v1/invitations/bulk", headers(bk), bulk_body);
+  EXPECT_EQ(b2.status, 200) << b2.body;
+  EXPECT_EQ(b2.header("idempotent-replayed"), "true");
+  EXPECT_EQ(b2.body.find("\"token\":\""), std::string::npos) << b2.body;
+  EXPECT_EQ(admin_query("select count(*) from tenantd.invitations where tenant_id = '" + a.id + "'")[0][0], "3");
+  EXPECT_EQ(admin_query("select count(*) from tenantd.roles where tenant_id = '" + a.id + "' and name = 'support_agent'")[0][0],
+            "1");
+  // No stored answer holds a token.
+  EXPECT_EQ(admin_query("select count(*) from tenantd.idempotency_keys where key in ('" + ik + "', '" + bk +
+                        "') and response_body like '%\"token\":\"%'")[0][0],
+            "0");
+}
+
+}  // namespace
+}  // namespace tenantd::test
