@@ -13,7 +13,7 @@ struct Config {
   std::string migrate_database_url;  // MIGRATE_DATABASE_URL (migrator role)
   std::string listen_addr = "127.0.0.1:8080";
   int http_threads = 4;
-  int db_pool_size = 8;
+  int db_pool_size = 4;  // each Pistache thread blocks on at most one connection: match HTTP_THREADS
   int db_acquire_timeout_ms = 2000;
   size_t max_body_bytes = 1024 * 1024;
   std::string jwt_hs256_secret;
