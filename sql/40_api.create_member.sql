@@ -53,19 +53,8 @@ declare
   v_user_created boolean := false;
   v_count int;
 begin
-  if v_tenant is null then
-    raise exception using errcode = 'TD400', message = 'no tenant context',
-      hint = 'name the tenant in the path, the token or the tenant header';
-  end if;
-  if not tenantd.has_permission('members:write') then
-    raise exception using errcode = 'TD403',
-      message = 'adding members needs the members:write permission';
-  end if;
-  if p_email is null or length(p_email) > 254
-     or p_email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' then
-    raise exception using errcode = 'TD422',
-      message = 'email must look like name@example.com and be at most 254 characters';
-  end if;
+  perform tenantd.require_permission('members:write', 'adding members');
+  perform tenantd.check_email(p_email);
   if not exists (select 1 from tenantd.tenants t where t.id = v_tenant and t.deleted_at is null) then
     raise exception using errcode = 'TD404', message = 'tenant not found';
   end if;

@@ -15,12 +15,7 @@ declare
   v_perms text[];
   v_id uuid;
 begin
-  if v_tenant is null then
-    raise exception using errcode = 'TD400', message = 'no tenant context';
-  end if;
-  if not tenantd.has_permission('roles:write') then
-    raise exception using errcode = 'TD403', message = 'managing roles needs the roles:write permission';
-  end if;
+  perform tenantd.require_permission('roles:write', 'managing roles');
   if p_name is null or p_name !~ '^[a-z][a-z0-9_]{0,62}$' or p_name = 'super_admin' then
     raise exception using errcode = 'TD422',
       message = 'invalid_role_name: a role name is 1-63 characters of a-z, 0-9 and _, starting with a letter (not super_admin)';

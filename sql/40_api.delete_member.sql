@@ -14,12 +14,7 @@ declare
   v_tenant uuid := tenantd.current_tenant_id();
   v_m tenantd.memberships%rowtype;
 begin
-  if v_tenant is null then
-    raise exception using errcode = 'TD400', message = 'no tenant context';
-  end if;
-  if not tenantd.has_permission('members:write') then
-    raise exception using errcode = 'TD403', message = 'removing members needs the members:write permission';
-  end if;
+  perform tenantd.require_permission('members:write', 'removing members');
   select m.* into v_m from tenantd.memberships m
    where m.tenant_id = v_tenant and m.user_id = p_user_id;
   if not found then

@@ -13,12 +13,7 @@ declare
   v_role tenantd.roles%rowtype;
   v_count int;
 begin
-  if v_tenant is null then
-    raise exception using errcode = 'TD400', message = 'no tenant context';
-  end if;
-  if not tenantd.has_permission('roles:write') then
-    raise exception using errcode = 'TD403', message = 'managing roles needs the roles:write permission';
-  end if;
+  perform tenantd.require_permission('roles:write', 'managing roles');
   select r.* into v_role from tenantd.roles r where r.tenant_id = v_tenant and r.id = p_id;
   if not found then
     raise exception using errcode = 'TD404', message = 'role_not_found: no such role in this tenant';

@@ -22,14 +22,7 @@ declare
   v_new boolean := false;
   v_activated boolean := false;
 begin
-  if v_tenant is null then
-    raise exception using errcode = 'TD400', message = 'no tenant context',
-      hint = 'name the tenant in the path, the token or the tenant header';
-  end if;
-  if not tenantd.has_permission('tenant:write') then
-    raise exception using errcode = 'TD403',
-      message = 'completing onboarding steps needs the tenant:write permission';
-  end if;
+  perform tenantd.require_permission('tenant:write', 'completing onboarding steps');
 
   -- One completion at a time per tenant: when the last two required steps are completed at the
   -- same moment, the second waits here and then sees the first (read committed takes a new

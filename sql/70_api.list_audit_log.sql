@@ -31,14 +31,7 @@ declare
   v_to timestamptz := tenantd.parse_rfc3339(p_to, 'to');
   v_after_at timestamptz;
 begin
-  if v_tenant is null then
-    raise exception using errcode = 'TD400', message = 'no tenant context',
-      hint = 'name the tenant in the path, the token or the tenant header';
-  end if;
-  if not tenantd.has_permission('audit:read') then
-    raise exception using errcode = 'TD403',
-      message = 'reading the audit log needs the audit:read permission';
-  end if;
+  perform tenantd.require_permission('audit:read', 'reading the audit log');
   if v_from is not null and v_to is not null and v_from > v_to then
     raise exception using errcode = 'TD400',
       message = 'invalid_time_range: from must not be later than to';

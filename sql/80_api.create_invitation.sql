@@ -30,19 +30,8 @@ declare
   v_tenant uuid := tenantd.current_tenant_id();
   v_inv record;
 begin
-  if v_tenant is null then
-    raise exception using errcode = 'TD400', message = 'no tenant context',
-      hint = 'name the tenant in the path, the token or the tenant header';
-  end if;
-  if not tenantd.has_permission('invitations:write') then
-    raise exception using errcode = 'TD403',
-      message = 'inviting needs the invitations:write permission';
-  end if;
-  if p_email is null or length(p_email) > 254
-     or p_email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' then
-    raise exception using errcode = 'TD422',
-      message = 'email must look like name@example.com and be at most 254 characters';
-  end if;
+  perform tenantd.require_permission('invitations:write', 'inviting');
+  perform tenantd.check_email(p_email);
   if p_expires_in_days is null or p_expires_in_days not between 1 and 30 then
     raise exception using errcode = 'TD422',
       message = 'expires_in_days must be an integer from 1 to 30';

@@ -19,13 +19,7 @@ declare
   v_tenant uuid := tenantd.current_tenant_id();
   v_status text;
 begin
-  if v_tenant is null then
-    raise exception using errcode = 'TD400', message = 'no tenant context';
-  end if;
-  if not tenantd.has_permission('invitations:write') then
-    raise exception using errcode = 'TD403',
-      message = 'revoking invitations needs the invitations:write permission';
-  end if;
+  perform tenantd.require_permission('invitations:write', 'revoking invitations');
 
   select i.status into v_status
     from tenantd.invitations i
