@@ -35,37 +35,6 @@ std::string job_field(int64_t id, const std::string& field) {
   return admin_query("select " + field + "::text from tenantd.jobs where id = " + std::to_string(id))[0][0];
 }
 
-// Bounded wait for a condition that another process makes true.
-bool wait_for(const std::function<bool()>& cond, int max_ms = 15000) {
-  for (int waited = 0; waited < max_ms; waited += 50) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
-
-pid_t spawn_worker(const std::map<std::string, std::string>& extra, const std::string& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    FILE* f = freopen(log.c_str(), "w", stdout);
-    (void)f;
-    dup2(1, 2);
-    setenv("DATABASE_URL", app_url().c_str(), 1);
-    for (const auto& [k, v] : extra) setenv(k.c_str(), v.c_str(), 1);
-    const std::string bin = tenantd_binary();
-    execl(bin.c_str(), bin.c_str(), "worker", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
-
-int stop_process(pid_t pid) {
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 TEST(JobsTest, EnqueueBelongsToTheCallersTransaction) {
   pqxx::connection c(app_url());
   const std::string kind = unique_kind("txn");

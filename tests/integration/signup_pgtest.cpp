@@ -38,34 +38,6 @@ std::string str(const rapidjson::Value& v, const char* field) {
 
 std::string one(const std::string& sql) { return admin_query(sql)[0][0]; }
 
-bool wait_for(const std::function<bool()>& cond, int max_ms = 20000) {
-  for (int waited = 0; waited < max_ms; waited += 50) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
-
-pid_t spawn_worker(const std::map<std::string, std::string>& extra, const std::string& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    FILE* f = freopen(log.c_str(), "w", stdout);
-    (void)f;
-    dup2(1, 2);
-    setenv("DATABASE_URL", app_url().c_str(), 1);
-    for (const auto& [k, v] : extra) setenv(k.c_str(), v.c_str(), 1);
-    const std::string bin = tenantd_binary();
-    execl(bin.c_str(), bin.c_str(), "worker", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
-
-void stop_process(pid_t pid) {
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
-}
-
 std::string tenant_status(const std::string& id) {
   return one("select tenantd.tenant_state(status, deleted_at) from tenantd.tenants where id = '" + id + "'");
 }

@@ -191,6 +191,36 @@ std::string mint_token(const std::string& sub, const std::optional<std::string>&
   return auth::mint_hs256(kTestSecret, sub, tenant, role, now, now + ttl_seconds);
 }
 
+bool wait_for(const std::function<bool()>& cond, int max_ms) {
+  for (int waited = 0; waited < max_ms; waited += 50) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return cond();
+}
+
+pid_t spawn_worker(const std::map<std::string, std::string>& extra, const std::string& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    setenv("DATABASE_URL", app_url().c_str(), 1);
+    for (const auto& [k, v] : extra) setenv(k.c_str(), v.c_str(), 1);
+    const std::string bin = tenantd_binary();
+    execl(bin.c_str(), bin.c_str(), "worker", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+int stop_process(pid_t pid) {
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 HttpResponse http_request(int port, const std::string& method, const std::string& target,
                           const std::map<std::string, std::string>& headers, const std::string& body) {
   int s = socket(AF_INET, SOCK_STREAM, 0);

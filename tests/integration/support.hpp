@@ -2,6 +2,7 @@
 // Test support for the integration layer: real processes, real sockets, real PostgreSQL.
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -72,6 +73,15 @@ inline const std::string kTestSecret = "integration-test-secret-0123456789abcdef
 // HS256 token signed with kTestSecret.
 std::string mint_token(const std::string& sub, const std::optional<std::string>& tenant, const std::string& role,
                        int64_t ttl_seconds = 600);
+
+// Bounded wait for a condition another process makes true (never a timed assertion: the
+// bound only keeps a broken run from hanging).
+bool wait_for(const std::function<bool()>& cond, int max_ms = 20000);
+
+// A `tenantd worker` child process with extra environment, output to `log`; stop_process
+// sends SIGTERM and returns its exit status (-1 when it did not exit normally).
+pid_t spawn_worker(const std::map<std::string, std::string>& extra, const std::string& log);
+int stop_process(pid_t pid);
 
 // Minimal blocking HTTP/1.1 client (one request per connection).
 HttpResponse http_request(int port, const std::string& method, const std::string& target,

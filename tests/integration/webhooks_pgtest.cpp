@@ -56,14 +56,6 @@ std::string q1(const std::string& sql) {
   return r.empty() || r[0].empty() ? "" : r[0][0];
 }
 
-bool wait_for(const std::function<bool()>& cond, int max_ms = 20000) {
-  for (int waited = 0; waited < max_ms; waited += 100) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return cond();
-}
-
 std::string event_status(const std::string& id) {
   return q1("select status from tenantd.webhook_events where id = '" + id + "'");
 }
