@@ -5,6 +5,9 @@
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
 
+# Logs of the previous run's tenantd and worker processes (kept until now for reading).
+rm -f "$ROOT"/var/tenantd-test-*.log "$ROOT"/var/*worker*.log
+
 total_pass=0
 total_fail=0
 failed_layers=()
