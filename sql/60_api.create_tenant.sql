@@ -3,10 +3,8 @@
 -- 'tenant.created' audit row in the same transaction. Returns the new row.
 --
 -- Slug: an explicit slug must pass tenantd.slug_problem (TD422 otherwise) and be free (TD409
--- slug_taken; soft-deleted tenants keep theirs). Without one it is tenantd.slugify(name), then
--- name-2, name-3, … while that is reserved, malformed or taken. Race-safe: the unique
--- constraint on slug decides, not the look-up; a concurrent sign-up that took the candidate
--- first makes our insert fail inside its own subtransaction and we try the next suffix.
+-- slug_taken; soft-deleted tenants keep theirs); without one it is derived from the name by
+-- tenantd.insert_tenant, which also makes concurrent creates race-safe.
 --
 -- Errors: TD403 not a super admin; TD409 slug_taken; TD422 empty name, unknown plan, bad slug,
 -- metadata not an object.
@@ -23,10 +21,7 @@ as $$
 declare
   v_row tenantd.tenants%rowtype;
   v_name text := btrim(coalesce(p_name, ''));
-  v_candidate text;
   v_problem text;
-  v_constraint text;
-  v_n int := 0;
 begin
   if not tenantd.is_super_admin() then
     raise exception using errcode = 'TD403', message = 'only a super admin may create tenants';
@@ -48,37 +43,7 @@ begin
     end if;
   end if;
 
-  loop
-    v_n := v_n + 1;
-    if p_slug is not null then
-      v_candidate := p_slug;
-    else
-      if v_n > 10000 then
-        -- not reachable in practice; a loop without an end is worse than a clear error
-        raise exception using errcode = 'TD409', message = 'slug_taken: no free slug derived from this name';
-      end if;
-      v_candidate := tenantd.slugify(v_name, v_n);
-      -- skip what cannot win without spending a subtransaction on it (super admins see
-      -- every tenant, soft-deleted ones included)
-      continue when tenantd.slug_problem(v_candidate) is not null
-                 or exists (select 1 from tenantd.tenants t where t.slug = v_candidate);
-    end if;
-    begin
-      insert into tenantd.tenants (slug, name, description, plan, metadata)
-      values (v_candidate, v_name, p_description, p_plan, coalesce(p_metadata, '{}'::jsonb))
-      returning * into v_row;
-      exit;
-    exception when unique_violation then
-      get stacked diagnostics v_constraint = constraint_name;
-      if v_constraint is distinct from 'tenants_slug_key' then
-        raise;
-      end if;
-      if p_slug is not null then
-        raise exception using errcode = 'TD409',
-          message = format('slug_taken: slug %s is already taken', p_slug);
-      end if;
-    end;
-  end loop;
+  v_row := tenantd.insert_tenant(v_name, p_slug, p_plan, p_description, p_metadata, null, null);
 
   perform tenantd.tenant_audit(v_row.id, 'tenant.created',
     jsonb_build_object('slug', v_row.slug, 'name', v_row.name, 'plan', v_row.plan,

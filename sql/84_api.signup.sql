@@ -9,8 +9,8 @@
 -- provisioning job's single transaction (tenantd.provision_tenant).
 --
 -- Slug: an explicit slug must pass tenantd.slug_problem (TD422) and be free (TD409 slug_taken:
--- nothing is created). Without one it is tenantd.slugify(name), name-2, … as api.create_tenant
--- derives it.
+-- nothing is created). Without one it is tenantd.slugify(name), name-2, … as
+-- tenantd.insert_tenant derives it.
 -- Races (issue 5 §7): the unique constraint tenants_slug_key decides between two sign-ups for
 -- one slug — the second insert waits for the first transaction and then fails (TD409, or the
 -- next suffix for a derived slug); the unique constraint tenants_external_id_key decides
@@ -43,10 +43,8 @@ declare
   v_name text := btrim(coalesce(p_organization_name, ''));
   v_email text := nullif(btrim(coalesce(p_admin_email, '')), '');
   v_row tenantd.tenants%rowtype;
-  v_candidate text;
   v_problem text;
   v_constraint text;
-  v_n int := 0;
   v_saved text[];
   v_existing uuid;
 begin
@@ -91,41 +89,19 @@ begin
     end if;
   end if;
 
-  loop
-    v_n := v_n + 1;
-    if p_slug is not null then
-      v_candidate := p_slug;
-    else
-      if v_n > 10000 then
-        raise exception using errcode = 'TD409', message = 'slug_taken: no free slug derived from this name';
-      end if;
-      v_candidate := tenantd.slugify(v_name, v_n);
-      continue when tenantd.slug_problem(v_candidate) is not null
-                 or exists (select 1 from tenantd.tenants t where t.slug = v_candidate);
+  begin
+    v_row := tenantd.insert_tenant(v_name, p_slug, p_plan, null, null, p_external_id, 'queued');
+  exception when unique_violation then
+    get stacked diagnostics v_constraint = constraint_name;
+    if v_constraint is distinct from 'tenants_external_id_key' then
+      raise;
     end if;
-    begin
-      insert into tenantd.tenants (slug, name, plan, external_id, status, provisioning_status)
-      values (v_candidate, v_name, p_plan, p_external_id, 'pending', 'queued')
-      returning * into v_row;
-      exit;
-    exception when unique_violation then
-      get stacked diagnostics v_constraint = constraint_name;
-      if v_constraint = 'tenants_external_id_key' then
-        -- lost the race for this organization: the winner's tenant is the answer
-        perform tenantd.leave_system_context(v_saved);
-        return query select t.id, tenantd.tenant_state(t.status, t.deleted_at), false
-                       from tenantd.tenants t where t.external_id = p_external_id;
-        return;
-      end if;
-      if v_constraint is distinct from 'tenants_slug_key' then
-        raise;
-      end if;
-      if p_slug is not null then
-        raise exception using errcode = 'TD409',
-          message = format('slug_taken: slug %s is already taken', p_slug);
-      end if;
-    end;
-  end loop;
+    -- lost the race for this organization: the winner's tenant is the answer
+    perform tenantd.leave_system_context(v_saved);
+    return query select t.id, tenantd.tenant_state(t.status, t.deleted_at), false
+                   from tenantd.tenants t where t.external_id = p_external_id;
+    return;
+  end;
 
   perform pg_catalog.set_config('app.tenant_id', v_row.id::text, true);
   if v_email is not null then
