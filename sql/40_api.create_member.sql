@@ -58,16 +58,7 @@ begin
   if not exists (select 1 from tenantd.tenants t where t.id = v_tenant and t.deleted_at is null) then
     raise exception using errcode = 'TD404', message = 'tenant not found';
   end if;
-  if p_role is null or not exists (select 1 from tenantd.roles r
-                                    where r.tenant_id = v_tenant and r.name = p_role) then
-    raise exception using errcode = 'TD422',
-      message = format('unknown_role: role must be one of the tenant''s roles (got %s)',
-                       coalesce(quote_literal(p_role), 'null'));
-  end if;
-  if not tenantd.may_grant_role(p_role) then
-    raise exception using errcode = 'TD403',
-      message = format('role_escalation: role %s holds permissions you do not have', p_role);
-  end if;
+  perform tenantd.check_grantable_role(p_role);
 
   -- find-or-create, race-safe: a concurrent insert of the same email makes ours do nothing,
   -- and the select that follows (new snapshot under read committed) sees the winner's row

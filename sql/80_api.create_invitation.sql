@@ -36,16 +36,7 @@ begin
     raise exception using errcode = 'TD422',
       message = 'expires_in_days must be an integer from 1 to 30';
   end if;
-  if p_role is null or not exists (select 1 from tenantd.roles r
-                                    where r.tenant_id = v_tenant and r.name = p_role) then
-    raise exception using errcode = 'TD422',
-      message = format('unknown_role: role must be one of the tenant''s roles (got %s)',
-                       coalesce(quote_literal(p_role), 'null'));
-  end if;
-  if not tenantd.may_grant_role(p_role) then
-    raise exception using errcode = 'TD403',
-      message = format('role_escalation: role %s holds permissions you do not have', p_role);
-  end if;
+  perform tenantd.check_grantable_role(p_role);
   if p_token_hash is null or length(p_token_hash) <> 32 then
     raise exception using errcode = 'TD400', message = 'the token hash must be 32 bytes';
   end if;
