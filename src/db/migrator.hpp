@@ -40,10 +40,4 @@ int migrate_status(const MigrateOptions& opt, std::ostream& out);
 // `migrate verify`: checksums of applied migrations only; throws MigrationError on mismatch.
 void migrate_verify(const MigrateOptions& opt, std::ostream& out);
 
-// Highest version on disk vs in the database: used by /readyz (app role reads history).
-struct PendingCheck {
-  int pending = 0;
-  std::string detail;
-};
-
 }  // namespace tenantd::db
