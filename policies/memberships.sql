@@ -9,9 +9,18 @@
 alter table tenantd.memberships enable row level security;
 alter table tenantd.memberships force row level security;
 
+-- Column grants: password_hash (this membership's credential) is never readable by the app role
+-- or by reporting; only the SECURITY DEFINER login functions compare it, inside the database.
+-- The app role writes neither the credential nor the acceptance marker nor the source: those
+-- are set by the definer procedures that create and take up memberships.
 revoke all on table tenantd.memberships from public, tenantd_app, tenantd_readonly;
-grant select, insert, update, delete on table tenantd.memberships to tenantd_app;
-grant select on table tenantd.memberships to tenantd_readonly;
+grant select (tenant_id, id, user_id, role, disabled, display_name, accepted_at, source,
+              created_at, updated_at, created_by, updated_by)
+  on table tenantd.memberships to tenantd_app, tenantd_readonly;
+grant insert (tenant_id, id, user_id, role, disabled, display_name, created_by, updated_by)
+  on table tenantd.memberships to tenantd_app;
+grant update (role, disabled, display_name, updated_by) on table tenantd.memberships to tenantd_app;
+grant delete on table tenantd.memberships to tenantd_app;
 
 call tenantd.drop_policies('tenantd.memberships');
 
@@ -48,3 +57,10 @@ create policy select_as_owner on tenantd.memberships for select to tenantd_owner
 
 create policy insert_as_owner on tenantd.memberships for insert to tenantd_owner
   with check (true);
+
+-- The login and profile procedures (SECURITY DEFINER) mark a membership accepted on its first
+-- login and let a person rename themself in a tenant; they set the context to that tenant
+-- first, and this policy keeps them inside it.
+create policy update_as_owner on tenantd.memberships for update to tenantd_owner
+  using (tenant_id = (select tenantd.current_tenant_id()))
+  with check (tenant_id = (select tenantd.current_tenant_id()));

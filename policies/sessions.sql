@@ -3,9 +3,14 @@
 alter table tenantd.sessions enable row level security;
 alter table tenantd.sessions force row level security;
 
+-- Sessions are written only by the SECURITY DEFINER functions api.auth_login_complete,
+-- api.auth_refresh and api.auth_logout (and the cleanup job): a member context that can run SQL
+-- must not mint, extend or un-revoke a session. Nobody but the owner reads refresh_token_hash.
+-- Removing a member removes their sessions through the foreign key's cascade.
 revoke all on table tenantd.sessions from public, tenantd_app, tenantd_readonly;
-grant select, insert, update, delete on table tenantd.sessions to tenantd_app;
-grant select on table tenantd.sessions to tenantd_readonly;
+grant select (tenant_id, id, user_id, created_at, expires_at, revoked_at, last_used_at, family_id,
+              rotated_at, replaced_by, revoked_reason)
+  on table tenantd.sessions to tenantd_app, tenantd_readonly;
 
 call tenantd.drop_policies('tenantd.sessions');
 

@@ -1,14 +1,18 @@
 -- tenantd.users: global identities. Emails are personal data shared across tenants, so a
 -- request sees only itself and the members of the tenant it acts in; super admins see all.
--- tenantd_app may read every column, password_hash included (kept simple for now: the service
--- needs it to verify logins). Narrow this with column grants once login goes through a
--- definer function.
+-- Column grants: the app role never reads external_id (the identity-provider link: knowing it
+-- is half of forging a provider event or token mapping) and may write only the email and the
+-- disabled switch. Credentials and profiles are not here at all: they belong to memberships
+-- (migrations/0031_membership_credentials.sql).
 alter table tenantd.users enable row level security;
 alter table tenantd.users force row level security;
 
 revoke all on table tenantd.users from public, tenantd_app, tenantd_readonly;
-grant select, insert, update, delete on table tenantd.users to tenantd_app;
-grant select on table tenantd.users to tenantd_readonly;
+grant select (id, email, disabled, created_at, updated_at, created_by, updated_by)
+  on table tenantd.users to tenantd_app, tenantd_readonly;
+grant insert (id, email, disabled, created_by, updated_by) on table tenantd.users to tenantd_app;
+grant update (email, disabled, updated_by) on table tenantd.users to tenantd_app;
+grant delete on table tenantd.users to tenantd_app;
 
 call tenantd.drop_policies('tenantd.users');
 
@@ -34,7 +38,8 @@ create policy update_as_super_admin on tenantd.users for update
   using ((select tenantd.is_super_admin()))
   with check ((select tenantd.is_super_admin()));
 
--- a user edits their own profile; tg_users__protect_columns keeps `disabled` for super admins
+-- a user edits their own identity (email); tg_users__protect_columns keeps `disabled` for super
+-- admins
 create policy update_self on tenantd.users for update
   using (id = (select tenantd.current_user_id()))
   with check (id = (select tenantd.current_user_id()));

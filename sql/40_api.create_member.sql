@@ -1,7 +1,7 @@
 -- api.create_member(email, role, display_name, password_hash, max_tenants): add a person to the
 -- current tenant, creating their global identity when the email is new. Returns the user and
--- the new membership's role and created_at; user_created says whether the identity was created
--- now. Writes a 'member.created' audit row in the same transaction.
+-- the new membership's role, display name and created_at. Writes a 'member.created' audit row
+-- in the same transaction.
 --
 -- Errors (SQLSTATE → HTTP in the C++ error table):
 --   TD400 no tenant context
@@ -11,24 +11,37 @@
 --         p_max_tenants live tenants (MAX_TENANTS_PER_USER, default 5; NULL = no limit)
 --   TD422 bad email, or a role the tenant does not have
 --
+-- Identity model (docs/identity.md): the global identity is found or created by email and
+-- nothing else about it is read, copied or returned. display_name and password_hash are this
+-- membership's profile and credential: they never touch the identity or another tenant, so a
+-- tenant admin cannot rename a person elsewhere or choose the password that opens another
+-- tenant. The answer has the same shape whether the email was new or not (no user_created):
+-- the caller cannot learn whether the person exists in other tenants.
+-- MAX_TENANTS_PER_USER counts only memberships the person took up (accepted_at: an accepted
+-- invitation or a login). The membership created here is not accepted, so additions by third
+-- parties cannot use up a person's limit; only the person's own acceptances can.
+--
 -- SECURITY DEFINER because an email may already belong to a user who is a member of other
 -- tenants only: the caller's policies hide that user and their other memberships (needed for
 -- the per-user tenant limit), and inserting a user is a super-admin action. It runs as
--- tenantd_owner (policies users.select_as_owner/insert_as_owner, memberships.select_as_owner);
--- the role lookup, membership and audit rows still go through the own-tenant policies, with the
--- caller's context. An existing identity is linked as it is: display_name and password_hash
--- apply to new users only, otherwise a tenant admin could rename or take over another tenant's
--- user. Nothing about the user's other tenants is returned (the limit answer says only that
--- the limit is reached). search_path pinned, names schema-qualified.
+-- tenantd_owner (policies users.select_as_owner/insert_as_owner, memberships.select_as_owner
+-- and insert_as_owner for the credential column the app role may not write); the role lookup
+-- and the audit row still go through the own-tenant policies, with the caller's context.
+-- search_path pinned, names schema-qualified.
 
--- An early draft of the five-argument form had a default for p_max_tenants; CREATE OR REPLACE
--- cannot remove a default, so such a version is dropped first (development databases only).
+-- Earlier versions had a parameter default or returned user_created; CREATE OR REPLACE can
+-- change neither, so such versions are dropped first.
 do $$
 begin
   if exists (select 1 from pg_catalog.pg_proc
               where oid = to_regprocedure('api.create_member(text, text, text, text, int)')
-                and pronargdefaults > 0) then
+                and (pronargdefaults > 0 or 'user_created' = any (proargnames))) then
     drop function api.create_member(text, text, text, text, int);
+  end if;
+  if exists (select 1 from pg_catalog.pg_proc
+              where oid = to_regprocedure('api.create_member(text, text, text, text)')
+                and 'user_created' = any (proargnames)) then
+    drop function api.create_member(text, text, text, text);
   end if;
 end
 $$;
@@ -40,7 +53,7 @@ create or replace function api.create_member(
   p_password_hash text,
   p_max_tenants int
 ) returns table (user_id uuid, email text, display_name text, role text,
-                 created_at timestamptz, user_created boolean)
+                 created_at timestamptz)
 language plpgsql volatile security definer
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
@@ -50,7 +63,6 @@ declare
   v_email text := lower(p_email);
   v_user tenantd.users%rowtype;
   v_membership tenantd.memberships%rowtype;
-  v_user_created boolean := false;
   v_count int;
 begin
   perform tenantd.require_permission('members:write', 'adding members');
@@ -61,14 +73,13 @@ begin
   perform tenantd.check_grantable_role(p_role);
 
   -- find-or-create, race-safe: a concurrent insert of the same email makes ours do nothing,
-  -- and the select that follows (new snapshot under read committed) sees the winner's row
-  insert into tenantd.users as u (email, display_name, password_hash)
-  values (p_email, p_display_name, p_password_hash)
+  -- and the select that follows (new snapshot under read committed) sees the winner's row.
+  -- Only the email goes into the identity.
+  insert into tenantd.users as u (email)
+  values (p_email)
   on conflict ((lower(email))) do nothing
   returning u.* into v_user;
-  if found then
-    v_user_created := true;
-  else
+  if not found then
     select u.* into v_user from tenantd.users u where lower(u.email) = v_email;
     if not found then
       raise exception using errcode = 'TD409',
@@ -86,7 +97,7 @@ begin
     select count(*) into v_count
       from tenantd.memberships m
       join tenantd.tenants t on t.id = m.tenant_id and t.deleted_at is null
-     where m.user_id = v_user.id and m.tenant_id <> v_tenant;
+     where m.user_id = v_user.id and m.tenant_id <> v_tenant and m.accepted_at is not null;
     if v_count >= p_max_tenants
        and not exists (select 1 from tenantd.memberships m
                         where m.tenant_id = v_tenant and m.user_id = v_user.id) then
@@ -95,8 +106,9 @@ begin
     end if;
   end if;
 
-  insert into tenantd.memberships as m (tenant_id, user_id, role)
-  values (v_tenant, v_user.id, p_role)
+  insert into tenantd.memberships as m (tenant_id, user_id, role, display_name, password_hash,
+                                       source)
+  values (v_tenant, v_user.id, p_role, p_display_name, p_password_hash, 'direct')
   on conflict (tenant_id, user_id) do nothing
   returning m.* into v_membership;
   if not found then
@@ -108,8 +120,8 @@ begin
   values (v_tenant, 'member.created', 'user', v_user.id::text,
           jsonb_build_object('email', v_user.email, 'role', p_role));
 
-  return query select v_user.id, v_user.email, v_user.display_name, v_membership.role,
-                      v_membership.created_at, v_user_created;
+  return query select v_user.id, v_user.email, v_membership.display_name, v_membership.role,
+                      v_membership.created_at;
 end
 $$;
 
@@ -126,7 +138,7 @@ create or replace function api.create_member(
   p_display_name text,
   p_password_hash text
 ) returns table (user_id uuid, email text, display_name text, role text,
-                 created_at timestamptz, user_created boolean)
+                 created_at timestamptz)
 language sql volatile
 set search_path = pg_catalog, tenantd, pg_temp
 as $$ select * from api.create_member(p_email, p_role, p_display_name, p_password_hash, 5) $$;

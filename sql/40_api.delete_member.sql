@@ -1,5 +1,6 @@
 -- api.delete_member(user_id): remove a member from the current tenant. The global user stays
--- (they may belong to other tenants); their sessions in this tenant are revoked. Writes a
+-- (they may belong to other tenants); their sessions in this tenant go with the membership (the
+-- sessions' foreign key cascades: the app role itself writes no sessions). Writes a
 -- 'member.removed' audit row in the same transaction.
 -- Needs members:write and every permission of the member's role (tenantd.may_grant_role). The
 -- last active tenant_admin cannot be removed: trigger tg_memberships__keep_admin (TD409
@@ -12,10 +13,10 @@ set search_path = pg_catalog, tenantd, pg_temp
 as $$
 declare
   v_tenant uuid := tenantd.current_tenant_id();
-  v_m tenantd.memberships%rowtype;
+  v_m record;
 begin
   perform tenantd.require_permission('members:write', 'removing members');
-  select m.* into v_m from tenantd.memberships m
+  select m.id, m.role into v_m from tenantd.memberships m
    where m.tenant_id = v_tenant and m.user_id = p_user_id;
   if not found then
     raise exception using errcode = 'TD404', message = 'user_not_found: no such user in this tenant';
@@ -26,7 +27,6 @@ begin
   end if;
 
   delete from tenantd.memberships m where m.tenant_id = v_tenant and m.id = v_m.id;
-  delete from tenantd.sessions s where s.tenant_id = v_tenant and s.user_id = p_user_id;
 
   insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
   values (v_tenant, 'member.removed', 'user', p_user_id::text, jsonb_build_object('role', v_m.role));

@@ -7,8 +7,10 @@
 --   role, disabled   members:write, and the caller must hold every permission of the member's
 --                    current role and of the new one (tenantd.may_grant_role): members:write
 --                    alone never makes or unmakes a tenant_admin
---   display_name     the user themselves or a super_admin only: users are global identities
---                    shared by several tenants, so one tenant's admin must not rename them
+--   display_name     the user themselves or a super_admin only; it is this membership's
+--                    profile (the name this tenant sees), set through
+--                    tenantd.set_member_display_name because a member may not update their
+--                    own membership row otherwise
 --   disabled         is per tenant (memberships.disabled); users.disabled stays a super-admin
 --                    switch
 -- Taking away the last active tenant_admin (demote or disable) is refused by trigger
@@ -29,14 +31,13 @@ set search_path = pg_catalog, tenantd, pg_temp
 as $$
 declare
   v_tenant uuid := tenantd.current_tenant_id();
-  v_m tenantd.memberships%rowtype;
+  v_m record;
   v_changes jsonb := '{}';
-  v_rows int;
 begin
   if v_tenant is null then
     raise exception using errcode = 'TD400', message = 'no tenant context';
   end if;
-  select m.* into v_m from tenantd.memberships m
+  select m.id, m.role, m.disabled into v_m from tenantd.memberships m
    where m.tenant_id = v_tenant and m.user_id = p_user_id;
   if not found then
     raise exception using errcode = 'TD404', message = 'user_not_found: no such user in this tenant';
@@ -79,15 +80,12 @@ begin
   if p_set_display_name then
     if p_user_id is distinct from tenantd.current_user_id() and not tenantd.is_super_admin() then
       raise exception using errcode = 'TD403',
-        message = 'display_name_not_yours: only the user or a super_admin may change a display_name (users are shared by tenants)';
+        message = 'display_name_not_yours: only the user or a super_admin may change a display_name';
     end if;
     if length(p_display_name) > 200 then
       raise exception using errcode = 'TD422', message = 'display_name is longer than 200 characters';
     end if;
-    update tenantd.users u set display_name = p_display_name
-     where u.id = p_user_id and u.display_name is distinct from p_display_name;
-    get diagnostics v_rows = row_count;
-    if v_rows > 0 then
+    if tenantd.set_member_display_name(p_user_id, p_display_name) then
       v_changes := v_changes || jsonb_build_object('display_name', jsonb_build_object('to', p_display_name));
     end if;
   end if;

@@ -3,9 +3,12 @@
 -- the invitation by the token's SHA-256, create the global identity or link the existing one,
 -- add the membership with the invited role, mark the invitation accepted and write an
 -- 'invitation.accepted' audit row — all in the caller's one transaction.
--- password_hash (computed by the C++ layer with scrypt before the transaction) and display_name
--- apply only to an identity created now: an invitation must not let anyone reset the password
--- or rename an identity that already exists. user_created tells which happened.
+-- password_hash (computed by the C++ layer with scrypt, only after api.check_invitation_token
+-- found the token usable) and display_name are the new membership's credential and profile:
+-- the password the invitee chooses opens this tenant and nothing else, and the identity itself
+-- (global: email and provider link only) is never changed. Whatever some other tenant or a
+-- sign-up set for the same email is neither used nor shown. The membership counts as accepted
+-- (accepted_at) toward MAX_TENANTS_PER_USER, which counts accepted memberships only.
 --
 -- Errors (SQLSTATE → HTTP; "code: text" sets the problem code):
 --   TD404 'invitation_not_found: …'  no invitation has this token
@@ -26,13 +29,26 @@
 -- is inserted through memberships.insert_as_owner, which exists for this procedure, after the
 -- checks above. The previous context is restored before returning. Only the new membership's
 -- tenant, user and role are returned. search_path pinned, names schema-qualified.
+-- An earlier version returned user_created (whether the identity existed before), which told
+-- whoever holds the token that the email had an account elsewhere. CREATE OR REPLACE cannot
+-- change the result columns, so that version is dropped first.
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_proc
+              where oid = to_regprocedure('api.accept_invitation(bytea, text, text, int)')
+                and 'user_created' = any (proargnames)) then
+    drop function api.accept_invitation(bytea, text, text, int);
+  end if;
+end
+$$;
+
 create or replace function api.accept_invitation(
   p_token_hash bytea,
   p_password_hash text,
   p_display_name text,
   p_max_tenants int default 5
 ) returns table (invitation_id uuid, tenant_id uuid, tenant_slug text, user_id uuid, email text,
-                 role text, user_created boolean, accepted_at timestamptz)
+                 role text, accepted_at timestamptz)
 language plpgsql volatile security definer
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
@@ -41,7 +57,6 @@ declare
   v_inv tenantd.invitations%rowtype;
   v_tenant tenantd.tenants%rowtype;
   v_user tenantd.users%rowtype;
-  v_user_created boolean := false;
   v_count int;
   v_prev_tenant text := coalesce(pg_catalog.current_setting('app.tenant_id', true), '');
   v_prev_user text := coalesce(pg_catalog.current_setting('app.user_id', true), '');
@@ -88,13 +103,11 @@ begin
 
   -- find-or-create, race-safe (as api.create_member): a concurrent insert of the same email
   -- makes ours do nothing, and the select that follows sees the winner's row
-  insert into tenantd.users as u (email, display_name, password_hash)
-  values (v_inv.email, p_display_name, p_password_hash)
+  insert into tenantd.users as u (email)
+  values (v_inv.email)
   on conflict ((lower(email))) do nothing
   returning u.* into v_user;
-  if found then
-    v_user_created := true;
-  else
+  if not found then
     select u.* into v_user from tenantd.users u where lower(u.email) = lower(v_inv.email);
     if not found then
       raise exception using errcode = 'TD409', message = 'the user was changed concurrently, retry';
@@ -112,7 +125,7 @@ begin
     select count(*) into v_count
       from tenantd.memberships m
       join tenantd.tenants t on t.id = m.tenant_id and t.deleted_at is null
-     where m.user_id = v_user.id and m.tenant_id <> v_inv.tenant_id;
+     where m.user_id = v_user.id and m.tenant_id <> v_inv.tenant_id and m.accepted_at is not null;
     if v_count >= p_max_tenants then
       raise exception using errcode = 'TD409',
         message = format('too_many_tenants: a user may belong to at most %s tenants', p_max_tenants);
@@ -124,8 +137,10 @@ begin
   perform pg_catalog.set_config('app.user_id', v_user.id::text, true);
   perform pg_catalog.set_config('app.role', v_inv.role, true);
 
-  insert into tenantd.memberships as m (tenant_id, user_id, role)
-  values (v_inv.tenant_id, v_user.id, v_inv.role)
+  insert into tenantd.memberships as m (tenant_id, user_id, role, password_hash, display_name,
+                                       accepted_at, source)
+  values (v_inv.tenant_id, v_user.id, v_inv.role, p_password_hash, p_display_name, now(),
+          'invitation')
   on conflict (tenant_id, user_id) do nothing;
   if not found then
     raise exception using errcode = 'TD409',
@@ -142,15 +157,14 @@ begin
 
   insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
   values (v_inv.tenant_id, 'invitation.accepted', 'invitation', v_inv.id::text,
-          jsonb_build_object('email', v_inv.email, 'role', v_inv.role, 'user_id', v_user.id,
-                             'user_created', v_user_created));
+          jsonb_build_object('email', v_inv.email, 'role', v_inv.role, 'user_id', v_user.id));
 
   perform pg_catalog.set_config('app.tenant_id', v_prev_tenant, true);
   perform pg_catalog.set_config('app.user_id', v_prev_user, true);
   perform pg_catalog.set_config('app.role', v_prev_role, true);
 
   return query select v_inv.id, v_inv.tenant_id, v_tenant.slug, v_user.id, v_user.email,
-                      v_inv.role, v_user_created, now();
+                      v_inv.role, now();
 end
 $$;
 

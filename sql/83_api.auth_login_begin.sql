@@ -14,21 +14,37 @@
 -- lock or transaction is held during the slow password hash.
 --
 -- outcome: 'unknown_tenant' (no live tenant by that reference: nothing recorded), 'locked', or
--- 'check' with attempt_id, and — when the tenant has a user with that email — user_id,
--- password_hash, role, user_disabled, membership_disabled; tenant_state is the tenant's state
--- (tenantd.tenant_state). The C++ layer verifies the password (against a dummy hash when there
--- is no user, so both cases take as long) and answers 401 invalid_credentials for either.
+-- 'check' with attempt_id and key_params: the scrypt parameters and salt of the membership's
+-- credential ("scrypt$N$r$p$<salt>", the stored hash without its key). The C++ layer derives
+-- the key from the presented password with them and hands the result to
+-- api.auth_login_complete, which compares it with the stored hash inside the database.
+-- The hash itself never leaves the database: a compromised app role can only make online
+-- guesses, each one recorded here and locked out after five. When the tenant has no member with
+-- that email, or the membership has no password, key_params carries a dummy salt derived from
+-- (tenant, email), the same on every call, so the answer looks the same either way and the
+-- derivation costs the same; api.auth_login_complete then refuses.
 --
 -- SECURITY DEFINER because a login has no tenant context and no identity yet: it reads the
--- tenant by slug (tenants.select_as_owner), the user's password hash (users.select_as_owner;
--- the app role reads no hashes through this) and the membership (memberships.select_as_owner).
--- It sets app.tenant_id transaction-locally to the tenant named before touching
+-- tenant by slug (tenants.select_as_owner), the user (users.select_as_owner) and the
+-- membership's credential (memberships.select_as_owner; the app role has no grant on
+-- password_hash). It sets app.tenant_id transaction-locally to the tenant named before touching
 -- login_attempts, so those rows are read and written through the own-tenant policies.
 -- search_path pinned, names schema-qualified.
+
+-- The earlier version returned the password hash itself; CREATE OR REPLACE cannot change the
+-- result columns, so it is dropped first.
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_proc
+              where oid = to_regprocedure('api.auth_login_begin(text, text)')
+                and 'password_hash' = any (proargnames)) then
+    drop function api.auth_login_begin(text, text);
+  end if;
+end
+$$;
+
 create or replace function api.auth_login_begin(p_tenant_ref text, p_email text)
-returns table (outcome text, retry_after int, attempt_id uuid, tenant_id uuid,
-               tenant_state text, user_id uuid, password_hash text, role text,
-               user_disabled boolean, membership_disabled boolean)
+returns table (outcome text, retry_after int, attempt_id uuid, tenant_id uuid, key_params text)
 language plpgsql volatile security definer
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
@@ -42,8 +58,9 @@ declare
   v_attempt uuid;
   -- clock time rather than now(): attempts are ordered against each other (see the table)
   v_now timestamptz := clock_timestamp();
-  v_user tenantd.users%rowtype;
-  v_membership tenantd.memberships%rowtype;
+  v_user_id uuid;
+  v_hash text;
+  v_params text;
 begin
   if tenantd.parse_uuid(p_tenant_ref) is not null then
     select t.* into v_tenant from tenantd.tenants t
@@ -53,8 +70,7 @@ begin
      where t.slug = p_tenant_ref and t.deleted_at is null;
   end if;
   if v_tenant.id is null or length(v_email) > 254 then
-    return query select 'unknown_tenant'::text, null::int, null::uuid, null::uuid, null::text,
-                        null::uuid, null::text, null::text, null::boolean, null::boolean;
+    return query select 'unknown_tenant'::text, null::int, null::uuid, null::uuid, null::text;
     return;
   end if;
 
@@ -75,8 +91,7 @@ begin
   if v_failures >= 5 then
     return query select 'locked'::text,
                         greatest(1, ceil(extract(epoch from (v_fifth + interval '15 minutes' - v_now)))::int),
-                        null::uuid, v_tenant.id, null::text, null::uuid, null::text, null::text,
-                        null::boolean, null::boolean;
+                        null::uuid, v_tenant.id, null::text;
     return;
   end if;
 
@@ -84,23 +99,26 @@ begin
   delete from tenantd.login_attempts a
    where a.tenant_id = v_tenant.id and a.email = v_email and a.at < v_now - interval '1 day';
 
-  select u.* into v_user from tenantd.users u where lower(u.email) = v_email;
-  if found then
-    select m.* into v_membership from tenantd.memberships m
-     where m.tenant_id = v_tenant.id and m.user_id = v_user.id;
-    if not found then
-      v_user := null;  -- an identity that is not a member of this tenant cannot log in here
-    end if;
+  -- this tenant's credential only: an identity that is not a member here, or whose membership
+  -- here has no password, cannot log in here, whatever it has elsewhere
+  select u.id, m.password_hash into v_user_id, v_hash
+    from tenantd.users u
+    join tenantd.memberships m on m.user_id = u.id and m.tenant_id = v_tenant.id
+   where lower(u.email) = v_email;
+
+  v_params := substring(v_hash from '^(scrypt\$[0-9]+\$[0-9]+\$[0-9]+\$[A-Za-z0-9_-]+)\$[A-Za-z0-9_-]+$');
+  if v_params is null then
+    v_user_id := null;
+    v_params := 'scrypt$15$8$1$' || translate(rtrim(encode(substring(
+                  sha256(convert_to('tenantd.dummy_salt:' || v_tenant.id::text || ':' || v_email, 'UTF8'))
+                  from 1 for 16), 'base64'), '='), '+/', '-_');
   end if;
 
   insert into tenantd.login_attempts as a (tenant_id, email, user_id, succeeded)
-  values (v_tenant.id, v_email, v_user.id, false)
+  values (v_tenant.id, v_email, v_user_id, false)
   returning a.id into v_attempt;
 
-  return query select 'check'::text, null::int, v_attempt, v_tenant.id,
-                      tenantd.tenant_state(v_tenant.status, v_tenant.deleted_at),
-                      v_user.id, v_user.password_hash, v_membership.role, v_user.disabled,
-                      v_membership.disabled;
+  return query select 'check'::text, null::int, v_attempt, v_tenant.id, v_params;
 end
 $$;
 

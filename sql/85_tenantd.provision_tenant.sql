@@ -4,9 +4,12 @@
 -- creates its preseed:
 --   built-in roles and default onboarding steps (tenantd.seed_tenant_defaults);
 --   default configuration for its plan: one 'features' row per key of plans.features;
---   its sign-up's admin (tenant_signups): with a password hash, the user (created, or the
---     existing identity with that email, whose password is left alone) and a tenant_admin
---     membership, after which the hash is cleared from tenant_signups; without one, a pending
+--   its sign-up's admin (tenant_signups): with a password hash, the identity (created with
+--     the email only, or the existing one, which is not changed) and a tenant_admin membership
+--     that holds the hash as its own credential (it opens this tenant only) and is not yet
+--     accepted: whoever signs up naming an email does not use up that person's
+--     MAX_TENANTS_PER_USER until someone logs in with it; the hash is then cleared from
+--     tenant_signups; without one, a pending
 --     tenant_admin invitation whose token_hash is the sign-up's (the token itself was never
 --     stored; GET /v1/tenant-status/{id} shows it once to the Idempotency-Key holder);
 --   a 'tenant.provisioned' audit row (plus transition_tenant's own rows).
@@ -70,14 +73,16 @@ begin
   if found then
     if v_signup.invitation_token_hash is null then
       v_admin := 'user';
-      insert into tenantd.users (email, display_name, password_hash)
-      values (v_signup.admin_email, split_part(v_signup.admin_email, '@', 1), v_signup.admin_password_hash)
+      insert into tenantd.users (email)
+      values (v_signup.admin_email)
       on conflict ((lower(email))) do nothing
       returning id into v_user;
       if v_user is null then
         select u.id into strict v_user from tenantd.users u where lower(u.email) = lower(v_signup.admin_email);
       end if;
-      insert into tenantd.memberships (tenant_id, user_id, role) values (p_tenant, v_user, 'tenant_admin');
+      insert into tenantd.memberships (tenant_id, user_id, role, password_hash, display_name, source)
+      values (p_tenant, v_user, 'tenant_admin', v_signup.admin_password_hash,
+              split_part(v_signup.admin_email, '@', 1), 'signup');
       update tenantd.tenant_signups s set admin_password_hash = null, updated_at = now()
        where s.tenant_id = p_tenant;
     else

@@ -9,8 +9,13 @@
 --   organization.updated   the tenant's name
 --   organization.deleted   the tenant is soft-deleted (tenantd.transition_tenant)
 --   user.created/.updated  the global user with external_id = data.id: created, linked to an
---                          existing identity with the same (primary) email, or updated
---   user.deleted           that user is disabled (users.disabled), not deleted
+--                          existing identity with the same email, or its email updated — only
+--                          from the primary address and only when the provider marks it
+--                          verified (an event without one is ignored); the provider's name goes
+--                          to the memberships the provider created, never to other tenants'
+--   user.deleted           the link (external_id) and the memberships the provider created
+--                          (memberships.source = 'webhook') are removed; the identity and its
+--                          other memberships are untouched
 --   organizationMembership.created/.updated/.deleted
 --                          the membership of that user in that tenant; role org:admin →
 --                          tenant_admin, anything else → member
@@ -59,6 +64,8 @@ declare
   v_role text;
   v_membership uuid;
   v_inserted boolean;
+  v_tenant_id uuid;
+  v_count int;
   v_signup record;
   v_result text;
 begin
@@ -157,49 +164,89 @@ begin
     select u.* into v_user from tenantd.users u where u.external_id = v_ext_user;
 
     if v_event.type = 'user.deleted' then
+      -- The provider's user is gone: what the provider created goes with it — its link and the
+      -- memberships its events created — and nothing else. The identity itself stays enabled:
+      -- its memberships that an invitation, a sign-up or an admin created belong to those
+      -- tenants, and a provider may not switch them off.
       if v_user.id is null then
         v_result := 'no such user';
-      elsif v_user.disabled then
-        v_result := 'user already disabled';
       else
-        update tenantd.users u set disabled = true where u.id = v_user.id;
-        v_result := 'user disabled';
+        v_count := 0;
+        for v_tenant_id in
+          select m.tenant_id from tenantd.memberships m
+           where m.user_id = v_user.id and m.source = 'webhook'
+        loop
+          perform pg_catalog.set_config('app.tenant_id', v_tenant_id::text, true);
+          delete from tenantd.memberships m
+           where m.tenant_id = v_tenant_id and m.user_id = v_user.id and m.source = 'webhook';
+          insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
+          values (v_tenant_id, 'member.removed', 'user', v_user.id::text,
+                  jsonb_build_object('source', 'webhook', 'event_id', p_event_id));
+          v_count := v_count + 1;
+        end loop;
+        perform pg_catalog.set_config('app.tenant_id', '', true);
+        update tenantd.users u set external_id = null where u.id = v_user.id;
+        v_result := format('user unlinked, %s provider memberships removed', v_count);
       end if;
     else
-      -- the primary address, else the first one
+      -- The primary address, and only when the provider says it is verified: an unverified
+      -- address proves nothing about who controls it, so it must not create or link an identity
+      -- (linking would hand that identity's provider-managed memberships to whoever typed it).
       select ea ->> 'email_address' into v_email
         from jsonb_array_elements(case when jsonb_typeof(v_data -> 'email_addresses') = 'array'
-                                       then v_data -> 'email_addresses' else '[]'::jsonb end)
-             with ordinality as a (ea, n)
-       order by (ea ->> 'id' is not distinct from v_data ->> 'primary_email_address_id') desc, n
+                                       then v_data -> 'email_addresses' else '[]'::jsonb end) ea
+       where jsonb_typeof(ea) = 'object'
+         and ea ->> 'id' = v_data ->> 'primary_email_address_id'
+         and ea -> 'verification' ->> 'status' = 'verified'
        limit 1;
+      v_email := btrim(v_email);
       if coalesce(v_email, '') = '' then
-        raise exception using errcode = 'TD422', message = 'invalid_event: the user has no email address';
-      end if;
-      v_display := left(coalesce(nullif(btrim(concat_ws(' ', v_data ->> 'first_name', v_data ->> 'last_name')), ''),
-                                 nullif(btrim(v_data ->> 'username'), '')), 200);
-      if v_user.id is not null then
-        update tenantd.users u
-           set email = v_email, display_name = coalesce(v_display, u.display_name)
-         where u.id = v_user.id;
-        v_result := 'user updated: ' || v_user.id;
+        v_result := 'no verified primary email address: ignored';
+      elsif length(v_email) > 254 or v_email !~ '^[^@[:space:]]+@[^@[:space:]]+$' then
+        raise exception using errcode = 'TD422', message = 'invalid_event: the primary email address is not an email address';
       else
-        select u.* into v_user from tenantd.users u where lower(u.email) = lower(v_email);
+        v_display := left(coalesce(nullif(btrim(concat_ws(' ', v_data ->> 'first_name', v_data ->> 'last_name')), ''),
+                                   nullif(btrim(v_data ->> 'username'), '')), 200);
         if v_user.id is not null then
-          if v_user.external_id is not null then
+          -- an identity this provider user is linked to: its email follows the provider's
+          -- verified primary address; the name changes only in memberships the provider made
+          if lower(v_user.email) <> lower(v_email)
+             and exists (select 1 from tenantd.users u where lower(u.email) = lower(v_email)) then
             raise exception using errcode = 'TD409',
-              message = 'email_taken: another identity-provider user already has this email address';
+              message = 'email_taken: another identity already has this email address';
           end if;
-          -- an identity created here first (an invitation, the API): link it
-          update tenantd.users u
-             set external_id = v_ext_user, display_name = coalesce(u.display_name, v_display)
-           where u.id = v_user.id;
-          v_result := 'user linked: ' || v_user.id;
+          update tenantd.users u set email = v_email
+           where u.id = v_user.id and u.email is distinct from v_email;
+          if v_display is not null then
+            for v_tenant_id in
+              select m.tenant_id from tenantd.memberships m
+               where m.user_id = v_user.id and m.source = 'webhook'
+            loop
+              perform pg_catalog.set_config('app.tenant_id', v_tenant_id::text, true);
+              update tenantd.memberships m set display_name = v_display
+               where m.tenant_id = v_tenant_id and m.user_id = v_user.id and m.source = 'webhook'
+                 and m.display_name is distinct from v_display;
+            end loop;
+            perform pg_catalog.set_config('app.tenant_id', '', true);
+          end if;
+          v_result := 'user updated: ' || v_user.id;
         else
-          insert into tenantd.users as u (email, display_name, external_id)
-          values (v_email, v_display, v_ext_user)
-          returning u.* into v_user;
-          v_result := 'user created: ' || v_user.id;
+          select u.* into v_user from tenantd.users u where lower(u.email) = lower(v_email);
+          if v_user.id is not null then
+            if v_user.external_id is not null then
+              raise exception using errcode = 'TD409',
+                message = 'email_taken: another identity-provider user already has this email address';
+            end if;
+            -- an identity created here first (an invitation, the API) for this verified
+            -- address: link it; nothing of it is changed
+            update tenantd.users u set external_id = v_ext_user where u.id = v_user.id;
+            v_result := 'user linked: ' || v_user.id;
+          else
+            insert into tenantd.users as u (email, external_id)
+            values (v_email, v_ext_user)
+            returning u.* into v_user;
+            v_result := 'user created: ' || v_user.id;
+          end if;
         end if;
       end if;
     end if;
@@ -250,8 +297,13 @@ begin
           v_result := 'membership removed';
         end if;
       else
-        insert into tenantd.memberships as m (tenant_id, user_id, role)
-        values (v_tenant.id, v_user.id, v_role)
+        -- a membership the provider manages: it counts as taken up (the provider's user joined
+        -- the organization there) and its profile is the provider's name for the person
+        insert into tenantd.memberships as m (tenant_id, user_id, role, display_name, accepted_at, source)
+        values (v_tenant.id, v_user.id, v_role,
+                left(nullif(btrim(concat_ws(' ', v_data -> 'public_user_data' ->> 'first_name',
+                                            v_data -> 'public_user_data' ->> 'last_name')), ''), 200),
+                now(), 'webhook')
         on conflict (tenant_id, user_id) do update set role = excluded.role
           where m.role is distinct from excluded.role
         returning m.id, (xmax = 0) into v_membership, v_inserted;

@@ -6,6 +6,7 @@
 #include "api/input.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
+#include "auth/password_key.hpp"
 #include "auth/token_issuer.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
@@ -64,9 +65,10 @@ Response login(RequestContext& ctx) {
   const std::string password = required_string(ctx, "password", 1024);
   require_issuer(ctx);
 
-  // Round trip 1: tenant, lockout, attempt recorded as failed, the user's hash (if any).
-  std::string outcome, attempt_id, tenant_id, tenant_state, user_id, hash, role;
-  bool disabled = false;
+  // Round trip 1: tenant, lockout, attempt recorded as failed, and the scrypt parameters and salt
+  // of this tenant's credential for that email (a dummy salt when there is none). The stored hash
+  // never leaves the database.
+  std::string outcome, attempt_id, tenant_id, key_params;
   int retry_after = 0;
   {
     db::TenantTx tx(ctx.svc.pool, public_context(ctx));
@@ -78,11 +80,7 @@ Response login(RequestContext& ctx) {
     if (!row[1].is_null()) retry_after = row[1].as<int>();
     if (!row[2].is_null()) attempt_id = row[2].c_str();
     if (!row[3].is_null()) tenant_id = row[3].c_str();
-    if (!row[4].is_null()) tenant_state = row[4].c_str();
-    if (!row[5].is_null()) user_id = row[5].c_str();
-    if (!row[6].is_null()) hash = row[6].c_str();
-    if (!row[7].is_null()) role = row[7].c_str();
-    disabled = (!row[8].is_null() && row[8].as<bool>()) || (!row[9].is_null() && row[9].as<bool>());
+    if (!row[4].is_null()) key_params = row[4].c_str();
   }
   ctx.tenant_id = tenant_id;
   if (outcome == "locked") {
@@ -91,25 +89,31 @@ Response login(RequestContext& ctx) {
                    {{"Retry-After", std::to_string(retry_after)}});
   }
 
-  // The password check, outside any transaction (scrypt is slow on purpose). Unknown tenant,
+  // The key derivation, outside any transaction (scrypt is slow on purpose). Unknown tenant,
   // unknown email, no password set and a wrong password all cost one scrypt and get one answer.
-  const bool have_hash = !user_id.empty() && !hash.empty();
-  const bool ok = auth::verify_password(password, have_hash ? hash : auth::dummy_password_hash()) && have_hash;
-  if (!ok || outcome != "check") throw invalid_credentials();
-  // Only someone who knows the password learns these.
-  if (disabled) throw ApiError(403, "user_disabled", "this account is disabled");
-  if (tenant_state == "suspended" || tenant_state == "deleted") {
-    throw ApiError(403, "tenant_suspended", "the tenant is suspended");
+  // An unknown tenant has no parameters: the dummy hash's stand in.
+  if (outcome != "check") {
+    auth::verify_password(password, auth::dummy_password_hash());
+    throw invalid_credentials();
   }
+  const auto derived = auth::derive_password_hash(password, key_params);
+  if (!derived) throw invalid_credentials();
 
-  // Round trip 2: the attempt becomes a success, a session family starts.
+  // Round trip 2: the database compares the derived hash with the membership's credential; on a
+  // match the attempt becomes a success and a session family starts.
   const std::string refresh = auth::new_refresh_token(tenant_id);
   db::TenantTx tx(ctx.svc.pool, public_context(ctx));
-  auto r = tx.exec_prepared("auth_login_complete", attempt_id, tenant_id, auth::token_hash_hex(refresh),
+  auto r = tx.exec_prepared("auth_login_complete", attempt_id, tenant_id, *derived, auth::token_hash_hex(refresh),
                             ctx.svc.config.refresh_token_ttl_days);
   if (r.size() != 1) throw std::runtime_error("auth_login_complete returned no row");
+  // Committed whatever the outcome: a wrong guess has just spent its attempt.
   tx.commit();
-  return token_response(ctx, r[0][2].c_str(), tenant_id, r[0][3].c_str(), refresh);
+  const std::string result = r[0][0].c_str();
+  // Only someone who knows the password learns these.
+  if (result == "user_disabled") throw ApiError(403, "user_disabled", "this account is disabled");
+  if (result == "tenant_suspended") throw ApiError(403, "tenant_suspended", "the tenant is suspended");
+  if (result != "ok") throw invalid_credentials();
+  return token_response(ctx, r[0][3].c_str(), tenant_id, r[0][4].c_str(), refresh);
 }
 
 // POST /v1/auth/refresh {refresh_token}
@@ -157,11 +161,10 @@ Response logout(RequestContext& ctx) {
 void register_auth(Router& r) {
   db::add_statements({
       {"auth_login_begin",
-       "select outcome, retry_after, attempt_id, tenant_id, tenant_state, user_id, password_hash, role, "
-       "user_disabled, membership_disabled from api.auth_login_begin($1, $2)"},
+       "select outcome, retry_after, attempt_id, tenant_id, key_params from api.auth_login_begin($1, $2)"},
       {"auth_login_complete",
-       "select session_id, family_id, user_id, role, expires_at "
-       "from api.auth_login_complete($1::uuid, $2::uuid, decode($3, 'hex'), $4::int)"},
+       "select outcome, session_id, family_id, user_id, role, expires_at "
+       "from api.auth_login_complete($1::uuid, $2::uuid, $3, decode($4, 'hex'), $5::int)"},
       {"auth_refresh",
        "select outcome, user_id, role, session_id from api.auth_refresh($1::uuid, decode($2, 'hex'), "
        "decode($3, 'hex'), $4::int)"},

@@ -332,14 +332,23 @@ Response accept_invitation(RequestContext& ctx) {
   const auto password = optional_string(ctx, "password", 1024);
   const auto display_name = optional_string(ctx, "display_name", 200);
   if (!is_b64url_token(token)) throw ApiError(404, "invitation_not_found", "no invitation matches this token");
-  std::string hash;
-  if (password) {
-    if (password->size() < 8) throw ApiError(422, "validation_failed", "password must be at least 8 characters");
-    // the slow KDF runs before the transaction, so no connection waits for it
-    hash = auth::hash_password(*password);
+  if (password && password->size() < 8) {
+    throw ApiError(422, "validation_failed", "password must be at least 8 characters");
   }
   ctx.tenant_ctx.request_id = ctx.request_id;
   ctx.tenant_ctx.route = ctx.method + " " + ctx.route;
+  std::string hash;
+  if (password) {
+    // The cheap check first: an unknown, expired, revoked or used token is refused (404/410)
+    // before any password hash is computed, so this public route cannot be used to burn CPU.
+    {
+      db::TenantTx check(ctx.svc.pool, ctx.tenant_ctx);
+      check.exec_prepared("invitations_check_token", auth::token_hash_hex(token));
+      check.commit();
+    }
+    // the slow KDF runs between the transactions, so no connection waits for it
+    hash = auth::hash_password(*password);
+  }
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   auto r = tx.exec_prepared("invitations_accept", auth::token_hash_hex(token), hash, display_name.value_or(""),
                             ctx.svc.config.max_tenants_per_user);
@@ -355,8 +364,7 @@ Response accept_invitation(RequestContext& ctx) {
       .str("user_id", row[3].c_str())
       .str("email", row[4].c_str())
       .str("role", row[5].c_str())
-      .boolean("user_created", row[6].as<bool>())
-      .str("accepted_at", row[7].c_str())
+      .str("accepted_at", row[6].c_str())
       .end_object();
   return {201, j.take()};
 }
@@ -387,8 +395,9 @@ void register_invitations(Router& r) {
            ts("expires_at") + ", " + ts("created_at") + ", invited_by, " + ts("accepted_at") +
            ", accepted_by, " + ts("revoked_at") + " from tenantd.invitations where id = $1::uuid"},
       {"invitations_revoke", "select " + cols + " from api.revoke_invitation($1::uuid)"},
+      {"invitations_check_token", "select api.check_invitation_token(decode($1, 'hex'))"},
       {"invitations_accept",
-       "select invitation_id, tenant_id, tenant_slug, user_id, email, role, user_created, " + ts("accepted_at") +
+       "select invitation_id, tenant_id, tenant_slug, user_id, email, role, " + ts("accepted_at") +
            " from api.accept_invitation(decode($1, 'hex'), nullif($2, ''), nullif($3, ''), $4::int)"},
   });
   r.add_tenant("POST", "/invitations", create_invitation);

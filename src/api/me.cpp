@@ -46,7 +46,9 @@ Response get_me(RequestContext& ctx) {
 void register_me(Router& r) {
   db::add_statements({
       {"me_get",
-       "select u.id, u.email, u.display_name, m.role from tenantd.users u "
+       // the profile of the membership in the tenant the request acts in (row-level security
+       // limits memberships to it), never one set in another tenant
+       "select u.id, u.email, m.display_name, m.role from tenantd.users u "
        "left join tenantd.memberships m on m.user_id = u.id where u.id = $1::uuid"},
   });
   r.add("GET", "/v1/me", Scope::kAuthenticated, get_me);

@@ -200,7 +200,8 @@ void register_users(Router& r) {
   // The tenant comes from the transaction-local context: no statement filters by a tenant
   // parameter; row-level security does. `disabled` is true when the membership is disabled in
   // this tenant or the user is disabled everywhere.
-  const std::string member_cols = "select u.id, u.email, u.display_name, m.role, " + ts("m.created_at") +
+  // display_name is the membership's: the name this tenant knows the person by.
+  const std::string member_cols = "select u.id, u.email, m.display_name, m.role, " + ts("m.created_at") +
                                   ", (m.disabled or u.disabled) "
                                   "from tenantd.memberships m join tenantd.users u on u.id = m.user_id ";
   db::add_statements({
@@ -213,15 +214,15 @@ void register_users(Router& r) {
        member_cols + "where m.user_id > $2::uuid and m.role = $3 order by m.user_id limit $1::int"},
       {"users_list_q",
        member_cols +
-           "where m.user_id > $2::uuid and (u.email ilike $3 or u.display_name ilike $3) "
+           "where m.user_id > $2::uuid and (u.email ilike $3 or m.display_name ilike $3) "
            "order by m.user_id limit $1::int"},
       {"users_list_role_q",
        member_cols +
-           "where m.user_id > $2::uuid and m.role = $3 and (u.email ilike $4 or u.display_name ilike $4) "
+           "where m.user_id > $2::uuid and m.role = $3 and (u.email ilike $4 or m.display_name ilike $4) "
            "order by m.user_id limit $1::int"},
       {"users_get", member_cols + "where m.user_id = $1::uuid"},
       {"users_create",
-       "select user_id, email, display_name, role, " + ts("created_at") + ", user_created "
+       "select user_id, email, display_name, role, " + ts("created_at") + " "
        "from api.create_member($1, $2, nullif($3, ''), nullif($4, ''), $5::int)"},
       {"users_update",
        "select api.update_member($1::uuid, nullif($2, ''), "

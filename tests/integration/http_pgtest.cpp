@@ -205,7 +205,7 @@ TEST_F(HttpTest, CreateUserWritesMembershipAndAuditInOneTransaction) {
   EXPECT_EQ(audit[0][0], "member.created");
   EXPECT_EQ(audit[0][1], a_->user_ids[0]);
   EXPECT_EQ(audit[0][2], a_->id);
-  auto hash = admin_query("select password_hash from tenantd.users where id = '" + uid + "'");
+  auto hash = admin_query("select password_hash from tenantd.memberships where user_id = '" + uid + "'");
   ASSERT_EQ(hash.size(), 1u);
   EXPECT_EQ(hash[0][0].rfind("scrypt$", 0), 0u);  // stored with the slow KDF, never in clear
   EXPECT_EQ(hash[0][0].find("s3cret-pass"), std::string::npos);

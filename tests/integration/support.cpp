@@ -174,10 +174,13 @@ Seed seed_tenant(const std::string& prefix, int members) {
   for (int i = 0; i < members; ++i) {
     const std::string uid = util::new_uuid();
     const std::string email = "user" + std::to_string(i) + "@" + s.slug + ".example";
-    tx.exec_params("insert into tenantd.users (id, email, display_name) values ($1, $2, $3)", uid, email,
-                   "U" + std::to_string(i));
-    tx.exec_params("insert into tenantd.memberships (tenant_id, user_id, role) values ($1, $2, $3)", s.id, uid,
-                   std::string(i == 0 ? "tenant_admin" : "member"));
+    // the identity is the email only; the name is this membership's profile (taken up, as if the
+    // person had accepted an invitation)
+    tx.exec_params("insert into tenantd.users (id, email) values ($1, $2)", uid, email);
+    tx.exec_params(
+        "insert into tenantd.memberships (tenant_id, user_id, role, display_name, accepted_at) "
+        "values ($1, $2, $3, $4, now())",
+        s.id, uid, std::string(i == 0 ? "tenant_admin" : "member"), "U" + std::to_string(i));
     s.user_ids.push_back(uid);
     s.emails.push_back(email);
   }

@@ -257,7 +257,8 @@ TEST_F(WebhooksTest, EveryEventTypeIsAppliedByAWorker) {
   auto user = [&](const std::string& type, const std::string& uid, const std::string& email, const std::string& first) {
     return R"({"type":")" + type + R"(","data":{"id":")" + uid + R"(","first_name":")" + first +
            R"(","last_name":"Test","primary_email_address_id":"idn_p","email_addresses":[{"id":"idn_x","email_address":"x-)" +
-           email + R"("},{"id":"idn_p","email_address":")" + email + R"("}]}})";
+           email + R"("},{"id":"idn_p","email_address":")" + email +
+           R"(","verification":{"status":"verified"}}]}})";
   };
   auto membership = [&](const std::string& type, const std::string& uid, const std::string& role) {
     return R"({"type":")" + type + R"(","data":{"role":")" + role + R"(","organization":{"id":")" + org +
@@ -288,7 +289,9 @@ TEST_F(WebhooksTest, EveryEventTypeIsAppliedByAWorker) {
   send(membership("organizationMembership.deleted", ub, "org:admin"));
   EXPECT_EQ(role_of(ub), "");
   send(R"({"type":"user.deleted","data":{"id":")" + ub + R"(","deleted":true,"object":"user"}})");
-  EXPECT_EQ(q1("select disabled from tenantd.users where external_id = '" + ub + "'"), "t");
+  // unlinked, not disabled: the provider ends only what it created
+  EXPECT_EQ(q1("select disabled::text || coalesce(external_id, '-') from tenantd.users where email = '" + eb + "'"),
+            "false-");
   send(R"({"type":"organization.deleted","data":{"id":")" + org + R"(","deleted":true,"object":"organization"}})");
   EXPECT_EQ(q1("select deleted_at is not null from tenantd.tenants where id = '" + tenant + "'"), "t");
   EXPECT_EQ(q1("select count(*) from tenantd.tenants where external_id = '" + org + "'"), "1");
@@ -300,8 +303,9 @@ TEST_F(WebhooksTest, FailedEventIsRecordedAndRetried) {
   Worker w(2);
   const std::string uev = "msg_retry_u_" + s, mev = "msg_retry_m_" + s, oev = "msg_retry_o_" + s;
   ASSERT_EQ(deliver(port(), {uev, R"({"type":"user.created","data":{"id":")" + uid +
-                                        R"(","email_addresses":[{"id":"e","email_address":"retry-)" + s +
-                                        R"(@wh.example"}]}})"})
+                                        R"(","primary_email_address_id":"e","email_addresses":[{"id":"e",)"
+                                        R"("verification":{"status":"verified"},"email_address":"retry-)" +
+                                        s + R"(@wh.example"}]}})"})
                 .status,
             200);
   ASSERT_TRUE(wait_for([&] { return completed(uev); }));
@@ -322,6 +326,44 @@ TEST_F(WebhooksTest, FailedEventIsRecordedAndRetried) {
   EXPECT_EQ(q1("select m.role from tenantd.memberships m join tenantd.tenants t on t.id = m.tenant_id "
                "where t.external_id = '" + org + "'"),
             "tenant_admin");
+}
+
+// The attacks on identity linking: a provider account that only claims a victim's address must
+// not take over the victim's identity, and deleting a provider user must not lock the identity
+// out of the tenants that provider never managed.
+TEST_F(WebhooksTest, UnverifiedEmailsLinkNothingAndUserDeletedEndsOnlyTheProvidersMemberships) {
+  const std::string s = uniq();
+  Seed victim_tenant = seed_tenant("wh-victim", 2);
+  const std::string victim = victim_tenant.emails[1], victim_id = victim_tenant.user_ids[1];
+  const std::string mallory = "user_mallory_" + s, real = "user_real_" + s;
+  Worker w(2);
+  int n = 0;
+  auto send = [&](const std::string& body) {
+    const std::string id = "msg_link_" + s + "_" + std::to_string(++n);
+    ASSERT_EQ(deliver(port(), {id, body}).status, 200);
+    ASSERT_TRUE(wait_for([&] { return completed(id); }))
+        << body << " → " << event_status(id) << " "
+        << q1("select last_error from tenantd.webhook_events where id = '" + id + "'");
+  };
+  auto created = [&](const std::string& uid, const std::string& status) {
+    return R"({"type":"user.created","data":{"id":")" + uid +
+           R"(","primary_email_address_id":"e1","email_addresses":[{"id":"e1","email_address":")" + victim +
+           R"(","verification":{"status":")" + status + R"("}}]}})";
+  };
+  auto external_id = [&] { return q1("select coalesce(external_id, '-') from tenantd.users where id = '" + victim_id + "'"); };
+
+  send(created(mallory, "unverified"));
+  EXPECT_EQ(external_id(), "-") << "an unverified address linked the victim's identity";
+  send(created(real, "verified"));
+  EXPECT_EQ(external_id(), real);
+
+  send(R"({"type":"user.deleted","data":{"id":")" + real + R"(","deleted":true,"object":"user"}})");
+  EXPECT_EQ(external_id(), "-");
+  EXPECT_EQ(q1("select disabled from tenantd.users where id = '" + victim_id + "'"), "f");
+  EXPECT_EQ(q1("select count(*) from tenantd.memberships where user_id = '" + victim_id + "' and tenant_id = '" +
+               victim_tenant.id + "' and not disabled"),
+            "1")
+      << "user.deleted took away a membership the provider did not create";
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 \set bob bbbbbbbb-0000-4000-8000-000000000001
 begin;
-select plan(20);
+select plan(22);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 create temp table bob_before as select * from tenantd.users where id = :'bob';
@@ -12,9 +12,9 @@ set local role tenantd_app;
 
 -- a tenant admin of A adds a new person
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
-select results_eq($$select email, display_name, role, created_at = now(), user_created
+select results_eq($$select email, display_name, role, created_at = now()
                       from api.create_member('Carol@Example.test', 'member', 'Carol', 'hash-c')$$,
-                  $$values ('Carol@Example.test', 'Carol', 'member', true, true)$$,
+                  $$values ('Carol@Example.test', 'Carol', 'member', true)$$,
                   'a tenant admin creates a new member: new user, new membership');
 select results_eq($$select u.email, m.role, m.tenant_id, m.created_by
                       from tenantd.users u join tenantd.memberships m on m.user_id = u.id
@@ -34,10 +34,10 @@ select throws_ok($$select * from api.create_member('carol@example.TEST', 'read_o
                  'TD409', 'this user is already a member of the tenant', 'adding an existing member: TD409');
 
 -- someone who exists only in tenant B
-select results_eq(format($$select user_id, email, display_name, role, user_created
+select results_eq(format($$select user_id, email, display_name, role
                              from api.create_member('BOB@globex.test', 'read_only', 'Robert', 'hash-takeover')$$),
-                  format($$values (%L::uuid, 'bob@globex.test', 'bob', 'read_only', false)$$, :'bob'),
-                  'a user of another tenant is linked, not created; the answer names no other tenant');
+                  format($$values (%L::uuid, 'bob@globex.test', 'Robert', 'read_only')$$, :'bob'),
+                  'a user of another tenant is linked, not created; the answer shows A''s own profile and names no other tenant');
 select results_eq('select tenant_id from tenantd.memberships where user_id = ' || quote_literal(:'bob'),
                   array[:'ta'::uuid],
                   'A sees only its own membership of that user, not B''s');
@@ -74,13 +74,18 @@ select throws_ok($$select * from api.create_member('dave@example.test', 'member'
 
 -- a super admin acting in a tenant they named
 select tests.act_as(:'tb', null, 'super_admin');
-select results_eq($$select email, role, user_created from api.create_member('erin@example.test', 'tenant_admin', null, null)$$,
-                  $$values ('erin@example.test', 'tenant_admin', true)$$,
+select results_eq($$select email, role from api.create_member('erin@example.test', 'tenant_admin', null, null)$$,
+                  $$values ('erin@example.test', 'tenant_admin')$$,
                   'a super admin adds a member to the tenant they act in');
 
 reset role;
 select results_eq(format('select * from tenantd.users where id = %L', :'bob'), 'table bob_before',
-                  'linking left bob''s global identity untouched (name, password hash)');
+                  'linking left bob''s global identity untouched');
+select results_eq(format('select tenant_id, display_name, password_hash from tenantd.memberships where user_id = %L order by tenant_id', :'bob'),
+                  format($$values (%L::uuid, 'Robert', 'hash-takeover'), (%L::uuid, 'bob', 'hash-of-bob')$$, :'ta', :'tb'),
+                  'the name and password A gave are A''s membership''s only; B''s membership keeps its own');
+select is((select accepted_at from tenantd.memberships where user_id = :'bob' and tenant_id = :'ta'), null,
+          'a direct add is not taken up until the person logs in');
 select is((select count(*)::int from tenantd.users where lower(email) like 'dave@%'), 0,
           'refused calls created no user');
 

@@ -113,13 +113,13 @@ select is((select count(*)::int from api.list_invitations(null, null, null, 50))
 
 -- accepting, with no context at all (a public route)
 select tests.act_as(null, null, null);
-select results_eq($$select tenant_id, tenant_slug, email, role, user_created
+select results_eq($$select tenant_id, tenant_slug, email, role
                       from api.accept_invitation(sha256('tok-carol'), 'scrypt-hash', 'Carol', 5)$$,
-                  format($$values (%L::uuid, 'acme', 'Carol@Example.test', 'member', true)$$, :'ta'),
+                  format($$values (%L::uuid, 'acme', 'Carol@Example.test', 'member')$$, :'ta'),
                   'accepting creates the user and answers the tenant');
 select is(current_setting('app.tenant_id', true), '', 'the context is restored after accepting');
 reset role;
-select results_eq($$select u.password_hash, u.display_name, m.role, m.tenant_id, i.status, i.accepted_by = u.id
+select results_eq($$select m.password_hash, m.display_name, m.role, m.tenant_id, i.status, i.accepted_by = u.id
                       from tenantd.users u
                       join tenantd.memberships m on m.user_id = u.id
                       join tenantd.invitations i on lower(i.email) = lower(u.email)
@@ -145,11 +145,12 @@ select tests.act_as(:'ta', :'alice', 'tenant_admin');
 select lives_ok($$select * from api.create_invitation('bob@globex.test', 'read_only', 7, sha256('tok-bob'))$$,
                 'invite bob (a member of B) into A');
 select tests.act_as(null, null, null);
-select results_eq($$select user_id, user_created from api.accept_invitation(sha256('tok-bob'), 'takeover', 'Mallory', 5)$$,
-                  format($$values (%L::uuid, false)$$, :'bob'), 'an existing identity is linked, not created');
+select results_eq($$select user_id from api.accept_invitation(sha256('tok-bob'), 'bobs-own-hash', 'Robert', 5)$$,
+                  format($$values (%L::uuid)$$, :'bob'), 'an existing identity is linked, not created');
 reset role;
-select results_eq(format('select password_hash, display_name from tenantd.users where id = %L', :'bob'),
-                  $$values ('hash-of-bob', 'bob')$$, 'and its password and name are untouched');
+select results_eq(format('select tenant_id, password_hash, display_name, accepted_at is not null from tenantd.memberships where user_id = %L order by tenant_id', :'bob'),
+                  format($$values (%L::uuid, 'bobs-own-hash', 'Robert', true), (%L::uuid, 'hash-of-bob', 'bob', true)$$, :'ta', :'tb'),
+                  'the password and name given on accepting are the new membership''s own; B''s are untouched');
 
 -- the per-user tenant limit applies as when adding members
 set local role tenantd_app;

@@ -56,9 +56,10 @@ select is((select count(*)::int from tenantd.roles where tenant_id = (select id 
 select is((select count(*)::int from tenantd.tenant_configs where tenant_id = (select id from ids where name = 'pw')),
           (select count(*)::int from tenantd.plans p, jsonb_object_keys(p.features) where p.id = 'pro'),
           'one features row per plan feature');
-select is((select u.password_hash from tenantd.memberships m join tenantd.users u on u.id = m.user_id
-            where m.tenant_id = (select id from ids where name = 'pw') and m.role = 'tenant_admin'),
-          'scrypt-hash', 'the admin user and membership, with the given password hash');
+select results_eq($$select m.password_hash, m.source, m.accepted_at is null from tenantd.memberships m
+                     where m.tenant_id = (select id from ids where name = 'pw') and m.role = 'tenant_admin'$$,
+          $$values ('scrypt-hash', 'signup', true)$$,
+          'the admin membership holds the given password hash as its own credential, not yet taken up');
 select is((select admin_password_hash from tenantd.tenant_signups where tenant_id = (select id from ids where name = 'pw')),
           null, 'the hash is not kept in tenant_signups');
 select is((select token_hash from tenantd.invitations where tenant_id = (select id from ids where name = 'inv')),

@@ -72,9 +72,7 @@ create or replace function tests.create_user(p_email text, p_id uuid default gen
 returns uuid
 language sql volatile
 as $$
-  insert into tenantd.users (id, email, display_name, password_hash)
-  values (p_id, p_email, split_part(p_email, '@', 1), 'hash-of-' || split_part(p_email, '@', 1))
-  returning id
+  insert into tenantd.users (id, email) values (p_id, p_email) returning id
 $$;
 
 create or replace function tests.add_member(
@@ -82,8 +80,13 @@ create or replace function tests.add_member(
 returns uuid
 language sql volatile
 as $$
-  insert into tenantd.memberships (tenant_id, id, user_id, role)
-  values (p_tenant, p_id, p_user, p_role)
+  -- a taken-up membership with its own profile and (fake) credential, as a person who
+  -- accepted an invitation has
+  insert into tenantd.memberships (tenant_id, id, user_id, role, display_name, password_hash,
+                                   accepted_at)
+  select p_tenant, p_id, p_user, p_role, split_part(u.email, '@', 1),
+         'hash-of-' || split_part(u.email, '@', 1), now()
+    from tenantd.users u where u.id = p_user
   returning id
 $$;
 
