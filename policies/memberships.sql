@@ -17,9 +17,12 @@ revoke all on table tenantd.memberships from public, tenantd_app, tenantd_readon
 grant select (tenant_id, id, user_id, role, disabled, display_name, accepted_at, source,
               created_at, updated_at, created_by, updated_by)
   on table tenantd.memberships to tenantd_app, tenantd_readonly;
-grant insert (tenant_id, id, user_id, role, disabled, display_name, created_by, updated_by)
+grant insert (tenant_id, id, user_id, role, disabled, display_name, created_at, updated_at,
+              created_by, updated_by)
   on table tenantd.memberships to tenantd_app;
-grant update (role, disabled, display_name, updated_by) on table tenantd.memberships to tenantd_app;
+grant update (tenant_id, id, user_id, role, disabled, display_name, created_at, updated_at,
+              created_by, updated_by)
+  on table tenantd.memberships to tenantd_app;
 grant delete on table tenantd.memberships to tenantd_app;
 
 call tenantd.drop_policies('tenantd.memberships');

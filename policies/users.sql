@@ -10,8 +10,10 @@ alter table tenantd.users force row level security;
 revoke all on table tenantd.users from public, tenantd_app, tenantd_readonly;
 grant select (id, email, disabled, created_at, updated_at, created_by, updated_by)
   on table tenantd.users to tenantd_app, tenantd_readonly;
-grant insert (id, email, disabled, created_by, updated_by) on table tenantd.users to tenantd_app;
-grant update (email, disabled, updated_by) on table tenantd.users to tenantd_app;
+grant insert (id, email, disabled, created_at, updated_at, created_by, updated_by)
+  on table tenantd.users to tenantd_app;
+grant update (id, email, disabled, created_at, updated_at, created_by, updated_by)
+  on table tenantd.users to tenantd_app;
 grant delete on table tenantd.users to tenantd_app;
 
 call tenantd.drop_policies('tenantd.users');

@@ -40,8 +40,8 @@ select throws_ok(format('insert into tenantd.audit_log (tenant_id, action) value
                  '42501', null, 'no context: audit_log insert refused');
 select is(tests.affected_rows('update tenantd.memberships set role = ''member'''), 0,
           'no context: updates touch nothing');
-select is(tests.affected_rows('delete from tenantd.sessions'), 0,
-          'no context: deletes touch nothing');
+select throws_ok('delete from tenantd.sessions', '42501', null,
+          'no context: deletes of sessions are refused (the app role writes no sessions)');
 
 -- a tenant that does not exist
 select tests.act_as('00000000-0000-4000-8000-00000000dead', null, 'tenant_admin');

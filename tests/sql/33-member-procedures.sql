@@ -18,6 +18,11 @@ values (:'ta', :'rs', 'members:read'), (:'ta', :'rs', 'members:write');
 -- three more tenants with bob as a member: with B, bob is in 4 tenants
 select tests.create_tenant('t33-' || i) from generate_series(1, 3) as i;
 select tests.add_member(t.id, :'bob', 'member') from tenantd.tenants t where t.slug like 't33-%';
+-- and five more that third parties made him a member of (sign-ups naming his address, direct
+-- adds) which he never took up: they must not count toward his limit
+select tests.create_tenant('t33-squat-' || i) from generate_series(1, 5) as i;
+insert into tenantd.memberships (tenant_id, user_id, role, source)
+select t.id, :'bob', 'tenant_admin', 'signup' from tenantd.tenants t where t.slug like 't33-squat-%';
 
 set local role tenantd_app;
 
@@ -25,7 +30,7 @@ set local role tenantd_app;
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
 select throws_ok($$select * from api.create_member('bob@globex.test', 'member', null, null, 4)$$,
                  'TD409', 'too_many_tenants: a user may belong to at most 4 tenants',
-                 'a user already in 4 tenants cannot join a fifth when the limit is 4');
+                 'a user who took up 4 tenants cannot join a fifth when the limit is 4 (the 5 memberships others made for him do not count either way)');
 select results_eq($$select role from api.create_member('bob@globex.test', 'member', null, null, 5)$$,
                   $$values ('member')$$, 'with the limit at 5 they can');
 select throws_ok($$select * from api.create_member('bob@globex.test', 'member', null, null, 5)$$,
@@ -94,7 +99,7 @@ select throws_ok(format('select api.delete_member(%L)', :'alice'),
 select lives_ok(format('select api.delete_member(%L)', :'bob'), 'tenant_admin removes bob from A');
 select is((select count(*)::int from tenantd.memberships where user_id = :'bob'), 0, 'gone from A');
 reset role;
-select is((select count(*)::int from tenantd.memberships where user_id = :'bob'), 4,
+select is((select count(*)::int from tenantd.memberships where user_id = :'bob'), 9,
           'still in B and the other tenants, and the user remains (checked as superuser)');
 select ok(exists (select 1 from tenantd.users where id = :'bob'), 'the global user is kept');
 select is((select count(*)::int from tenantd.audit_log where action = 'member.removed' and target_id = :'bob'), 1,

@@ -5,7 +5,7 @@
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 \set bob bbbbbbbb-0000-4000-8000-000000000001
 begin;
-select plan(39);
+select plan(43);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 set local role tenantd_app;
@@ -139,12 +139,20 @@ select throws_ok($$select * from api.accept_invitation(sha256('b4'), null, null,
                  'TD410', 'invitation_unusable: this invitation has expired', 'an expired invitation: TD410');
 select throws_ok($$select * from api.accept_invitation(sha256('no such token'), null, null, 5)$$,
                  'TD404', 'invitation_not_found: no invitation matches this token', 'an unknown token: TD404');
+-- the cheap check the service makes before it computes any password hash
+select throws_ok($$select api.check_invitation_token(sha256('no such token'))$$,
+                 'TD404', null, 'check_invitation_token: an unknown token is refused before any hashing');
+select throws_ok($$select api.check_invitation_token(sha256('b0'))$$,
+                 'TD410', null, 'check_invitation_token: a revoked token too');
+select throws_ok($$select api.check_invitation_token(sha256('tok-carol'))$$,
+                 'TD410', null, 'check_invitation_token: and a used one');
 
 -- an existing identity (bob, a member of B) is linked, its password left alone
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
 select lives_ok($$select * from api.create_invitation('bob@globex.test', 'read_only', 7, sha256('tok-bob'))$$,
                 'invite bob (a member of B) into A');
 select tests.act_as(null, null, null);
+select lives_ok($$select api.check_invitation_token(sha256('tok-bob'))$$, 'check_invitation_token: a pending token passes');
 select results_eq($$select user_id from api.accept_invitation(sha256('tok-bob'), 'bobs-own-hash', 'Robert', 5)$$,
                   format($$values (%L::uuid)$$, :'bob'), 'an existing identity is linked, not created');
 reset role;

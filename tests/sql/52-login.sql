@@ -5,7 +5,7 @@
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 \set bob bbbbbbbb-0000-4000-8000-000000000001
 begin;
-select plan(40);
+select plan(39);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 create temp table attempt (id uuid);

@@ -2,7 +2,7 @@
 -- runs it): every event type of Clerk's set, out-of-order events, and the guards that keep one
 -- tenant per organization and one identity per external user.
 begin;
-select plan(33);
+select plan(44);
 select tests.share_tap_with('tenantd_app');
 
 -- receive + apply, as the endpoint and then the job do
@@ -153,7 +153,7 @@ select results_eq($$select a.action from tenantd.audit_log a join tenantd.tenant
   $$values ('member.created'::text), ('member.created'), ('member.created'), ('member.removed'), ('member.removed'), ('member.updated'), ('tenant.created'), ('tenant.deleted'), ('tenant.updated')$$,
   'every change left an audit row naming the event');
 select results_eq($$select count(*)::int from tenantd.webhook_events where id like 'msg_t71_%' and status = 'completed' and attempts = 1$$,
-  $$values (17)$$, 'the applied events are completed');
+  $$values (24)$$, 'the applied events are completed');
 
 select * from finish();
 rollback;
