@@ -36,7 +36,8 @@ std::optional<std::string> derive_impl(std::string_view password, std::string_vi
   size_t start = 0;
   while (parts.size() < 6) {
     const size_t pos = key_params.find('$', start);
-    parts.push_back(key_params.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    parts.push_back(
+        key_params.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
     if (pos == std::string_view::npos) break;
     start = pos + 1;
   }
@@ -45,7 +46,8 @@ std::optional<std::string> derive_impl(std::string_view password, std::string_vi
   const auto r = parse_decimal(parts[2]);
   const auto p = parse_decimal(parts[3]);
   if (!log2n || !r || !p) return std::nullopt;
-  if (*log2n < kMinLog2N || *log2n > kMaxLog2N || *r < 1 || *r > kMaxR || *p < 1 || *p > kMaxP) return std::nullopt;
+  if (*log2n < kMinLog2N || *log2n > kMaxLog2N || *r < 1 || *r > kMaxR || *p < 1 || *p > kMaxP)
+    return std::nullopt;
   const uint64_t memory = 128 * *r * ((uint64_t{1} << *log2n) + *p + 2);
   if (memory > kMaxMemoryBytes) return std::nullopt;
   const auto salt = base64url_decode(parts[4]);
@@ -66,7 +68,8 @@ std::optional<std::string> derive_impl(std::string_view password, std::string_vi
 
 }  // namespace
 
-std::optional<std::string> derive_password_hash(std::string_view password, std::string_view key_params) noexcept {
+std::optional<std::string> derive_password_hash(std::string_view password,
+                                                std::string_view key_params) noexcept {
   try {
     return derive_impl(password, key_params);
   } catch (...) {

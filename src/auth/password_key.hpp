@@ -13,6 +13,7 @@ namespace tenantd::auth {
 // compares with the stored hash. The parameters are bounded exactly as verify_password bounds them,
 // so a tampered row cannot turn a login into a huge allocation. nullopt for a malformed or
 // out-of-range `key_params` (or an OpenSSL failure); never throws.
-std::optional<std::string> derive_password_hash(std::string_view password, std::string_view key_params) noexcept;
+std::optional<std::string> derive_password_hash(std::string_view password,
+                                                std::string_view key_params) noexcept;
 
 }  // namespace tenantd::auth

@@ -16,7 +16,9 @@ namespace {
 
 using Headers = std::map<std::string, std::string>;
 
-Headers bearer(const std::string& tok) { return {{"Authorization", "Bearer " + tok}}; }
+Headers bearer(const std::string& tok) {
+  return {{"Authorization", "Bearer " + tok}};
+}
 
 rapidjson::Document parse(const std::string& body) {
   rapidjson::Document d;
@@ -43,7 +45,8 @@ class IdentityTest : public ::testing::Test {
                                   {"HTTP_THREADS", "4"},
                                   {"SIGNUP_RATE_PER_MINUTE", "1000000"},
                                   {"LOG_LEVEL", "warn"}});
-    worker_ = spawn_worker({{"WORKERS", "2"}, {"JOB_POLL_MS", "100"}}, source_dir() + "/var/identity-worker.log");
+    worker_ =
+        spawn_worker({{"WORKERS", "2"}, {"JOB_POLL_MS", "100"}}, source_dir() + "/var/identity-worker.log");
   }
   static void TearDownTestSuite() {
     stop_process(worker_);
@@ -55,23 +58,28 @@ class IdentityTest : public ::testing::Test {
     if (!body.empty() && !h.count("Content-Type")) h["Content-Type"] = "application/json";
     return http_request(server_->port(), method, path, h, body);
   }
-  static HttpResponse login(const std::string& tenant, const std::string& email, const std::string& password) {
-    return req("POST", "/v1/auth/token", {},
-               R"({"tenant":")" + tenant + R"(","email":")" + email + R"(","password":")" + password + R"("})");
+  static HttpResponse login(const std::string& tenant, const std::string& email,
+                            const std::string& password) {
+    return req(
+        "POST", "/v1/auth/token", {},
+        R"({"tenant":")" + tenant + R"(","email":")" + email + R"(","password":")" + password + R"("})");
   }
   static std::string admin_of(const Seed& s) { return mint_token(s.user_ids[0], s.id, "tenant_admin"); }
 
   // Public sign-up of a new tenant naming `admin_email` with `password`; waits until it is active.
-  static std::string signup(const std::string& slug, const std::string& admin_email, const std::string& password) {
+  static std::string signup(const std::string& slug, const std::string& admin_email,
+                            const std::string& password) {
     auto r = req("POST", "/v1/signup", {},
-                 R"({"organization_name":"Org )" + slug + R"(","slug":")" + slug + R"(","plan":"free","admin_email":")" +
-                     admin_email + R"(","admin_password":")" + password + R"("})");
+                 R"({"organization_name":"Org )" + slug + R"(","slug":")" + slug +
+                     R"(","plan":"free","admin_email":")" + admin_email + R"(","admin_password":")" +
+                     password + R"("})");
     EXPECT_EQ(r.status, 202) << r.body;
     const std::string id = str(parse(r.body), "tenant_id");
     EXPECT_TRUE(wait_for([&] {
-      return q1("select tenantd.tenant_state(status, deleted_at) from tenantd.tenants where id = '" + id + "'") ==
-             "active";
-    })) << "tenant " << slug << " was not provisioned";
+      return q1("select tenantd.tenant_state(status, deleted_at) from tenantd.tenants where id = '" + id +
+                "'") == "active";
+    })) << "tenant "
+        << slug << " was not provisioned";
     return id;
   }
   // An invitation from `s`'s admin for `email` with `role`; returns the token.
@@ -81,7 +89,8 @@ class IdentityTest : public ::testing::Test {
     EXPECT_EQ(r.status, 201) << r.body;
     return str(parse(r.body), "token");
   }
-  static HttpResponse accept(const std::string& token, const std::string& password, const std::string& name = "") {
+  static HttpResponse accept(const std::string& token, const std::string& password,
+                             const std::string& name = "") {
     return req("POST", "/v1/invitations/accept", {},
                R"({"token":")" + token + R"(","password":")" + password + R"(")" +
                    (name.empty() ? std::string() : R"(,"display_name":")" + name + R"(")") + "}");
@@ -145,8 +154,9 @@ TEST_F(IdentityTest, PasswordGivenByAnotherTenantsAdminDoesNotOpenThePersonsTena
   Seed victim = seed_tenant("idn-vic", 2);
   admin_exec("update tenantd.memberships set password_hash = '" + auth::hash_password("victims-password-1") +
              "' where tenant_id = '" + victim.id + "' and user_id = '" + victim.user_ids[1] + "'");
-  auto add2 = req("POST", "/v1/users", bearer(admin_of(attacker)),
-                  R"({"email":")" + victim.emails[1] + R"(","role":"member","password":"attacker-chosen-2"})");
+  auto add2 =
+      req("POST", "/v1/users", bearer(admin_of(attacker)),
+          R"({"email":")" + victim.emails[1] + R"(","role":"member","password":"attacker-chosen-2"})");
   ASSERT_EQ(add2.status, 201) << add2.body;
   EXPECT_EQ(login(victim.slug, victim.emails[1], "attacker-chosen-2").status, 401);
   EXPECT_EQ(login(victim.slug, victim.emails[1], "victims-password-1").status, 200);
@@ -162,7 +172,8 @@ TEST_F(IdentityTest, DisplayNameSetInOneTenantIsNotShownInAnother) {
                     R"({"display_name":")" + secret + R"("})");
   ASSERT_EQ(rename.status, 200) << rename.body;
 
-  auto existing = req("POST", "/v1/users", bearer(admin_of(b)), R"({"email":")" + a.emails[2] + R"(","role":"member"})");
+  auto existing =
+      req("POST", "/v1/users", bearer(admin_of(b)), R"({"email":")" + a.emails[2] + R"(","role":"member"})");
   ASSERT_EQ(existing.status, 201) << existing.body;
   EXPECT_EQ(existing.body.find(secret), std::string::npos) << "A's profile leaked to B: " << existing.body;
   auto fresh = req("POST", "/v1/users", bearer(admin_of(b)),
@@ -187,7 +198,8 @@ TEST_F(IdentityTest, DisplayNameSetInOneTenantIsNotShownInAnother) {
   EXPECT_EQ(got.body.find(secret), std::string::npos) << got.body;
   auto search = req("GET", "/v1/users?q=Secret%20Name", bearer(admin_of(b)));
   ASSERT_EQ(search.status, 200) << search.body;
-  EXPECT_EQ(search.body.find(a.user_ids[2]), std::string::npos) << "B can search by A's profile: " << search.body;
+  EXPECT_EQ(search.body.find(a.user_ids[2]), std::string::npos)
+      << "B can search by A's profile: " << search.body;
   // A still sees it
   auto in_a = req("GET", "/v1/users/" + a.user_ids[2], bearer(admin_of(a)));
   EXPECT_NE(in_a.body.find(secret), std::string::npos) << in_a.body;
@@ -197,9 +209,11 @@ TEST_F(IdentityTest, DisplayNameSetInOneTenantIsNotShownInAnother) {
 // naming someone's address must not use up their limit and make a real invitation fail (409).
 TEST_F(IdentityTest, FiveSignupsNamingAnEmailDoNotBlockARealInvitation) {
   const std::string victim = "victim-" + tag_ + "@example.org";
-  for (int i = 0; i < 5; ++i) signup("idn-squat-" + std::to_string(i) + "-" + tag_, victim, "squatter-password");
+  for (int i = 0; i < 5; ++i)
+    signup("idn-squat-" + std::to_string(i) + "-" + tag_, victim, "squatter-password");
   ASSERT_EQ(q1("select count(*) from tenantd.memberships m join tenantd.users u on u.id = m.user_id "
-               "where lower(u.email) = '" + victim + "'"),
+               "where lower(u.email) = '" +
+               victim + "'"),
             "5");
 
   Seed real = seed_tenant("idn-real", 1);
