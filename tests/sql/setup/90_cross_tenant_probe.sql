@@ -264,7 +264,8 @@ $$;
 -- One argument varies at a time; the others take A's value of the column with the same name
 -- (p_role → A's memberships.role, p_key → A's config key, …) or a plain default, so that
 -- validation passes and the B value reaches the lookup. One more call gives every argument
--- B's value of the column with its name. Arguments that name the tenant (p_tenant,
+-- B's value of the column with its name, one gives all of them A's values and one passes NULL
+-- everywhere (the "no filter" of list functions). Arguments that name the tenant (p_tenant,
 -- p_tenant_id, p_tenant_ref: public entry points such as login name it explicitly) always
 -- get A: naming a tenant there is the caller's choice by design, not a crossing.
 -- After each call, as the superuser in the same subtransaction: the answer (every row as
@@ -427,9 +428,13 @@ begin
       union all
       select string_agg(expr, ', ' order by ord) from all_b
       union all
-      -- a function without arguments, or none that takes a B value, is still called once
+      -- A's values only, and every argument NULL (which list functions read as "no filter"):
+      -- what the function shows A without being asked for B must not hold B either
       select coalesce(string_agg(expr, ', ' order by ord), '') from defaults
-       where not exists (select 1 from candidates)
+      union all
+      select coalesce(string_agg(case when g.names_tenant then d.expr else format('null::%s', g.typ) end,
+                                 ', ' order by g.ord), '')
+        from args g join defaults d using (ord)
     loop
       calls := calls + 1;
       v_answer := null;
