@@ -294,13 +294,6 @@ bool names_tenant(const std::string& f) {
   return f == "tenant" || f == "tenant_id";
 }
 
-// Known leaks, open in issue 8 and fixed on other branches: a leak of B's value from one of
-// these columns is printed as KNOWN instead of failing the test (delete the entry once the fix
-// is merged; TENANTD_PROBE_STRICT=1 fails on them anyway). Any other leak fails.
-const std::map<std::string, std::string> kKnownLeaks = {
-    {"tenantd.users.display_name",
-     "KNOWN (issue 8 item 1: adding an existing identity shows the display name set in another tenant)"}};
-
 class CrossTenantProbe : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -385,10 +378,8 @@ TEST_F(CrossTenantProbe, NoRouteShowsOrChangesAnotherTenantsRows) {
   api::register_all(router);
   ASSERT_GE(router.routes().size(), 20u);
 
-  std::vector<std::string> failures, known;
+  std::vector<std::string> failures;
   const auto origin = db_->origins(b_.id);
-  // TENANTD_PROBE_STRICT=1: known leaks fail too
-  const bool strict = env_or("TENANTD_PROBE_STRICT") == "1";
   int requests = 0, refused = 0, fivexx = 0;
   std::string a_tenant_row =
       admin_query("select to_jsonb(t)::text from tenantd.tenants t where id = '" + a_.id + "'")[0][0];
@@ -437,12 +428,7 @@ TEST_F(CrossTenantProbe, NoRouteShowsOrChangesAnotherTenantsRows) {
         const std::string finding = method + " " + path + " " + body + ": B's '" + h + "' (" + where +
                                     ") in the answer " + std::to_string(r.status) + " " +
                                     r.body.substr(0, 400);
-        auto k = kKnownLeaks.find(where);
-        if (k != kKnownLeaks.end() && !strict) {
-          known.push_back(k->second + ": " + finding);
-        } else {
-          failures.push_back(finding);
-        }
+        failures.push_back(finding);
       }
     }
     // B's digest after every write the service accepted (a refused one rolled back; the
@@ -685,7 +671,6 @@ TEST_F(CrossTenantProbe, NoRouteShowsOrChangesAnotherTenantsRows) {
             << " B values as inputs and needles, B rows in " << db_->tables_with_rows(b_.id).size()
             << " tables, " << fivexx << " answers 5xx, " << learned_fields << " body fields learned ("
             << opaque << " routes that do not check field names)\n";
-  for (const auto& k : known) std::cout << "[ probe    ] " << k.substr(0, 600) << "\n";
   for (const auto& n : not_mismatch)
     std::cout << "[ probe    ] naming B refused before the tenant check: " << n << "\n";
   EXPECT_GT(requests, routes * 10);

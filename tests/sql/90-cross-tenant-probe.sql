@@ -51,36 +51,12 @@ select ok((select bool_and(n.value <> all (select value from tests.probe_values(
 select ok((select sum(calls) from probe_result) > (select count(*) from probe_result) * 10,
           'many calls per function (one per B value and argument)');
 
--- Known leaks, open in issue 8 and fixed on other branches: a verdict that fails only with
--- these is reported as TODO (pg_prove shows it, and shows "unexpectedly succeeded" once the
--- fix is merged: then delete the entry). Any other leak or change fails.
-create temp table probe_known (fn_like text, source text, why text);
-insert into probe_known values
-  ('api.create_member(%', 'tenantd.users.display_name',
-   'issue 8 item 1: adding an existing identity returns the display name set in another tenant');
-create temp table probe_verdict as
-select r.*, k.why
-  from probe_result r
-  left join lateral (select k.why from probe_known k
-                      where r.fn like k.fn_like and r.changes = '{}'
-                        and r.leaks <> '{}' and r.leak_sources <@ array[k.source]
-                      limit 1) k on true;
-
 -- one verdict per function: nothing of B in any answer, no B row changed
 select is(r.leaks || r.changes, '{}'::text[],
           format('%s: %s calls in A''s context with B''s values, no B value in an answer, no B row changed',
                  r.fn, r.calls))
-  from probe_verdict r
- where r.why is null
+  from probe_result r
  order by r.fn;
-select todo_start(coalesce((select string_agg(distinct why, '; ') from probe_verdict), 'no known leak'));
-select is(r.leaks || r.changes, '{}'::text[],
-          format('%s: %s calls in A''s context with B''s values, no B value in an answer, no B row changed',
-                 r.fn, r.calls))
-  from probe_verdict r
- where r.why is not null
- order by r.fn;
-select todo_end();
 
 -- and all of B, once more at the end (the probe rolls back every call; this checks that
 -- nothing escaped the subtransactions)
