@@ -1,4 +1,8 @@
--- tenantd.audit_log: append-only. tenantd_app may insert and read its tenant's rows and has no
+-- tenantd.audit_log: append-only. Reading needs the audit:read permission (tenantd.has_permission:
+-- built-in tenant_admin, registered super admins, tenant roles granted it), so a member's context
+-- reads nothing here, through the API or in psql; writing needs only the tenant context, since
+-- every procedure records what it did whoever the caller is.
+-- tenantd_app may insert and read its tenant's rows and has no
 -- UPDATE or DELETE grant at all; the update/delete policies deny as well, so every command has
 -- a policy (tenantd.rls_audit) and even the owner cannot rewrite history through a definer
 -- function. Retention deletes will run as the owner with a policy of their own when they exist.
@@ -11,8 +15,9 @@ grant select on table tenantd.audit_log to tenantd_readonly;
 
 call tenantd.drop_policies('tenantd.audit_log');
 
-create policy select_own_tenant on tenantd.audit_log for select
-  using (tenant_id = (select tenantd.current_tenant_id()));
+create policy select_own_tenant_with_audit_read on tenantd.audit_log for select
+  using (tenant_id = (select tenantd.current_tenant_id())
+         and (select tenantd.has_permission('audit:read')));
 
 create policy insert_own_tenant on tenantd.audit_log for insert
   with check (tenant_id = (select tenantd.current_tenant_id()));
