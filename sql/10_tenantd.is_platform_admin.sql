@@ -5,7 +5,7 @@
 -- able to list operator subjects); this answers one yes/no for one subject and nothing else.
 -- search_path pinned, names schema-qualified.
 create or replace function tenantd.is_platform_admin(p_subject text) returns boolean
-language sql stable security definer
+language sql stable parallel safe security definer
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
   select coalesce(p_subject, '') <> ''

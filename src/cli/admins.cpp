@@ -1,9 +1,8 @@
 // tenantd admins add|remove|list [SUBJECT]: the registry of platform operators. A token with
 // role super_admin is honoured only for a subject registered here (tenantd.enter_context).
 // Runs with MIGRATE_DATABASE_URL (or --database-url): only the owner's members may change it.
-#include <pqxx/pqxx>
-
 #include <iostream>
+#include <pqxx/pqxx>
 
 #include "cli/commands.hpp"
 #include "util/config.hpp"
@@ -13,7 +12,8 @@ namespace tenantd::cli {
 int cmd_admins(const Args& args) {
   const std::string sub = args.empty() ? "" : args[0];
   const bool needs_subject = sub == "add" || sub == "remove";
-  if ((!needs_subject && sub != "list") || (needs_subject && (args.size() < 2 || args[1].rfind("--", 0) == 0))) {
+  if ((!needs_subject && sub != "list") ||
+      (needs_subject && (args.size() < 2 || args[1].rfind("--", 0) == 0))) {
     std::cerr << "usage: tenantd admins add SUBJECT | remove SUBJECT | list [--database-url URL]\n";
     return 2;
   }
@@ -23,7 +23,8 @@ int cmd_admins(const Args& args) {
     pqxx::connection c(url);
     pqxx::nontransaction tx(c);
     if (sub == "list") {
-      auto r = tx.exec("select subject, created_at::text, created_by from tenantd.platform_admins order by subject");
+      auto r = tx.exec(
+          "select subject, created_at::text, created_by from tenantd.platform_admins order by subject");
       for (const auto& row : r) {
         std::cout << row[0].c_str() << "\t" << row[1].c_str() << "\t" << row[2].c_str() << "\n";
       }

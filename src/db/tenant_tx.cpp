@@ -21,9 +21,9 @@ std::string enter_sql(pqxx::connection& c, const TenantContext& ctx) {
     refs += c.quote(ctx.tenant_refs[i]);
   }
   refs += "]::text[]";
-  return "begin; select tenant_id, tenant_status, problem, effective_role from tenantd.enter_context(" + refs +
-         ", " + c.quote(ctx.user_id) + ", " + c.quote(ctx.role) + ", " + c.quote(ctx.request_id) + ", " +
-         c.quote(ctx.route) + ", " + c.quote(ctx.subject) + ")";
+  return "begin; select tenant_id, tenant_status, problem, effective_role from tenantd.enter_context(" +
+         refs + ", " + c.quote(ctx.user_id) + ", " + c.quote(ctx.role) + ", " + c.quote(ctx.request_id) +
+         ", " + c.quote(ctx.route) + ", " + c.quote(ctx.subject) + ")";
 }
 
 }  // namespace
@@ -90,7 +90,8 @@ void TenantTx::begin(const TenantContext& ctx) {
                      {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
     }
     if (problem == "operator_not_registered") {
-      throw ApiError(401, "operator_not_registered", "the token's subject is not a registered platform operator",
+      throw ApiError(401, "operator_not_registered",
+                     "the token's subject is not a registered platform operator",
                      {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
     }
     throw ApiError(400, problem, "the request context is invalid");

@@ -52,20 +52,24 @@ class ContextTest : public ::testing::Test {
     return http_request(server_->port(), method, path, h, body);
   }
   static std::string admin() { return mint_token(a_->user_ids[0], a_->id, "tenant_admin"); }
-  static std::string token_of(int i, const std::string& role) { return mint_token(a_->user_ids[i], a_->id, role); }
+  static std::string token_of(int i, const std::string& role) {
+    return mint_token(a_->user_ids[i], a_->id, role);
+  }
   static void make_admin(int i) {
     admin_exec("update tenantd.memberships set role = 'tenant_admin' where tenant_id = '" + a_->id +
                "' and user_id = '" + a_->user_ids[i] + "'");
   }
   static HttpResponse invite(const std::string& tok, const std::string& role = "tenant_admin") {
     return req("POST", "/v1/invitations", tok,
-               R"({"email":"ctx-)" + util::new_uuid().substr(0, 8) + R"(@elsewhere.example","role":")" + role + R"("})");
+               R"({"email":"ctx-)" + util::new_uuid().substr(0, 8) + R"(@elsewhere.example","role":")" +
+                   role + R"("})");
   }
   static std::string me_role(const std::string& tok) {
     auto r = req("GET", "/v1/me", tok);
     auto d = parse(r.body);
-    return r.status == 200 && d.IsObject() && d.HasMember("role") && d["role"].IsString() ? d["role"].GetString()
-                                                                                           : "<" + r.body + ">";
+    return r.status == 200 && d.IsObject() && d.HasMember("role") && d["role"].IsString()
+               ? d["role"].GetString()
+               : "<" + r.body + ">";
   }
   static std::string admins_cli(const std::vector<std::string>& args, int* exit_code = nullptr) {
     std::vector<std::string> argv{tenantd_binary(), "admins"};
@@ -93,7 +97,8 @@ TEST_F(ContextTest, RemovedAdminsTokenIsRefusedOnTheNextRequest) {
       q1("select count(*) from tenantd.invitations where tenant_id = '" + a_->id + "'");
   expect_problem(req("GET", "/v1/users", removed), 401, "membership_revoked");
   expect_problem(invite(removed), 401, "membership_revoked");
-  EXPECT_EQ(q1("select count(*) from tenantd.invitations where tenant_id = '" + a_->id + "'"), invitations_before)
+  EXPECT_EQ(q1("select count(*) from tenantd.invitations where tenant_id = '" + a_->id + "'"),
+            invitations_before)
       << "no invitation was created by the removed admin";
   EXPECT_EQ(req("GET", "/v1/users", removed).header("www-authenticate").rfind("Bearer", 0), 0u);
 }
@@ -185,8 +190,24 @@ TEST_F(ContextTest, SuperAdminMustBeARegisteredOperator) {
 
 TEST_F(ContextTest, TenantUserClaimingSuperAdminIsRefused) {
   // A's tenant_admin signs a token with role super_admin: the claim is not a registry
-  expect_problem(req("GET", "/v1/tenants", mint_unregistered_token(a_->user_ids[0], std::nullopt, "super_admin")),
-                 401, "operator_not_registered");
+  expect_problem(
+      req("GET", "/v1/tenants", mint_unregistered_token(a_->user_ids[0], std::nullopt, "super_admin")), 401,
+      "operator_not_registered");
+}
+
+// Integration settings hold credentials: only config:secrets (built-in tenant_admin) reads them.
+TEST_F(ContextTest, IntegrationCredentialsAreForConfigSecretsOnly) {
+  auto put = req("PUT", "/v1/config/integrations/stripe.key", admin(), R"({"value":"sk_live_ctx_secret"})");
+  ASSERT_TRUE(put.status == 200 || put.status == 201) << put.body;
+  EXPECT_NE(req("GET", "/v1/config", admin()).body.find("sk_live_ctx_secret"), std::string::npos)
+      << "the tenant_admin reads it";
+
+  const std::string member = token_of(6, "member");
+  auto all = req("GET", "/v1/config", member);
+  EXPECT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.body.find("sk_live_ctx_secret"), std::string::npos) << all.body;
+  expect_problem(req("GET", "/v1/config/integrations", member), 403, "forbidden");
+  expect_problem(req("GET", "/v1/audit-log", member), 403, "forbidden");
 }
 
 }  // namespace
