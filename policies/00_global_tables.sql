@@ -19,7 +19,9 @@ as $$
      'stored answers keyed by the caller''s scope (principal and tenant, or client address); reached only through SECURITY DEFINER functions'),
     ('tenantd.jobs',
      'work queue: reached only by workers through SECURITY DEFINER functions; a job names its tenant in its payload'),
-    ('tenantd.webhook_events', 'identity-provider deliveries keyed by the provider''s event id; reached only through SECURITY DEFINER functions')
+    ('tenantd.webhook_events', 'identity-provider deliveries keyed by the provider''s event id; reached only through SECURITY DEFINER functions'),
+    ('tenantd.platform_admins',
+     'registered platform operators (token subjects), no tenant data; written by the owner only, read through SECURITY DEFINER functions')
 $$;
 
 revoke all on function tenantd.global_tables() from public;

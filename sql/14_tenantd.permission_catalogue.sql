@@ -4,12 +4,14 @@
 -- tenant_admin all of it, and the API validates role bodies against it. Adding a permission is
 -- a change to this file (and to whatever checks it); removing one needs a migration that deletes
 -- its role_permissions rows first. Immutable so the check constraint may call it.
+-- config:secrets reads and writes configuration of type 'integrations' (credentials), on top of
+-- config:read / config:write; only built-in tenant_admin has it unless a tenant grants it.
 create or replace function tenantd.permission_catalogue() returns text[]
 language sql immutable parallel safe
 as $$
   select array['members:read', 'members:write', 'config:read', 'config:write',
                'invitations:write', 'audit:read', 'usage:read', 'roles:write',
-               'tenant:write']::text[]
+               'tenant:write', 'config:secrets']::text[]
 $$;
 
 revoke all on function tenantd.permission_catalogue() from public;

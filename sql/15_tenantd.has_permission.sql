@@ -2,11 +2,13 @@
 -- The one SQL rule the API and psql share: write policies call it as
 -- `(select tenantd.has_permission('members:write'))` (an initPlan, once per statement), and
 -- procedures call it before acting.
---   super_admin (app.role)            true, tenant context or not
+--   super_admin (tenantd.is_super_admin: app.role backed by a registered operator)
+--                                     true, tenant context or not
 --   no tenant context or no role      false (fail closed)
 --   a built-in role                   tenantd.builtin_role_permissions(role)
 --   a tenant-defined role             its rows in tenantd.role_permissions for the current tenant
--- app.role is the role claim of the caller's token, set by tenantd.enter_context.
+-- app.role is the caller's effective role, set by tenantd.enter_context from the membership
+-- (a token's role claim can only narrow it).
 --
 -- plpgsql rather than sql: the tenant-defined branch is only planned when reached, and the
 -- lookup goes through the caller's own policies (roles and role_permissions are readable by
@@ -22,7 +24,8 @@ declare
   v_builtin text[];
 begin
   if v_role = 'super_admin' then
-    return true;
+    -- a bare app.role = 'super_admin' (set_config by hand) is not enough: see is_super_admin
+    return tenantd.is_super_admin();
   end if;
   if v_tenant is null or v_role is null or p_permission is null then
     return false;

@@ -1,7 +1,8 @@
 -- api.delete_config(type, key): remove one configuration entry of the current tenant and write a
 -- 'config.deleted' audit row in the same transaction.
 -- Errors: TD400 no tenant context, invalid_config_type, invalid_config_key;
---         TD403 the caller lacks config:write; TD404 config_not_found.
+--         TD403 the caller lacks config:write (config:secrets for 'integrations');
+--         TD404 config_not_found.
 -- The permission is checked first so that a caller without it gets 403, not the 404 that the
 -- delete policy's silence would otherwise produce. Security invoker: policies apply.
 create or replace function api.delete_config(p_type text, p_key text)
@@ -21,6 +22,11 @@ begin
   if not tenantd.has_permission('config:write') then
     raise exception using errcode = 'TD403',
       message = 'changing configuration needs the config:write permission';
+  end if;
+  -- integration settings hold credentials: replacing or removing one needs config:secrets too
+  if p_type = 'integrations' and not tenantd.has_permission('config:secrets') then
+    raise exception using errcode = 'TD403',
+      message = 'changing integrations configuration needs the config:secrets permission';
   end if;
 
   delete from tenantd.tenant_configs c

@@ -1,9 +1,11 @@
 -- api.list_config(type): the current tenant's configuration entries, of one type or (type NULL)
 -- of every type, ordered by type and key.
 -- Row-level security decides what is visible (policies/tenant_configs.sql): feature flags for
--- every member, the other types with config:read or config:write. Asking for one of those other
--- types without the permission is refused outright rather than answered with an empty list:
---   TD400 invalid_config_type      TD403 reading that type needs config:read
+-- every member, the other types with config:read or config:write, and 'integrations' (credentials)
+-- only with config:secrets as well: the list of every type leaves them out for everybody else.
+-- Asking for one of those types without the permission is refused outright rather than answered
+-- with an empty list:
+--   TD400 invalid_config_type      TD403 reading that type needs config:read (config:secrets)
 -- Security invoker: the caller's policies apply.
 create or replace function api.list_config(p_type text)
 returns setof tenantd.tenant_configs
@@ -17,6 +19,11 @@ begin
        and not (tenantd.has_permission('config:read') or tenantd.has_permission('config:write')) then
       raise exception using errcode = 'TD403',
         message = format('reading %s configuration needs the config:read permission', p_type);
+    end if;
+    -- integration settings hold credentials
+    if p_type = 'integrations' and not tenantd.has_permission('config:secrets') then
+      raise exception using errcode = 'TD403',
+        message = 'reading integrations configuration needs the config:secrets permission';
     end if;
   end if;
   return query

@@ -5,7 +5,7 @@
 -- (integration settings hold credentials).
 -- Errors (the C++ error table maps TDnnn; "code: text" messages set the problem code):
 --   TD400 no tenant context, invalid_config_type, invalid_config_key
---   TD403 the caller lacks config:write
+--   TD403 the caller lacks config:write (config:secrets for type 'integrations')
 --   TD422 value missing, config_value_too_large (more than 64 KiB as JSON text)
 -- Security invoker: the write goes through the caller's policies (config:write) as well.
 create or replace function api.put_config(
@@ -34,6 +34,11 @@ begin
   if not tenantd.has_permission('config:write') then
     raise exception using errcode = 'TD403',
       message = 'changing configuration needs the config:write permission';
+  end if;
+  -- integration settings hold credentials: replacing or removing one needs config:secrets too
+  if p_type = 'integrations' and not tenantd.has_permission('config:secrets') then
+    raise exception using errcode = 'TD403',
+      message = 'changing integrations configuration needs the config:secrets permission';
   end if;
   if p_value is null then
     raise exception using errcode = 'TD422', message = 'a value is required (JSON null is allowed)';

@@ -1,4 +1,5 @@
-// GET /v1/me: who the token says the caller is, and in which tenant.
+// GET /v1/me: who the caller is, and in which tenant; `role` is the effective role (the
+// membership's current one, narrowed by the token's claim), not the claim.
 #include "api/routes.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
@@ -13,7 +14,7 @@ Response get_me(RequestContext& ctx) {
   ctx.tenant_id = tx.tenant_id();
   const Principal& p = *ctx.principal;
   util::JsonOut j;
-  j.begin_object().str("sub", p.sub).str("role", p.role);
+  j.begin_object().str("sub", p.sub).str("role", tx.role());
   if (tx.tenant_id().empty()) {
     j.null("tenant_id");
   } else {

@@ -16,6 +16,7 @@ int cmd_policies(const Args& args);
 int cmd_token(const Args& args);
 int cmd_worker(const Args& args);
 int cmd_jobs(const Args& args);
+int cmd_admins(const Args& args);
 // JSON-lines logging on stdout (spdlog) at `level`.
 void setup_logging(const std::string& level);
 // Reads the configuration and sets up logging; prints the problem and returns false when a

@@ -19,6 +19,9 @@ commands:
   jobs list [--state S] [--kind K]
                               list jobs (operator; MIGRATE_DATABASE_URL)
   jobs retry ID               queue a failed job again
+  admins add|remove SUBJECT   register or remove a platform operator: a super_admin token is
+                              honoured only for a registered subject (MIGRATE_DATABASE_URL)
+  admins list                 list registered operators
   token --sub ID [--tenant T] [--role R] [--ttl SECONDS]
                               development only: mint an HS256 token with JWT_HS256_SECRET
   --help                      this text

@@ -15,7 +15,8 @@ namespace tenantd::db {
 struct TenantContext {
   std::vector<std::string> tenant_refs;  // uuid or slug, in resolution order
   std::string user_id;                   // uuid or empty
-  std::string role;
+  std::string role;                      // the token's role claim: can only narrow the membership's
+  std::string subject;                   // the token's sub (checked against registered operators)
   std::string request_id;
   std::string route;
   // A suspended or soft-deleted tenant answers every request with 403 tenant_suspended, decided
@@ -27,8 +28,10 @@ struct TenantContext {
 
 // One request = one transaction on one pooled connection. The constructor sends BEGIN and
 // tenantd.enter_context(...) in a single round trip; that function resolves the tenant,
-// checks that every reference agrees and sets app.* with set_config(..., true), so the
-// context ends with the transaction. Destroying an uncommitted TenantTx rolls back.
+// checks that every reference agrees, checks the principal against the database (membership
+// and user enabled, operator registered; 401 membership_revoked / operator_not_registered)
+// and sets app.* with set_config(..., true), so the context ends with the transaction.
+// Destroying an uncommitted TenantTx rolls back.
 class TenantTx {
  public:
   TenantTx(ConnectionPool& pool, const TenantContext& ctx);
@@ -49,6 +52,11 @@ class TenantTx {
   // a status, or "deleted").
   const std::string& tenant_id() const { return tenant_id_; }
   const std::string& tenant_status() const { return tenant_status_; }
+  // The effective role enter_context decided: the membership's current role (the token's claim
+  // only narrows it), super_admin for a registered operator, empty for anonymous requests.
+  // Handlers decide by this, never by the token's claim.
+  const std::string& role() const { return role_; }
+  bool is_super_admin() const { return role_ == "super_admin"; }
   pqxx::connection& conn() { return lease_.conn(); }
 
  private:
@@ -69,6 +77,7 @@ class TenantTx {
   bool open_ = false;
   std::string tenant_id_;
   std::string tenant_status_;
+  std::string role_;
 };
 
 }  // namespace tenantd::db

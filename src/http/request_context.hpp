@@ -16,13 +16,16 @@ namespace util {
 struct Config;
 }
 
-// The authenticated caller, from a verified token.
+// The authenticated caller, from a verified token. `role` is the token's claim, not what the
+// caller may do: tenantd.enter_context checks it against the database (a membership's current
+// role, a registered operator) and db::TenantTx::role() is the effective role. A check on the
+// claim before the transaction can only refuse early (a claim never widens the effective role).
 struct Principal {
   std::string sub;
   std::string user_id;  // sub when it is a uuid, else empty (operators from an identity provider)
-  std::string role;
+  std::string role;     // claimed role
   std::optional<std::string> tenant_claim;
-  bool is_super_admin() const { return role == "super_admin"; }
+  bool is_super_admin() const { return role == "super_admin"; }  // claimed; see above
 };
 
 // What the service shares with every handler.

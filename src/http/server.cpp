@@ -151,7 +151,8 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     if (!rr.ok()) throw ApiError(rr.status, rr.code, rr.detail);
     ctx.tenant_ctx.tenant_refs = std::move(rr.refs);
     ctx.tenant_ctx.user_id = ctx.principal->user_id;
-    ctx.tenant_ctx.role = ctx.principal->role;
+    ctx.tenant_ctx.role = ctx.principal->role;  // a claim: enter_context checks and may narrow it
+    ctx.tenant_ctx.subject = ctx.principal->sub;
     ctx.tenant_ctx.request_id = ctx.request_id;
     ctx.tenant_ctx.route = in.method + " " + route.pattern;
   }

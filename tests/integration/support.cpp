@@ -190,6 +190,18 @@ Seed seed_tenant(const std::string& prefix, int members) {
 
 std::string mint_token(const std::string& sub, const std::optional<std::string>& tenant, const std::string& role,
                        int64_t ttl_seconds) {
+  // A super_admin claim is honoured only for a registered operator (tenantd.enter_context), so a
+  // test that mints one means a registered one. mint_unregistered_token skips this.
+  if (role == "super_admin") {
+    pqxx::connection c(admin_url());
+    pqxx::nontransaction tx(c);
+    tx.exec_params("insert into tenantd.platform_admins (subject) values ($1) on conflict do nothing", sub);
+  }
+  return mint_unregistered_token(sub, tenant, role, ttl_seconds);
+}
+
+std::string mint_unregistered_token(const std::string& sub, const std::optional<std::string>& tenant,
+                                    const std::string& role, int64_t ttl_seconds) {
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   return auth::mint_hs256(kTestSecret, sub, tenant, role, now, now + ttl_seconds);
 }

@@ -70,9 +70,13 @@ struct Seed {
 Seed seed_tenant(const std::string& prefix, int members);
 
 inline const std::string kTestSecret = "integration-test-secret-0123456789abcdef";
-// HS256 token signed with kTestSecret.
+// HS256 token signed with kTestSecret. A super_admin token's subject is registered as a
+// platform operator first (tenantd.platform_admins), as `tenantd admins add` would.
 std::string mint_token(const std::string& sub, const std::optional<std::string>& tenant, const std::string& role,
                        int64_t ttl_seconds = 600);
+// The same token without registering anything (an operator nobody registered).
+std::string mint_unregistered_token(const std::string& sub, const std::optional<std::string>& tenant,
+                                    const std::string& role, int64_t ttl_seconds = 600);
 
 // Bounded wait for a condition another process makes true (never a timed assertion: the
 // bound only keeps a broken run from hanging).

@@ -77,7 +77,7 @@ select ok(not has_database_privilege('tenantd_app', current_database(), 'tempora
           and not has_database_privilege('tenantd_app', current_database(), 'create'),
           'tenantd_app may create neither schemas nor temporary tables in the database');
 
-select ok(has_function_privilege('tenantd_app', 'tenantd.enter_context(text[], text, text, text, text)', 'execute')
+select ok(has_function_privilege('tenantd_app', 'tenantd.enter_context(text[], text, text, text, text, text)', 'execute')
           and has_function_privilege('tenantd_app', 'api.create_member(text, text, text, text)', 'execute')
           and has_function_privilege('tenantd_app', 'tenantd.current_tenant_id()', 'execute')
           and has_function_privilege('tenantd_app', 'tenantd.current_user_id()', 'execute')

@@ -108,15 +108,15 @@ select throws_ok(format('select tenantd.transition_tenant(%L, %L, null)', :'ta',
 select throws_ok($$update tenantd.tenants set status = 'suspended'$$, 'TD403', null, 'not with a plain UPDATE either');
 
 -- enter_context: deleted and suspended tenants resolve and are reported
-select results_eq(format('select tenant_status, problem from tenantd.enter_context(array[%L], null, %L, null, null)',
-                         (select id from allowed where from_state = 'pending' and to_state = 'deleted'), 'member'),
+select results_eq(format('select tenant_status, problem from tenantd.enter_context(array[%L], null, null, null, null)',
+                         (select id from allowed where from_state = 'pending' and to_state = 'deleted')),
                   $$values ('deleted', null::text)$$,
                   'enter_context resolves a soft-deleted tenant by id and reports it deleted');
-select results_eq(format('select tenant_status from tenantd.enter_context(array[%L], null, %L, null, null)',
-                         'ok-pending-deleted', 'member'),
+select results_eq(format('select tenant_status from tenantd.enter_context(array[%L], null, null, null, null)',
+                         'ok-pending-deleted'),
                   $$values ('deleted')$$, 'and by slug');
-select results_eq(format('select tenant_status from tenantd.enter_context(array[%L], null, %L, null, null)',
-                         'ok-active-suspended', 'member'),
+select results_eq(format('select tenant_status from tenantd.enter_context(array[%L], null, null, null, null)',
+                         'ok-active-suspended'),
                   $$values ('suspended')$$, 'a suspended tenant resolves with its status');
 
 -- api.update_tenant: a super admin changes anything

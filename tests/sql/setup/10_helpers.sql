@@ -3,6 +3,10 @@
 -- runs the tests (which bypasses RLS); act_as and affected_rows are also called as tenantd_app.
 
 -- Set the request context transaction-locally, as tenantd does: NULLs become '' (unset).
+-- A super_admin acts as the registered operator 'tests-operator' (registered below): a bare
+-- app.role = 'super_admin' is not honoured (tenantd.is_super_admin). This skips enter_context's
+-- membership checks on purpose, so the policy tests can set any context;
+-- 09-enter-context.sql and 81-compromised-app-role-context.sql test those checks.
 create or replace function tests.act_as(p_tenant uuid, p_user uuid, p_role text)
 returns void
 language plpgsql volatile
@@ -12,8 +16,11 @@ begin
   perform set_config('app.user_id', coalesce(p_user::text, ''), true);
   perform set_config('app.role', coalesce(p_role, ''), true);
   perform set_config('app.request_id', 'test-request', true);
+  perform set_config('app.subject', case when p_role = 'super_admin' then 'tests-operator' else '' end, true);
 end
 $$;
+
+insert into tenantd.platform_admins (subject) values ('tests-operator') on conflict do nothing;
 
 -- Rows a DML statement touched (0 when RLS filtered them all out).
 create or replace function tests.affected_rows(p_sql text)

@@ -1,0 +1,49 @@
+// tenantd admins add|remove|list [SUBJECT]: the registry of platform operators. A token with
+// role super_admin is honoured only for a subject registered here (tenantd.enter_context).
+// Runs with MIGRATE_DATABASE_URL (or --database-url): only the owner's members may change it.
+#include <iostream>
+#include <pqxx/pqxx>
+
+#include "cli/commands.hpp"
+#include "util/config.hpp"
+
+namespace tenantd::cli {
+
+int cmd_admins(const Args& args) {
+  const std::string sub = args.empty() ? "" : args[0];
+  const bool needs_subject = sub == "add" || sub == "remove";
+  if ((!needs_subject && sub != "list") ||
+      (needs_subject && (args.size() < 2 || args[1].rfind("--", 0) == 0))) {
+    std::cerr << "usage: tenantd admins add SUBJECT | remove SUBJECT | list [--database-url URL]\n";
+    return 2;
+  }
+  try {
+    std::string url = flag_value(args, "--database-url");
+    if (url.empty()) url = util::load_config().migrate_database_url;
+    pqxx::connection c(url);
+    pqxx::nontransaction tx(c);
+    if (sub == "list") {
+      auto r = tx.exec(
+          "select subject, created_at::text, created_by from tenantd.platform_admins order by subject");
+      for (const auto& row : r) {
+        std::cout << row[0].c_str() << "\t" << row[1].c_str() << "\t" << row[2].c_str() << "\n";
+      }
+      std::cout << r.size() << " operator(s)\n";
+      return 0;
+    }
+    const std::string& subject = args[1];
+    if (sub == "add") {
+      const bool added = tx.exec_params("select tenantd.add_platform_admin($1)", subject)[0][0].as<bool>();
+      std::cout << (added ? "registered operator " : "already registered: ") << subject << "\n";
+      return 0;
+    }
+    const bool removed = tx.exec_params("select tenantd.remove_platform_admin($1)", subject)[0][0].as<bool>();
+    std::cout << (removed ? "removed operator " : "not registered: ") << subject << "\n";
+    return removed ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "admins: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace tenantd::cli
