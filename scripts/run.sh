@@ -5,6 +5,9 @@ source "$(dirname "$0")/env.sh"
 if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL=$(embedded_url tenantd_app)
 fi
+if [ -z "${WORKER_DATABASE_URL:-}" ]; then
+  export WORKER_DATABASE_URL=$(embedded_url tenantd_worker)
+fi
 export JWT_HS256_SECRET=${JWT_HS256_SECRET:-$(dev_secret)}
 export LISTEN_ADDR=${LISTEN_ADDR:-127.0.0.1:8080}
 export MIGRATIONS_DIR=${MIGRATIONS_DIR:-$ROOT/migrations}

@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -45,8 +46,11 @@ uint64_t memory_needed(const Params& params) {
   return 128 * params.r * ((uint64_t{1} << params.log2n) + params.p + 2);
 }
 
+std::atomic<uint64_t> g_derivations{0};
+
 std::optional<std::string> derive(std::string_view password, std::string_view salt, const Params& params,
                                   size_t key_len) {
+  g_derivations.fetch_add(1, std::memory_order_relaxed);
   static const char kEmpty = 0;
   std::string key(key_len, '\0');
   const int rc = EVP_PBE_scrypt(
@@ -113,6 +117,8 @@ std::string hash_password(std::string_view password) {
   return std::string(kScheme) + "$" + std::to_string(params.log2n) + "$" + std::to_string(params.r) + "$" +
          std::to_string(params.p) + "$" + base64url_encode(salt) + "$" + base64url_encode(*key);
 }
+
+uint64_t password_hashes_total() noexcept { return g_derivations.load(std::memory_order_relaxed); }
 
 bool verify_password(std::string_view password, std::string_view encoded) noexcept {
   try {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,5 +13,9 @@ std::string hash_password(std::string_view password);
 // Recomputes the hash with the parameters stored in `encoded` and compares in constant time. Returns
 // false for a wrong password and for any malformed or out-of-range encoding; never throws.
 bool verify_password(std::string_view password, std::string_view encoded) noexcept;
+
+// scrypt derivations this process has run (hash and verify alike), for /metrics
+// (tenantd_password_hashes_total): unauthenticated requests must not be able to drive it.
+uint64_t password_hashes_total() noexcept;
 
 }  // namespace tenantd::auth

@@ -397,7 +397,7 @@ TEST_F(ProvisioningTest, AFailingStepRollsBackEverythingRetriesAndReprovisionAct
 
 TEST_F(ProvisioningTest, RunningTheJobAgainForAnActiveTenantChangesNothing) {
   const std::string id = signup("prov-again-" + util::new_uuid().substr(0, 8), "free");
-  pqxx::connection c(app_url());
+  pqxx::connection c(worker_url());
   {
     pqxx::work tx(c);
     EXPECT_EQ(tx.exec_params("select tenantd.provision_tenant($1::uuid, 1)", id)[0][0].as<std::string>(), "active");
