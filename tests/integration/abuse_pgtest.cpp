@@ -7,7 +7,9 @@
 #include <string>
 
 #include "api/signup_token.hpp"
+#include "auth/base64url.hpp"
 #include "support.hpp"
+#include "util/random.hpp"
 #include "util/sha256.hpp"
 #include "util/uuid.hpp"
 
@@ -112,9 +114,11 @@ TEST(PasswordHashCounterTest, UnknownInvitationTokensComputeNoHash) {
   const long long before = metric(server.port(), "tenantd_password_hashes_total");
   ASSERT_GE(before, 0) << "tenantd_password_hashes_total is missing from /metrics";
   for (int i = 0; i < 100; ++i) {
-    const auto r = http_request(server.port(), "POST", "/v1/invitations/accept", kJson,
-                                R"({"token":"unknown-)" + util::new_uuid() +
-                                    R"(","password":"a long enough password","display_name":"X"})");
+    // Well-formed (43 base64url characters, as issued tokens are), just unknown.
+    const std::string token = auth::base64url_encode(util::random_bytes(32));
+    const auto r = http_request(
+        server.port(), "POST", "/v1/invitations/accept", kJson,
+        R"({"token":")" + token + R"(","password":"a long enough password","display_name":"X"})");
     ASSERT_GE(r.status, 400) << r.body;
     ASSERT_LT(r.status, 500) << r.body;
   }
