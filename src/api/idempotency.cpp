@@ -57,7 +57,9 @@ Idempotency idempotency_for(const RequestContext& ctx) {
 // one key to tenant A and then to tenant B (X-Tenant-Id, Host) must get a new run in B, never
 // A's stored answer. It is the tenant enter_context resolved in this transaction, so the id and
 // the slug spelling of one tenant share a scope.
-std::string Idempotency::scope_in(const db::TenantTx& tx) const { return scope_ + "|tenant:" + tx.tenant_id(); }
+std::string Idempotency::scope_in(const db::TenantTx& tx) const {
+  return scope_ + "|tenant:" + tx.tenant_id();
+}
 
 std::optional<Response> Idempotency::begin(db::TenantTx& tx) const {
   if (!active()) return std::nullopt;

@@ -118,7 +118,9 @@ std::string hash_password(std::string_view password) {
          std::to_string(params.p) + "$" + base64url_encode(salt) + "$" + base64url_encode(*key);
 }
 
-uint64_t password_hashes_total() noexcept { return g_derivations.load(std::memory_order_relaxed); }
+uint64_t password_hashes_total() noexcept {
+  return g_derivations.load(std::memory_order_relaxed);
+}
 
 bool verify_password(std::string_view password, std::string_view encoded) noexcept {
   try {

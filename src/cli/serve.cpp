@@ -67,7 +67,8 @@ int cmd_serve(const Args&) {
                           std::chrono::milliseconds(cfg.db_acquire_timeout_ms), db::prepare_statements);
   // A small pool as tenantd_worker for routes that record work for the workers (webhook
   // receipt); connections open lazily, on the first such request.
-  db::ConnectionPool worker_pool(cfg.worker_database_url, 2, std::chrono::milliseconds(cfg.db_acquire_timeout_ms));
+  db::ConnectionPool worker_pool(cfg.worker_database_url, 2,
+                                 std::chrono::milliseconds(cfg.db_acquire_timeout_ms));
   Services svc{pool, cfg, &worker_pool};
   App app(svc, router, *verifier);
   // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).

@@ -200,12 +200,16 @@ TEST(JobsTest, KilledWorkersJobIsFinishedByAnotherAfterTheLease) {
   pid_t first = spawn_worker(env, source_dir() + "/var/worker-kill-1.log");
   ASSERT_TRUE(wait_for([&] { return job_field(id, "state") == "running"; }));
   ASSERT_TRUE(wait_for([&] {
-    return admin_query("select count(*) from pg_stat_activity where usename = 'tenantd_worker' and wait_event_type = 'Lock'")[0][0] != "0";
+    return admin_query(
+               "select count(*) from pg_stat_activity where usename = 'tenantd_worker' and wait_event_type = "
+               "'Lock'")[0][0] != "0";
   }));
   kill(first, SIGKILL);
   waitpid(first, nullptr, 0);
   // The dead worker's backend is still waiting; end it as a crashed client's would end.
-  admin_exec("select pg_terminate_backend(pid) from pg_stat_activity where usename = 'tenantd_worker' and wait_event_type = 'Lock'");
+  admin_exec(
+      "select pg_terminate_backend(pid) from pg_stat_activity where usename = 'tenantd_worker' and "
+      "wait_event_type = 'Lock'");
   lock_tx.abort();
   pid_t second = spawn_worker(env, source_dir() + "/var/worker-kill-2.log");
   EXPECT_TRUE(wait_for([&] { return job_field(id, "state") == "completed"; }));

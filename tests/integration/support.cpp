@@ -30,7 +30,9 @@ std::string env_or(const char* name, const std::string& def) {
 
 std::string admin_url() { return env_or("TEST_ADMIN_URL"); }
 std::string app_url() { return env_or("DATABASE_URL"); }
-std::string worker_url() { return env_or("WORKER_DATABASE_URL"); }
+std::string worker_url() {
+  return env_or("WORKER_DATABASE_URL");
+}
 std::string migrator_url() { return env_or("MIGRATE_DATABASE_URL"); }
 std::string source_dir() { return env_or("TENANTD_SOURCE_DIR", TENANTD_SOURCE_DIR); }
 std::string tenantd_binary() { return env_or("TENANTD_BINARY", TENANTD_BINARY); }
