@@ -34,7 +34,7 @@ psql_super -d postgres -c "drop database if exists $DB with (force)" -c "create 
 "$BUILD_DIR/tenantd" migrate up --dir "$ROOT" --database-url "$(url tenantd_migrator)" >/dev/null
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-DATABASE_URL=$(url tenantd_app) JWT_HS256_SECRET=$(openssl rand -hex 32) LISTEN_ADDR=127.0.0.1:$PORT \
+DATABASE_URL=$(url tenantd_app) WORKER_DATABASE_URL=$(url tenantd_worker) JWT_HS256_SECRET=$(openssl rand -hex 32) LISTEN_ADDR=127.0.0.1:$PORT \
   WORKERS=$WORKERS HTTP_THREADS=$THREADS DB_POOL_SIZE=$POOL LOG_LEVEL=warn SIGNUP_RATE_PER_MINUTE=1000000 \
   JOB_POLL_MS=200 MIGRATIONS_DIR="$ROOT/migrations" "$BUILD_DIR/tenantd" serve >"$WORK/tenantd.log" 2>&1 &
 PID=$!

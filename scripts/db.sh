@@ -4,7 +4,9 @@
 #   scripts/db.sh start DIR PORT   start an existing cluster
 #   scripts/db.sh stop  DIR        stop it (fast shutdown)
 #   scripts/db.sh destroy DIR      stop it and remove DIR
-#   scripts/db.sh url DIR PORT ROLE  print the connection string for ROLE
+#   scripts/db.sh url DIR PORT ROLE  print the connection string for ROLE (tenantd_app,
+#                                    tenantd_worker, tenantd_migrator, tenantd_readonly; the
+#                                    roles other than the migrator exist after `migrate up`)
 # The cluster listens on a Unix socket in DIR/run and on 127.0.0.1:PORT.
 # When invoked as root the server runs as the `postgres` OS user (PostgreSQL refuses root).
 set -euo pipefail

@@ -9,6 +9,8 @@ export TENANTD_PG_DIR TENANTD_PG_PORT
 # Appends libpq parameter $2 to connection URI $1.
 url_with() { case "$1" in *\?*) echo "$1&$2" ;; *) echo "$1?$2" ;; esac; }
 
+# ROLE: tenantd_app (DATABASE_URL), tenantd_worker (WORKER_DATABASE_URL: job workers, webhook
+# receipt), tenantd_migrator (MIGRATE_DATABASE_URL).
 embedded_url() { "$ROOT/scripts/db.sh" url "$TENANTD_PG_DIR" "$TENANTD_PG_PORT" "$1"; }
 
 dev_secret() {

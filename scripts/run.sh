@@ -2,6 +2,11 @@
 # make run: the database is up and migrated; start tenantd in the foreground.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+# The worker role's URL follows DATABASE_URL: the same database as tenantd_worker.
+if [ -z "${WORKER_DATABASE_URL:-}" ]; then
+  if [ -n "${DATABASE_URL:-}" ]; then export WORKER_DATABASE_URL=$(url_with "$DATABASE_URL" user=tenantd_worker)
+  else export WORKER_DATABASE_URL=$(embedded_url tenantd_worker); fi
+fi
 if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL=$(embedded_url tenantd_app)
 fi

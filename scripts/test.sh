@@ -23,11 +23,13 @@ if [ -z "${DATABASE_URL:-}" ]; then
   url() { "$ROOT/scripts/db.sh" url "$TEST_PG_DIR" "$port" "$1"; }
   export TEST_ADMIN_URL=$(url postgres)
   export DATABASE_URL=$(url tenantd_app)
+  export WORKER_DATABASE_URL=$(url tenantd_worker)
   export MIGRATE_DATABASE_URL=$(url tenantd_migrator)
   export TEST_PG_HOST="$TEST_PG_DIR/run" TEST_PG_PORT="$port"
 else
   export TEST_ADMIN_URL=$DATABASE_URL
   export MIGRATE_DATABASE_URL=${MIGRATE_DATABASE_URL:-$(url_with "$DATABASE_URL" user=tenantd_migrator)}
+  export WORKER_DATABASE_URL=${WORKER_DATABASE_URL:-$(url_with "$DATABASE_URL" user=tenantd_worker)}
   export DATABASE_URL=$(url_with "$DATABASE_URL" user=tenantd_app)
 fi
 export TENANTD_BINARY="$BUILD_DIR/tenantd" TENANTD_SOURCE_DIR="$ROOT"

@@ -1,6 +1,6 @@
 -- tenantd.sweep_signup_attempts(): deletes sign-up counters older than an hour (only the
 -- current minute's row is ever read). Called by the maintenance sweep job. Returns the count.
--- SECURITY DEFINER: workers run as tenantd_app, which has no grants on tenantd.signup_attempts.
+-- SECURITY DEFINER: the worker role has no grants on tenantd.signup_attempts.
 create or replace function tenantd.sweep_signup_attempts()
 returns integer
 language plpgsql volatile security definer
@@ -15,5 +15,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.sweep_signup_attempts() from public;
-grant execute on function tenantd.sweep_signup_attempts() to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.sweep_signup_attempts() from public, tenantd_app;
+grant execute on function tenantd.sweep_signup_attempts() to tenantd_worker;

@@ -111,5 +111,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.provision_tenant(uuid, integer, integer) from public;
-grant execute on function tenantd.provision_tenant(uuid, integer, integer) to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.provision_tenant(uuid, integer, integer) from public, tenantd_app;
+grant execute on function tenantd.provision_tenant(uuid, integer, integer) to tenantd_worker;

@@ -34,5 +34,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.provisioning_failed(uuid, text, integer, boolean) from public;
-grant execute on function tenantd.provisioning_failed(uuid, text, integer, boolean) to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.provisioning_failed(uuid, text, integer, boolean) from public, tenantd_app;
+grant execute on function tenantd.provisioning_failed(uuid, text, integer, boolean) to tenantd_worker;

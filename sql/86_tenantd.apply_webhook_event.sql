@@ -338,5 +338,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.apply_webhook_event(text, integer) from public;
-grant execute on function tenantd.apply_webhook_event(text, integer) to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.apply_webhook_event(text, integer) from public, tenantd_app;
+grant execute on function tenantd.apply_webhook_event(text, integer) to tenantd_worker;

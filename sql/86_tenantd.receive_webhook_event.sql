@@ -48,5 +48,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.receive_webhook_event(text, text, jsonb) from public;
-grant execute on function tenantd.receive_webhook_event(text, text, jsonb) to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.receive_webhook_event(text, text, jsonb) from public, tenantd_app;
+grant execute on function tenantd.receive_webhook_event(text, text, jsonb) to tenantd_worker;

@@ -24,5 +24,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.sweep_webhook_events(integer) from public;
-grant execute on function tenantd.sweep_webhook_events(integer) to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.sweep_webhook_events(integer) from public, tenantd_app;
+grant execute on function tenantd.sweep_webhook_events(integer) to tenantd_worker;

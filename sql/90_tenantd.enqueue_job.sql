@@ -29,5 +29,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.enqueue_job(text, jsonb, timestamptz, integer, text) from public;
-grant execute on function tenantd.enqueue_job(text, jsonb, timestamptz, integer, text) to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.enqueue_job(text, jsonb, timestamptz, integer, text) from public, tenantd_app;
+grant execute on function tenantd.enqueue_job(text, jsonb, timestamptz, integer, text) to tenantd_worker;

@@ -4,7 +4,7 @@
 -- other or taking the same row. A job whose lease expired after its last allowed attempt is
 -- marked failed instead of run again. Commits on its own (the caller's claim transaction).
 --
--- SECURITY DEFINER: workers connect as tenantd_app, which has no grants on tenantd.jobs.
+-- SECURITY DEFINER: the worker role has no grants on tenantd.jobs.
 create or replace function tenantd.claim_job(
   p_worker text,
   p_lease_seconds integer,
@@ -39,5 +39,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.claim_job(text, integer, text[]) from public;
-grant execute on function tenantd.claim_job(text, integer, text[]) to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.claim_job(text, integer, text[]) from public, tenantd_app;
+grant execute on function tenantd.claim_job(text, integer, text[]) to tenantd_worker;

@@ -15,5 +15,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.complete_job(bigint, text) from public;
-grant execute on function tenantd.complete_job(bigint, text) to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.complete_job(bigint, text) from public, tenantd_app;
+grant execute on function tenantd.complete_job(bigint, text) to tenantd_worker;

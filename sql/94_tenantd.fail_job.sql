@@ -27,5 +27,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.fail_job(bigint, text, text, integer) from public;
-grant execute on function tenantd.fail_job(bigint, text, text, integer) to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.fail_job(bigint, text, text, integer) from public, tenantd_app;
+grant execute on function tenantd.fail_job(bigint, text, text, integer) to tenantd_worker;

@@ -1,8 +1,10 @@
 -- tenantd.retry_job(id): an operator's retry of a failed job: queued again now, attempts reset.
 -- Returns false when the job is not failed (a queued or running job needs no retry).
 --
--- SECURITY DEFINER: the admin API runs as tenantd_app, which has no grants on tenantd.jobs; the
--- caller must be a super_admin (checked here, so psql users get the same rule).
+-- SECURITY DEFINER: no login role has grants on tenantd.jobs. `tenantd jobs retry` calls it as
+-- the migrator (an operator's credential); the HTTP API does not offer it, so the app role may
+-- not execute it. The caller must be a super_admin or the owner (checked here, so psql users
+-- get the same rule).
 create or replace function tenantd.retry_job(p_id bigint)
 returns boolean
 language plpgsql volatile security definer
@@ -23,5 +25,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.retry_job(bigint) from public;
-grant execute on function tenantd.retry_job(bigint) to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.retry_job(bigint) from public, tenantd_app;
+grant execute on function tenantd.retry_job(bigint) to tenantd_worker;

@@ -28,5 +28,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.cleanup_sessions(integer) from public;
-grant execute on function tenantd.cleanup_sessions(integer) to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.cleanup_sessions(integer) from public, tenantd_app;
+grant execute on function tenantd.cleanup_sessions(integer) to tenantd_worker;

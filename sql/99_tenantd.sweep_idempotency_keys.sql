@@ -16,5 +16,6 @@ begin
 end
 $$;
 
-revoke all on function tenantd.sweep_idempotency_keys() from public;
-grant execute on function tenantd.sweep_idempotency_keys() to tenantd_app;
+-- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
+revoke all on function tenantd.sweep_idempotency_keys() from public, tenantd_app;
+grant execute on function tenantd.sweep_idempotency_keys() to tenantd_worker;

@@ -6,7 +6,6 @@
 #include "api/input.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
-#include "auth/password_key.hpp"
 #include "auth/token_issuer.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
@@ -170,7 +169,7 @@ void register_auth(Router& r) {
        "decode($3, 'hex'), $4::int)"},
       {"auth_logout", "select api.auth_logout($1::uuid, decode($2, 'hex'))"},
   });
-  r.add("POST", "/v1/auth/token", Scope::kPublic, login);
+  r.add("POST", "/v1/auth/token", Scope::kPublic, login, {RateLimit::kLogin});
   r.add("POST", "/v1/auth/refresh", Scope::kPublic, refresh);
   r.add("POST", "/v1/auth/logout", Scope::kPublic, logout);
 }

@@ -40,7 +40,9 @@ Idempotency idempotency_for(const RequestContext& ctx) {
   if (!valid_idempotency_key(k)) {
     throw ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters");
   }
-  idem.key_ = k;
+  // Only SHA-256 of the key is stored: the raw key is a capability (it reveals a sign-up's
+  // admin invitation token, api/signup_token.hpp), and a database copy must not hand it out.
+  idem.key_ = util::sha256_hex(k);
   if (ctx.principal) {
     idem.scope_ = "principal:" + ctx.principal->sub + "|" + ctx.principal->tenant_claim.value_or("");
   } else {
@@ -51,9 +53,17 @@ Idempotency idempotency_for(const RequestContext& ctx) {
   return idem;
 }
 
+// The tenant a request acts in is part of the scope: a super admin (no tenant claim) who sends
+// one key to tenant A and then to tenant B (X-Tenant-Id, Host) must get a new run in B, never
+// A's stored answer. It is the tenant enter_context resolved in this transaction, so the id and
+// the slug spelling of one tenant share a scope.
+std::string Idempotency::scope_in(const db::TenantTx& tx) const {
+  return scope_ + "|tenant:" + tx.tenant_id();
+}
+
 std::optional<Response> Idempotency::begin(db::TenantTx& tx) const {
   if (!active()) return std::nullopt;
-  auto r = tx.exec_prepared("idempotency_begin", scope_, key_, fingerprint_, ttl_seconds_);
+  auto r = tx.exec_prepared("idempotency_begin", scope_in(tx), key_, fingerprint_, ttl_seconds_);
   if (r.size() != 1) throw std::runtime_error("idempotency_begin returned no row");
   if (std::string(r[0][0].c_str()) != "replay") return std::nullopt;
   Response res(r[0][1].as<int>(), r[0][2].is_null() ? "" : r[0][2].c_str());
@@ -64,7 +74,7 @@ std::optional<Response> Idempotency::begin(db::TenantTx& tx) const {
 
 void Idempotency::finish(db::TenantTx& tx, const Response& res) const {
   if (!active()) return;
-  tx.exec_prepared("idempotency_finish", scope_, key_, res.status, res.body);
+  tx.exec_prepared("idempotency_finish", scope_in(tx), key_, res.status, res.body);
 }
 
 }  // namespace tenantd::api

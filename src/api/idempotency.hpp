@@ -23,12 +23,14 @@ class Idempotency {
 
  private:
   friend Idempotency idempotency_for(const RequestContext& ctx);
-  std::string scope_, key_, fingerprint_;
+  std::string scope_in(const db::TenantTx& tx) const;
+  std::string scope_, key_, fingerprint_;  // key_: SHA-256 (hex) of the Idempotency-Key
   int ttl_seconds_ = 86400;
 };
 
-// Scope: the principal (subject and tenant claim) or, on public routes, the client address.
-// Fingerprint: SHA-256 of method, path and body.
+// Scope: the principal (subject and tenant claim) or, on public routes, the client address;
+// plus the tenant the transaction resolved (begin/finish). Stored key: SHA-256 of the header
+// value, never the value. Fingerprint: SHA-256 of method, path and body.
 Idempotency idempotency_for(const RequestContext& ctx);
 
 // A key is 1–255 printable ASCII characters.

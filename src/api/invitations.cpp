@@ -405,7 +405,7 @@ void register_invitations(Router& r) {
   r.add_tenant("POST", "/invitations/bulk", create_bulk);
   r.add_tenant("GET", "/invitations/{id}", get_invitation);
   r.add_tenant("POST", "/invitations/{id}/revoke", revoke_invitation);
-  r.add("POST", "/v1/invitations/accept", Scope::kPublic, accept_invitation);
+  r.add("POST", "/v1/invitations/accept", Scope::kPublic, accept_invitation, {RateLimit::kAccept});
 }
 
 }  // namespace tenantd::api

@@ -129,7 +129,7 @@ void register_signup(Router& r) {
        "select tenant_id, status, created from api.signup($1, nullif($2, ''), $3, $4, nullif($5, ''), null,"
        " decode(nullif($6, ''), 'hex'), decode(nullif($7, ''), 'hex'))"},
   });
-  r.add("POST", "/v1/signup", Scope::kPublic, signup);
+  r.add("POST", "/v1/signup", Scope::kPublic, signup, {RateLimit::kSignup});
 }
 
 }  // namespace tenantd::api

@@ -8,8 +8,7 @@
 
 #include "api/routes.hpp"
 #include "auth/webhook_signature.hpp"
-#include "db/statements.hpp"
-#include "db/tenant_tx.hpp"
+#include "db/pool.hpp"
 #include "http/problem.hpp"
 #include "util/config.hpp"
 #include "util/json.hpp"
@@ -51,10 +50,22 @@ Response receive(RequestContext& ctx) {
   }
   const std::string type = ctx.json["type"].GetString();
 
-  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
-  auto r = tx.exec_prepared("webhooks_receive", id, type, ctx.body);
-  tx.commit();
-  const bool created = r.at(0).at(0).as<bool>();
+  // Recorded as tenantd_worker: receiving an event enqueues its job, which the app role may not
+  // do. No tenant context is involved (the event names no tenant yet), hence a plain transaction.
+  if (!ctx.svc.worker_pool) throw std::runtime_error("no worker pool for webhook receipt");
+  bool created = false;
+  {
+    db::Lease lease = ctx.svc.worker_pool->acquire();
+    try {
+      pqxx::work tx(lease.conn());
+      auto r = tx.exec_params("select tenantd.receive_webhook_event($1, $2, $3::jsonb)", id, type, ctx.body);
+      tx.commit();
+      created = r.at(0).at(0).as<bool>();
+    } catch (const pqxx::broken_connection&) {
+      lease.mark_broken();
+      throw;
+    }
+  }
   util::JsonOut j;
   j.begin_object().str("id", id).str("type", type).boolean("duplicate", !created).end_object();
   return {200, j.take()};
@@ -63,9 +74,6 @@ Response receive(RequestContext& ctx) {
 }  // namespace
 
 void register_webhooks(Router& r) {
-  db::add_statements({
-      {"webhooks_receive", "select tenantd.receive_webhook_event($1, $2, $3::jsonb)"},
-  });
   r.add("POST", "/v1/webhooks/identity", Scope::kPublic, receive);
 }
 

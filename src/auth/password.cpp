@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -45,8 +46,11 @@ uint64_t memory_needed(const Params& params) {
   return 128 * params.r * ((uint64_t{1} << params.log2n) + params.p + 2);
 }
 
+std::atomic<uint64_t> g_derivations{0};
+
 std::optional<std::string> derive(std::string_view password, std::string_view salt, const Params& params,
                                   size_t key_len) {
+  g_derivations.fetch_add(1, std::memory_order_relaxed);
   static const char kEmpty = 0;
   std::string key(key_len, '\0');
   const int rc = EVP_PBE_scrypt(
@@ -82,25 +86,49 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   }
 }
 
-bool verify_impl(std::string_view password, std::string_view encoded) {
-  const auto parts = split(encoded, '$');
-  if (parts.size() != 6 || parts[0] != kScheme) return false;
+// The parameters and salt of an encoding ("scrypt$<log2 N>$<r>$<p>$<b64url salt>" in parts[0..4]),
+// within the storage bounds; nullopt when anything is malformed or out of range.
+struct Stored {
+  Params params;
+  std::string salt;
+};
+std::optional<Stored> parse_stored(const std::vector<std::string_view>& parts) {
+  if (parts.size() < 5 || parts[0] != kScheme) return std::nullopt;
   const auto log2n = parse_decimal(parts[1]);
   const auto r = parse_decimal(parts[2]);
   const auto p = parse_decimal(parts[3]);
-  if (!log2n || !r || !p) return false;
+  if (!log2n || !r || !p) return std::nullopt;
   const Params params{*log2n, *r, *p};
   if (params.log2n < kMinLog2N || params.log2n > kMaxLog2N || params.r < 1 || params.r > kMaxR ||
       params.p < 1 || params.p > kMaxP || memory_needed(params) > kMaxMemoryBytes) {
-    return false;
+    return std::nullopt;
   }
   const auto salt = base64url_decode(parts[4]);
+  if (!salt || salt->size() < kMinStoredSaltBytes || salt->size() > kMaxStoredBytes) return std::nullopt;
+  return Stored{params, *salt};
+}
+
+bool verify_impl(std::string_view password, std::string_view encoded) {
+  const auto parts = split(encoded, '$');
+  if (parts.size() != 6) return false;
+  const auto stored = parse_stored(parts);
   const auto expected = base64url_decode(parts[5]);
-  if (!salt || salt->size() < kMinStoredSaltBytes || salt->size() > kMaxStoredBytes) return false;
+  if (!stored) return false;
   if (!expected || expected->size() < kMinStoredKeyBytes || expected->size() > kMaxStoredBytes) return false;
-  const auto actual = derive(password, *salt, params, expected->size());
+  const auto actual = derive(password, stored->salt, stored->params, expected->size());
   if (!actual) return false;
   return CRYPTO_memcmp(actual->data(), expected->data(), expected->size()) == 0;
+}
+
+std::optional<std::string> derive_impl(std::string_view password, std::string_view key_params) {
+  if (key_params.size() > 256) return std::nullopt;
+  const auto parts = split(key_params, '$');
+  if (parts.size() != 5) return std::nullopt;
+  const auto stored = parse_stored(parts);
+  if (!stored) return std::nullopt;
+  const auto key = derive(password, stored->salt, stored->params, kKeyBytes);
+  if (!key) return std::nullopt;
+  return std::string(key_params) + "$" + base64url_encode(*key);
 }
 
 }  // namespace
@@ -114,12 +142,24 @@ std::string hash_password(std::string_view password) {
          std::to_string(params.p) + "$" + base64url_encode(salt) + "$" + base64url_encode(*key);
 }
 
+uint64_t password_hashes_total() noexcept {
+  return g_derivations.load(std::memory_order_relaxed);
+}
+
 bool verify_password(std::string_view password, std::string_view encoded) noexcept {
   try {
     return verify_impl(password, encoded);
   } catch (...) {
     // Only allocation failures can land here; refusing the login is the safe answer.
     return false;
+  }
+}
+
+std::optional<std::string> derive_password_hash(std::string_view password, std::string_view key_params) noexcept {
+  try {
+    return derive_impl(password, key_params);
+  } catch (...) {
+    return std::nullopt;
   }
 }
 

@@ -65,7 +65,11 @@ int cmd_serve(const Args&) {
   api::register_all(router);
   db::ConnectionPool pool(cfg.database_url, static_cast<size_t>(cfg.db_pool_size),
                           std::chrono::milliseconds(cfg.db_acquire_timeout_ms), db::prepare_statements);
-  Services svc{pool, cfg};
+  // A small pool as tenantd_worker for routes that record work for the workers (webhook
+  // receipt); connections open lazily, on the first such request.
+  db::ConnectionPool worker_pool(cfg.worker_database_url, 2,
+                                 std::chrono::milliseconds(cfg.db_acquire_timeout_ms));
+  Services svc{pool, cfg, &worker_pool};
   App app(svc, router, *verifier);
   // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).
   jobs::register_builtin_handlers();
@@ -77,6 +81,7 @@ int cmd_serve(const Args&) {
     return 1;
   }
   workers.stop();
+  worker_pool.close();
   pool.close();
   spdlog::info("\"msg\":\"stopped\"");
   return 0;

@@ -14,7 +14,9 @@ namespace tenantd::cli {
 
 jobs::WorkerOptions worker_options(const util::Config& cfg, int threads) {
   jobs::WorkerOptions o;
-  o.database_url = cfg.database_url;
+  // The worker role, never the app role: only it may execute the job, provisioning, webhook and
+  // sweep functions (DESIGN §3).
+  o.database_url = cfg.worker_database_url;
   o.threads = threads;
   o.lease_seconds = cfg.job_lease_seconds;
   o.poll_ms = cfg.job_poll_ms;

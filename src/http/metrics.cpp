@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "auth/password.hpp"
+
 namespace tenantd {
 
 Metrics& metrics() {
@@ -31,6 +33,10 @@ std::string Metrics::render(const std::string& extra) const {
     out << "tenantd_http_request_seconds_sum{method=\"" << std::get<0>(key) << "\",route=\"" << std::get<1>(key)
         << "\",status=\"" << std::get<2>(key) << "\"} " << s.seconds << "\n";
   }
+  out << "# HELP tenantd_password_hashes_total Password hashes (scrypt derivations) computed by this "
+         "process.\n"
+      << "# TYPE tenantd_password_hashes_total counter\n"
+      << "tenantd_password_hashes_total " << auth::password_hashes_total() << "\n";
   out << extra;
   return out.str();
 }

@@ -32,6 +32,9 @@ struct Principal {
 struct Services {
   db::ConnectionPool& pool;
   const util::Config& config;
+  // Connections as tenantd_worker (WORKER_DATABASE_URL), for the few public routes that hand
+  // work to the workers (webhook receipt): the app role may not call those functions.
+  db::ConnectionPool* worker_pool = nullptr;
 };
 
 struct Response {

@@ -20,8 +20,9 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-void Router::add(const std::string& method, const std::string& pattern, Scope scope, HandlerFn fn) {
-  routes_.push_back(Route{method, pattern, split_path(pattern), scope, std::move(fn)});
+void Router::add(const std::string& method, const std::string& pattern, Scope scope, HandlerFn fn,
+                 RouteOptions options) {
+  routes_.push_back(Route{method, pattern, split_path(pattern), scope, std::move(fn), options});
 }
 
 void Router::add_tenant(const std::string& method, const std::string& suffix, HandlerFn fn) {

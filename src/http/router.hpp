@@ -16,12 +16,22 @@ enum class Scope {
 
 using HandlerFn = std::function<Response(RequestContext&)>;
 
+// Per-client-address limits the dispatcher applies before it reads the body (App::run). Each
+// class has its own budget (LOGIN_RATE_PER_MINUTE, ACCEPT_RATE_PER_MINUTE, SIGNUP_RATE_PER_MINUTE).
+enum class RateLimit { kNone, kLogin, kAccept, kSignup };
+
+// Route options beyond scope: declared at registration, acted on once, in the dispatcher.
+struct RouteOptions {
+  RateLimit rate_limit = RateLimit::kNone;
+};
+
 struct Route {
   std::string method;
   std::string pattern;
   std::vector<std::string> segments;
   Scope scope;
   HandlerFn fn;
+  RouteOptions options;
 };
 
 struct RouteMatch {
@@ -32,7 +42,8 @@ struct RouteMatch {
 
 class Router {
  public:
-  void add(const std::string& method, const std::string& pattern, Scope scope, HandlerFn fn);
+  void add(const std::string& method, const std::string& pattern, Scope scope, HandlerFn fn,
+           RouteOptions options = {});
   // Registers both spellings of DESIGN §7: /v1{suffix} and /v1/tenants/{tenant}{suffix}.
   void add_tenant(const std::string& method, const std::string& suffix, HandlerFn fn);
   RouteMatch match(const std::string& method, const std::string& path) const;

@@ -99,6 +99,15 @@ std::string json_escape(const std::string& s) {
 
 }  // namespace
 
+App::App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
+    : svc_(svc),
+      router_(router),
+      verifier_(verifier),
+      trusted_proxies_(parse_cidr_list(svc.config.trusted_proxies)),
+      login_limit_(svc.config.login_rate_per_minute),
+      accept_limit_(svc.config.accept_rate_per_minute),
+      signup_limit_(svc.config.signup_rate_per_minute) {}
+
 Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log) {
   RouteMatch m = router_.match(in.method, in.path);
   if (!m.route) {
@@ -114,6 +123,18 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   ctx.route = route.pattern;
   ctx.params = std::move(m.params);
   ctx.query = in.query;
+
+  // Per-client limits come first: before the body is read, parsed or hashed, so a refused
+  // request costs a map lookup.
+  if (route.options.rate_limit != RateLimit::kNone) {
+    RateLimiter& limiter = route.options.rate_limit == RateLimit::kLogin    ? login_limit_
+                           : route.options.rate_limit == RateLimit::kAccept ? accept_limit_
+                                                                            : signup_limit_;
+    if (const int retry_after = limiter.acquire(rate_limit_key(ctx.client_address))) {
+      throw ApiError(429, "rate_limited", "too many requests from this address; retry later",
+                     {{"Retry-After", std::to_string(retry_after)}});
+    }
+  }
 
   if (in.body.size() > svc_.config.max_body_bytes) {
     throw ApiError(413, "body_too_large",
@@ -165,6 +186,7 @@ Response App::dispatch(const IncomingRequest& in) {
                      {}, {}};
   const std::string* rid = header(in, "x-request-id");
   ctx.request_id = rid && valid_request_id(*rid) ? *rid : util::new_uuid();
+  ctx.client_address = client_address(in.remote, header(in, "x-forwarded-for"), trusted_proxies_);
   std::string route_for_log = "-";
   Response res;
   // Problem bodies carry client-safe text only: ApiError details and the fixed texts of

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "auth/jwt.hpp"
+#include "http/client_address.hpp"
+#include "http/rate_limit.hpp"
 #include "http/request_context.hpp"
 #include "http/router.hpp"
 
@@ -22,8 +24,7 @@ struct IncomingRequest {
 
 class App {
  public:
-  App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
-      : svc_(svc), router_(router), verifier_(verifier) {}
+  App(Services& svc, Router& router, const auth::JwtVerifier& verifier);
   // The one boundary: every exception becomes a problem+json response here.
   Response dispatch(const IncomingRequest& in);
 
@@ -32,6 +33,8 @@ class App {
   Services& svc_;
   Router& router_;
   const auth::JwtVerifier& verifier_;
+  std::vector<Cidr> trusted_proxies_;  // TRUSTED_PROXIES
+  RateLimiter login_limit_, accept_limit_, signup_limit_;
 };
 
 // Runs the Pistache endpoint until SIGTERM/SIGINT, then drains and returns.

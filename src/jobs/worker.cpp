@@ -78,7 +78,7 @@ void register_builtin_handlers() {
     }
     tx.exec_params(
         "select tenantd.sweep_idempotency_keys(), tenantd.cleanup_sessions(7), tenantd.sweep_jobs(7), "
-        "tenantd.sweep_signup_attempts(), tenantd.sweep_webhook_events($1)",
+        "tenantd.sweep_signup_attempts(), tenantd.sweep_webhook_events($1), tenantd.sweep_login_attempts()",
         webhook_days);
   });
 }

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "http/client_address.hpp"
+
 namespace tenantd::util {
 namespace {
 
@@ -67,6 +69,8 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   Config c;
   c.database_url = parse_str(env, "DATABASE_URL", "");
   if (c.database_url.empty()) c.database_url = embedded_database_url("tenantd_app");
+  c.worker_database_url = parse_str(env, "WORKER_DATABASE_URL", "");
+  if (c.worker_database_url.empty()) c.worker_database_url = embedded_database_url("tenantd_worker");
   c.migrate_database_url = parse_str(env, "MIGRATE_DATABASE_URL", "");
   if (c.migrate_database_url.empty()) c.migrate_database_url = embedded_database_url("tenantd_migrator");
   c.listen_addr = parse_str(env, "LISTEN_ADDR", c.listen_addr);
@@ -133,6 +137,14 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.webhook_retention_days = parse_int(env, "WEBHOOK_RETENTION_DAYS", c.webhook_retention_days, 1, 3650);
   c.webhook_tolerance_seconds = parse_int(env, "WEBHOOK_TOLERANCE_SECONDS", c.webhook_tolerance_seconds, 1, 3600);
   c.signup_rate_per_minute = parse_int(env, "SIGNUP_RATE_PER_MINUTE", c.signup_rate_per_minute, 1, 1000000);
+  c.login_rate_per_minute = parse_int(env, "LOGIN_RATE_PER_MINUTE", c.login_rate_per_minute, 1, 1000000);
+  c.accept_rate_per_minute = parse_int(env, "ACCEPT_RATE_PER_MINUTE", c.accept_rate_per_minute, 1, 1000000);
+  c.trusted_proxies = parse_str(env, "TRUSTED_PROXIES", "");
+  try {
+    (void)parse_cidr_list(c.trusted_proxies);
+  } catch (const CidrError& e) {
+    throw ConfigError(std::string("TRUSTED_PROXIES must be a list of CIDR networks: ") + e.what());
+  }
   c.workers = parse_int(env, "WORKERS", c.workers, 0, 64);
   c.job_lease_seconds = parse_int(env, "JOB_LEASE_SECONDS", c.job_lease_seconds, 1, 86400);
   c.job_poll_ms = parse_int(env, "JOB_POLL_MS", c.job_poll_ms, 10, 60000);

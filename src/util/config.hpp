@@ -10,6 +10,7 @@ namespace tenantd::util {
 // default for local use; a malformed value stops start-up with ConfigError naming it.
 struct Config {
   std::string database_url;          // DATABASE_URL (app role)
+  std::string worker_database_url;   // WORKER_DATABASE_URL (worker role: jobs, provisioning, webhooks)
   std::string migrate_database_url;  // MIGRATE_DATABASE_URL (migrator role)
   std::string listen_addr = "127.0.0.1:8080";
   int http_threads = 4;
@@ -37,6 +38,10 @@ struct Config {
   int webhook_retention_days = 30;       // WEBHOOK_RETENTION_DAYS
   int webhook_tolerance_seconds = 300;   // WEBHOOK_TOLERANCE_SECONDS (Standard Webhooks: 5 min)
   int signup_rate_per_minute = 10;       // SIGNUP_RATE_PER_MINUTE per client address
+  // Per-client-address limits checked by the dispatcher before the body is read (per process).
+  int login_rate_per_minute = 30;        // LOGIN_RATE_PER_MINUTE: POST /v1/auth/token
+  int accept_rate_per_minute = 30;       // ACCEPT_RATE_PER_MINUTE: POST /v1/invitations/accept
+  std::string trusted_proxies;           // TRUSTED_PROXIES: CIDR list whose X-Forwarded-For is believed
   // Job queue.
   int workers = 1;                       // WORKERS: worker threads in `serve` (0 disables them)
   int job_lease_seconds = 60;            // JOB_LEASE_SECONDS

@@ -152,15 +152,26 @@ TEST_F(IdempotencyTest, KeysAreScopedToTheCaller) {
 TEST_F(IdempotencyTest, ExpiredKeysAreReusableAndSwept) {
   const std::string key = "old-" + util::new_uuid();
   ASSERT_EQ(create_user(key, "exp1-" + util::new_uuid().substr(0, 8) + "@example.org").status, 201);
-  admin_exec("update tenantd.idempotency_keys set expires_at = now() - interval '1 minute' where key = '" + key + "'");
+  admin_exec(
+      "update tenantd.idempotency_keys set expires_at = now() - interval '1 minute' where key = "
+      "encode(sha256(convert_to('" +
+      key + "', 'UTF8')), 'hex')");
   auto reuse = create_user(key, "exp2-" + util::new_uuid().substr(0, 8) + "@example.org");
   EXPECT_EQ(reuse.status, 201) << reuse.body;
   EXPECT_EQ(reuse.header("idempotent-replayed"), "");
-  admin_exec("update tenantd.idempotency_keys set expires_at = now() - interval '1 minute' where key = '" + key + "'");
+  admin_exec(
+      "update tenantd.idempotency_keys set expires_at = now() - interval '1 minute' where key = "
+      "encode(sha256(convert_to('" +
+      key + "', 'UTF8')), 'hex')");
+  pqxx::connection worker(worker_url());
+  pqxx::nontransaction wtx(worker);
+  EXPECT_GE(wtx.exec("select tenantd.sweep_idempotency_keys()")[0][0].as<int>(), 1);
   pqxx::connection app(app_url());
   pqxx::nontransaction tx(app);
-  EXPECT_GE(tx.exec("select tenantd.sweep_idempotency_keys()")[0][0].as<int>(), 1);
-  EXPECT_EQ(admin_query("select count(*) from tenantd.idempotency_keys where key = '" + key + "'")[0][0], "0");
+  EXPECT_EQ(
+      admin_query("select count(*) from tenantd.idempotency_keys where key = encode(sha256(convert_to('" +
+                  key + "', 'UTF8')), 'hex')")[0][0],
+      "0");
   // The app role cannot read stored answers directly.
   EXPECT_THROW(tx.exec("select * from tenantd.idempotency_keys"), pqxx::insufficient_privilege);
 }
@@ -213,9 +224,11 @@ TEST(IdempotencyCreatesTest, RolesAndInvitationsReplayWithoutTokens) {
   EXPECT_EQ(admin_query("select count(*) from tenantd.roles where tenant_id = '" + a.id + "' and name = 'support_agent'")[0][0],
             "1");
   // No stored answer holds a token.
-  EXPECT_EQ(admin_query("select count(*) from tenantd.idempotency_keys where key in ('" + ik + "', '" + bk +
-                        "') and response_body like '%\"token\":\"%'")[0][0],
-            "0");
+  EXPECT_EQ(
+      admin_query("select count(*) from tenantd.idempotency_keys where key in (encode(sha256(convert_to('" +
+                  ik + "', 'UTF8')), 'hex'), encode(sha256(convert_to('" + bk +
+                  "', 'UTF8')), 'hex')) and response_body like '%\"token\":\"%'")[0][0],
+      "0");
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ std::string job_field(int64_t id, const std::string& field) {
 }
 
 TEST(JobsTest, EnqueueBelongsToTheCallersTransaction) {
-  pqxx::connection c(app_url());
+  pqxx::connection c(worker_url());
   const std::string kind = unique_kind("txn");
   {
     pqxx::work tx(c);
@@ -46,20 +46,20 @@ TEST(JobsTest, EnqueueBelongsToTheCallersTransaction) {
   EXPECT_EQ(admin_query("select count(*) from tenantd.jobs where kind = '" + kind + "'")[0][0], "0");
   enqueue(c, kind);
   EXPECT_EQ(admin_query("select count(*) from tenantd.jobs where kind = '" + kind + "'")[0][0], "1");
-  // The app role reaches the table only through the functions.
+  // The worker role reaches the table only through the functions.
   pqxx::nontransaction tx(c);
   EXPECT_THROW(tx.exec("select count(*) from tenantd.jobs"), pqxx::insufficient_privilege);
 }
 
 TEST(JobsTest, DedupeKeyYieldsOneJob) {
-  pqxx::connection c(app_url());
+  pqxx::connection c(worker_url());
   const std::string kind = unique_kind("dedupe");
   const std::string key = "k-" + util::new_uuid();
   std::vector<std::thread> threads;
   std::vector<int64_t> ids(20);
   for (int i = 0; i < 20; ++i) {
     threads.emplace_back([&, i] {
-      pqxx::connection own(app_url());
+      pqxx::connection own(worker_url());
       ids[static_cast<size_t>(i)] = enqueue(own, kind, key);
     });
   }
@@ -69,7 +69,7 @@ TEST(JobsTest, DedupeKeyYieldsOneJob) {
 }
 
 TEST(JobsTest, ConcurrentClaimsNeverTakeTheSameJob) {
-  pqxx::connection c(app_url());
+  pqxx::connection c(worker_url());
   const std::string kind = unique_kind("claim");
   for (int i = 0; i < 60; ++i) enqueue(c, kind);
   std::mutex mu;
@@ -77,7 +77,7 @@ TEST(JobsTest, ConcurrentClaimsNeverTakeTheSameJob) {
   std::vector<std::thread> threads;
   for (int w = 0; w < 6; ++w) {
     threads.emplace_back([&, w] {
-      pqxx::connection own(app_url());
+      pqxx::connection own(worker_url());
       for (;;) {
         pqxx::work tx(own);
         auto r = tx.exec_params("select id from tenantd.claim_job($1, 60, array[$2])", "w" + std::to_string(w), kind);
@@ -94,7 +94,7 @@ TEST(JobsTest, ConcurrentClaimsNeverTakeTheSameJob) {
 }
 
 TEST(JobsTest, ExpiredLeaseIsTakenAgainAndTheOldWorkerIsLockedOut) {
-  pqxx::connection a(app_url()), b(app_url());
+  pqxx::connection a(worker_url()), b(worker_url());
   const std::string kind = unique_kind("lease");
   const int64_t id = enqueue(a, kind);
   auto claim = [&](pqxx::connection& c, const std::string& w) {
@@ -120,7 +120,7 @@ TEST(JobsTest, ExpiredLeaseIsTakenAgainAndTheOldWorkerIsLockedOut) {
 }
 
 TEST(JobsTest, FailuresBackOffWithJitterThenFail) {
-  pqxx::connection c(app_url());
+  pqxx::connection c(worker_url());
   const std::string kind = unique_kind("backoff");
   const int64_t id = enqueue(c, kind, "", 3);
   for (int attempt = 1; attempt <= 3; ++attempt) {
@@ -167,7 +167,7 @@ TEST(JobsTest, WorkerWakesOnNotifyAndRunsTheJob) {
   pid_t w = spawn_worker({{"WORKERS", "2"}, {"JOB_POLL_MS", "60000"}}, log);
   // Let the worker LISTEN before the job arrives (its first poll finds nothing).
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  pqxx::connection c(app_url());
+  pqxx::connection c(worker_url());
   const int64_t id = enqueue(c, "sessions.cleanup");
   EXPECT_TRUE(wait_for([&] { return job_field(id, "state") == "completed"; }));
   EXPECT_EQ(admin_query("select count(*) from tenantd.sessions where tenant_id = '" + s.id + "'")[0][0], "0");
@@ -175,7 +175,7 @@ TEST(JobsTest, WorkerWakesOnNotifyAndRunsTheJob) {
 }
 
 TEST(JobsTest, UnknownKindFailsAfterItsAttempts) {
-  pqxx::connection c(app_url());
+  pqxx::connection c(worker_url());
   const std::string kind = unique_kind("nohandler");
   const int64_t id = enqueue(c, kind, "", 2);
   const std::string log = source_dir() + "/var/worker-unknown.log";
@@ -194,18 +194,22 @@ TEST(JobsTest, KilledWorkersJobIsFinishedByAnotherAfterTheLease) {
   pqxx::connection locker(admin_url());
   pqxx::work lock_tx(locker);
   lock_tx.exec("lock table tenantd.sessions in access exclusive mode");
-  pqxx::connection c(app_url());
+  pqxx::connection c(worker_url());
   const int64_t id = enqueue(c, "sessions.cleanup");
   const std::map<std::string, std::string> env = {{"WORKERS", "1"}, {"JOB_POLL_MS", "100"}, {"JOB_LEASE_SECONDS", "1"}};
   pid_t first = spawn_worker(env, source_dir() + "/var/worker-kill-1.log");
   ASSERT_TRUE(wait_for([&] { return job_field(id, "state") == "running"; }));
   ASSERT_TRUE(wait_for([&] {
-    return admin_query("select count(*) from pg_stat_activity where usename = 'tenantd_app' and wait_event_type = 'Lock'")[0][0] != "0";
+    return admin_query(
+               "select count(*) from pg_stat_activity where usename = 'tenantd_worker' and wait_event_type = "
+               "'Lock'")[0][0] != "0";
   }));
   kill(first, SIGKILL);
   waitpid(first, nullptr, 0);
   // The dead worker's backend is still waiting; end it as a crashed client's would end.
-  admin_exec("select pg_terminate_backend(pid) from pg_stat_activity where usename = 'tenantd_app' and wait_event_type = 'Lock'");
+  admin_exec(
+      "select pg_terminate_backend(pid) from pg_stat_activity where usename = 'tenantd_worker' and "
+      "wait_event_type = 'Lock'");
   lock_tx.abort();
   pid_t second = spawn_worker(env, source_dir() + "/var/worker-kill-2.log");
   EXPECT_TRUE(wait_for([&] { return job_field(id, "state") == "completed"; }));
@@ -215,7 +219,7 @@ TEST(JobsTest, KilledWorkersJobIsFinishedByAnotherAfterTheLease) {
 }
 
 TEST(JobsTest, AdminJobsEndpointIsForSuperAdmins) {
-  pqxx::connection c(app_url());
+  pqxx::connection c(worker_url());
   const std::string kind = unique_kind("admin");
   enqueue(c, kind);
   enqueue(c, kind);

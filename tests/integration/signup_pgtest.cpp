@@ -397,7 +397,7 @@ TEST_F(ProvisioningTest, AFailingStepRollsBackEverythingRetriesAndReprovisionAct
 
 TEST_F(ProvisioningTest, RunningTheJobAgainForAnActiveTenantChangesNothing) {
   const std::string id = signup("prov-again-" + util::new_uuid().substr(0, 8), "free");
-  pqxx::connection c(app_url());
+  pqxx::connection c(worker_url());
   {
     pqxx::work tx(c);
     EXPECT_EQ(tx.exec_params("select tenantd.provision_tenant($1::uuid, 1)", id)[0][0].as<std::string>(), "active");
@@ -425,14 +425,16 @@ TEST_F(ProvisioningTest, AWorkerKilledMidJobIsReplacedAfterTheLeaseWithExactlyOn
   pid_t first = spawn_worker(env, source_dir() + "/var/signup-kill-1.log");
   ASSERT_TRUE(wait_for([&] { return one("select state" + job_where) == "running"; }));
   ASSERT_TRUE(wait_for([&] {
-    return one("select count(*) from pg_stat_activity where usename = 'tenantd_app' and wait_event_type = 'Lock'"
+    return one("select count(*) from pg_stat_activity where usename = 'tenantd_worker' and wait_event_type = "
+               "'Lock'"
                " and query like '%provision_tenant%'") != "0";
   }));
   kill(first, SIGKILL);
   waitpid(first, nullptr, 0);
   // The dead worker's backend is still waiting; end it as a crashed client's would end.
-  admin_exec("select pg_terminate_backend(pid) from pg_stat_activity where usename = 'tenantd_app'"
-             " and wait_event_type = 'Lock' and query like '%provision_tenant%'");
+  admin_exec(
+      "select pg_terminate_backend(pid) from pg_stat_activity where usename = 'tenantd_worker'"
+      " and wait_event_type = 'Lock' and query like '%provision_tenant%'");
   lock_tx.abort();
   pid_t second = spawn_worker(env, source_dir() + "/var/signup-kill-2.log");
   EXPECT_TRUE(wait_for([&] { return one("select state" + job_where) == "completed"; }));

@@ -30,6 +30,9 @@ std::string env_or(const char* name, const std::string& def) {
 
 std::string admin_url() { return env_or("TEST_ADMIN_URL"); }
 std::string app_url() { return env_or("DATABASE_URL"); }
+std::string worker_url() {
+  return env_or("WORKER_DATABASE_URL");
+}
 std::string migrator_url() { return env_or("MIGRATE_DATABASE_URL"); }
 std::string source_dir() { return env_or("TENANTD_SOURCE_DIR", TENANTD_SOURCE_DIR); }
 std::string tenantd_binary() { return env_or("TENANTD_BINARY", TENANTD_BINARY); }
@@ -105,6 +108,12 @@ TenantdProcess::TenantdProcess(std::map<std::string, std::string> env) {
   port_ = free_port();
   env["LISTEN_ADDR"] = "127.0.0.1:" + std::to_string(port_);
   if (!env.count("DATABASE_URL")) env["DATABASE_URL"] = app_url();
+  if (!env.count("WORKER_DATABASE_URL")) env["WORKER_DATABASE_URL"] = worker_url();
+  // Per-address limits only where a test asks for them: every test client is 127.0.0.1, and the
+  // suites log in and accept invitations far more often than any one person would.
+  for (const char* limit : {"LOGIN_RATE_PER_MINUTE", "ACCEPT_RATE_PER_MINUTE"}) {
+    if (!env.count(limit)) env[limit] = "1000000";
+  }
   // Job workers only where a test asks for them: a stray worker would take other tests' jobs.
   if (!env.count("WORKERS")) env["WORKERS"] = "0";
   if (!env.count("MIGRATIONS_DIR")) env["MIGRATIONS_DIR"] = source_dir() + "/migrations";
@@ -221,6 +230,7 @@ pid_t spawn_worker(const std::map<std::string, std::string>& extra, const std::s
     dup2(fd, 1);
     dup2(fd, 2);
     setenv("DATABASE_URL", app_url().c_str(), 1);
+    setenv("WORKER_DATABASE_URL", worker_url().c_str(), 1);
     for (const auto& [k, v] : extra) setenv(k.c_str(), v.c_str(), 1);
     const std::string bin = tenantd_binary();
     execl(bin.c_str(), bin.c_str(), "worker", static_cast<char*>(nullptr));

@@ -14,6 +14,7 @@ namespace tenantd::test {
 std::string env_or(const char* name, const std::string& def = "");
 std::string admin_url();    // superuser, database tenantd
 std::string app_url();      // tenantd_app
+std::string worker_url();   // tenantd_worker (WORKER_DATABASE_URL)
 std::string migrator_url(); // tenantd_migrator
 std::string source_dir();
 std::string tenantd_binary();

@@ -72,6 +72,7 @@ class Worker {
       (void)f;
       dup2(1, 2);
       setenv("DATABASE_URL", app_url().c_str(), 1);
+      setenv("WORKER_DATABASE_URL", worker_url().c_str(), 1);
       setenv("WORKERS", std::to_string(threads).c_str(), 1);
       setenv("JOB_POLL_MS", "200", 1);
       setenv("JOB_BACKOFF_BASE_MS", "300", 1);

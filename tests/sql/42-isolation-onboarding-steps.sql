@@ -8,6 +8,7 @@ begin;
 select plan(24);
 select tests.share_tap_with('tenantd_app');
 select tests.share_tap_with('tenantd_readonly');
+select tests.share_tap_with('tenantd_worker');
 select tests.seed_two_tenants();
 create temp table b_before as select * from tenantd.onboarding_steps where tenant_id = :'tb';
 
@@ -30,6 +31,8 @@ select tests.act_as(null, null, 'super_admin');
 set local role tenantd_app;
 select lives_ok($$insert into tenantd.tenants (id, slug, name) values ('cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'initech', 'Initech')$$,
                 'a super admin without tenant context creates a tenant');
+reset role;
+set local role tenantd_worker;
 select lives_ok($$select tenantd.provision_tenant('cccccccc-cccc-4ccc-8ccc-cccccccccccc')$$,
                 'and provisions it (the job''s function)');
 reset role;

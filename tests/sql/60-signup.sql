@@ -8,9 +8,10 @@
 begin;
 select plan(36);
 select tests.share_tap_with('tenantd_app');
+select tests.share_tap_with('tenantd_worker');
 select tests.seed_two_tenants();
 create temp table ids (name text primary key, id uuid);
-grant all on ids to tenantd_app;
+grant all on ids to tenantd_app, tenantd_worker;
 
 set local role tenantd_app;
 insert into ids select 'pw', tenant_id from api.signup('T60 Password', 't60-pw', 'pro', 'boss@t60.test', 'scrypt-hash', null);
@@ -44,8 +45,8 @@ select results_eq($$select created from api.signup('Other name', null, 'free', n
 reset role;
 select is((select count(*)::int from tenantd.tenants where external_id = 'org_t60'), 1, 'and creates nothing');
 
--- provisioning
-set local role tenantd_app;
+-- provisioning (the job's functions: worker role only)
+set local role tenantd_worker;
 select is(tenantd.provision_tenant((select id from ids where name = 'pw'), 1), 'active', 'provision_tenant activates');
 select is(tenantd.provision_tenant((select id from ids where name = 'inv'), 1), 'active', 'the invitation sign-up too');
 select is(current_setting('app.role', true), '', 'and leaves the caller''s context as it was');
@@ -69,7 +70,7 @@ select is(tenantd.verify_preseed((select id from ids where name = 'pw')), array[
           'verify_preseed names what is missing');
 
 create temp table before_again as select (select count(*) from tenantd.audit_log where tenant_id = (select id from ids where name = 'inv')) as n;
-set local role tenantd_app;
+set local role tenantd_worker;
 select is(tenantd.provision_tenant((select id from ids where name = 'inv'), 2), 'active', 'running it again for an active tenant');
 reset role;
 select is((select count(*) from tenantd.audit_log where tenant_id = (select id from ids where name = 'inv')),
@@ -79,10 +80,14 @@ select is((select count(*) from tenantd.audit_log where tenant_id = (select id f
 insert into tenantd.plans (id, name, features) values ('t60_broken', 'Broken', '{"Bad Key": 1}');
 set local role tenantd_app;
 insert into ids select 'bad', tenant_id from api.signup('T60 Broken', null, 't60_broken', 'b@t60.test', 'h', null);
+reset role;
+set local role tenantd_worker;
 select throws_ok($$select tenantd.provision_tenant((select id from ids where name = 'bad'), 1)$$, '23514', null,
                  'a provisioning step that violates a constraint fails');
 select lives_ok($$select tenantd.provisioning_failed((select id from ids where name = 'bad'), 'ERROR:  boom', 1, true)$$,
                 'the on_failure hook records it');
+reset role;
+set local role tenantd_app;
 select is((select status from api.tenant_status((select id from ids where name = 'bad'))), 'failed', 'status failed');
 select is((select error_code from api.tenant_status((select id from ids where name = 'bad'))), 'provisioning_failed',
           'with an error code and no error text');
@@ -96,7 +101,11 @@ select tests.act_as(null, null, 'super_admin');
 set local role tenantd_app;
 select is((select status from api.reprovision_tenant((select id from ids where name = 'bad'))), 'failed',
           'a super admin reprovisions a failed tenant');
+reset role;
+set local role tenantd_worker;
 select is(tenantd.provision_tenant((select id from ids where name = 'bad'), 1), 'active', 'and the job activates it');
+reset role;
+set local role tenantd_app;
 
 -- tenant_signups isolation: the app sees nothing, even in the tenant's own context
 select tests.act_as((select id from ids where name = 'pw'), null, 'tenant_admin');

@@ -1,12 +1,12 @@
 -- tenantd.webhook_events and the functions the HTTP endpoint, the job's failure hook and the
--- maintenance sweep call, as tenantd_app (the service's role): one row and one job per event id,
+-- maintenance sweep call, as tenantd_worker (the only role that may): one row and one job per event id,
 -- redeliveries change nothing, unknown types are acknowledged without a job, failures are
 -- recorded, old events are swept.
 begin;
 select plan(20);
-select tests.share_tap_with('tenantd_app');
+select tests.share_tap_with('tenantd_worker');
 
-set local role tenantd_app;
+set local role tenantd_worker;
 select is(tenantd.receive_webhook_event('msg_t70_a', 'user.created', '{"type":"user.created","data":{"id":"user_1"}}'),
           true, 'a new event id is recorded');
 select is(tenantd.receive_webhook_event('msg_t70_a', 'user.created', '{"type":"user.created","data":{"id":"user_1"}}'),
@@ -16,7 +16,7 @@ select is(tenantd.receive_webhook_event('msg_t70_a', 'organization.deleted', '{"
 select is(tenantd.receive_webhook_event('msg_t70_u', 'email.created', '{"type":"email.created","data":{}}'),
           true, 'an unknown type is recorded');
 select throws_ok($$select count(*) from tenantd.webhook_events$$, '42501', null,
-                 'the app role cannot read the events table');
+                 'the worker role cannot read the events table either');
 select throws_ok($$select tenantd.receive_webhook_event('', 'user.created', '{}')$$, 'TD400', null,
                  'an empty id is refused');
 select throws_ok($$select tenantd.receive_webhook_event('msg_t70_b', 'user.created', '[]')$$, 'TD400', null,
@@ -37,7 +37,7 @@ select is_empty($$select 1 from tenantd.jobs where payload ->> 'event_id' = 'msg
                 'and gets no job');
 
 -- failure hook
-set local role tenantd_app;
+set local role tenantd_worker;
 select tenantd.fail_webhook_event('msg_t70_a', 'unknown_organization: not yet', 1);
 select tenantd.fail_webhook_event('msg_t70_u', 'should not land', 3);
 reset role;
@@ -48,7 +48,7 @@ select results_eq($$select status, last_error from tenantd.webhook_events where 
                   $$values ('completed'::text, null::text)$$, 'a completed event is never marked failed');
 
 -- the apply function with a completed or missing event is a no-op
-set local role tenantd_app;
+set local role tenantd_worker;
 select is(tenantd.apply_webhook_event('msg_t70_u', 1), 'event already completed', 'applying a completed event does nothing');
 select is(tenantd.apply_webhook_event('msg_t70_none', 1), 'event no longer recorded', 'applying a swept event does nothing');
 reset role;
@@ -59,7 +59,7 @@ insert into tenantd.webhook_events (id, type, payload, status, received_at) valu
   ('msg_t70_old_failed', 'user.created', '{}', 'failed', now() - interval '31 days'),
   ('msg_t70_old_busy', 'user.created', '{}', 'processing', now() - interval '31 days'),
   ('msg_t70_recent', 'user.created', '{}', 'completed', now() - interval '29 days');
-set local role tenantd_app;
+set local role tenantd_worker;
 select is(tenantd.sweep_webhook_events(30) >= 2, true, 'the sweep deletes old events');
 select throws_ok($$select tenantd.sweep_webhook_events(0)$$, 'TD422', null, 'a retention under one day is refused');
 reset role;

@@ -1,9 +1,9 @@
--- tenantd.apply_webhook_event as tenantd_app without any context (as the 'webhook.process' job
+-- tenantd.apply_webhook_event as tenantd_worker without any context (as the 'webhook.process' job
 -- runs it): every event type of Clerk's set, out-of-order events, and the guards that keep one
 -- tenant per organization and one identity per external user.
 begin;
 select plan(44);
-select tests.share_tap_with('tenantd_app');
+select tests.share_tap_with('tenantd_worker');
 
 -- receive + apply, as the endpoint and then the job do
 create function pg_temp.deliver(p_id text, p_payload jsonb) returns text
@@ -13,7 +13,7 @@ begin
   return tenantd.apply_webhook_event(p_id, 1);
 end
 $$;
-grant execute on function pg_temp.deliver(text, jsonb) to tenantd_app;
+grant execute on function pg_temp.deliver(text, jsonb) to tenantd_worker;
 select tests.create_user('linked@t71.example');
 select tests.create_user('victim@t71.example');
 -- the victim and the linked identity belong to a tenant the provider knows nothing about
@@ -21,7 +21,7 @@ select tests.create_tenant('t71-other');
 select tests.add_member(t.id, u.id, 'tenant_admin') from tenantd.tenants t, tenantd.users u
  where t.slug = 't71-other' and u.email in ('victim@t71.example', 'linked@t71.example');
 
-set local role tenantd_app;
+set local role tenantd_worker;
 
 -- users: only the primary address, and only when the provider marks it verified
 select matches(pg_temp.deliver('msg_t71_u1', $${"type":"user.created","data":{"id":"user_t71_a",
@@ -81,7 +81,7 @@ select throws_ok($$select pg_temp.deliver('msg_t71_m0', '{"type":"organizationMe
 reset role;
 select is(tenantd.provision_tenant(id), 'active', 'the tenant is provisioned (as its job would)')
   from tenantd.tenants where external_id = 'org_t71';
-set local role tenantd_app;
+set local role tenantd_worker;
 select is(pg_temp.deliver('msg_t71_m1', $${"type":"organizationMembership.created","data":{"role":"org:admin",
   "organization":{"id":"org_t71"},"public_user_data":{"user_id":"user_t71_a"}}}$$),
   'membership created', 'organizationMembership.created adds the member');

@@ -1,11 +1,10 @@
 // auth::derive_password_hash: the service's half of a login whose hash stays in the database.
-#include "auth/password_key.hpp"
+#include "auth/password.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "auth/password.hpp"
 
 namespace tenantd::auth {
 namespace {
