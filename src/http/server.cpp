@@ -2,13 +2,12 @@
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
-#include <pqxx/pqxx>
-#include <rapidjson/error/en.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <csignal>
 #include <ctime>
+#include <pqxx/pqxx>
 #include <regex>
 #include <sstream>
 
@@ -18,6 +17,8 @@
 #include "http/problem.hpp"
 #include "http/tenant_resolution.hpp"
 #include "util/config.hpp"
+#include "util/json_parse.hpp"
+#include "util/utf8.hpp"
 #include "util/uuid.hpp"
 
 namespace tenantd {
@@ -26,7 +27,8 @@ namespace {
 bool valid_request_id(const std::string& id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id) {
-    if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':'))
+      return false;
   }
   return true;
 }
@@ -41,20 +43,21 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool method_has_body(const std::string& m) { return m == "POST" || m == "PUT" || m == "PATCH"; }
+bool method_has_body(const std::string& m) {
+  return m == "POST" || m == "PUT" || m == "PATCH";
+}
 
 bool is_json_media_type(const std::string& ct) {
   std::string t = lower(ct.substr(0, ct.find(';')));
   while (!t.empty() && t.back() == ' ') t.pop_back();
-  return t == "application/json" || (t.size() > 5 && t.compare(t.size() - 5, 5, "+json") == 0 &&
-                                     t.rfind("application/", 0) == 0);
+  return t == "application/json" ||
+         (t.size() > 5 && t.compare(t.size() - 5, 5, "+json") == 0 && t.rfind("application/", 0) == 0);
 }
 
 Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verifier) {
   const std::string* authz = header(in, "authorization");
   if (!authz) {
-    throw ApiError(401, "unauthenticated", "a bearer token is required",
-                   {{"WWW-Authenticate", "Bearer"}});
+    throw ApiError(401, "unauthenticated", "a bearer token is required", {{"WWW-Authenticate", "Bearer"}});
   }
   if (authz->size() < 8 || lower(authz->substr(0, 7)) != "bearer ") {
     throw ApiError(401, "invalid_token", "the Authorization header must be 'Bearer <token>'",
@@ -97,6 +100,37 @@ std::string json_escape(const std::string& s) {
   return o;
 }
 
+// Request-level checks before any handler runs: every header value, query name and value and
+// path parameter may reach SQL (tenant references, Idempotency-Key, filters, ids), so each must
+// be text PostgreSQL takes as it is. Query strings arrive still percent-encoded and are decoded
+// here strictly: a malformed escape is a 400, never a literal '%' passed on.
+void check_request_text(const IncomingRequest& in, RequestContext& ctx) {
+  for (const auto& [name, value] : in.headers) {
+    if (!util::clean_text(value)) {
+      throw ApiError(400, "invalid_header",
+                     "a header value is not valid UTF-8 or contains a NUL character (" +
+                         (util::clean_text(name) ? name.substr(0, 64) : std::string("?")) + ")");
+    }
+  }
+  for (const auto& [raw_name, raw_value] : in.query) {
+    auto name = percent_decode(raw_name);
+    auto value = percent_decode(raw_value);
+    if (!name || !value)
+      throw ApiError(400, "invalid_query", "the query string has a malformed percent-escape");
+    if (!util::clean_text(*name) || !util::clean_text(*value)) {
+      throw ApiError(400, "invalid_query",
+                     "a query parameter is not valid UTF-8 or contains a NUL character");
+    }
+    ctx.query[*name] = *value;
+  }
+  for (const auto& [name, value] : ctx.params) {
+    if (!util::clean_text(value)) {
+      throw ApiError(400, "invalid_path",
+                     "path segment '" + name + "' is not valid UTF-8 or contains a NUL character");
+    }
+  }
+}
+
 }  // namespace
 
 Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log) {
@@ -113,7 +147,11 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   route_for_log = route.pattern;
   ctx.route = route.pattern;
   ctx.params = std::move(m.params);
-  ctx.query = in.query;
+  if (!m.bad_param.empty()) {
+    throw ApiError(400, "invalid_path", "path segment '" + m.bad_param + "' has a malformed percent-escape");
+  }
+
+  check_request_text(in, ctx);
 
   if (in.body.size() > svc_.config.max_body_bytes) {
     throw ApiError(413, "body_too_large",
@@ -126,11 +164,10 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
       throw ApiError(415, "unsupported_media_type", "the body must be application/json");
     }
     ctx.body = in.body;
-    ctx.json.Parse(ctx.body.c_str(), ctx.body.size());
-    if (ctx.json.HasParseError()) {
-      throw ApiError(400, "malformed_json",
-                     std::string("the body is not valid JSON: ") + rapidjson::GetParseError_En(ctx.json.GetParseError()) +
-                         " at offset " + std::to_string(ctx.json.GetErrorOffset()));
+    // The only parse of a request body: iterative, depth-capped, UTF-8-checked, no NUL, no
+    // duplicate names (util/json_parse.hpp); nothing else looks at the body before it.
+    if (auto pr = util::parse_untrusted_json(ctx.json, ctx.body); !pr) {
+      throw ApiError(400, "malformed_json", "the body is not acceptable JSON: " + pr.error);
     }
     if (!ctx.json.IsObject()) throw ApiError(400, "malformed_json", "the body must be a JSON object");
     ctx.has_json = true;
@@ -160,8 +197,8 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
 
 Response App::dispatch(const IncomingRequest& in) {
   const auto t0 = std::chrono::steady_clock::now();
-  RequestContext ctx{svc_, {}, in.method, in.path, {}, {}, {}, in.headers, in.remote, {}, {}, false, std::nullopt,
-                     {}, {}};
+  RequestContext ctx{svc_,      {}, in.method, in.path, {},           {}, {}, in.headers,
+                     in.remote, {}, {},        false,   std::nullopt, {}, {}};
   const std::string* rid = header(in, "x-request-id");
   ctx.request_id = rid && valid_request_id(*rid) ? *rid : util::new_uuid();
   std::string route_for_log = "-";
@@ -222,8 +259,8 @@ Response App::dispatch(const IncomingRequest& in) {
   const auto us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   // Unmatched paths share one label so that scanners cannot grow the series without bound.
-  metrics().observe(route_for_log == "-" ? "-" : in.method, route_for_log == "-" ? "unmatched" : route_for_log,
-                    res.status, us / 1e6);
+  metrics().observe(route_for_log == "-" ? "-" : in.method,
+                    route_for_log == "-" ? "unmatched" : route_for_log, res.status, us / 1e6);
   if (!error_log.empty()) {
     // Single line, JSON-escaped; may contain SQL text but never tokens (those are not in errors).
     error_log = ",\"error\":\"" + json_escape(error_log.substr(0, error_log.find('\n'))) + "\"";
@@ -231,8 +268,8 @@ Response App::dispatch(const IncomingRequest& in) {
   spdlog::info(
       "\"msg\":\"request\",\"request_id\":\"{}\",\"method\":\"{}\",\"route\":\"{}\",\"status\":{},"
       "\"duration_ms\":{:.3f},\"tenant\":\"{}\"{}",
-      json_escape(ctx.request_id), json_escape(in.method), json_escape(route_for_log), res.status, us / 1000.0,
-      json_escape(ctx.tenant_id), error_log);
+      json_escape(ctx.request_id), json_escape(in.method), json_escape(route_for_log), res.status,
+      us / 1000.0, json_escape(ctx.tenant_id), error_log);
   return res;
 }
 
