@@ -84,6 +84,7 @@ void check_text(const std::string& s, const std::string& what) {
   }
 }
 
+// Recursive, and bounded: request documents are at most util::kMaxJsonDepth deep.
 void check_json_text(const rapidjson::Value& v, const std::string& what) {
   if (v.IsString()) {
     check_text(std::string(v.GetString(), v.GetStringLength()), what);
