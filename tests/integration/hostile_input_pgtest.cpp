@@ -432,7 +432,7 @@ class Generator {
       case 0:
         return values_[pick(values_.size())];
       case 1:
-        return std::to_string(static_cast<int64_t>(rng_()) * 1000003);
+        return std::to_string(static_cast<int64_t>(rng_()));
       case 2:
         return "\"" + std::string(pick(300), "xyz@.-_"[pick(7)]) + "\"";
       case 3:
