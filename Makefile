@@ -6,7 +6,7 @@ TENANTD_PG_PORT ?= 54329
 JOBS ?= 2
 export BUILD_DIR TENANTD_PG_DIR TENANTD_PG_PORT
 
-.PHONY: all deps build run test bench bench-signup db-start db-stop db-destroy migrate format clean
+.PHONY: all deps build run test sanitize bench bench-signup db-start db-stop db-destroy migrate format clean
 
 all: build
 
@@ -36,6 +36,18 @@ run: build db-start migrate
 
 test: build
 	@scripts/test.sh
+
+# Every test layer again with the service and the tests built under ASan + UBSan (own build
+# directory). halt_on_error: the first finding aborts the process, so the layer fails.
+SANITIZE_DIR ?= $(CURDIR)/build-sanitize
+sanitize: deps
+	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1" -DTENANTD_SANITIZE=ON \
+	  $$(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j$(JOBS)
+	@BUILD_DIR=$(SANITIZE_DIR) \
+	  ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=0:strict_string_checks=1:detect_stack_use_after_return=1 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  scripts/test.sh
 
 bench: build
 	@bench/run.sh

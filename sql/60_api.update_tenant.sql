@@ -60,7 +60,10 @@ begin
     raise exception using errcode = 'TD422', message = 'metadata must be a JSON object';
   end if;
 
-  select * into v_old from tenantd.tenants t where t.id = p_id for update;
+  -- "for no key update", not "for update": the request already holds a key-share lock on this
+  -- row when a super admin's entry wrote its audit row (the audit_log foreign key), and two such
+  -- requests each upgrading to "for update" deadlock. The change below touches no key column.
+  select * into v_old from tenantd.tenants t where t.id = p_id for no key update;
   if not found then
     raise exception using errcode = 'TD404', message = 'tenant_not_found: no such tenant';
   end if;

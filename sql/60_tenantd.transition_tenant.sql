@@ -49,7 +49,10 @@ begin
 
   -- the row lock serialises concurrent transitions of one tenant: the second sees the first's
   -- result and is judged against it
-  select * into v_row from tenantd.tenants t where t.id = p_id for update;
+  -- "for no key update", not "for update": the request already holds a key-share lock on this
+  -- row when a super admin's entry wrote its audit row (the audit_log foreign key), and two such
+  -- requests each upgrading to "for update" deadlock. The change below touches no key column.
+  select * into v_row from tenantd.tenants t where t.id = p_id for no key update;
   if not found then
     raise exception using errcode = 'TD404', message = 'tenant_not_found: no such tenant';
   end if;

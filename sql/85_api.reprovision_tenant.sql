@@ -23,7 +23,10 @@ begin
     raise exception using errcode = 'TD403', message = 'forbidden: only a super_admin may reprovision tenants';
   end if;
   v_saved := tenantd.enter_system_context(p_tenant);
-  select * into v_row from tenantd.tenants t where t.id = p_tenant for update;
+  -- "for no key update", not "for update": the request already holds a key-share lock on this
+  -- row when a super admin's entry wrote its audit row (the audit_log foreign key), and two such
+  -- requests each upgrading to "for update" deadlock. The change below touches no key column.
+  select * into v_row from tenantd.tenants t where t.id = p_tenant for no key update;
   if not found or v_row.deleted_at is not null then
     raise exception using errcode = 'TD404', message = 'tenant_not_found: no such tenant';
   end if;

@@ -33,7 +33,9 @@ void write_entry(util::JsonOut& j, const pqxx::row& row) {
 }
 
 // PostgreSQL's jsonb cannot hold U+0000 in strings; refused here as bad input rather than
-// left to surface as a database error.
+// left to surface as a database error. (The body parser refuses it already; this stays as the
+// handler's own guarantee.) Recursive, and bounded: request documents are at most
+// util::kMaxJsonDepth deep (util/json_parse.hpp).
 bool contains_nul(const rapidjson::Value& v) {
   if (v.IsString()) return std::string(v.GetString(), v.GetStringLength()).find('\0') != std::string::npos;
   if (v.IsArray()) {

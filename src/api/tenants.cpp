@@ -19,6 +19,7 @@
 #include "db/tenant_tx.hpp"
 #include "http/problem.hpp"
 #include "util/json.hpp"
+#include "util/utf8.hpp"
 #include "util/uuid.hpp"
 
 namespace tenantd::api {
@@ -75,50 +76,15 @@ void require_super_admin(const RequestContext& ctx, const char* what) {
   }
 }
 
-bool valid_utf8(const std::string& s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;  // truncated sequence
-    for (size_t k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
 // Text that PostgreSQL will take as it is: valid UTF-8 without NUL (libpq ends parameters at
 // NUL, and jsonb refuses \u0000), so bad input is a 400/422 here and never a 500 there.
 void check_text(const std::string& s, const std::string& what) {
-  if (s.find('\0') != std::string::npos || !valid_utf8(s)) {
+  if (!util::clean_text(s)) {
     throw ApiError(400, "invalid_text", what + " must be valid UTF-8 without NUL characters");
   }
 }
 
+// Recursive, and bounded: request documents are at most util::kMaxJsonDepth deep.
 void check_json_text(const rapidjson::Value& v, const std::string& what) {
   if (v.IsString()) {
     check_text(std::string(v.GetString(), v.GetStringLength()), what);
@@ -277,7 +243,7 @@ std::optional<Cursor> parse_cursor(const RequestContext& ctx, const SortSpec& so
   }
   Cursor cur{raw.substr(b + 1), raw.substr(a + 1, b - a - 1)};
   if (!util::is_uuid(cur.id)) throw bad();
-  if (cur.key.find('\0') != std::string::npos || !valid_utf8(cur.key)) throw bad();
+  if (!util::clean_text(cur.key)) throw bad();
   if (sort.key == "created_at") {
     static const std::regex kTs(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$)");
     if (!std::regex_match(cur.key, kTs) || !valid_rfc3339(cur.key)) throw bad();

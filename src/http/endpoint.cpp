@@ -20,24 +20,6 @@ std::string to_lower(std::string s) {
   return s;
 }
 
-// Pistache hands query parameters over still percent-encoded. '+' stays '+' (RFC 3986; a
-// timestamp offset like +00:00 must survive); a malformed escape is kept literally and the
-// handler's validation refuses it.
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 // Pistache 0.0.5 writes only typed headers into responses (raw ones are dropped), so every
 // header we send goes through this one generic type.
 class GenericHeader : public Http::Header::Header {
@@ -66,7 +48,8 @@ class PistacheHandler : public Http::Handler {
       in.method = Http::methodString(req.method());
       in.path = req.resource();
       for (const auto& name : req.query().parameters()) {
-        if (auto v = req.query().get(name)) in.query[percent_decode(name)] = percent_decode(*v);
+        // Still percent-encoded: App decodes them strictly (a malformed escape is a 400 there).
+        if (auto v = req.query().get(name)) in.query[name] = *v;
       }
       // Pistache parses well-known headers (Host, Content-Type, Authorization…) into typed
       // objects and keeps the rest raw; collect both under lower-case names.

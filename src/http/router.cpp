@@ -20,6 +20,29 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
+std::optional<std::string> percent_decode(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out.push_back(s[i]);
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    const int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
 void Router::add(const std::string& method, const std::string& pattern, Scope scope, HandlerFn fn,
                  RouteOptions options) {
   routes_.push_back(Route{method, pattern, split_path(pattern), scope, std::move(fn), options});
@@ -48,7 +71,7 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     for (size_t i = 0; i < segs.size() && ok; ++i) {
       const auto& p = r.segments[i];
       if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-        params[p.substr(1, p.size() - 2)] = segs[i];
+        params[p.substr(1, p.size() - 2)] = segs[i];  // decoded below, once the route won
       } else if (p == segs[i]) {
         ++literals;
       } else {
@@ -72,6 +95,16 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
       best.route = &r;
       best.params = std::move(params);
       best_literals = literals;
+    }
+  }
+  for (auto it = best.params.begin(); it != best.params.end();) {
+    auto decoded = percent_decode(it->second);
+    if (!decoded) {
+      best.bad_param = it->first;
+      it = best.params.erase(it);
+    } else {
+      it->second = std::move(*decoded);
+      ++it;
     }
   }
   return best;

@@ -1,7 +1,9 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/request_context.hpp"
@@ -36,7 +38,8 @@ struct Route {
 
 struct RouteMatch {
   const Route* route = nullptr;
-  std::map<std::string, std::string> params;
+  std::map<std::string, std::string> params;  // percent-decoded
+  std::string bad_param;  // a parameter whose segment had a malformed percent-escape (params lacks it)
   std::vector<std::string> allowed;  // methods of routes whose path matched (for 405)
 };
 
@@ -54,5 +57,10 @@ class Router {
 };
 
 std::vector<std::string> split_path(const std::string& path);
+
+// RFC 3986 percent-decoding, strict: nullopt when a '%' is not followed by two hex digits.
+// '+' stays '+' (only HTML forms read it as a space; a timestamp offset like +00:00 must
+// survive). The result is bytes: callers check it is text they accept (util::clean_text).
+std::optional<std::string> percent_decode(std::string_view s);
 
 }  // namespace tenantd

@@ -3,7 +3,6 @@
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <pqxx/pqxx>
-#include <rapidjson/error/en.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -18,6 +17,8 @@
 #include "http/problem.hpp"
 #include "http/tenant_resolution.hpp"
 #include "util/config.hpp"
+#include "util/json_parse.hpp"
+#include "util/utf8.hpp"
 #include "util/uuid.hpp"
 
 namespace tenantd {
@@ -97,6 +98,37 @@ std::string json_escape(const std::string& s) {
   return o;
 }
 
+// Request-level checks before any handler runs: every header value, query name and value and
+// path parameter may reach SQL (tenant references, Idempotency-Key, filters, ids), so each must
+// be text PostgreSQL takes as it is. Query strings arrive still percent-encoded and are decoded
+// here strictly: a malformed escape is a 400, never a literal '%' passed on.
+void check_request_text(const IncomingRequest& in, RequestContext& ctx) {
+  for (const auto& [name, value] : in.headers) {
+    if (!util::clean_text(value)) {
+      throw ApiError(400, "invalid_header",
+                     "a header value is not valid UTF-8 or contains a NUL character (" +
+                         (util::clean_text(name) ? name.substr(0, 64) : std::string("?")) + ")");
+    }
+  }
+  for (const auto& [raw_name, raw_value] : in.query) {
+    auto name = percent_decode(raw_name);
+    auto value = percent_decode(raw_value);
+    if (!name || !value)
+      throw ApiError(400, "invalid_query", "the query string has a malformed percent-escape");
+    if (!util::clean_text(*name) || !util::clean_text(*value)) {
+      throw ApiError(400, "invalid_query",
+                     "a query parameter is not valid UTF-8 or contains a NUL character");
+    }
+    ctx.query[*name] = *value;
+  }
+  for (const auto& [name, value] : ctx.params) {
+    if (!util::clean_text(value)) {
+      throw ApiError(400, "invalid_path",
+                     "path segment '" + name + "' is not valid UTF-8 or contains a NUL character");
+    }
+  }
+}
+
 }  // namespace
 
 App::App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
@@ -122,7 +154,11 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   route_for_log = route.pattern;
   ctx.route = route.pattern;
   ctx.params = std::move(m.params);
-  ctx.query = in.query;
+  if (!m.bad_param.empty()) {
+    throw ApiError(400, "invalid_path", "path segment '" + m.bad_param + "' has a malformed percent-escape");
+  }
+
+  check_request_text(in, ctx);
 
   // Per-client limits come first: before the body is read, parsed or hashed, so a refused
   // request costs a map lookup.
@@ -147,11 +183,10 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
       throw ApiError(415, "unsupported_media_type", "the body must be application/json");
     }
     ctx.body = in.body;
-    ctx.json.Parse(ctx.body.c_str(), ctx.body.size());
-    if (ctx.json.HasParseError()) {
-      throw ApiError(400, "malformed_json",
-                     std::string("the body is not valid JSON: ") + rapidjson::GetParseError_En(ctx.json.GetParseError()) +
-                         " at offset " + std::to_string(ctx.json.GetErrorOffset()));
+    // The only parse of a request body: iterative, depth-capped, UTF-8-checked, no NUL, no
+    // duplicate names (util/json_parse.hpp); nothing else looks at the body before it.
+    if (auto pr = util::parse_untrusted_json(ctx.json, ctx.body); !pr) {
+      throw ApiError(400, "malformed_json", "the body is not acceptable JSON: " + pr.error);
     }
     if (!ctx.json.IsObject()) throw ApiError(400, "malformed_json", "the body must be a JSON object");
     ctx.has_json = true;

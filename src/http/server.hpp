@@ -16,7 +16,7 @@ namespace tenantd {
 struct IncomingRequest {
   std::string method;
   std::string path;
-  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> query;    // still percent-encoded; App decodes
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string remote;  // peer address

@@ -239,7 +239,7 @@ TEST_F(ConfigTest, BadInputIsRefusedWithSpecificCodes) {
   expect_problem(call("PUT", "/v1/config/general/x", h), 400, "body_required");
   expect_problem(call("PUT", "/v1/config/general/x", h, R"({"value": )"), 400, "malformed_json");
   expect_problem(call("PUT", "/v1/config/general/x", h, R"([1])"), 400, "malformed_json");
-  expect_problem(call("PUT", "/v1/config/general/x", h, R"({"value": "nul\u0000byte"})"), 422, "validation_failed");
+  expect_problem(call("PUT", "/v1/config/general/x", h, R"({"value": "nul\u0000byte"})"), 400, "malformed_json");
   auto text = h;
   text["Content-Type"] = "text/plain";
   expect_problem(call("PUT", "/v1/config/general/x", text, R"({"value": 1})"), 415, "unsupported_media_type");
@@ -532,7 +532,7 @@ TEST_F(AuditLogTest, FailurePaths) {
   expect_problem(call("GET", "/v1/audit-log?action=" + std::string(201, 'a'), h), 400, "invalid_filter");
   expect_problem(call("GET", "/v1/audit-log?limit=0", h), 400, "invalid_limit");
   expect_problem(call("GET", "/v1/audit-log?limit=201", h), 400, "invalid_limit");
-  expect_problem(call("GET", "/v1/audit-log?cursor=%%%", h), 400, "invalid_cursor");
+  expect_problem(call("GET", "/v1/audit-log?cursor=%%%", h), 400, "invalid_query");
   expect_problem(call("GET", "/v1/audit-log?cursor=AAAA", h), 400, "invalid_cursor");
   // well-formed base64url of "garbage|<uuid>"
   expect_problem(call("GET", "/v1/audit-log?cursor=Z2FyYmFnZXxhYWFhYWFhYS0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDE", h),

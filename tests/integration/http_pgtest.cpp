@@ -129,7 +129,7 @@ TEST_F(HttpTest, ErrorStatusesAreProblemDocuments) {
   expect_problem(get("/v1/users?limit=0", bearer(member_a())), 400, "invalid_limit");
   expect_problem(get("/v1/users?limit=201", bearer(member_a())), 400, "invalid_limit");
   expect_problem(get("/v1/users?limit=abc", bearer(member_a())), 400, "invalid_limit");
-  expect_problem(get("/v1/users?cursor=%%%", bearer(member_a())), 400, "invalid_cursor");
+  expect_problem(get("/v1/users?cursor=%%%", bearer(member_a())), 400, "invalid_query");
   expect_problem(get("/v1/users?cursor=AAAA", bearer(member_a())), 400, "invalid_cursor");
 }
 

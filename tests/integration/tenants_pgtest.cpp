@@ -178,8 +178,8 @@ TEST_F(TenantsTest, CreateRefusesBadInputAndNonSuperAdmins) {
   expect_problem(req("POST", "/v1/tenants", h, R"({"name":"N","plan":"free","metadata":[1]})"), 400,
                  "invalid_field_type");
   expect_problem(req("POST", "/v1/tenants", h, R"({"name":"N","plan":"free","metadata":{"a":"\u0000"}})"), 400,
-                 "invalid_text");
-  expect_problem(req("POST", "/v1/tenants", h, "{\"name\":\"N\xff\",\"plan\":\"free\"}"), 400, "invalid_text");
+                 "malformed_json");
+  expect_problem(req("POST", "/v1/tenants", h, "{\"name\":\"N\xff\",\"plan\":\"free\"}"), 400, "malformed_json");
   expect_problem(req("POST", "/v1/tenants", h, R"({"name":"N","plan":"free","status":"active"})"), 400,
                  "unknown_field");
   expect_problem(req("POST", "/v1/tenants", h, R"({"name":")" + std::string(201, 'n') + R"(","plan":"free"})"), 422,
@@ -271,7 +271,7 @@ TEST_F(TenantsTest, ListRefusesBadParametersAndNonSuperAdmins) {
   expect_problem(req("GET", "/v1/tenants?sort=status", h), 400, "invalid_sort");
   expect_problem(req("GET", "/v1/tenants?sort=--name", h), 400, "invalid_sort");
   expect_problem(req("GET", "/v1/tenants?limit=0", h), 400, "invalid_limit");
-  expect_problem(req("GET", "/v1/tenants?cursor=%%%", h), 400, "invalid_cursor");
+  expect_problem(req("GET", "/v1/tenants?cursor=%%%", h), 400, "invalid_query");
   expect_problem(req("GET", "/v1/tenants?cursor=AAAA", h), 400, "invalid_cursor");
   // a cursor of one sort used with another
   create_named("cur " + tag_ + " 1");

@@ -46,5 +46,36 @@ TEST(Router, LiteralSegmentsWinOverParameters) {
   EXPECT_EQ(r.match("GET", "/v1/tenants/acme").route->pattern, "/v1/tenants/{tenant}");
 }
 
+TEST(Router, PercentDecodeIsStrict) {
+  const std::pair<const char*, std::optional<std::string>> cases[] = {
+      {"plain", "plain"},
+      {"a%20b", "a b"},
+      {"a+b", "a+b"},  // '+' is only a space in HTML forms
+      {"%2B00:00", "+00:00"},
+      {"%41%6a", "Aj"},
+      {"%", std::nullopt},
+      {"%4", std::nullopt},
+      {"a%zz", std::nullopt},
+      {"a%4g", std::nullopt},
+      {"%%41", std::nullopt},
+      {"%00", std::string(1, '\0')},  // decoded; the caller refuses NUL
+      {"%ff", std::string(1, '\xff')},
+  };
+  for (const auto& [in, want] : cases) EXPECT_EQ(percent_decode(in), want) << in;
+}
+
+TEST(Router, ParametersArriveDecodedAndABadEscapeIsReported) {
+  Router r;
+  r.add_tenant("GET", "/users/{id}", ok);
+  auto m = r.match("GET", "/v1/users/a%2Fb");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.params.at("id"), "a/b");
+  EXPECT_TRUE(m.bad_param.empty());
+  auto bad = r.match("GET", "/v1/tenants/ac%zzme/users/1");
+  ASSERT_NE(bad.route, nullptr);
+  EXPECT_EQ(bad.bad_param, "tenant");
+  EXPECT_EQ(bad.params.count("tenant"), 0u);
+}
+
 }  // namespace
 }  // namespace tenantd
