@@ -18,9 +18,7 @@ int cmd_admins(const Args& args) {
     return 2;
   }
   try {
-    std::string url = flag_value(args, "--database-url");
-    if (url.empty()) url = util::load_config().migrate_database_url;
-    pqxx::connection c(url);
+    pqxx::connection c(operator_database_url(args));
     pqxx::nontransaction tx(c);
     if (sub == "list") {
       auto r = tx.exec(

@@ -27,5 +27,8 @@ void print_help();
 // "--name value" or "--name=value"; empty when absent.
 std::string flag_value(const Args& args, const std::string& name);
 bool has_flag(const Args& args, const std::string& name);
+// The operator commands' connection (admins, jobs, policies): --database-url, else
+// MIGRATE_DATABASE_URL (an owner member), else the embedded cluster's migrator.
+std::string operator_database_url(const Args& args);
 
 }  // namespace tenantd::cli

@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "util/config.hpp"
 
 namespace tenantd::cli {
 
@@ -15,6 +16,15 @@ bool has_flag(const Args& args, const std::string& name) {
     if (a == name) return true;
   }
   return false;
+}
+
+}  // namespace tenantd::cli
+
+namespace tenantd::cli {
+
+std::string operator_database_url(const Args& args) {
+  std::string url = flag_value(args, "--database-url");
+  return url.empty() ? util::load_config().migrate_database_url : url;
 }
 
 }  // namespace tenantd::cli

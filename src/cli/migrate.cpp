@@ -51,9 +51,7 @@ int cmd_policies(const Args& args) {
     return 2;
   }
   try {
-    std::string url = flag_value(args, "--database-url");
-    if (url.empty()) url = util::load_config().migrate_database_url;
-    pqxx::connection c(url);
+    pqxx::connection c(operator_database_url(args));
     pqxx::nontransaction tx(c);
     auto r = tx.exec("select problem, object, detail from tenantd.rls_audit() order by 1, 2, 3");
     for (const auto& row : r) {

@@ -50,9 +50,7 @@ int cmd_worker(const Args&) {
 int cmd_jobs(const Args& args) {
   const std::string sub = args.empty() ? "" : args[0];
   try {
-    std::string url = flag_value(args, "--database-url");
-    if (url.empty()) url = util::load_config().migrate_database_url;
-    pqxx::connection c(url);
+    pqxx::connection c(operator_database_url(args));
     pqxx::nontransaction tx(c);
     if (sub == "list") {
       const std::string state = flag_value(args, "--state"), kind = flag_value(args, "--kind");
