@@ -40,6 +40,8 @@ PgBouncerProcess::PgBouncerProcess(int server_connections) {
   }
   {
     std::ofstream ini(dir_ + "/pgbouncer.ini");
+    // min_pool_size and server_round_robin: all server connections open from the start and are
+    // lent in turn (FIFO), so that even one client's consecutive transactions change server.
     ini << "[databases]\n"
         << "tenantd = host=" << pg_host << " port=" << pg_port << " dbname=tenantd\n"
         << "[pgbouncer]\n"
@@ -51,7 +53,8 @@ PgBouncerProcess::PgBouncerProcess(int server_connections) {
         << "auth_file = " << dir_ << "/users.txt\n"
         << "pool_mode = transaction\n"
         << "default_pool_size = " << server_connections << "\n"
-        << "min_pool_size = 0\n"
+        << "min_pool_size = " << server_connections << "\n"
+        << "server_round_robin = 1\n"
         << "reserve_pool_size = 0\n"
         << "max_client_conn = 200\n"
         << "max_db_connections = " << server_connections << "\n"

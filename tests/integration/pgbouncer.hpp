@@ -9,10 +9,11 @@ namespace tenantd::test {
 
 // Starts /usr/sbin/pgbouncer on a free loopback port with pool_mode = transaction and
 // `server_connections` server connections per database and role (fewer than the clients the
-// tests open), in front of the cluster at TEST_PG_HOST/TEST_PG_PORT. Clients authenticate
-// with auth_type = trust (loopback only, test only); PgBouncer reaches PostgreSQL over the
-// cluster's Unix socket, where the test cluster trusts local connections. Its files live
-// under var/pgbouncer-PORT/; the destructor stops it (a failing test still runs it).
+// tests open; all open from the start and lent round robin), in front of the cluster at
+// TEST_PG_HOST/TEST_PG_PORT. Clients authenticate with auth_type = trust (loopback only, test
+// only); PgBouncer reaches PostgreSQL over the cluster's Unix socket, where the test cluster
+// trusts local connections. Its files live under var/pgbouncer-PORT/; the destructor stops it
+// (a failing test still runs it).
 class PgBouncerProcess {
  public:
   explicit PgBouncerProcess(int server_connections);
