@@ -7,6 +7,7 @@ source "$(dirname "$0")/env.sh"
 
 # Logs of the previous run's tenantd and worker processes (kept until now for reading).
 rm -f "$ROOT"/var/tenantd-test-*.log "$ROOT"/var/*worker*.log
+rm -rf "$ROOT"/var/pgbouncer-[0-9]*
 
 total_pass=0
 total_fail=0

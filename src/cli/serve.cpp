@@ -63,6 +63,7 @@ int cmd_serve(const Args&) {
   // Routes register their SQL statements; this happens before any connection opens.
   Router router;
   api::register_all(router);
+  db::set_prepared_statements(cfg.db_prepared_statements);
   db::ConnectionPool pool(cfg.database_url, static_cast<size_t>(cfg.db_pool_size),
                           std::chrono::milliseconds(cfg.db_acquire_timeout_ms), db::prepare_statements);
   // A small pool as tenantd_worker for routes that record work for the workers (webhook

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "db/pool.hpp"
+#include "db/statements.hpp"
 
 namespace tenantd::db {
 
@@ -39,8 +40,14 @@ class TenantTx {
   TenantTx(const TenantTx&) = delete;
   TenantTx& operator=(const TenantTx&) = delete;
 
+  // Runs the statement registered as `name`: the named statement, or (DB_PREPARED_STATEMENTS
+  // false) the same text as an unnamed one, which survives a transaction pooler.
   template <typename... Args>
   pqxx::result exec_prepared(const std::string& name, Args&&... args) {
+    if (!prepared_statements()) {
+      const std::string& sql = statement_sql(name);
+      return guard([&] { return tx_->exec_params(sql, std::forward<Args>(args)...); });
+    }
     return guard([&] { return tx_->exec_prepared(name, std::forward<Args>(args)...); });
   }
   pqxx::result exec(const std::string& sql) {

@@ -106,6 +106,7 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
     }
   }
   c.tenant_subdomain_enabled = parse_bool(env, "TENANT_SUBDOMAIN_ENABLED", c.tenant_subdomain_enabled);
+  c.db_prepared_statements = parse_bool(env, "DB_PREPARED_STATEMENTS", c.db_prepared_statements);
   c.migrations_dir = parse_str(env, "MIGRATIONS_DIR", c.migrations_dir);
   c.max_tenants_per_user = parse_int(env, "MAX_TENANTS_PER_USER", c.max_tenants_per_user, 1, 10000);
   c.invitation_expiry_days = parse_int(env, "INVITATION_EXPIRY_DAYS", c.invitation_expiry_days, 1, 30);

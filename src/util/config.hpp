@@ -16,6 +16,10 @@ struct Config {
   int http_threads = 4;
   int db_pool_size = 4;  // each Pistache thread blocks on at most one connection: match HTTP_THREADS
   int db_acquire_timeout_ms = 2000;
+  // DB_PREPARED_STATEMENTS: false runs every statement unnamed (one Parse/Bind/Execute), for a
+  // transaction pooler (PgBouncer 1.18 in transaction mode) that does not carry named statements
+  // from one transaction's server connection to the next.
+  bool db_prepared_statements = true;
   size_t max_body_bytes = 1024 * 1024;
   std::string jwt_hs256_secret;
   std::string jwt_public_keys;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "auth/jwt.hpp"
+#include "pgbouncer.hpp"
 #include "support.hpp"
 #include "util/uuid.hpp"
 
@@ -55,10 +56,12 @@ class HttpTest : public ::testing::Test {
   static void SetUpTestSuite() {
     a_ = new Seed(seed_tenant("alpha", 5));
     b_ = new Seed(seed_tenant("beta", 5));
+    // SIGNUP_RATE_PER_MINUTE: sign-ups are counted per address in the database, across suites.
     server_ = new TenantdProcess({{"JWT_HS256_SECRET", kTestSecret},
                                   {"DB_POOL_SIZE", "4"},
                                   {"HTTP_THREADS", "4"},
                                   {"BASE_DOMAIN", "example.test"},
+                                  {"SIGNUP_RATE_PER_MINUTE", "1000000"},
                                   {"LOG_LEVEL", "info"}});
   }
   static void TearDownTestSuite() {
@@ -270,9 +273,66 @@ TEST_F(HttpTest, HostSubdomainResolvesAndMustAgree) {
   EXPECT_TRUE(unknown.status == 403 || unknown.status == 404) << unknown.body;
 }
 
+// The same attacks over both paths to the database: straight to PostgreSQL (named statements,
+// as deployed by default) and through a real PgBouncer in transaction mode with
+// DB_PREPARED_STATEMENTS=false, whose 4 server connections carry the transactions of tenantd's
+// 16 client connections in turn. A context that outlived its transaction, or a statement that
+// only exists on one server connection, would show up there.
+enum class DbPath { direct, pgbouncer };
+void PrintTo(DbPath p, std::ostream* os) { *os << (p == DbPath::pgbouncer ? "PgBouncer" : "Direct"); }
+
+class HttpPathTest : public HttpTest, public ::testing::WithParamInterface<DbPath> {
+ protected:
+  static void SetUpTestSuite() {
+    HttpTest::SetUpTestSuite();
+    bouncer_ = new PgBouncerProcess(kServerConnections);
+    pooled_ = new TenantdProcess({{"JWT_HS256_SECRET", kTestSecret},
+                                  {"DATABASE_URL", bouncer_->url("tenantd_app")},
+                                  {"DB_PREPARED_STATEMENTS", "false"},
+                                  {"DB_POOL_SIZE", "16"},
+                                  {"HTTP_THREADS", "16"},
+                                  {"SIGNUP_RATE_PER_MINUTE", "1000000"},
+                                  {"BASE_DOMAIN", "example.test"},
+                                  {"LOG_LEVEL", "warn"}});
+  }
+  static void TearDownTestSuite() {
+    delete pooled_;
+    pooled_ = nullptr;
+    delete bouncer_;
+    bouncer_ = nullptr;
+    HttpTest::TearDownTestSuite();
+  }
+  static int port() { return GetParam() == DbPath::pgbouncer ? pooled_->port() : server_->port(); }
+  static HttpResponse get(const std::string& path, const std::map<std::string, std::string>& h = {}) {
+    return http_request(port(), "GET", path, h);
+  }
+  static HttpResponse post(const std::string& path, const std::string& body,
+                           std::map<std::string, std::string> h = {}) {
+    if (!h.count("Content-Type")) h["Content-Type"] = "application/json";
+    return http_request(port(), "POST", path, h, body);
+  }
+  // After a test through PgBouncer: tenantd really went through it, on no more server
+  // connections than PgBouncer may open.
+  void TearDown() override {
+    if (GetParam() != DbPath::pgbouncer) return;
+    EXPECT_GE(bouncer_->clients("tenantd_app"), 1);
+    EXPECT_GE(bouncer_->servers("tenantd_app"), 1);
+    EXPECT_LE(bouncer_->servers("tenantd_app"), kServerConnections);
+  }
+
+  static constexpr int kServerConnections = 4;
+  static inline PgBouncerProcess* bouncer_ = nullptr;
+  static inline TenantdProcess* pooled_ = nullptr;
+};
+
+INSTANTIATE_TEST_SUITE_P(DbPaths, HttpPathTest, ::testing::Values(DbPath::direct, DbPath::pgbouncer),
+                         [](const ::testing::TestParamInfo<DbPath>& i) {
+                           return std::string(i.param == DbPath::pgbouncer ? "PgBouncer" : "Direct");
+                         });
+
 // For every tenant-scoped route, a token of tenant A aimed at tenant B — by id or slug in the
 // path, by header, by Host — is refused and the answer carries none of B's data.
-TEST_F(HttpTest, CrossTenantMatrix) {
+TEST_P(HttpPathTest, CrossTenantMatrix) {
   struct RouteCase {
     std::string method, suffix, body;
   };
@@ -301,8 +361,8 @@ TEST_F(HttpTest, CrossTenantMatrix) {
       attempts.push_back({"/v1" + rc.suffix, host});
     }
     for (auto& [path, headers] : attempts) {
-      HttpResponse r = rc.method == "POST" ? post(path, rc.body, headers)
-                                           : http_request(server_->port(), rc.method, path, headers);
+      HttpResponse r =
+          rc.method == "POST" ? post(path, rc.body, headers) : http_request(port(), rc.method, path, headers);
       EXPECT_TRUE(r.status == 403 || r.status == 404) << rc.method << " " << path << " -> " << r.status << " " << r.body;
       for (const auto& e : b_->emails) EXPECT_EQ(r.body.find(e), std::string::npos) << path;
       EXPECT_EQ(r.body.find("Tenant " + b_->slug), std::string::npos) << path;
@@ -314,7 +374,7 @@ TEST_F(HttpTest, CrossTenantMatrix) {
 }
 
 // 16 clients of 16 tenants interleave 2,000 requests; none ever sees a foreign row.
-TEST_F(HttpTest, ConcurrentTenantsNeverSeeForeignRows) {
+TEST_P(HttpPathTest, ConcurrentTenantsNeverSeeForeignRows) {
   constexpr int kClients = 16;
   constexpr int kRequests = 2000;
   std::vector<Seed> seeds;
@@ -352,9 +412,43 @@ TEST_F(HttpTest, ConcurrentTenantsNeverSeeForeignRows) {
     });
   }
   for (auto& t : threads) t.join();
+  // Through PgBouncer, more of tenantd's connections than server connections took part.
+  if (GetParam() == DbPath::pgbouncer) {
+    EXPECT_GT(bouncer_->clients("tenantd_app"), kServerConnections);
+  }
   EXPECT_EQ(foreign.load(), 0);
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(done.load(), kRequests);
+}
+
+// A sign-up (whose rate check broke through PgBouncer as `prepared statement
+// "signup_rate_hit" does not exist`) and the new admin's login, over both paths. A worker
+// (straight to PostgreSQL, as documented for LISTEN) provisions the tenant in between.
+TEST_P(HttpPathTest, SignupAndLogin) {
+  const std::string slug =
+      "pb-" + std::string(GetParam() == DbPath::pgbouncer ? "b-" : "d-") + util::new_uuid().substr(0, 8);
+  const pid_t worker =
+      spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "100"}}, source_dir() + "/var/pgbouncer-worker.log");
+  auto r = post("/v1/signup", R"({"organization_name":"Org )" + slug + R"(","slug":")" + slug +
+                                  R"(","plan":"pro","admin_email":"admin@)" + slug +
+                                  R"(.example","admin_password":"correct horse battery"})");
+  ASSERT_EQ(r.status, 202) << r.body;
+  const std::string id = parse(r.body)["tenant_id"].GetString();
+  const bool active = wait_for([&] {
+    return admin_query("select status from tenantd.tenants where id = '" + id + "'")[0][0] == "active";
+  });
+  stop_process(worker);
+  ASSERT_TRUE(active);
+  for (int i = 0; i < 3; ++i) {  // several transactions, so more than one server connection
+    auto login = post("/v1/auth/token", R"({"tenant":")" + slug + R"(","email":"admin@)" + slug +
+                                            R"(.example","password":"correct horse battery"})");
+    ASSERT_EQ(login.status, 200) << login.body;
+    auto d = parse(login.body);
+    ASSERT_TRUE(d.HasMember("access_token") && d["access_token"].IsString()) << login.body;
+    auto me = get("/v1/me", bearer(d["access_token"].GetString()));
+    EXPECT_EQ(me.status, 200) << me.body;
+    EXPECT_NE(me.body.find("admin@" + slug + ".example"), std::string::npos) << me.body;
+  }
 }
 
 TEST_F(HttpTest, AccessLogIsJsonAndHoldsNoSecrets) {

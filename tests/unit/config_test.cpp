@@ -26,6 +26,13 @@ TEST(Config, DefaultsAndOverrides) {
   EXPECT_EQ(c.tenant_header_name, "X-Tenant-Id");
 }
 
+TEST(Config, PreparedStatementsAreOnUnlessSwitchedOffForAPooler) {
+  Env none;
+  EXPECT_TRUE(util::load_config(&none).db_prepared_statements);
+  Env off{{"DB_PREPARED_STATEMENTS", "false"}};
+  EXPECT_FALSE(util::load_config(&off).db_prepared_statements);
+}
+
 TEST(Config, MalformedValuesStopStartUpNamingTheVariable) {
   const std::vector<Env> bad = {
       {{"HTTP_THREADS", "many"}},
@@ -35,6 +42,7 @@ TEST(Config, MalformedValuesStopStartUpNamingTheVariable) {
       {{"LISTEN_ADDR", "8080"}},
       {{"LISTEN_ADDR", "host:port"}},
       {{"TENANT_SUBDOMAIN_ENABLED", "maybe"}},
+      {{"DB_PREPARED_STATEMENTS", "sometimes"}},
       {{"LOG_LEVEL", "loud"}},
       {{"JWT_HS256_SECRET", "short"}},
       {{"TENANT_HEADER_NAME", "X Tenant"}},
