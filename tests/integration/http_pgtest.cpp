@@ -285,6 +285,9 @@ class HttpPathTest : public HttpTest, public ::testing::WithParamInterface<DbPat
  protected:
   static void SetUpTestSuite() {
     HttpTest::SetUpTestSuite();
+    // PgBouncer reaches PostgreSQL over make test's own cluster socket (TEST_PG_HOST); with an
+    // external DATABASE_URL the PgBouncer cases are reported as skipped, never as passed
+    if (env_or("TEST_PG_HOST").empty()) return;
     bouncer_ = new PgBouncerProcess(kServerConnections);
     pooled_ = new TenantdProcess({{"JWT_HS256_SECRET", kTestSecret},
                                   {"DATABASE_URL", bouncer_->url("tenantd_app")},
@@ -313,8 +316,13 @@ class HttpPathTest : public HttpTest, public ::testing::WithParamInterface<DbPat
   }
   // After a test through PgBouncer: tenantd really went through it, on no more server
   // connections than PgBouncer may open.
+  void SetUp() override {
+    if (GetParam() == DbPath::pgbouncer && !bouncer_) {
+      GTEST_SKIP() << "PgBouncer runs against make test's own cluster only (TEST_PG_HOST unset)";
+    }
+  }
   void TearDown() override {
-    if (GetParam() != DbPath::pgbouncer) return;
+    if (GetParam() != DbPath::pgbouncer || !bouncer_) return;
     EXPECT_GE(bouncer_->clients("tenantd_app"), 1);
     EXPECT_GE(bouncer_->servers("tenantd_app"), 1);
     EXPECT_LE(bouncer_->servers("tenantd_app"), kServerConnections);
