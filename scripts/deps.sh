@@ -6,6 +6,7 @@ packages=(
   libpqxx-dev libpistache-dev rapidjson-dev libspdlog-dev libfmt-dev libgtest-dev libssl-dev
   postgresql-15 postgresql-client-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
   wrk curl openssl python3 jq iproute2
+  clang-format  # make format-check (.ci/run): Debian 12 ships version 14, the one .clang-format is written for
   pgbouncer  # the integration tests start their own; the package's service is not used
 )
 missing=()

@@ -15,7 +15,8 @@ Response list_jobs(RequestContext& ctx) {
   if (!ctx.principal->is_super_admin()) throw ApiError(403, "forbidden", "only a super_admin may list jobs");
   const int limit = page_limit(ctx);
   const std::string state = ctx.query_value("state").value_or("");
-  if (!state.empty() && state != "queued" && state != "running" && state != "completed" && state != "failed") {
+  if (!state.empty() && state != "queued" && state != "running" && state != "completed" &&
+      state != "failed") {
     throw ApiError(400, "invalid_filter", "state must be queued, running, completed or failed");
   }
   const std::string kind = ctx.query_value("kind").value_or("");
@@ -43,7 +44,8 @@ Response list_jobs(RequestContext& ctx) {
         .str_or_null("completed_at", row[9].is_null() ? nullptr : row[9].c_str())
         .end_object();
   };
-  return page_response(r, limit, write_row, [](const pqxx::row& last) { return std::string(last[0].c_str()); });
+  return page_response(r, limit, write_row,
+                       [](const pqxx::row& last) { return std::string(last[0].c_str()); });
 }
 
 }  // namespace

@@ -13,14 +13,17 @@ namespace tenantd::api {
 
 namespace {
 
-const char* null_if_empty(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+const char* null_if_empty(const std::string& s) {
+  return s.empty() ? nullptr : s.c_str();
+}
 
 // A filter's text, bounded so that nothing unreasonable reaches the database.
 std::string filter(const RequestContext& ctx, const char* name, size_t max_len) {
   auto v = ctx.query_value(name);
   if (!v) return "";
   if (v->size() > max_len) {
-    throw ApiError(400, "invalid_filter", std::string(name) + " is longer than " + std::to_string(max_len) + " characters");
+    throw ApiError(400, "invalid_filter",
+                   std::string(name) + " is longer than " + std::to_string(max_len) + " characters");
   }
   return *v;
 }
@@ -52,9 +55,9 @@ Response list_audit_log(RequestContext& ctx) {
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   ctx.tenant_id = tx.tenant_id();
   // One extra row tells whether another page exists.
-  auto r = tx.exec_prepared("audit_log_list", null_if_empty(action), null_if_empty(actor), null_if_empty(target_type),
-                            null_if_empty(target), null_if_empty(from), null_if_empty(to), null_if_empty(after_at),
-                            null_if_empty(after_id), limit + 1);
+  auto r = tx.exec_prepared("audit_log_list", null_if_empty(action), null_if_empty(actor),
+                            null_if_empty(target_type), null_if_empty(target), null_if_empty(from),
+                            null_if_empty(to), null_if_empty(after_at), null_if_empty(after_id), limit + 1);
   tx.commit();
 
   auto write_row = [](util::JsonOut& j, const pqxx::row& row) {
@@ -80,10 +83,10 @@ Response list_audit_log(RequestContext& ctx) {
 void register_audit_log(Router& r) {
   using db::ts;
   db::add_statements({
-      {"audit_log_list",
-       "select id, " + ts("at") + ", at_cursor, actor_id, actor_role, action, target_type, target_id, "
-       "details::text, request_id "
-       "from api.list_audit_log($1, $2::uuid, $3, $4, $5, $6, $7, $8::uuid, $9::int)"},
+      {"audit_log_list", "select id, " + ts("at") +
+                             ", at_cursor, actor_id, actor_role, action, target_type, target_id, "
+                             "details::text, request_id "
+                             "from api.list_audit_log($1, $2::uuid, $3, $4, $5, $6, $7, $8::uuid, $9::int)"},
   });
   r.add_tenant("GET", "/audit-log", list_audit_log);
 }

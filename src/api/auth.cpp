@@ -28,7 +28,8 @@ ApiError invalid_refresh_token() {
 
 void require_issuer(const RequestContext& ctx) {
   if (!auth::can_issue_tokens(ctx.svc.config)) {
-    throw ApiError(503, "login_unavailable", "this service has no HS256 key (JWT_HS256_SECRET) to sign tokens with");
+    throw ApiError(503, "login_unavailable",
+                   "this service has no HS256 key (JWT_HS256_SECRET) to sign tokens with");
   }
 }
 
@@ -83,9 +84,10 @@ Response login(RequestContext& ctx) {
   }
   ctx.tenant_id = tenant_id;
   if (outcome == "locked") {
-    throw ApiError(429, "too_many_attempts",
-                   "too many failed logins for this account; retry after " + std::to_string(retry_after) + " seconds",
-                   {{"Retry-After", std::to_string(retry_after)}});
+    throw ApiError(
+        429, "too_many_attempts",
+        "too many failed logins for this account; retry after " + std::to_string(retry_after) + " seconds",
+        {{"Retry-After", std::to_string(retry_after)}});
   }
 
   // The key derivation, outside any transaction (scrypt is slow on purpose). Unknown tenant,
@@ -102,8 +104,8 @@ Response login(RequestContext& ctx) {
   // match the attempt becomes a success and a session family starts.
   const std::string refresh = auth::new_refresh_token(tenant_id);
   db::TenantTx tx(ctx.svc.pool, public_context(ctx));
-  auto r = tx.exec_prepared("auth_login_complete", attempt_id, tenant_id, *derived, auth::token_hash_hex(refresh),
-                            ctx.svc.config.refresh_token_ttl_days);
+  auto r = tx.exec_prepared("auth_login_complete", attempt_id, tenant_id, *derived,
+                            auth::token_hash_hex(refresh), ctx.svc.config.refresh_token_ttl_days);
   if (r.size() != 1) throw std::runtime_error("auth_login_complete returned no row");
   // Committed whatever the outcome: a wrong guess has just spent its attempt.
   tx.commit();
@@ -124,8 +126,8 @@ Response refresh(RequestContext& ctx) {
   if (!tenant_id) throw invalid_refresh_token();
   const std::string next = auth::new_refresh_token(*tenant_id);
   db::TenantTx tx(ctx.svc.pool, public_context(ctx));
-  auto r = tx.exec_prepared("auth_refresh", *tenant_id, auth::token_hash_hex(old_token), auth::token_hash_hex(next),
-                            ctx.svc.config.refresh_token_ttl_days);
+  auto r = tx.exec_prepared("auth_refresh", *tenant_id, auth::token_hash_hex(old_token),
+                            auth::token_hash_hex(next), ctx.svc.config.refresh_token_ttl_days);
   if (r.size() != 1) throw std::runtime_error("auth_refresh returned no row");
   // Committed whatever the outcome: a detected reuse has just revoked the family.
   tx.commit();

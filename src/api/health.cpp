@@ -13,7 +13,9 @@ namespace tenantd::api {
 
 namespace {
 
-Response healthz(RequestContext&) { return {200, R"({"status":"ok"})"}; }
+Response healthz(RequestContext&) {
+  return {200, R"({"status":"ok"})"};
+}
 
 // Ready = the database answers and every migration on disk is applied.
 Response readyz(RequestContext& ctx) {
@@ -55,10 +57,12 @@ Response metrics_text(RequestContext& ctx) {
   std::string extra =
       "# HELP tenantd_db_pool_size Pooled database connections (DB_POOL_SIZE).\n"
       "# TYPE tenantd_db_pool_size gauge\n"
-      "tenantd_db_pool_size " + std::to_string(ctx.svc.pool.size()) + "\n" +
+      "tenantd_db_pool_size " +
+      std::to_string(ctx.svc.pool.size()) + "\n" +
       "# HELP tenantd_db_pool_in_use Pooled connections lent to requests right now.\n"
       "# TYPE tenantd_db_pool_in_use gauge\n"
-      "tenantd_db_pool_in_use " + std::to_string(ctx.svc.pool.in_use()) + "\n";
+      "tenantd_db_pool_in_use " +
+      std::to_string(ctx.svc.pool.in_use()) + "\n";
   Response res{200, metrics().render(extra)};
   res.content_type = "text/plain; version=0.0.4";
   return res;

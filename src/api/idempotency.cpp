@@ -12,7 +12,8 @@ namespace {
 void ensure_statements() {
   static const bool once = [] {
     db::add_statements({
-        {"idempotency_begin", "select state, response_status, response_body from tenantd.idempotency_begin($1, $2, $3, $4)"},
+        {"idempotency_begin",
+         "select state, response_status, response_body from tenantd.idempotency_begin($1, $2, $3, $4)"},
         {"idempotency_finish", "select tenantd.idempotency_finish($1, $2, $3, $4)"},
     });
     return true;
@@ -38,7 +39,8 @@ Idempotency idempotency_for(const RequestContext& ctx) {
   std::string k = *key;
   if (k.size() >= 2 && k.front() == '"' && k.back() == '"') k = k.substr(1, k.size() - 2);
   if (!valid_idempotency_key(k)) {
-    throw ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters");
+    throw ApiError(400, "invalid_idempotency_key",
+                   "Idempotency-Key must be 1 to 255 printable ASCII characters");
   }
   // Only SHA-256 of the key is stored: the raw key is a capability (it reveals a sign-up's
   // admin invitation token, api/signup_token.hpp), and a database copy must not hand it out.

@@ -24,10 +24,12 @@ std::string required_string(const RequestContext& ctx, const char* field, size_t
 std::optional<std::string> optional_string(const RequestContext& ctx, const char* field, size_t max_len) {
   const rapidjson::Value* v = field_of(ctx, field);
   if (!v) return std::nullopt;
-  if (!v->IsString()) throw ApiError(400, "invalid_field_type", std::string("field '") + field + "' must be a string");
+  if (!v->IsString())
+    throw ApiError(400, "invalid_field_type", std::string("field '") + field + "' must be a string");
   if (v->GetStringLength() > max_len) {
-    throw ApiError(422, "validation_failed",
-                   std::string("field '") + field + "' is longer than " + std::to_string(max_len) + " characters");
+    throw ApiError(
+        422, "validation_failed",
+        std::string("field '") + field + "' is longer than " + std::to_string(max_len) + " characters");
   }
   return std::string(v->GetString(), v->GetStringLength());
 }
@@ -37,7 +39,8 @@ void reject_unknown_fields(const RequestContext& ctx, std::initializer_list<cons
   for (auto it = ctx.json.MemberBegin(); it != ctx.json.MemberEnd(); ++it) {
     bool ok = false;
     for (const char* k : known) ok = ok || it->name.GetString() == std::string(k);
-    if (!ok) throw ApiError(400, "unknown_field", std::string("unknown field '") + it->name.GetString() + "'");
+    if (!ok)
+      throw ApiError(400, "unknown_field", std::string("unknown field '") + it->name.GetString() + "'");
   }
 }
 
@@ -52,7 +55,9 @@ int page_limit(const RequestContext& ctx) {
   return n;
 }
 
-std::string encode_cursor(const std::string& key) { return auth::base64url_encode(key); }
+std::string encode_cursor(const std::string& key) {
+  return auth::base64url_encode(key);
+}
 
 std::string decode_cursor(const std::string& cursor) {
   auto raw = auth::base64url_decode(cursor);

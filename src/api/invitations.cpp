@@ -26,7 +26,8 @@ constexpr size_t kMaxBulkEntries = 1000;
 
 // Columns of an invitation as every statement below returns them, in this order.
 const char* const kInvitationColumns =
-    "id, email, role, status, {expires_at}, {created_at}, invited_by, {accepted_at}, accepted_by, {revoked_at}";
+    "id, email, role, status, {expires_at}, {created_at}, invited_by, {accepted_at}, accepted_by, "
+    "{revoked_at}";
 
 std::string invitation_columns() {
   std::string s = kInvitationColumns;
@@ -37,7 +38,9 @@ std::string invitation_columns() {
   return s;
 }
 
-const char* nullable(const pqxx::field& f) { return f.is_null() ? nullptr : f.c_str(); }
+const char* nullable(const pqxx::field& f) {
+  return f.is_null() ? nullptr : f.c_str();
+}
 
 // Writes the members of an invitation object (columns 0..9 of `row`) without braces.
 void write_invitation_fields(util::JsonOut& j, const pqxx::row& row) {
@@ -64,7 +67,8 @@ int expiry_days(const rapidjson::Value* v, int def) {
   if (!v || v->IsNull()) return def;
   if (!v->IsInt()) throw ApiError(400, "invalid_field_type", "field 'expires_in_days' must be an integer");
   const int d = v->GetInt();
-  if (d < 1 || d > 30) throw ApiError(422, "validation_failed", "expires_in_days must be an integer from 1 to 30");
+  if (d < 1 || d > 30)
+    throw ApiError(422, "validation_failed", "expires_in_days must be an integer from 1 to 30");
   return d;
 }
 
@@ -141,7 +145,8 @@ Response create_bulk(RequestContext& ctx) {
   if (!list->IsArray()) throw ApiError(400, "invalid_field_type", "field 'invitations' must be an array");
   if (list->Empty()) throw ApiError(422, "validation_failed", "invitations must hold at least one entry");
   if (list->Size() > kMaxBulkEntries) {
-    throw ApiError(422, "too_many_entries", "at most " + std::to_string(kMaxBulkEntries) + " invitations per request");
+    throw ApiError(422, "too_many_entries",
+                   "at most " + std::to_string(kMaxBulkEntries) + " invitations per request");
   }
 
   // Shape errors are answered per entry here; well-formed entries go to SQL with their token hash.
@@ -165,8 +170,10 @@ Response create_bulk(RequestContext& ctx) {
       const size_t limits[2] = {254, 63};
       for (int k = 0; k < 2; ++k) {
         const rapidjson::Value* v = member(e, names[k]);
-        if (!v || v->IsNull()) throw ApiError(400, "missing_field", std::string("field '") + names[k] + "' is required");
-        if (!v->IsString()) throw ApiError(400, "invalid_field_type", std::string("field '") + names[k] + "' must be a string");
+        if (!v || v->IsNull())
+          throw ApiError(400, "missing_field", std::string("field '") + names[k] + "' is required");
+        if (!v->IsString())
+          throw ApiError(400, "invalid_field_type", std::string("field '") + names[k] + "' must be a string");
         if (v->GetStringLength() > limits[k]) {
           throw ApiError(422, "validation_failed", std::string("field '") + names[k] + "' is too long");
         }
@@ -308,8 +315,9 @@ Response revoke_invitation(RequestContext& ctx) {
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   ctx.tenant_id = tx.tenant_id();
   // an id that is not a uuid names no invitation; the permission check still comes first
-  auto r = tx.exec_prepared("invitations_revoke",
-                            util::is_uuid(id) ? util::canonical_uuid(id) : std::string("00000000-0000-0000-0000-000000000000"));
+  auto r = tx.exec_prepared("invitations_revoke", util::is_uuid(id)
+                                                      ? util::canonical_uuid(id)
+                                                      : std::string("00000000-0000-0000-0000-000000000000"));
   if (r.size() != 1) throw std::runtime_error("revoke_invitation returned no row");
   tx.commit();
   util::JsonOut j;
@@ -331,7 +339,8 @@ Response accept_invitation(RequestContext& ctx) {
   const std::string token = required_string(ctx, "token", 256);
   const auto password = optional_string(ctx, "password", 1024);
   const auto display_name = optional_string(ctx, "display_name", 200);
-  if (!is_b64url_token(token)) throw ApiError(404, "invitation_not_found", "no invitation matches this token");
+  if (!is_b64url_token(token))
+    throw ApiError(404, "invitation_not_found", "no invitation matches this token");
   if (password && password->size() < 8) {
     throw ApiError(422, "validation_failed", "password must be at least 8 characters");
   }
@@ -350,8 +359,8 @@ Response accept_invitation(RequestContext& ctx) {
     hash = auth::hash_password(*password);
   }
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
-  auto r = tx.exec_prepared("invitations_accept", auth::token_hash_hex(token), hash, display_name.value_or(""),
-                            ctx.svc.config.max_tenants_per_user);
+  auto r = tx.exec_prepared("invitations_accept", auth::token_hash_hex(token), hash,
+                            display_name.value_or(""), ctx.svc.config.max_tenants_per_user);
   if (r.size() != 1) throw std::runtime_error("accept_invitation returned no row");
   tx.commit();
   const auto& row = r[0];
@@ -375,18 +384,18 @@ void register_invitations(Router& r) {
   using db::ts;
   const std::string cols = invitation_columns();
   db::add_statements({
-      {"invitations_create",
-       "select id, email, role, status, " + ts("expires_at") + ", " + ts("created_at") +
-           ", invited_by, null, null, null "
-           "from api.create_invitation($1, $2, $3::int, decode($4, 'hex'))"},
-      {"invitations_bulk",
-       "select idx, id, email, role, status, " + ts("expires_at") + ", " + ts("created_at") +
-           ", invited_by, null, null, null, error_state, error_message "
-           "from api.create_invitations_bulk($1::jsonb) order by idx"},
+      {"invitations_create", "select id, email, role, status, " + ts("expires_at") + ", " + ts("created_at") +
+                                 ", invited_by, null, null, null "
+                                 "from api.create_invitation($1, $2, $3::int, decode($4, 'hex'))"},
+      {"invitations_bulk", "select idx, id, email, role, status, " + ts("expires_at") + ", " +
+                               ts("created_at") +
+                               ", invited_by, null, null, null, error_state, error_message "
+                               "from api.create_invitations_bulk($1::jsonb) order by idx"},
       {"invitations_list",
        "select " + cols +
            ", to_char(created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
-           "from api.list_invitations(nullif($1, ''), nullif($2, '')::timestamptz, nullif($3, '')::uuid, $4::int)"},
+           "from api.list_invitations(nullif($1, ''), nullif($2, '')::timestamptz, nullif($3, '')::uuid, "
+           "$4::int)"},
       {"invitations_may_read", "select tenantd.has_permission('invitations:write')"},
       // the status a client sees: a pending invitation past its expiry is 'expired'
       {"invitations_get",

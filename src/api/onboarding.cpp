@@ -50,7 +50,8 @@ Response complete_step(RequestContext& ctx) {
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   ctx.tenant_id = tx.tenant_id();
   auto r = tx.exec_prepared("onboarding_complete", key, auto_activate);
-  if (r.size() != 1) throw std::runtime_error("complete_onboarding_step returned " + std::to_string(r.size()) + " rows");
+  if (r.size() != 1)
+    throw std::runtime_error("complete_onboarding_step returned " + std::to_string(r.size()) + " rows");
   auto progress = tx.exec_prepared("onboarding_progress");
   if (progress.size() != 1) throw std::runtime_error("onboarding_progress returned no row");
   tx.commit();
@@ -68,13 +69,11 @@ Response complete_step(RequestContext& ctx) {
 void register_onboarding(Router& r) {
   using db::ts;
   db::add_statements({
-      {"onboarding_steps",
-       "select key, title, position, required, " + ts("completed_at") +
-           " from tenantd.onboarding_steps order by position, key"},
+      {"onboarding_steps", "select key, title, position, required, " + ts("completed_at") +
+                               " from tenantd.onboarding_steps order by position, key"},
       {"onboarding_progress", "select progress_percent, completed from api.onboarding_progress()"},
-      {"onboarding_complete",
-       "select key, title, step_position, required, " + ts("completed_at") +
-           ", tenant_activated from api.complete_onboarding_step($1, $2::boolean)"},
+      {"onboarding_complete", "select key, title, step_position, required, " + ts("completed_at") +
+                                  ", tenant_activated from api.complete_onboarding_step($1, $2::boolean)"},
   });
   r.add_tenant("GET", "/onboarding", get_onboarding);
   r.add_tenant("POST", "/onboarding/steps/{key}/complete", complete_step);

@@ -40,12 +40,14 @@ const std::string& role_id_param(const RequestContext& ctx) {
 // comma: anything but [a-z_:] is refused here, the catalogue check is SQL's).
 std::string permissions_field(const RequestContext& ctx) {
   auto it = ctx.json.FindMember("permissions");
-  if (!it->value.IsArray()) throw ApiError(400, "invalid_field_type", "field 'permissions' must be an array of strings");
+  if (!it->value.IsArray())
+    throw ApiError(400, "invalid_field_type", "field 'permissions' must be an array of strings");
   if (it->value.Size() > 100) throw ApiError(422, "validation_failed", "at most 100 permissions");
   static const std::regex kName("^[a-z_:]{1,64}$");
   std::string joined;
   for (const auto& v : it->value.GetArray()) {
-    if (!v.IsString()) throw ApiError(400, "invalid_field_type", "field 'permissions' must be an array of strings");
+    if (!v.IsString())
+      throw ApiError(400, "invalid_field_type", "field 'permissions' must be an array of strings");
     std::string s(v.GetString(), v.GetStringLength());
     if (!std::regex_match(s, kName)) {
       throw ApiError(422, "unknown_permission", "'" + s.substr(0, 64) + "' is not a permission");
@@ -67,7 +69,8 @@ Response list_roles(RequestContext& ctx) {
   ctx.tenant_id = tx.tenant_id();
   auto r = tx.exec_prepared("roles_list", limit + 1, after);
   tx.commit();
-  return page_response(r, limit, write_role, [](const pqxx::row& last) { return std::string(last[1].c_str()); });
+  return page_response(r, limit, write_role,
+                       [](const pqxx::row& last) { return std::string(last[1].c_str()); });
 }
 
 Response get_role(RequestContext& ctx) {
@@ -147,9 +150,10 @@ Response delete_role(RequestContext& ctx) {
 void register_roles(Router& r) {
   using db::ts;
   // Row-level security limits every statement to the current tenant.
-  const std::string role_cols = "select r.id, r.name, r.description, r.built_in, "
-                                "to_jsonb(coalesce(tenantd.permissions_of_role(r.name), '{}'))::text, " +
-                                ts("r.created_at") + ", " + ts("r.updated_at") + " from tenantd.roles r ";
+  const std::string role_cols =
+      "select r.id, r.name, r.description, r.built_in, "
+      "to_jsonb(coalesce(tenantd.permissions_of_role(r.name), '{}'))::text, " +
+      ts("r.created_at") + ", " + ts("r.updated_at") + " from tenantd.roles r ";
   db::add_statements({
       {"roles_list", role_cols + "where r.name > $2 order by r.name limit $1::int"},
       {"roles_get", role_cols + "where r.id = $1::uuid"},

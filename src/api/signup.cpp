@@ -60,7 +60,8 @@ Response signup(RequestContext& ctx) {
   const std::string email = required_string(ctx, "admin_email", 254);
   const auto password = optional_string(ctx, "admin_password", 1024);
   for (const auto* s : {&name, &plan, &email}) {
-    if (s->find('\0') != std::string::npos) throw ApiError(400, "invalid_text", "text fields must not contain NUL");
+    if (s->find('\0') != std::string::npos)
+      throw ApiError(400, "invalid_text", "text fields must not contain NUL");
   }
   if (has_control_or_nul(plan) || has_control_or_nul(email) || (slug && has_control_or_nul(*slug))) {
     throw ApiError(400, "invalid_text", "plan, slug and admin_email must not contain control characters");
@@ -102,7 +103,8 @@ Response signup(RequestContext& ctx) {
 
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   if (auto replay = idem.begin(tx)) return *replay;
-  auto r = tx.exec_prepared("signup", name, slug.value_or(""), plan, email, password_hash, nonce_hex, token_hash_hex);
+  auto r = tx.exec_prepared("signup", name, slug.value_or(""), plan, email, password_hash, nonce_hex,
+                            token_hash_hex);
   if (r.size() != 1) throw std::runtime_error("api.signup returned no row");
   const std::string id = r[0][0].c_str();
   ctx.tenant_id = id;

@@ -13,7 +13,8 @@ namespace tenantd::api {
 
 // The Idempotency-Key header value as api/idempotency.cpp reads it (structured-field quotes off).
 inline std::string signup_key_value(const std::string& header) {
-  if (header.size() >= 2 && header.front() == '"' && header.back() == '"') return header.substr(1, header.size() - 2);
+  if (header.size() >= 2 && header.front() == '"' && header.back() == '"')
+    return header.substr(1, header.size() - 2);
   return header;
 }
 

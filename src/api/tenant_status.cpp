@@ -81,10 +81,10 @@ Response own_status(RequestContext& ctx) {
 
 void register_tenant_status(Router& r) {
   db::add_statements({
-      {"tenant_status",
-       "select tenant_id, status, provisioning_status, error_code, attempts, " + db::ts("created_at") + ", " +
-           db::ts("provisioning_started_at") + ", " + db::ts("provisioning_completed_at") + ", " +
-           db::ts("activated_at") + ", invitation_pending from api.tenant_status($1::uuid)"},
+      {"tenant_status", "select tenant_id, status, provisioning_status, error_code, attempts, " +
+                            db::ts("created_at") + ", " + db::ts("provisioning_started_at") + ", " +
+                            db::ts("provisioning_completed_at") + ", " + db::ts("activated_at") +
+                            ", invitation_pending from api.tenant_status($1::uuid)"},
       {"tenant_status_nonce", "select api.signup_invitation_nonce($1::uuid)"},
       {"tenant_status_reveal", "select api.reveal_signup_invitation($1::uuid, decode($2, 'hex'))"},
   });

@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <regex>
 
-#include "api/input.hpp"
 #include "api/idempotency.hpp"
+#include "api/input.hpp"
 #include "api/page.hpp"
 #include "api/routes.hpp"
 #include "db/statements.hpp"
@@ -32,15 +32,16 @@ constexpr size_t kMaxReason = 500;
 constexpr size_t kMaxMetadataBytes = 64 * 1024;
 constexpr size_t kMaxQuery = 200;
 
-const char* const kStates[] = {"pending", "provisioning", "active", "suspended", "inactive", "failed", "deleted"};
+const char* const kStates[] = {"pending",  "provisioning", "active", "suspended",
+                               "inactive", "failed",       "deleted"};
 
 // Columns of a tenant as the API shows it; `status` is the lifecycle state (deleted included).
 std::string tenant_columns(const std::string& t) {
   using db::ts;
-  return t + "id, " + t + "slug, " + t + "name, " + t + "description, tenantd.tenant_state(" + t + "status, " + t +
-         "deleted_at), " + t + "plan, " + t + "external_id, " + t + "metadata::text, " + ts(t + "created_at") + ", " +
-         ts(t + "updated_at") + ", " + ts(t + "activated_at") + ", " + ts(t + "suspended_at") + ", " +
-         ts(t + "deleted_at") + ", " + t + "status_reason";
+  return t + "id, " + t + "slug, " + t + "name, " + t + "description, tenantd.tenant_state(" + t +
+         "status, " + t + "deleted_at), " + t + "plan, " + t + "external_id, " + t + "metadata::text, " +
+         ts(t + "created_at") + ", " + ts(t + "updated_at") + ", " + ts(t + "activated_at") + ", " +
+         ts(t + "suspended_at") + ", " + ts(t + "deleted_at") + ", " + t + "status_reason";
 }
 constexpr int kTenantColumnCount = 14;
 
@@ -103,7 +104,8 @@ std::optional<std::string> metadata_field(const RequestContext& ctx) {
   if (!ctx.has_json) return std::nullopt;
   auto it = ctx.json.FindMember("metadata");
   if (it == ctx.json.MemberEnd() || it->value.IsNull()) return std::nullopt;
-  if (!it->value.IsObject()) throw ApiError(400, "invalid_field_type", "field 'metadata' must be a JSON object");
+  if (!it->value.IsObject())
+    throw ApiError(400, "invalid_field_type", "field 'metadata' must be a JSON object");
   check_json_text(it->value, "metadata");
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
@@ -156,7 +158,8 @@ std::string time_filter(const RequestContext& ctx, const char* name) {
   // a '+' sent unencoded in a query string decodes as a space
   if (s.size() > 6 && s[s.size() - 6] == ' ') s[s.size() - 6] = '+';
   if (!valid_rfc3339(s)) {
-    throw ApiError(400, "invalid_filter", std::string(name) + " must be an RFC 3339 date-time, e.g. 2024-05-01T00:00:00Z");
+    throw ApiError(400, "invalid_filter",
+                   std::string(name) + " must be an RFC 3339 date-time, e.g. 2024-05-01T00:00:00Z");
   }
   return s;
 }
@@ -217,7 +220,8 @@ SortSpec parse_sort(const RequestContext& ctx) {
     k = k.substr(1);
   }
   if (k != "created_at" && k != "name" && k != "slug") {
-    throw ApiError(400, "invalid_sort", "sort must be created_at, name or slug, optionally prefixed with '-'");
+    throw ApiError(400, "invalid_sort",
+                   "sort must be created_at, name or slug, optionally prefixed with '-'");
   }
   s.key = k;
   return s;
@@ -233,7 +237,9 @@ std::optional<Cursor> parse_cursor(const RequestContext& ctx, const SortSpec& so
   auto c = ctx.query_value("cursor");
   if (!c) return std::nullopt;
   const std::string raw = decode_cursor(*c);
-  const auto bad = [] { return ApiError(400, "invalid_cursor", "the cursor is not one this service issued"); };
+  const auto bad = [] {
+    return ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
+  };
   const size_t a = raw.find('\n');
   if (a == std::string::npos) throw bad();
   const size_t b = raw.find('\n', a + 1);
@@ -267,8 +273,9 @@ Response list_tenants(RequestContext& ctx) {
   std::string status, plan, pattern;
   if (auto v = query_param(ctx, "status")) {
     if (std::find(std::begin(kStates), std::end(kStates), *v) == std::end(kStates)) {
-      throw ApiError(400, "invalid_filter",
-                     "status must be one of pending, provisioning, active, suspended, inactive, failed, deleted");
+      throw ApiError(
+          400, "invalid_filter",
+          "status must be one of pending, provisioning, active, suspended, inactive, failed, deleted");
     }
     status = *v;
   }
@@ -295,8 +302,9 @@ Response list_tenants(RequestContext& ctx) {
     ctx.tenant_ctx.allow_inactive = true;  // a global route: no tenant is acted in
     db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
     // One extra row tells whether another page exists.
-    r = tx.exec_prepared("tenants_list_" + sort.key + (sort.desc ? "_desc" : "_asc"), status, plan, pattern, after,
-                         before, cursor ? cursor->key : std::string(), cursor ? cursor->id : std::string(), limit + 1);
+    r = tx.exec_prepared("tenants_list_" + sort.key + (sort.desc ? "_desc" : "_asc"), status, plan, pattern,
+                         after, before, cursor ? cursor->key : std::string(),
+                         cursor ? cursor->id : std::string(), limit + 1);
     tx.commit();
   }
   auto write_row = [](util::JsonOut& j, const pqxx::row& row) {
@@ -451,7 +459,8 @@ std::string list_sql(const std::string& key, bool desc) {
   const std::string col = "t." + key;
   const std::string typed = key == "created_at" ? "nullif($6, '')::timestamptz" : "nullif($6, '')";
   const std::string cursor_key =
-      key == "created_at" ? "to_char(t.created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')" : col;
+      key == "created_at" ? "to_char(t.created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+                          : col;
   const std::string dir = desc ? " desc" : "";
   return "select " + tenant_columns("t.") + ", " + cursor_key +
          " from tenantd.tenants t"
@@ -462,18 +471,17 @@ std::string list_sql(const std::string& key, bool desc) {
          " and t.created_at >= coalesce(nullif($4, '')::timestamptz, '-infinity')"
          " and t.created_at < coalesce(nullif($5, '')::timestamptz, 'infinity')"
          " and (nullif($6, '') is null or (" +
-         col + ", t.id) " + (desc ? "<" : ">") + " (" + typed + ", nullif($7, '')::uuid))" + " order by " + col + dir +
-         ", t.id" + dir + " limit $8::int";
+         col + ", t.id) " + (desc ? "<" : ">") + " (" + typed + ", nullif($7, '')::uuid))" + " order by " +
+         col + dir + ", t.id" + dir + " limit $8::int";
 }
 
 }  // namespace
 
 void register_tenants(Router& r) {
   std::vector<db::Statement> statements = {
-      {"tenants_get",
-       "select " + tenant_columns("t.") +
-           ", (select count(*) from tenantd.memberships m where m.tenant_id = t.id)"
-           " from tenantd.tenants t where t.id = $1::uuid"},
+      {"tenants_get", "select " + tenant_columns("t.") +
+                          ", (select count(*) from tenantd.memberships m where m.tenant_id = t.id)"
+                          " from tenantd.tenants t where t.id = $1::uuid"},
       {"tenants_create",
        "select " + tenant_columns("") +
            " from api.create_tenant($1, nullif($2, ''), $3, nullif($4, ''), nullif($5, '')::jsonb)"},
@@ -490,7 +498,8 @@ void register_tenants(Router& r) {
        " 'total', (select count(*) from tenantd.tenants t where t.deleted_at is null),"
        " 'by_status', (select json_object_agg(s.state, (select count(*) from tenantd.tenants t"
        "     where tenantd.tenant_state(t.status, t.deleted_at) = s.state) order by s.ord)"
-       "   from unnest(array['pending', 'provisioning', 'active', 'suspended', 'inactive', 'failed', 'deleted'])"
+       "   from unnest(array['pending', 'provisioning', 'active', 'suspended', 'inactive', 'failed', "
+       "'deleted'])"
        "        with ordinality as s (state, ord)),"
        " 'by_plan', (select coalesce(json_object_agg(p.id, (select count(*) from tenantd.tenants t"
        "     where t.plan = p.id and t.deleted_at is null) order by p.id), '{}'::json) from tenantd.plans p),"
@@ -501,7 +510,8 @@ void register_tenants(Router& r) {
        "   left join (select (t.created_at at time zone 'utc')::date as day, count(*) as n"
        "                from tenantd.tenants t"
        "               where t.deleted_at is null"
-       "                 and t.created_at >= ((now() at time zone 'utc')::date - 29)::timestamp at time zone 'utc'"
+       "                 and t.created_at >= ((now() at time zone 'utc')::date - 29)::timestamp at time zone "
+       "'utc'"
        "               group by 1) as c on c.day = d.day::date)"
        ")::text"},
   };

@@ -57,7 +57,8 @@ Response list_users(RequestContext& ctx) {
   std::string after;
   if (auto c = ctx.query_value("cursor")) {
     after = decode_cursor(*c);
-    if (!util::is_uuid(after)) throw ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
+    if (!util::is_uuid(after))
+      throw ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
   }
   std::string role;
   if (auto v = ctx.query_value("role")) {
@@ -74,7 +75,8 @@ Response list_users(RequestContext& ctx) {
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   ctx.tenant_id = tx.tenant_id();
   // One extra row tells whether another page exists.
-  const std::string from = after.empty() ? "00000000-0000-0000-0000-000000000000" : util::canonical_uuid(after);
+  const std::string from =
+      after.empty() ? "00000000-0000-0000-0000-000000000000" : util::canonical_uuid(after);
   pqxx::result r;
   if (role.empty() && pattern.empty()) {
     r = tx.exec_prepared("users_list", limit + 1, from);
@@ -86,7 +88,8 @@ Response list_users(RequestContext& ctx) {
     r = tx.exec_prepared("users_list_role_q", limit + 1, from, role, pattern);
   }
   tx.commit();
-  return page_response(r, limit, write_member, [](const pqxx::row& last) { return std::string(last[0].c_str()); });
+  return page_response(r, limit, write_member,
+                       [](const pqxx::row& last) { return std::string(last[0].c_str()); });
 }
 
 Response get_user(RequestContext& ctx) {
@@ -116,7 +119,8 @@ Response create_user(RequestContext& ctx) {
   }
   std::string hash;
   if (password) {
-    if (password->size() < 8) throw ApiError(422, "validation_failed", "password must be at least 8 characters");
+    if (password->size() < 8)
+      throw ApiError(422, "validation_failed", "password must be at least 8 characters");
     hash = auth::hash_password(*password);
   }
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
@@ -212,18 +216,17 @@ void register_users(Router& r) {
       {"users_list", member_cols + "where m.user_id > $2::uuid order by m.user_id limit $1::int"},
       {"users_list_role",
        member_cols + "where m.user_id > $2::uuid and m.role = $3 order by m.user_id limit $1::int"},
-      {"users_list_q",
-       member_cols +
-           "where m.user_id > $2::uuid and (u.email ilike $3 or m.display_name ilike $3) "
-           "order by m.user_id limit $1::int"},
+      {"users_list_q", member_cols +
+                           "where m.user_id > $2::uuid and (u.email ilike $3 or m.display_name ilike $3) "
+                           "order by m.user_id limit $1::int"},
       {"users_list_role_q",
        member_cols +
            "where m.user_id > $2::uuid and m.role = $3 and (u.email ilike $4 or m.display_name ilike $4) "
            "order by m.user_id limit $1::int"},
       {"users_get", member_cols + "where m.user_id = $1::uuid"},
-      {"users_create",
-       "select user_id, email, display_name, role, " + ts("created_at") + " "
-       "from api.create_member($1, $2, nullif($3, ''), nullif($4, ''), $5::int)"},
+      {"users_create", "select user_id, email, display_name, role, " + ts("created_at") +
+                           " "
+                           "from api.create_member($1, $2, nullif($3, ''), nullif($4, ''), $5::int)"},
       {"users_update",
        "select api.update_member($1::uuid, nullif($2, ''), "
        "case $3::int when 1 then true when 0 then false end, $4::boolean, "

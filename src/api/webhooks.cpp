@@ -2,9 +2,9 @@
 // Webhooks format. The handler only verifies, records and enqueues (one short transaction,
 // tenantd.receive_webhook_event); the 'webhook.process' job (src/jobs/webhooks.cpp) applies the
 // event, so the provider gets its 2xx fast. docs/webhooks.md describes set-up and events.
-#include <ctime>
-
 #include <spdlog/spdlog.h>
+
+#include <ctime>
 
 #include "api/routes.hpp"
 #include "auth/webhook_signature.hpp"

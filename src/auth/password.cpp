@@ -155,7 +155,8 @@ bool verify_password(std::string_view password, std::string_view encoded) noexce
   }
 }
 
-std::optional<std::string> derive_password_hash(std::string_view password, std::string_view key_params) noexcept {
+std::optional<std::string> derive_password_hash(std::string_view password,
+                                                std::string_view key_params) noexcept {
   try {
     return derive_impl(password, key_params);
   } catch (...) {

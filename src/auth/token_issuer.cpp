@@ -9,10 +9,12 @@
 
 namespace tenantd::auth {
 
-bool can_issue_tokens(const util::Config& cfg) { return !cfg.jwt_hs256_secret.empty(); }
+bool can_issue_tokens(const util::Config& cfg) {
+  return !cfg.jwt_hs256_secret.empty();
+}
 
-std::string issue_access_token(const util::Config& cfg, const std::string& user_id, const std::string& tenant_id,
-                               const std::string& role, int64_t now_unix) {
+std::string issue_access_token(const util::Config& cfg, const std::string& user_id,
+                               const std::string& tenant_id, const std::string& role, int64_t now_unix) {
   return mint_hs256(cfg.jwt_hs256_secret, user_id, tenant_id, role, now_unix,
                     now_unix + cfg.access_token_ttl_seconds, cfg.jwt_issuer, cfg.jwt_audience);
 }
@@ -33,7 +35,9 @@ std::optional<std::string> refresh_token_tenant(const std::string& token) {
   return util::canonical_uuid(tenant);
 }
 
-std::string token_hash_hex(const std::string& token) { return util::sha256_hex(token); }
+std::string token_hash_hex(const std::string& token) {
+  return util::sha256_hex(token);
+}
 
 const std::string& dummy_password_hash() {
   // Thread-safe static initialisation; computed on the first login for an unknown user.

@@ -16,8 +16,8 @@ namespace tenantd::auth {
 // role, iat = now, exp = now + access_token_ttl_seconds; iss/aud = JWT_ISSUER/JWT_AUDIENCE when
 // configured, so the service's own JwtVerifier accepts it. Throws std::invalid_argument when no
 // HS256 secret is configured (callers check can_issue_tokens first).
-std::string issue_access_token(const util::Config& cfg, const std::string& user_id, const std::string& tenant_id,
-                               const std::string& role, int64_t now_unix);
+std::string issue_access_token(const util::Config& cfg, const std::string& user_id,
+                               const std::string& tenant_id, const std::string& role, int64_t now_unix);
 bool can_issue_tokens(const util::Config& cfg);
 
 // A refresh token: "<tenant uuid>.<43 base64url characters = 256 random bits>". The tenant

@@ -1,6 +1,5 @@
-#include <pqxx/pqxx>
-
 #include <iostream>
+#include <pqxx/pqxx>
 
 #include "cli/commands.hpp"
 #include "db/migrator.hpp"
@@ -55,8 +54,8 @@ int cmd_policies(const Args& args) {
     pqxx::nontransaction tx(c);
     auto r = tx.exec("select problem, object, detail from tenantd.rls_audit() order by 1, 2, 3");
     for (const auto& row : r) {
-      std::cout << row[0].c_str() << "\t" << row[1].c_str() << "\t" << (row[2].is_null() ? "" : row[2].c_str())
-                << "\n";
+      std::cout << row[0].c_str() << "\t" << row[1].c_str() << "\t"
+                << (row[2].is_null() ? "" : row[2].c_str()) << "\n";
     }
     std::cout << "rls_audit: " << r.size() << " problem(s)\n";
     return r.empty() ? 0 : 1;

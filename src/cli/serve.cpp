@@ -19,7 +19,8 @@ jobs::WorkerOptions worker_options(const util::Config& cfg, int threads);
 void setup_logging(const std::string& level) {
   // JSON lines on stdout; the message part of each line is a JSON fragment.
   auto logger = spdlog::stdout_logger_mt("tenantd");
-  logger->set_pattern("{\"ts\":\"%Y-%m-%dT%H:%M:%S.%fZ\",\"level\":\"%l\",%v}", spdlog::pattern_time_type::utc);
+  logger->set_pattern("{\"ts\":\"%Y-%m-%dT%H:%M:%S.%fZ\",\"level\":\"%l\",%v}",
+                      spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);

@@ -1,3 +1,5 @@
+#include "jobs/worker.hpp"
+
 #include <pthread.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -7,7 +9,6 @@
 #include <pqxx/pqxx>
 
 #include "cli/commands.hpp"
-#include "jobs/worker.hpp"
 #include "util/config.hpp"
 
 namespace tenantd::cli {
@@ -59,8 +60,9 @@ int cmd_jobs(const Args& args) {
           "from tenantd.list_jobs(nullif($1, ''), nullif($2, ''), null, 200)",
           state, kind);
       for (const auto& row : r) {
-        std::cout << row[0].c_str() << "\t" << row[1].c_str() << "\t" << row[2].c_str() << "\t" << row[3].c_str()
-                  << "/" << row[4].c_str() << "\t" << row[5].c_str() << "\t" << row[6].c_str() << "\n";
+        std::cout << row[0].c_str() << "\t" << row[1].c_str() << "\t" << row[2].c_str() << "\t"
+                  << row[3].c_str() << "/" << row[4].c_str() << "\t" << row[5].c_str() << "\t"
+                  << row[6].c_str() << "\n";
       }
       std::cout << r.size() << " job(s)\n";
       return 0;
@@ -68,7 +70,8 @@ int cmd_jobs(const Args& args) {
     if (sub == "retry" && args.size() >= 2) {
       const long long id = std::stoll(args[1]);
       bool ok = tx.exec_params("select tenantd.retry_job($1)", id)[0][0].as<bool>();
-      std::cout << (ok ? "job " + args[1] + " queued again\n" : "job " + args[1] + " is not failed; nothing to do\n");
+      std::cout << (ok ? "job " + args[1] + " queued again\n"
+                       : "job " + args[1] + " is not failed; nothing to do\n");
       return ok ? 0 : 1;
     }
   } catch (const std::exception& e) {

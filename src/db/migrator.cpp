@@ -1,12 +1,11 @@
 #include "db/migrator.hpp"
 
-#include <pqxx/pqxx>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <pqxx/pqxx>
 #include <regex>
 #include <sstream>
 
@@ -238,7 +237,8 @@ int migrate_up(const MigrateOptions& opt, std::ostream& out) {
     const auto t0 = std::chrono::steady_clock::now();
     auto elapsed_ms = [&] {
       return static_cast<int>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+              .count());
     };
     const char* kRecord =
         "insert into tenantd_migrations.history (version, name, checksum, duration_ms, no_transaction) "

@@ -20,10 +20,15 @@ void Lease::reconnect() {
 
 ConnectionPool::ConnectionPool(std::string url, size_t size, std::chrono::milliseconds acquire_timeout,
                                Preparer prepare)
-    : url_(std::move(url)), acquire_timeout_(acquire_timeout), prepare_(std::move(prepare)),
-      slots_(size), busy_(size, false) {}
+    : url_(std::move(url)),
+      acquire_timeout_(acquire_timeout),
+      prepare_(std::move(prepare)),
+      slots_(size),
+      busy_(size, false) {}
 
-ConnectionPool::~ConnectionPool() { close(); }
+ConnectionPool::~ConnectionPool() {
+  close();
+}
 
 size_t ConnectionPool::in_use() const {
   std::lock_guard<std::mutex> lk(mu_);

@@ -1,11 +1,10 @@
 #pragma once
-#include <pqxx/pqxx>
-
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 

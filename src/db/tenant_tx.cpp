@@ -112,6 +112,8 @@ void TenantTx::commit() {
   open_ = false;
 }
 
-TenantTx::~TenantTx() { abort_quietly(); }
+TenantTx::~TenantTx() {
+  abort_quietly();
+}
 
 }  // namespace tenantd::db

@@ -1,8 +1,7 @@
 #pragma once
-#include <pqxx/pqxx>
-
 #include <memory>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 

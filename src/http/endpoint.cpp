@@ -82,7 +82,8 @@ class PistacheHandler : public Http::Handler {
         writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
       }
     }
-    writer.send(static_cast<Http::Code>(res.status), res.body, Http::Mime::MediaType::fromString(res.content_type));
+    writer.send(static_cast<Http::Code>(res.status), res.body,
+                Http::Mime::MediaType::fromString(res.content_type));
   }
 
  private:
@@ -102,7 +103,8 @@ void serve_http(App& app, const std::string& listen_addr, int threads, size_t ma
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
   const auto colon = listen_addr.rfind(':');
-  Address addr(listen_addr.substr(0, colon), Port(static_cast<uint16_t>(std::stoi(listen_addr.substr(colon + 1)))));
+  Address addr(listen_addr.substr(0, colon),
+               Port(static_cast<uint16_t>(std::stoi(listen_addr.substr(colon + 1)))));
   Http::Endpoint endpoint(addr);
   // Pistache's own cap sits well above ours so that oversized bodies normally reach App
   // and get a problem+json 413; only absurd sizes meet Pistache's plain 413.

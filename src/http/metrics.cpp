@@ -27,11 +27,12 @@ std::string Metrics::render(const std::string& extra) const {
     out << "tenantd_http_requests_total{method=\"" << std::get<0>(key) << "\",route=\"" << std::get<1>(key)
         << "\",status=\"" << std::get<2>(key) << "\"} " << s.count << "\n";
   }
-  out << "# HELP tenantd_http_request_seconds_sum Time spent answering, by route template, method and status.\n"
+  out << "# HELP tenantd_http_request_seconds_sum Time spent answering, by route template, method and "
+         "status.\n"
       << "# TYPE tenantd_http_request_seconds_sum counter\n";
   for (const auto& [key, s] : series_) {
-    out << "tenantd_http_request_seconds_sum{method=\"" << std::get<0>(key) << "\",route=\"" << std::get<1>(key)
-        << "\",status=\"" << std::get<2>(key) << "\"} " << s.seconds << "\n";
+    out << "tenantd_http_request_seconds_sum{method=\"" << std::get<0>(key) << "\",route=\""
+        << std::get<1>(key) << "\",status=\"" << std::get<2>(key) << "\"} " << s.seconds << "\n";
   }
   out << "# HELP tenantd_password_hashes_total Password hashes (scrypt derivations) computed by this "
          "process.\n"

@@ -9,9 +9,11 @@ namespace tenantd {
 // text here is written for clients; what() keeps the detail for logs.
 class ApiError : public std::runtime_error {
  public:
-  ApiError(int status, std::string code, std::string detail,
-           std::map<std::string, std::string> headers = {})
-      : std::runtime_error(detail), status_(status), code_(std::move(code)), detail_(std::move(detail)),
+  ApiError(int status, std::string code, std::string detail, std::map<std::string, std::string> headers = {})
+      : std::runtime_error(detail),
+        status_(status),
+        code_(std::move(code)),
+        detail_(std::move(detail)),
         headers_(std::move(headers)) {}
   int status() const { return status_; }
   const std::string& code() const { return code_; }

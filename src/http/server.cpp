@@ -2,12 +2,12 @@
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <csignal>
 #include <ctime>
+#include <pqxx/pqxx>
 #include <regex>
 #include <sstream>
 
@@ -27,7 +27,8 @@ namespace {
 bool valid_request_id(const std::string& id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id) {
-    if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':'))
+      return false;
   }
   return true;
 }
@@ -42,20 +43,21 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool method_has_body(const std::string& m) { return m == "POST" || m == "PUT" || m == "PATCH"; }
+bool method_has_body(const std::string& m) {
+  return m == "POST" || m == "PUT" || m == "PATCH";
+}
 
 bool is_json_media_type(const std::string& ct) {
   std::string t = lower(ct.substr(0, ct.find(';')));
   while (!t.empty() && t.back() == ' ') t.pop_back();
-  return t == "application/json" || (t.size() > 5 && t.compare(t.size() - 5, 5, "+json") == 0 &&
-                                     t.rfind("application/", 0) == 0);
+  return t == "application/json" ||
+         (t.size() > 5 && t.compare(t.size() - 5, 5, "+json") == 0 && t.rfind("application/", 0) == 0);
 }
 
 Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verifier) {
   const std::string* authz = header(in, "authorization");
   if (!authz) {
-    throw ApiError(401, "unauthenticated", "a bearer token is required",
-                   {{"WWW-Authenticate", "Bearer"}});
+    throw ApiError(401, "unauthenticated", "a bearer token is required", {{"WWW-Authenticate", "Bearer"}});
   }
   if (authz->size() < 8 || lower(authz->substr(0, 7)) != "bearer ") {
     throw ApiError(401, "invalid_token", "the Authorization header must be 'Bearer <token>'",
@@ -217,8 +219,8 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
 
 Response App::dispatch(const IncomingRequest& in) {
   const auto t0 = std::chrono::steady_clock::now();
-  RequestContext ctx{svc_, {}, in.method, in.path, {}, {}, {}, in.headers, in.remote, {}, {}, false, std::nullopt,
-                     {}, {}};
+  RequestContext ctx{svc_,      {}, in.method, in.path, {},           {}, {}, in.headers,
+                     in.remote, {}, {},        false,   std::nullopt, {}, {}};
   const std::string* rid = header(in, "x-request-id");
   ctx.request_id = rid && valid_request_id(*rid) ? *rid : util::new_uuid();
   ctx.client_address = client_address(in.remote, header(in, "x-forwarded-for"), trusted_proxies_);
@@ -280,8 +282,8 @@ Response App::dispatch(const IncomingRequest& in) {
   const auto us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   // Unmatched paths share one label so that scanners cannot grow the series without bound.
-  metrics().observe(route_for_log == "-" ? "-" : in.method, route_for_log == "-" ? "unmatched" : route_for_log,
-                    res.status, us / 1e6);
+  metrics().observe(route_for_log == "-" ? "-" : in.method,
+                    route_for_log == "-" ? "unmatched" : route_for_log, res.status, us / 1e6);
   if (!error_log.empty()) {
     // Single line, JSON-escaped; may contain SQL text but never tokens (those are not in errors).
     error_log = ",\"error\":\"" + json_escape(error_log.substr(0, error_log.find('\n'))) + "\"";
@@ -289,8 +291,8 @@ Response App::dispatch(const IncomingRequest& in) {
   spdlog::info(
       "\"msg\":\"request\",\"request_id\":\"{}\",\"method\":\"{}\",\"route\":\"{}\",\"status\":{},"
       "\"duration_ms\":{:.3f},\"tenant\":\"{}\"{}",
-      json_escape(ctx.request_id), json_escape(in.method), json_escape(route_for_log), res.status, us / 1000.0,
-      json_escape(ctx.tenant_id), error_log);
+      json_escape(ctx.request_id), json_escape(in.method), json_escape(route_for_log), res.status,
+      us / 1000.0, json_escape(ctx.tenant_id), error_log);
   return res;
 }
 

@@ -77,7 +77,8 @@ ResolutionResult resolve_tenant(const ResolutionInput& in) {
     // Super admins act inside a tenant only when the request names it explicitly.
     if (!path && !header) {
       if (in.tenant_required) {
-        return refuse(403, "tenant_required", "a super_admin must name the tenant in the path or the tenant header");
+        return refuse(403, "tenant_required",
+                      "a super_admin must name the tenant in the path or the tenant header");
       }
       return out;
     }

@@ -46,8 +46,8 @@ void register_provisioning_handlers() {
         } catch (const std::exception&) {
           return;  // nothing to record on a tenant; the job records its own error
         }
-        tx.exec_params("select tenantd.provisioning_failed($1::uuid, $2, $3, $4)", tenant, error, job.attempts,
-                       final_attempt);
+        tx.exec_params("select tenantd.provisioning_failed($1::uuid, $2, $3, $4)", tenant, error,
+                       job.attempts, final_attempt);
       });
 }
 

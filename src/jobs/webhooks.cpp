@@ -39,8 +39,8 @@ void register_webhook_handlers() {
       [](pqxx::work& tx, const Job& job) {
         const std::string event_id = event_id_of(job);
         auto r = tx.exec_params("select tenantd.apply_webhook_event($1, $2)", event_id, job.attempts);
-        spdlog::info("\"msg\":\"webhook event applied\",\"event\":\"{}\",\"result\":\"{}\"", log_safe(event_id),
-                     log_safe(r.at(0).at(0).is_null() ? "" : r.at(0).at(0).c_str()));
+        spdlog::info("\"msg\":\"webhook event applied\",\"event\":\"{}\",\"result\":\"{}\"",
+                     log_safe(event_id), log_safe(r.at(0).at(0).is_null() ? "" : r.at(0).at(0).c_str()));
       },
       [](pqxx::work& tx, const Job& job, const std::string& error, bool) {
         std::string event_id;

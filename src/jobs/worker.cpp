@@ -1,7 +1,5 @@
 #include "jobs/worker.hpp"
 
-#include "jobs/handlers.hpp"
-
 #include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -9,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+
+#include "jobs/handlers.hpp"
 
 namespace tenantd::jobs {
 namespace {
@@ -63,9 +63,8 @@ void register_handler(const std::string& kind, JobHandler handler, FailureHandle
 void register_builtin_handlers() {
   register_provisioning_handlers();
   register_webhook_handlers();
-  register_handler("sessions.cleanup", [](pqxx::work& tx, const Job&) {
-    tx.exec("select tenantd.cleanup_sessions(7)");
-  });
+  register_handler("sessions.cleanup",
+                   [](pqxx::work& tx, const Job&) { tx.exec("select tenantd.cleanup_sessions(7)"); });
   // Hourly housekeeping (scheduled by the workers themselves, see schedule_maintenance).
   register_handler("maintenance.sweep", [](pqxx::work& tx, const Job& job) {
     // payload {"webhook_retention_days": N} comes from the scheduling worker's configuration
@@ -87,7 +86,8 @@ void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days) {
   // One job per UTC hour however many workers run: the dedupe key decides, not timing.
   pqxx::work tx(conn);
   tx.exec_params(
-      "select tenantd.enqueue_job('maintenance.sweep', jsonb_build_object('webhook_retention_days', $1::int), "
+      "select tenantd.enqueue_job('maintenance.sweep', jsonb_build_object('webhook_retention_days', "
+      "$1::int), "
       "now(), 3, 'maintenance.sweep:' || to_char(date_trunc('hour', now() at time zone 'utc'), "
       "'YYYY-MM-DD\"T\"HH24'))",
       webhook_retention_days);
@@ -95,7 +95,9 @@ void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days) {
 }
 
 WorkerPool::WorkerPool(WorkerOptions opt) : opt_(std::move(opt)) {}
-WorkerPool::~WorkerPool() { stop(); }
+WorkerPool::~WorkerPool() {
+  stop();
+}
 
 void WorkerPool::start() {
   for (int i = 0; i < opt_.threads; ++i) threads_.emplace_back([this, i] { loop(i); });
@@ -146,8 +148,8 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   if (error.empty()) {
-    spdlog::info("\"msg\":\"job completed\",\"job\":{},\"kind\":\"{}\",\"attempt\":{},\"duration_ms\":{}", job.id,
-                 job.kind, job.attempts, ms);
+    spdlog::info("\"msg\":\"job completed\",\"job\":{},\"kind\":\"{}\",\"attempt\":{},\"duration_ms\":{}",
+                 job.id, job.kind, job.attempts, ms);
     return true;
   }
   pqxx::work fail(conn);
@@ -157,17 +159,20 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
   if (auto on_failure = find_handler(job.kind).on_failure) {
     on_failure(fail, job, error, job.attempts >= job.max_attempts);
   }
-  auto r = fail.exec_params("select tenantd.fail_job($1, $2, $3, $4)", job.id, worker_id, error, opt.backoff_base_ms);
+  auto r = fail.exec_params("select tenantd.fail_job($1, $2, $3, $4)", job.id, worker_id, error,
+                            opt.backoff_base_ms);
   fail.commit();
-  spdlog::warn("\"msg\":\"job failed\",\"job\":{},\"kind\":\"{}\",\"attempt\":{},\"state\":\"{}\",\"error\":\"{}\"",
-               job.id, job.kind, job.attempts, r[0][0].is_null() ? "" : r[0][0].c_str(), json_escape(error));
+  spdlog::warn(
+      "\"msg\":\"job failed\",\"job\":{},\"kind\":\"{}\",\"attempt\":{},\"state\":\"{}\",\"error\":\"{}\"",
+      job.id, job.kind, job.attempts, r[0][0].is_null() ? "" : r[0][0].c_str(), json_escape(error));
   return true;
 }
 
 void WorkerPool::loop(int index) {
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
-  const std::string worker_id = std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(index);
+  const std::string worker_id =
+      std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(index);
   while (!stop_) {
     try {
       pqxx::connection conn(opt_.database_url);
@@ -184,7 +189,8 @@ void WorkerPool::loop(int index) {
         conn.await_notification(opt_.poll_ms / 1000, (opt_.poll_ms % 1000) * 1000);
       }
     } catch (const std::exception& e) {
-      spdlog::error("\"msg\":\"worker error\",\"worker\":\"{}\",\"error\":\"{}\"", worker_id, json_escape(e.what()));
+      spdlog::error("\"msg\":\"worker error\",\"worker\":\"{}\",\"error\":\"{}\"", worker_id,
+                    json_escape(e.what()));
       for (int i = 0; i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }

@@ -2,11 +2,10 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <pqxx/pqxx>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 namespace tenantd::jobs {
 
@@ -25,7 +24,8 @@ using JobHandler = std::function<void(pqxx::work& tx, const Job& job)>;
 // Runs when an attempt failed, in the transaction that records the failure (the work's own
 // transaction has rolled back): e.g. a tenant records status 'failed' with the error.
 // `final_attempt` is true when no retry follows.
-using FailureHandler = std::function<void(pqxx::work& tx, const Job& job, const std::string& error, bool final_attempt)>;
+using FailureHandler =
+    std::function<void(pqxx::work& tx, const Job& job, const std::string& error, bool final_attempt)>;
 
 // Registry of job kinds (filled once at start-up, before workers run).
 void register_handler(const std::string& kind, JobHandler handler, FailureHandler on_failure = nullptr);
@@ -38,7 +38,7 @@ struct WorkerOptions {
   std::string database_url;
   int threads = 1;
   int lease_seconds = 60;
-  int poll_ms = 1000;      // fallback when no NOTIFY arrives
+  int poll_ms = 1000;  // fallback when no NOTIFY arrives
   int backoff_base_ms = 1000;
   int webhook_retention_days = 30;
 };

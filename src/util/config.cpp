@@ -2,8 +2,8 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <optional>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 #include "http/client_address.hpp"
@@ -111,7 +111,8 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.max_tenants_per_user = parse_int(env, "MAX_TENANTS_PER_USER", c.max_tenants_per_user, 1, 10000);
   c.invitation_expiry_days = parse_int(env, "INVITATION_EXPIRY_DAYS", c.invitation_expiry_days, 1, 30);
   c.onboarding_auto_activate = parse_bool(env, "ONBOARDING_AUTO_ACTIVATE", c.onboarding_auto_activate);
-  c.access_token_ttl_seconds = parse_int(env, "ACCESS_TOKEN_TTL_SECONDS", c.access_token_ttl_seconds, 60, 86400);
+  c.access_token_ttl_seconds =
+      parse_int(env, "ACCESS_TOKEN_TTL_SECONDS", c.access_token_ttl_seconds, 60, 86400);
   c.refresh_token_ttl_days = parse_int(env, "REFRESH_TOKEN_TTL_DAYS", c.refresh_token_ttl_days, 1, 365);
   if (auto v = env.get("IDEMPOTENCY_TTL"); v && !v->empty()) {
     std::string t = *v;
@@ -130,13 +131,15 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
       secs = 0;
     }
     if (secs < 60 || secs > 30L * 86400) {
-      throw ConfigError("IDEMPOTENCY_TTL must be a duration from 60s to 30d (e.g. 86400, 24h), got '" + *v + "'");
+      throw ConfigError("IDEMPOTENCY_TTL must be a duration from 60s to 30d (e.g. 86400, 24h), got '" + *v +
+                        "'");
     }
     c.idempotency_ttl_seconds = static_cast<int>(secs);
   }
   c.webhook_secret = parse_str(env, "WEBHOOK_SECRET", "");
   c.webhook_retention_days = parse_int(env, "WEBHOOK_RETENTION_DAYS", c.webhook_retention_days, 1, 3650);
-  c.webhook_tolerance_seconds = parse_int(env, "WEBHOOK_TOLERANCE_SECONDS", c.webhook_tolerance_seconds, 1, 3600);
+  c.webhook_tolerance_seconds =
+      parse_int(env, "WEBHOOK_TOLERANCE_SECONDS", c.webhook_tolerance_seconds, 1, 3600);
   c.signup_rate_per_minute = parse_int(env, "SIGNUP_RATE_PER_MINUTE", c.signup_rate_per_minute, 1, 1000000);
   c.login_rate_per_minute = parse_int(env, "LOGIN_RATE_PER_MINUTE", c.login_rate_per_minute, 1, 1000000);
   c.accept_rate_per_minute = parse_int(env, "ACCEPT_RATE_PER_MINUTE", c.accept_rate_per_minute, 1, 1000000);

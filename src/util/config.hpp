@@ -43,14 +43,14 @@ struct Config {
   int webhook_tolerance_seconds = 300;   // WEBHOOK_TOLERANCE_SECONDS (Standard Webhooks: 5 min)
   int signup_rate_per_minute = 10;       // SIGNUP_RATE_PER_MINUTE per client address
   // Per-client-address limits checked by the dispatcher before the body is read (per process).
-  int login_rate_per_minute = 30;        // LOGIN_RATE_PER_MINUTE: POST /v1/auth/token
-  int accept_rate_per_minute = 30;       // ACCEPT_RATE_PER_MINUTE: POST /v1/invitations/accept
-  std::string trusted_proxies;           // TRUSTED_PROXIES: CIDR list whose X-Forwarded-For is believed
+  int login_rate_per_minute = 30;   // LOGIN_RATE_PER_MINUTE: POST /v1/auth/token
+  int accept_rate_per_minute = 30;  // ACCEPT_RATE_PER_MINUTE: POST /v1/invitations/accept
+  std::string trusted_proxies;      // TRUSTED_PROXIES: CIDR list whose X-Forwarded-For is believed
   // Job queue.
-  int workers = 1;                       // WORKERS: worker threads in `serve` (0 disables them)
-  int job_lease_seconds = 60;            // JOB_LEASE_SECONDS
-  int job_poll_ms = 1000;                // JOB_POLL_MS: polling fallback to LISTEN/NOTIFY
-  int job_backoff_base_ms = 1000;        // JOB_BACKOFF_BASE_MS
+  int workers = 1;                 // WORKERS: worker threads in `serve` (0 disables them)
+  int job_lease_seconds = 60;      // JOB_LEASE_SECONDS
+  int job_poll_ms = 1000;          // JOB_POLL_MS: polling fallback to LISTEN/NOTIFY
+  int job_backoff_base_ms = 1000;  // JOB_BACKOFF_BASE_MS
   std::string log_level = "info";
 };
 

@@ -12,20 +12,55 @@ namespace tenantd::util {
 class JsonOut {
  public:
   JsonOut() : w_(sb_) {}
-  JsonOut& begin_object() { w_.StartObject(); return *this; }
-  JsonOut& end_object() { w_.EndObject(); return *this; }
-  JsonOut& begin_array(const char* key) { w_.Key(key); w_.StartArray(); return *this; }
-  JsonOut& end_array() { w_.EndArray(); return *this; }
-  JsonOut& key(const char* k) { w_.Key(k); return *this; }
-  JsonOut& str(const char* k, const std::string& v) { w_.Key(k); w_.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size())); return *this; }
-  JsonOut& str_or_null(const char* k, const char* v) {
-    w_.Key(k);
-    if (v) w_.String(v); else w_.Null();
+  JsonOut& begin_object() {
+    w_.StartObject();
     return *this;
   }
-  JsonOut& boolean(const char* k, bool v) { w_.Key(k); w_.Bool(v); return *this; }
-  JsonOut& integer(const char* k, int64_t v) { w_.Key(k); w_.Int64(v); return *this; }
-  JsonOut& null(const char* k) { w_.Key(k); w_.Null(); return *this; }
+  JsonOut& end_object() {
+    w_.EndObject();
+    return *this;
+  }
+  JsonOut& begin_array(const char* key) {
+    w_.Key(key);
+    w_.StartArray();
+    return *this;
+  }
+  JsonOut& end_array() {
+    w_.EndArray();
+    return *this;
+  }
+  JsonOut& key(const char* k) {
+    w_.Key(k);
+    return *this;
+  }
+  JsonOut& str(const char* k, const std::string& v) {
+    w_.Key(k);
+    w_.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+    return *this;
+  }
+  JsonOut& str_or_null(const char* k, const char* v) {
+    w_.Key(k);
+    if (v)
+      w_.String(v);
+    else
+      w_.Null();
+    return *this;
+  }
+  JsonOut& boolean(const char* k, bool v) {
+    w_.Key(k);
+    w_.Bool(v);
+    return *this;
+  }
+  JsonOut& integer(const char* k, int64_t v) {
+    w_.Key(k);
+    w_.Int64(v);
+    return *this;
+  }
+  JsonOut& null(const char* k) {
+    w_.Key(k);
+    w_.Null();
+    return *this;
+  }
   // Embeds text that is already JSON (jsonb from PostgreSQL).
   JsonOut& raw(const char* k, const std::string& json) {
     w_.Key(k);

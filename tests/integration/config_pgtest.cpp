@@ -12,7 +12,9 @@
 namespace tenantd::test {
 namespace {
 
-std::map<std::string, std::string> bearer(const std::string& tok) { return {{"Authorization", "Bearer " + tok}}; }
+std::map<std::string, std::string> bearer(const std::string& tok) {
+  return {{"Authorization", "Bearer " + tok}};
+}
 
 rapidjson::Document parse(const std::string& body) {
   rapidjson::Document d;
@@ -20,7 +22,9 @@ rapidjson::Document parse(const std::string& body) {
   return d;
 }
 
-std::string str(const rapidjson::Value& v) { return v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : ""; }
+std::string str(const rapidjson::Value& v) {
+  return v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : "";
+}
 
 // Every error answer must be a problem document with a stable code and no internals.
 void expect_problem(const HttpResponse& r, int status, const std::string& code = "") {
@@ -33,8 +37,9 @@ void expect_problem(const HttpResponse& r, int status, const std::string& code =
   if (!code.empty()) {
     EXPECT_EQ(str(d["code"]), code) << r.body;
   }
-  for (const char* leak : {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.tenant", "tenantd.onboarding", "tenantd.audit",
-                           "api.put", "api.delete", "api.list", "api.complete", "relation ", "violates", "CONTEXT"}) {
+  for (const char* leak :
+       {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.tenant", "tenantd.onboarding", "tenantd.audit",
+        "api.put", "api.delete", "api.list", "api.complete", "relation ", "violates", "CONTEXT"}) {
     EXPECT_EQ(r.body.find(leak), std::string::npos) << "internal detail leaked: " << r.body;
   }
   EXPECT_FALSE(r.header("x-request-id").empty());
@@ -47,15 +52,16 @@ std::string q(const std::string& s) {  // SQL literal for test-made values (uuid
 // One tenantd for the three suites (started on first use, stopped at exit).
 TenantdProcess& server() {
   static std::unique_ptr<TenantdProcess> s(new TenantdProcess({{"JWT_HS256_SECRET", kTestSecret},
-                                                                {"DB_POOL_SIZE", "4"},
-                                                                {"HTTP_THREADS", "4"},
-                                                                {"BASE_DOMAIN", "example.test"},
-                                                                {"ONBOARDING_AUTO_ACTIVATE", "true"}}));
+                                                               {"DB_POOL_SIZE", "4"},
+                                                               {"HTTP_THREADS", "4"},
+                                                               {"BASE_DOMAIN", "example.test"},
+                                                               {"ONBOARDING_AUTO_ACTIVATE", "true"}}));
   return *s;
 }
 
-HttpResponse call(const std::string& method, const std::string& path, const std::map<std::string, std::string>& h = {},
-                  const std::string& body = "", int port = 0) {
+HttpResponse call(const std::string& method, const std::string& path,
+                  const std::map<std::string, std::string>& h = {}, const std::string& body = "",
+                  int port = 0) {
   auto headers = h;
   if (!body.empty() && !headers.count("Content-Type")) headers["Content-Type"] = "application/json";
   return http_request(port ? port : server().port(), method, path, headers, body);
@@ -84,15 +90,20 @@ class AreaTest : public ::testing::Test {
   static std::string guest_a() { return mint_token(a_->user_ids[2], a_->id, "guest"); }
   static std::string super_admin() { return mint_token("ops-operator", std::nullopt, "super_admin"); }
   static std::string b_fingerprint() {
-    return admin_query("select count(*) || ':' || coalesce(string_agg(key || value::text, ',' order by key), '') "
-                       "from tenantd.tenant_configs where tenant_id = " + q(b_->id))[0][0] +
-           admin_query("select count(*) || ':' || count(completed_at) from tenantd.onboarding_steps where tenant_id = " +
-                       q(b_->id))[0][0] +
+    return admin_query(
+               "select count(*) || ':' || coalesce(string_agg(key || value::text, ',' order by key), '') "
+               "from tenantd.tenant_configs where tenant_id = " +
+               q(b_->id))[0][0] +
+           admin_query(
+               "select count(*) || ':' || count(completed_at) from tenantd.onboarding_steps where tenant_id "
+               "= " +
+               q(b_->id))[0][0] +
            admin_query("select status from tenantd.tenants where id = " + q(b_->id))[0][0];
   }
 
   // Token of A aimed at B by path id, path slug, tenant header (id and slug) and Host.
-  void expect_cross_tenant_refused(const std::string& method, const std::string& suffix, const std::string& body) {
+  void expect_cross_tenant_refused(const std::string& method, const std::string& suffix,
+                                   const std::string& body) {
     const std::string before = b_fingerprint();
     const auto auth = bearer(admin_a());
     std::vector<std::pair<std::string, std::map<std::string, std::string>>> attempts;
@@ -108,7 +119,8 @@ class AreaTest : public ::testing::Test {
     attempts.push_back({"/v1" + suffix, host});
     for (auto& [path, headers] : attempts) {
       auto r = call(method, path, headers, body);
-      EXPECT_TRUE(r.status == 403 || r.status == 404) << method << " " << path << " -> " << r.status << " " << r.body;
+      EXPECT_TRUE(r.status == 403 || r.status == 404)
+          << method << " " << path << " -> " << r.status << " " << r.body;
       EXPECT_EQ(r.header("content-type"), "application/problem+json") << path;
       EXPECT_EQ(r.body.find("b-secret-marker"), std::string::npos) << path;
       EXPECT_EQ(r.body.find("b-flag-marker"), std::string::npos) << path;
@@ -137,8 +149,9 @@ TEST_F(ConfigTest, PutCreatesThenUpdatesAndGetReadsBack) {
   EXPECT_TRUE(util::is_uuid(str(c["id"])));
   EXPECT_EQ(str(c["created_by"]), a_->user_ids[0]);
 
-  auto updated = call("PUT", "/v1/config/features/new_dashboard", bearer(admin_a()),
-                      R"({"value": {"rollout": 25, "groups": ["beta", "staff"], "note": "é \u2603"}, "is_active": false})");
+  auto updated = call(
+      "PUT", "/v1/config/features/new_dashboard", bearer(admin_a()),
+      R"({"value": {"rollout": 25, "groups": ["beta", "staff"], "note": "é \u2603"}, "is_active": false})");
   ASSERT_EQ(updated.status, 200) << updated.body;
   auto u = parse(updated.body);
   EXPECT_EQ(str(u["id"]), str(c["id"]));
@@ -153,7 +166,8 @@ TEST_F(ConfigTest, PutCreatesThenUpdatesAndGetReadsBack) {
   EXPECT_TRUE(parse(kept.body)["value"].IsNull());
   EXPECT_FALSE(parse(kept.body)["is_active"].GetBool());
   for (const char* v : {R"("text")", "42", "-1.5", "[]", "[1,[2,[3]]]", "{}"}) {
-    auto r = call("PUT", "/v1/config/general/any_value", bearer(admin_a()), std::string(R"({"value": )") + v + "}");
+    auto r = call("PUT", "/v1/config/general/any_value", bearer(admin_a()),
+                  std::string(R"({"value": )") + v + "}");
     EXPECT_TRUE(r.status == 200 || r.status == 201) << v << " " << r.body;
   }
 
@@ -186,16 +200,18 @@ TEST_F(ConfigTest, WritesAreAuditedWithTheRequestId) {
   auto r = call("PUT", "/v1/config/integrations/slack.webhook", bearer(admin_a()),
                 R"({"value": {"url": "https://hooks.example/secret-token-123"}})");
   ASSERT_EQ(r.status, 201) << r.body;
-  auto rows = admin_query("select action, target_type, actor_id, actor_role, request_id, details::text "
-                          "from tenantd.audit_log where tenant_id = " + q(a_->id) +
-                          " and target_id = 'integrations/slack.webhook'");
+  auto rows = admin_query(
+      "select action, target_type, actor_id, actor_role, request_id, details::text "
+      "from tenantd.audit_log where tenant_id = " +
+      q(a_->id) + " and target_id = 'integrations/slack.webhook'");
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][0], "config.created");
   EXPECT_EQ(rows[0][1], "config");
   EXPECT_EQ(rows[0][2], a_->user_ids[0]);
   EXPECT_EQ(rows[0][3], "tenant_admin");
   EXPECT_EQ(rows[0][4], r.header("x-request-id"));
-  EXPECT_EQ(rows[0][5].find("secret-token-123"), std::string::npos) << "the value must not be copied into the audit log";
+  EXPECT_EQ(rows[0][5].find("secret-token-123"), std::string::npos)
+      << "the value must not be copied into the audit log";
 
   auto d = call("DELETE", "/v1/config/integrations/slack.webhook", bearer(admin_a()));
   EXPECT_EQ(d.status, 204) << d.body;
@@ -203,7 +219,8 @@ TEST_F(ConfigTest, WritesAreAuditedWithTheRequestId) {
   EXPECT_EQ(admin_query("select count(*) from tenantd.audit_log where tenant_id = " + q(a_->id) +
                         " and action = 'config.deleted' and target_id = 'integrations/slack.webhook'")[0][0],
             "1");
-  expect_problem(call("DELETE", "/v1/config/integrations/slack.webhook", bearer(admin_a())), 404, "config_not_found");
+  expect_problem(call("DELETE", "/v1/config/integrations/slack.webhook", bearer(admin_a())), 404,
+                 "config_not_found");
   EXPECT_EQ(admin_query("select count(*) from tenantd.tenant_configs where tenant_id = " + q(a_->id) +
                         " and key = 'slack.webhook'")[0][0],
             "0");
@@ -223,15 +240,18 @@ TEST_F(ConfigTest, BadInputIsRefusedWithSpecificCodes) {
   EXPECT_EQ(max_key.status, 201) << max_key.body;
 
   // 64 KiB of JSON text: a string of 65,534 characters plus its quotes is the largest value
-  auto at_limit = call("PUT", "/v1/config/general/big", h, "{\"value\": \"" + std::string(65534, 'v') + "\"}");
+  auto at_limit =
+      call("PUT", "/v1/config/general/big", h, "{\"value\": \"" + std::string(65534, 'v') + "\"}");
   EXPECT_EQ(at_limit.status, 201) << at_limit.body.substr(0, 300);
-  expect_problem(call("PUT", "/v1/config/general/big", h, "{\"value\": \"" + std::string(65535, 'v') + "\"}"), 422,
-                 "config_value_too_large");
-  expect_problem(call("PUT", "/v1/config/general/bigger", h, "{\"value\": [\"" + std::string(200000, 'v') + "\"]}"),
+  expect_problem(call("PUT", "/v1/config/general/big", h, "{\"value\": \"" + std::string(65535, 'v') + "\"}"),
                  422, "config_value_too_large");
+  expect_problem(
+      call("PUT", "/v1/config/general/bigger", h, "{\"value\": [\"" + std::string(200000, 'v') + "\"]}"), 422,
+      "config_value_too_large");
 
   expect_problem(call("PUT", "/v1/config/general/x", h, R"({"is_active": true})"), 400, "missing_field");
-  expect_problem(call("PUT", "/v1/config/general/x", h, R"({"value": 1, "colour": "red"})"), 400, "unknown_field");
+  expect_problem(call("PUT", "/v1/config/general/x", h, R"({"value": 1, "colour": "red"})"), 400,
+                 "unknown_field");
   expect_problem(call("PUT", "/v1/config/general/x", h, R"({"value": 1, "is_active": "yes"})"), 400,
                  "invalid_field_type");
   expect_problem(call("PUT", "/v1/config/general/x", h, R"({"value": 1, "is_active": null})"), 400,
@@ -239,7 +259,8 @@ TEST_F(ConfigTest, BadInputIsRefusedWithSpecificCodes) {
   expect_problem(call("PUT", "/v1/config/general/x", h), 400, "body_required");
   expect_problem(call("PUT", "/v1/config/general/x", h, R"({"value": )"), 400, "malformed_json");
   expect_problem(call("PUT", "/v1/config/general/x", h, R"([1])"), 400, "malformed_json");
-  expect_problem(call("PUT", "/v1/config/general/x", h, R"({"value": "nul\u0000byte"})"), 400, "malformed_json");
+  expect_problem(call("PUT", "/v1/config/general/x", h, R"({"value": "nul\u0000byte"})"), 400,
+                 "malformed_json");
   auto text = h;
   text["Content-Type"] = "text/plain";
   expect_problem(call("PUT", "/v1/config/general/x", text, R"({"value": 1})"), 415, "unsupported_media_type");
@@ -251,11 +272,14 @@ TEST_F(ConfigTest, BadInputIsRefusedWithSpecificCodes) {
 }
 
 TEST_F(ConfigTest, PermissionsFollowHasPermission) {
-  ASSERT_EQ(call("PUT", "/v1/config/general/locale", bearer(admin_a()), R"({"value": "en"})").status / 100, 2);
-  ASSERT_EQ(call("PUT", "/v1/config/features/dark_mode", bearer(admin_a()), R"({"value": true})").status / 100, 2);
+  ASSERT_EQ(call("PUT", "/v1/config/general/locale", bearer(admin_a()), R"({"value": "en"})").status / 100,
+            2);
+  ASSERT_EQ(
+      call("PUT", "/v1/config/features/dark_mode", bearer(admin_a()), R"({"value": true})").status / 100, 2);
 
   // member: config:read, not config:write
-  expect_problem(call("PUT", "/v1/config/general/locale", bearer(member_a()), R"({"value": "fr"})"), 403, "forbidden");
+  expect_problem(call("PUT", "/v1/config/general/locale", bearer(member_a()), R"({"value": "fr"})"), 403,
+                 "forbidden");
   expect_problem(call("DELETE", "/v1/config/general/locale", bearer(member_a())), 403, "forbidden");
   auto member_read = call("GET", "/v1/config/general", bearer(member_a()));
   ASSERT_EQ(member_read.status, 200) << member_read.body;
@@ -362,8 +386,10 @@ TEST_F(OnboardingTest, CompletingTheLastRequiredStepActivatesInTheSameTransactio
   EXPECT_TRUE(l["completed"].GetBool());
   EXPECT_TRUE(l["tenant_activated"].GetBool());
   EXPECT_EQ(status_of(t), "active");
-  auto audit = admin_query("select actor_id, actor_role, request_id, details->>'from' from tenantd.audit_log "
-                           "where tenant_id = " + q(t.id) + " and action = 'tenant.activated'");
+  auto audit = admin_query(
+      "select actor_id, actor_role, request_id, details->>'from' from tenantd.audit_log "
+      "where tenant_id = " +
+      q(t.id) + " and action = 'tenant.activated'");
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0][0], t.user_ids[0]);
   EXPECT_EQ(audit[0][1], "tenant_admin");
@@ -396,7 +422,8 @@ TEST_F(OnboardingTest, ConcurrentLastStepsActivateExactlyOnce) {
   Seed t = pending_tenant("onbc");
   HttpResponse r1, r2;
   std::thread th1([&] { r1 = call("POST", "/v1/onboarding/steps/profile/complete", bearer(admin_of(t))); });
-  std::thread th2([&] { r2 = call("POST", "/v1/onboarding/steps/invite_members/complete", bearer(admin_of(t))); });
+  std::thread th2(
+      [&] { r2 = call("POST", "/v1/onboarding/steps/invite_members/complete", bearer(admin_of(t))); });
   th1.join();
   th2.join();
   ASSERT_EQ(r1.status, 200) << r1.body;
@@ -415,8 +442,10 @@ TEST_F(OnboardingTest, AutoActivationOffLeavesTheTenantPending) {
                       {"HTTP_THREADS", "2"},
                       {"ONBOARDING_AUTO_ACTIVATE", "false"}});
   Seed t = pending_tenant("onbo");
-  ASSERT_EQ(call("POST", "/v1/onboarding/steps/profile/complete", bearer(admin_of(t)), "", off.port()).status, 200);
-  auto last = call("POST", "/v1/onboarding/steps/invite_members/complete", bearer(admin_of(t)), "", off.port());
+  ASSERT_EQ(call("POST", "/v1/onboarding/steps/profile/complete", bearer(admin_of(t)), "", off.port()).status,
+            200);
+  auto last =
+      call("POST", "/v1/onboarding/steps/invite_members/complete", bearer(admin_of(t)), "", off.port());
   ASSERT_EQ(last.status, 200) << last.body;
   auto l = parse(last.body);
   EXPECT_TRUE(l["completed"].GetBool());
@@ -432,11 +461,12 @@ TEST_F(OnboardingTest, FailurePaths) {
                  "onboarding_step_not_found");
   expect_problem(call("POST", "/v1/onboarding/steps/profile/complete", bearer(member_a())), 403, "forbidden");
   expect_problem(call("POST", "/v1/onboarding/steps/profile/complete", bearer(guest_a())), 403, "forbidden");
-  expect_problem(call("GET", "/v1/onboarding/steps/profile/complete", bearer(admin_a())), 405, "method_not_allowed");
+  expect_problem(call("GET", "/v1/onboarding/steps/profile/complete", bearer(admin_a())), 405,
+                 "method_not_allowed");
   expect_problem(call("POST", "/v1/onboarding/steps/profile/complete", {}), 401, "unauthenticated");
   expect_problem(call("GET", "/v1/onboarding", bearer(super_admin())), 403, "tenant_required");
-  EXPECT_EQ(admin_query("select count(completed_at) from tenantd.onboarding_steps where tenant_id = " + q(a_->id) +
-                        " and key = 'profile'")[0][0],
+  EXPECT_EQ(admin_query("select count(completed_at) from tenantd.onboarding_steps where tenant_id = " +
+                        q(a_->id) + " and key = 'profile'")[0][0],
             "0");
 }
 
@@ -454,11 +484,15 @@ class AuditLogTest : public AreaTest {};
 TEST_F(AuditLogTest, ListsNewestFirstWithFiltersAndStablePages) {
   // five rows of our own, at known times; the rest of A's log is newer (written now)
   const std::string actor = a_->user_ids[1];
-  admin_exec("insert into tenantd.audit_log (tenant_id, at, actor_id, actor_role, action, target_type, target_id, details) "
-             "select " + q(a_->id) + ", timestamptz '2020-01-01T00:00:00Z' + n * interval '1 hour', " + q(actor) +
-             ", 'member', 'test.event', 'widget', 'w' || n, jsonb_build_object('n', n) from generate_series(1, 5) n");
-  admin_exec("insert into tenantd.audit_log (tenant_id, at, action, target_type, target_id) values (" + q(b_->id) +
-             ", '2020-01-01T03:00:00Z', 'test.event', 'widget', 'b-widget-marker')");
+  admin_exec(
+      "insert into tenantd.audit_log (tenant_id, at, actor_id, actor_role, action, target_type, target_id, "
+      "details) "
+      "select " +
+      q(a_->id) + ", timestamptz '2020-01-01T00:00:00Z' + n * interval '1 hour', " + q(actor) +
+      ", 'member', 'test.event', 'widget', 'w' || n, jsonb_build_object('n', n) from generate_series(1, 5) "
+      "n");
+  admin_exec("insert into tenantd.audit_log (tenant_id, at, action, target_type, target_id) values (" +
+             q(b_->id) + ", '2020-01-01T03:00:00Z', 'test.event', 'widget', 'b-widget-marker')");
 
   const auto h = bearer(admin_a());
   auto r = call("GET", "/v1/audit-log?action=test.event&limit=2", h);
@@ -478,8 +512,8 @@ TEST_F(AuditLogTest, ListsNewestFirstWithFiltersAndStablePages) {
   ASSERT_TRUE(d["next_cursor"].IsString());
 
   // a row appended between pages neither repeats nor shifts the next page
-  admin_exec("insert into tenantd.audit_log (tenant_id, action, target_type, target_id) values (" + q(a_->id) +
-             ", 'test.event', 'widget', 'w-late')");
+  admin_exec("insert into tenantd.audit_log (tenant_id, action, target_type, target_id) values (" +
+             q(a_->id) + ", 'test.event', 'widget', 'w-late')");
   std::vector<std::string> seen;
   std::string cursor = str(d["next_cursor"]);
   while (!cursor.empty()) {
@@ -496,7 +530,9 @@ TEST_F(AuditLogTest, ListsNewestFirstWithFiltersAndStablePages) {
   auto by_target = parse(call("GET", "/v1/audit-log?target=w2", h).body);
   ASSERT_EQ(by_target["data"].Size(), 1u);
   EXPECT_EQ(parse(call("GET", "/v1/audit-log?target=w2&target_type=tenant", h).body)["data"].Size(), 0u);
-  auto range = parse(call("GET", "/v1/audit-log?action=test.event&from=2020-01-01T02:00:00Z&to=2020-01-01T04:00:00Z", h).body);
+  auto range = parse(
+      call("GET", "/v1/audit-log?action=test.event&from=2020-01-01T02:00:00Z&to=2020-01-01T04:00:00Z", h)
+          .body);
   ASSERT_EQ(range["data"].Size(), 2u) << "from inclusive, to exclusive";
   EXPECT_EQ(str(range["data"][0]["target_id"]), "w3");
   auto all = call("GET", "/v1/audit-log?limit=200", h);
@@ -505,7 +541,10 @@ TEST_F(AuditLogTest, ListsNewestFirstWithFiltersAndStablePages) {
 
 TEST_F(AuditLogTest, SuperAdminsAppearWithTheirRole) {
   ASSERT_EQ(call("PUT", "/v1/tenants/" + a_->slug + "/config/general/sa_note", bearer(super_admin()),
-                 R"({"value": 1})").status / 100, 2);
+                 R"({"value": 1})")
+                    .status /
+                100,
+            2);
   auto r = call("GET", "/v1/audit-log?target=general/sa_note", bearer(admin_a()));
   ASSERT_EQ(r.status, 200) << r.body;
   auto d = parse(r.body);
@@ -513,7 +552,8 @@ TEST_F(AuditLogTest, SuperAdminsAppearWithTheirRole) {
   EXPECT_EQ(str(d["data"][0]["actor_role"]), "super_admin");
   EXPECT_EQ(str(d["data"][0]["action"]), "config.created");
   auto access = parse(call("GET", "/v1/tenants/" + a_->id + "/audit-log?action=super_admin.access&limit=1",
-                           bearer(super_admin())).body);
+                           bearer(super_admin()))
+                          .body);
   ASSERT_EQ(access["data"].Size(), 1u);
   EXPECT_EQ(str(access["data"][0]["actor_role"]), "super_admin");
 }
@@ -535,8 +575,9 @@ TEST_F(AuditLogTest, FailurePaths) {
   expect_problem(call("GET", "/v1/audit-log?cursor=%%%", h), 400, "invalid_query");
   expect_problem(call("GET", "/v1/audit-log?cursor=AAAA", h), 400, "invalid_cursor");
   // well-formed base64url of "garbage|<uuid>"
-  expect_problem(call("GET", "/v1/audit-log?cursor=Z2FyYmFnZXxhYWFhYWFhYS0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDE", h),
-                 400, "invalid_cursor");
+  expect_problem(
+      call("GET", "/v1/audit-log?cursor=Z2FyYmFnZXxhYWFhYWFhYS0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDE", h), 400,
+      "invalid_cursor");
   expect_problem(call("POST", "/v1/audit-log", h, "{}"), 405, "method_not_allowed");
   expect_problem(call("GET", "/v1/audit-log"), 401, "unauthenticated");
   expect_problem(call("GET", "/v1/audit-log", bearer(super_admin())), 403, "tenant_required");
@@ -544,8 +585,8 @@ TEST_F(AuditLogTest, FailurePaths) {
 
 TEST_F(AuditLogTest, TheAppRoleCannotRewriteHistory) {
   const std::string app = url_for("tenantd", "tenantd_app");
-  for (const char* sql : {"update tenantd.audit_log set action = 'rewritten'", "delete from tenantd.audit_log",
-                          "truncate tenantd.audit_log"}) {
+  for (const char* sql : {"update tenantd.audit_log set action = 'rewritten'",
+                          "delete from tenantd.audit_log", "truncate tenantd.audit_log"}) {
     EXPECT_THROW(admin_exec(std::string("begin; select set_config('app.tenant_id', ") + q(a_->id) +
                                 ", true), set_config('app.role', 'tenant_admin', true); " + sql + "; commit;",
                             app),

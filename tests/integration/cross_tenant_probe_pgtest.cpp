@@ -87,9 +87,7 @@ std::string pct(const std::string& s) {
 // Reads the database as the superuser: row sets, values, digests.
 class Db {
  public:
-  Db() : conn_(admin_url()) {
-    rows_sql_ = rows_sql_builder(conn_);
-  }
+  Db() : conn_(admin_url()) { rows_sql_ = rows_sql_builder(conn_); }
   std::string digest(const std::string& tenant) {
     pqxx::nontransaction tx(conn_);
     return tx

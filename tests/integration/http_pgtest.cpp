@@ -2,9 +2,9 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <rapidjson/document.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <rapidjson/document.h>
 
 #include <atomic>
 #include <ctime>
@@ -24,7 +24,9 @@ std::string token(const std::string& sub, const std::optional<std::string>& tena
   return mint_token(sub, tenant, role, ttl);
 }
 
-std::map<std::string, std::string> bearer(const std::string& tok) { return {{"Authorization", "Bearer " + tok}}; }
+std::map<std::string, std::string> bearer(const std::string& tok) {
+  return {{"Authorization", "Bearer " + tok}};
+}
 
 rapidjson::Document parse(const std::string& body) {
   rapidjson::Document d;
@@ -44,8 +46,8 @@ void expect_problem(const HttpResponse& r, int status, const std::string& code =
   if (!code.empty()) {
     EXPECT_EQ(std::string(d["code"].GetString()), code) << r.body;
   }
-  for (const char* leak : {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.users", "tenantd.memberships", "tenantd.tenants",
-                           "relation ", "violates", "what()"}) {
+  for (const char* leak : {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.users", "tenantd.memberships",
+                           "tenantd.tenants", "relation ", "violates", "what()"}) {
     EXPECT_EQ(r.body.find(leak), std::string::npos) << "internal detail leaked: " << r.body;
   }
   EXPECT_FALSE(r.header("x-request-id").empty());
@@ -72,7 +74,8 @@ class HttpTest : public ::testing::Test {
   static HttpResponse get(const std::string& path, const std::map<std::string, std::string>& h = {}) {
     return http_request(server_->port(), "GET", path, h);
   }
-  static HttpResponse post(const std::string& path, const std::string& body, std::map<std::string, std::string> h = {}) {
+  static HttpResponse post(const std::string& path, const std::string& body,
+                           std::map<std::string, std::string> h = {}) {
     if (!h.count("Content-Type")) h["Content-Type"] = "application/json";
     return http_request(server_->port(), "POST", path, h, body);
   }
@@ -98,8 +101,9 @@ TEST_F(HttpTest, MetricsCountRequestsByRouteTemplate) {
   auto m = get("/metrics");
   ASSERT_EQ(m.status, 200);
   EXPECT_EQ(m.header("content-type").rfind("text/plain", 0), 0u);
-  EXPECT_NE(m.body.find("tenantd_http_requests_total{method=\"GET\",route=\"/v1/users/{id}\",status=\"200\"}"),
-            std::string::npos)
+  EXPECT_NE(
+      m.body.find("tenantd_http_requests_total{method=\"GET\",route=\"/v1/users/{id}\",status=\"200\"}"),
+      std::string::npos)
       << m.body;
   EXPECT_NE(m.body.find("route=\"unmatched\",status=\"404\""), std::string::npos);
   EXPECT_EQ(m.body.find(uid), std::string::npos);  // templates, never ids
@@ -123,12 +127,14 @@ TEST_F(HttpTest, ErrorStatusesAreProblemDocuments) {
   EXPECT_NE(m.header("allow").find("GET"), std::string::npos);
   expect_problem(post("/v1/users", "{\"email\":", bearer(admin_a())), 400, "malformed_json");
   expect_problem(post("/v1/users", "[1,2]", bearer(admin_a())), 400, "malformed_json");
-  expect_problem(post("/v1/users", R"({"email": 42, "role": "member"})", bearer(admin_a())), 400, "invalid_field_type");
+  expect_problem(post("/v1/users", R"({"email": 42, "role": "member"})", bearer(admin_a())), 400,
+                 "invalid_field_type");
   expect_problem(post("/v1/users", R"({"role": "member"})", bearer(admin_a())), 400, "missing_field");
   auto h = bearer(admin_a());
   h["Content-Type"] = "text/plain";
   expect_problem(post("/v1/users", R"({"email":"x@y.z","role":"member"})", h), 415, "unsupported_media_type");
-  expect_problem(post("/v1/users", std::string(1024 * 1024 + 10, ' '), bearer(admin_a())), 413, "body_too_large");
+  expect_problem(post("/v1/users", std::string(1024 * 1024 + 10, ' '), bearer(admin_a())), 413,
+                 "body_too_large");
   expect_problem(get("/v1/users?limit=0", bearer(member_a())), 400, "invalid_limit");
   expect_problem(get("/v1/users?limit=201", bearer(member_a())), 400, "invalid_limit");
   expect_problem(get("/v1/users?limit=abc", bearer(member_a())), 400, "invalid_limit");
@@ -150,7 +156,8 @@ TEST_F(HttpTest, AuthenticationFailuresAre401) {
   std::string forged = auth::mint_hs256("another-secret-another-secret-0123456789", a_->user_ids[1], a_->id,
                                         "member", now, now + 600);
   expect_problem(get("/v1/me", bearer(forged)), 401, "invalid_token");
-  expect_problem(get("/v1/me", bearer(token(a_->user_ids[1], a_->id, "member", -3600))), 401, "invalid_token");
+  expect_problem(get("/v1/me", bearer(token(a_->user_ids[1], a_->id, "member", -3600))), 401,
+                 "invalid_token");
   // A non-operator whose subject is not a user id.
   expect_problem(get("/v1/me", bearer(token("user_abc", a_->id, "member"))), 401, "invalid_token");
 }
@@ -197,13 +204,16 @@ TEST_F(HttpTest, GetUserOwnAndForeign) {
 
 TEST_F(HttpTest, CreateUserWritesMembershipAndAuditInOneTransaction) {
   const std::string email = "new-" + util::new_uuid().substr(0, 8) + "@example.org";
-  auto r = post("/v1/users", R"({"email":")" + email + R"(","role":"member","display_name":"New","password":"s3cret-pass"})",
-                bearer(admin_a()));
+  auto r =
+      post("/v1/users",
+           R"({"email":")" + email + R"(","role":"member","display_name":"New","password":"s3cret-pass"})",
+           bearer(admin_a()));
   ASSERT_EQ(r.status, 201) << r.body;
   auto d = parse(r.body);
   const std::string uid = d["id"].GetString();
-  auto audit = admin_query("select action, actor_id::text, tenant_id::text from tenantd.audit_log where target_id = '" +
-                           uid + "'");
+  auto audit = admin_query(
+      "select action, actor_id::text, tenant_id::text from tenantd.audit_log where target_id = '" + uid +
+      "'");
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0][0], "member.created");
   EXPECT_EQ(audit[0][1], a_->user_ids[0]);
@@ -251,25 +261,32 @@ TEST_F(HttpTest, TenantRecordOwnAndSuperAdmin) {
   // Not naming a tenant: refused, never "all tenants".
   expect_problem(get("/v1/users", bearer(sa)), 403, "tenant_required");
   // A super admin naming two different tenants.
-  expect_problem(get("/v1/tenants/" + a_->id + "/users", {{"Authorization", "Bearer " + sa}, {"X-Tenant-Id", b_->id}}),
-                 403, "tenant_mismatch");
+  expect_problem(
+      get("/v1/tenants/" + a_->id + "/users", {{"Authorization", "Bearer " + sa}, {"X-Tenant-Id", b_->id}}),
+      403, "tenant_mismatch");
 }
 
 TEST_F(HttpTest, TokensWithoutTenantAreRefusedUnlessSuperAdmin) {
-  expect_problem(get("/v1/users", bearer(token(a_->user_ids[1], std::nullopt, "member"))), 403, "tenant_required");
-  expect_problem(get("/v1/tenants/" + a_->id + "/users", bearer(token(a_->user_ids[1], std::nullopt, "tenant_admin"))),
-                 403, "tenant_required");
-  expect_problem(get("/v1/users", {{"Authorization", "Bearer " + token(a_->user_ids[1], std::nullopt, "member")},
-                                   {"X-Tenant-Id", a_->id}}),
-                 403, "tenant_required");
+  expect_problem(get("/v1/users", bearer(token(a_->user_ids[1], std::nullopt, "member"))), 403,
+                 "tenant_required");
+  expect_problem(
+      get("/v1/tenants/" + a_->id + "/users", bearer(token(a_->user_ids[1], std::nullopt, "tenant_admin"))),
+      403, "tenant_required");
+  expect_problem(
+      get("/v1/users", {{"Authorization", "Bearer " + token(a_->user_ids[1], std::nullopt, "member")},
+                        {"X-Tenant-Id", a_->id}}),
+      403, "tenant_required");
 }
 
 TEST_F(HttpTest, HostSubdomainResolvesAndMustAgree) {
-  auto own = get("/v1/users", {{"Authorization", "Bearer " + member_a()}, {"Host", a_->slug + ".example.test"}});
+  auto own =
+      get("/v1/users", {{"Authorization", "Bearer " + member_a()}, {"Host", a_->slug + ".example.test"}});
   EXPECT_EQ(own.status, 200) << own.body;
-  auto other = get("/v1/users", {{"Authorization", "Bearer " + member_a()}, {"Host", b_->slug + ".example.test:8080"}});
+  auto other = get("/v1/users",
+                   {{"Authorization", "Bearer " + member_a()}, {"Host", b_->slug + ".example.test:8080"}});
   expect_problem(other, 403, "tenant_mismatch");
-  auto unknown = get("/v1/users", {{"Authorization", "Bearer " + member_a()}, {"Host", "nosuch-zz.example.test"}});
+  auto unknown =
+      get("/v1/users", {{"Authorization", "Bearer " + member_a()}, {"Host", "nosuch-zz.example.test"}});
   EXPECT_TRUE(unknown.status == 403 || unknown.status == 404) << unknown.body;
 }
 
@@ -279,7 +296,9 @@ TEST_F(HttpTest, HostSubdomainResolvesAndMustAgree) {
 // 16 client connections in turn. A context that outlived its transaction, or a statement that
 // only exists on one server connection, would show up there.
 enum class DbPath { direct, pgbouncer };
-void PrintTo(DbPath p, std::ostream* os) { *os << (p == DbPath::pgbouncer ? "PgBouncer" : "Direct"); }
+void PrintTo(DbPath p, std::ostream* os) {
+  *os << (p == DbPath::pgbouncer ? "PgBouncer" : "Direct");
+}
 
 class HttpPathTest : public HttpTest, public ::testing::WithParamInterface<DbPath> {
  protected:
@@ -371,14 +390,16 @@ TEST_P(HttpPathTest, CrossTenantMatrix) {
     for (auto& [path, headers] : attempts) {
       HttpResponse r =
           rc.method == "POST" ? post(path, rc.body, headers) : http_request(port(), rc.method, path, headers);
-      EXPECT_TRUE(r.status == 403 || r.status == 404) << rc.method << " " << path << " -> " << r.status << " " << r.body;
+      EXPECT_TRUE(r.status == 403 || r.status == 404)
+          << rc.method << " " << path << " -> " << r.status << " " << r.body;
       for (const auto& e : b_->emails) EXPECT_EQ(r.body.find(e), std::string::npos) << path;
       EXPECT_EQ(r.body.find("Tenant " + b_->slug), std::string::npos) << path;
       ++checked;
     }
   }
   EXPECT_GE(checked, 20);
-  EXPECT_EQ(admin_query("select count(*) from tenantd.users where email = 'intruder@example.org'")[0][0], "0");
+  EXPECT_EQ(admin_query("select count(*) from tenantd.users where email = 'intruder@example.org'")[0][0],
+            "0");
 }
 
 // 16 clients of 16 tenants interleave 2,000 requests; none ever sees a foreign row.
@@ -396,7 +417,8 @@ TEST_P(HttpPathTest, ConcurrentTenantsNeverSeeForeignRows) {
       for (int i = 0; i < kRequests / kClients; ++i) {
         HttpResponse r;
         try {
-          r = i % 2 ? get("/v1/users", bearer(tok)) : get("/v1/users/" + s.user_ids[static_cast<size_t>(i % 3)], bearer(tok));
+          r = i % 2 ? get("/v1/users", bearer(tok))
+                    : get("/v1/users/" + s.user_ids[static_cast<size_t>(i % 3)], bearer(tok));
         } catch (const std::exception&) {
           ++failures;
           continue;

@@ -4,10 +4,9 @@
 #include <rapidjson/document.h>
 
 #include <future>
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
-
-#include <pqxx/pqxx>
 
 #include "support.hpp"
 #include "util/uuid.hpp"
@@ -19,16 +18,17 @@ class IdempotencyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     a_ = new Seed(seed_tenant("idem", 1));
-    server_ = new TenantdProcess({{"JWT_HS256_SECRET", kTestSecret}, {"WORKERS", "0"}, {"DB_POOL_SIZE", "8"},
-                                  {"HTTP_THREADS", "8"}});
+    server_ = new TenantdProcess(
+        {{"JWT_HS256_SECRET", kTestSecret}, {"WORKERS", "0"}, {"DB_POOL_SIZE", "8"}, {"HTTP_THREADS", "8"}});
   }
   static void TearDownTestSuite() {
     delete server_;
     delete a_;
   }
   static std::map<std::string, std::string> admin_headers(const std::string& key) {
-    std::map<std::string, std::string> h{{"Authorization", "Bearer " + mint_token(a_->user_ids[0], a_->id, "tenant_admin")},
-                                         {"Content-Type", "application/json"}};
+    std::map<std::string, std::string> h{
+        {"Authorization", "Bearer " + mint_token(a_->user_ids[0], a_->id, "tenant_admin")},
+        {"Content-Type", "application/json"}};
     if (!key.empty()) h["Idempotency-Key"] = key;
     return h;
   }
@@ -51,9 +51,11 @@ TEST_F(IdempotencyTest, RepeatReplaysTheFirstAnswer) {
   EXPECT_EQ(again.header("idempotent-replayed"), "true");
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(admin_query("select count(*) from tenantd.users where email = '" + email + "'")[0][0], "1");
-  EXPECT_EQ(admin_query("select count(*) from tenantd.audit_log a join tenantd.users u on a.target_id = u.id::text "
-                        "where u.email = '" + email + "' and a.action = 'member.created'")[0][0],
-            "1");
+  EXPECT_EQ(
+      admin_query("select count(*) from tenantd.audit_log a join tenantd.users u on a.target_id = u.id::text "
+                  "where u.email = '" +
+                  email + "' and a.action = 'member.created'")[0][0],
+      "1");
   // Without a key the same body is a new request (and conflicts).
   EXPECT_EQ(create_user("", email).status, 409);
 }
@@ -67,16 +69,20 @@ TEST_F(IdempotencyTest, SameKeyWithAnotherBodyIs422) {
 }
 
 TEST_F(IdempotencyTest, MalformedKeysAre400) {
-  for (const std::string& key : {std::string(256, 'k'), std::string("caf\xc3\xa9"), std::string("tab\there")}) {
+  for (const std::string& key :
+       {std::string(256, 'k'), std::string("caf\xc3\xa9"), std::string("tab\there")}) {
     auto r = create_user(key, "bad-" + util::new_uuid().substr(0, 8) + "@example.org");
     EXPECT_EQ(r.status, 400) << key << " " << r.body;
     EXPECT_NE(r.body.find("invalid_idempotency_key"), std::string::npos);
   }
   auto h = admin_headers("");
   h["Idempotency-Key"] = "\"\"";  // an empty structured-field string
-  auto r = http_request(server_->port(), "POST", "/v1/users", h, R"({"email":"e@example.org","role":"member"})");
+  auto r =
+      http_request(server_->port(), "POST", "/v1/users", h, R"({"email":"e@example.org","role":"member"})");
   EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_EQ(create_user(std::string(255, 'k') + "", "ok-" + util::new_uuid().substr(0, 8) + "@example.org").status, 201);
+  EXPECT_EQ(
+      create_user(std::string(255, 'k') + "", "ok-" + util::new_uuid().substr(0, 8) + "@example.org").status,
+      201);
 }
 
 TEST_F(IdempotencyTest, RepeatWhileTheFirstRunsIs409) {
@@ -89,7 +95,9 @@ TEST_F(IdempotencyTest, RepeatWhileTheFirstRunsIs409) {
   // Bounded wait until the first request holds its key and waits for the lock.
   bool waiting = false;
   for (int i = 0; i < 200 && !waiting; ++i) {
-    waiting = admin_query("select count(*) from pg_stat_activity where usename = 'tenantd_app' and wait_event_type = 'Lock'")[0][0] != "0";
+    waiting = admin_query(
+                  "select count(*) from pg_stat_activity where usename = 'tenantd_app' and wait_event_type = "
+                  "'Lock'")[0][0] != "0";
     if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   ASSERT_TRUE(waiting);
@@ -107,9 +115,10 @@ TEST_F(IdempotencyTest, RepeatWhileTheFirstRunsIs409) {
 TEST_F(IdempotencyTest, ConcurrentCreatesWithOneKeyMakeOneTenant) {
   const std::string key = "key-" + util::new_uuid();
   const std::string slug = "idem-conc-" + util::new_uuid().substr(0, 8);
-  const auto sa = std::map<std::string, std::string>{{"Authorization", "Bearer " + mint_token("ops", std::nullopt, "super_admin")},
-                                                     {"Content-Type", "application/json"},
-                                                     {"Idempotency-Key", key}};
+  const auto sa = std::map<std::string, std::string>{
+      {"Authorization", "Bearer " + mint_token("ops", std::nullopt, "super_admin")},
+      {"Content-Type", "application/json"},
+      {"Idempotency-Key", key}};
   std::vector<std::future<HttpResponse>> calls;
   for (int i = 0; i < 20; ++i) {
     calls.push_back(std::async(std::launch::async, [&] {
@@ -140,11 +149,12 @@ TEST_F(IdempotencyTest, KeysAreScopedToTheCaller) {
   const std::string key = "shared-" + util::new_uuid();
   const Seed other = seed_tenant("idem-other", 1);
   ASSERT_EQ(create_user(key, "scope1-" + util::new_uuid().substr(0, 8) + "@example.org").status, 201);
-  auto r = http_request(server_->port(), "POST", "/v1/users",
-                        {{"Authorization", "Bearer " + mint_token(other.user_ids[0], other.id, "tenant_admin")},
-                         {"Content-Type", "application/json"},
-                         {"Idempotency-Key", key}},
-                        R"({"email":"scope2-)" + util::new_uuid().substr(0, 8) + R"(@example.org","role":"member"})");
+  auto r = http_request(
+      server_->port(), "POST", "/v1/users",
+      {{"Authorization", "Bearer " + mint_token(other.user_ids[0], other.id, "tenant_admin")},
+       {"Content-Type", "application/json"},
+       {"Idempotency-Key", key}},
+      R"({"email":"scope2-)" + util::new_uuid().substr(0, 8) + R"(@example.org","role":"member"})");
   EXPECT_EQ(r.status, 201) << r.body;  // not a 422: another caller's key is not ours
   EXPECT_EQ(r.header("idempotent-replayed"), "");
 }
@@ -188,9 +198,10 @@ TEST(IdempotencyCreatesTest, RolesAndInvitationsReplayWithoutTokens) {
   const Seed a = seed_tenant("idem-more", 1);
   TenantdProcess server({{"JWT_HS256_SECRET", kTestSecret}});
   auto headers = [&](const std::string& key) {
-    return std::map<std::string, std::string>{{"Authorization", "Bearer " + mint_token(a.user_ids[0], a.id, "tenant_admin")},
-                                              {"Content-Type", "application/json"},
-                                              {"Idempotency-Key", key}};
+    return std::map<std::string, std::string>{
+        {"Authorization", "Bearer " + mint_token(a.user_ids[0], a.id, "tenant_admin")},
+        {"Content-Type", "application/json"},
+        {"Idempotency-Key", key}};
   };
   const std::string rk = "role-" + util::new_uuid();
   const std::string role_body = R"({"name":"support_agent","permissions":["members:read"]})";
@@ -212,7 +223,8 @@ TEST(IdempotencyCreatesTest, RolesAndInvitationsReplayWithoutTokens) {
   EXPECT_NE(i2.body.find("\"token\":null"), std::string::npos) << i2.body;
 
   const std::string bk = "bulk-" + util::new_uuid();
-  const std::string bulk_body = R"({"invitations":[{"email":"b1@example.org","role":"member"},{"email":"b2@example.org","role":"member"}]})";
+  const std::string bulk_body =
+      R"({"invitations":[{"email":"b1@example.org","role":"member"},{"email":"b2@example.org","role":"member"}]})";
   auto b1 = http_request(server.port(), "POST", "/v1/invitations/bulk", headers(bk), bulk_body);
   ASSERT_EQ(b1.status, 200) << b1.body;
   EXPECT_NE(b1.body.find("\"token\":\""), std::string::npos);
@@ -220,8 +232,10 @@ TEST(IdempotencyCreatesTest, RolesAndInvitationsReplayWithoutTokens) {
   EXPECT_EQ(b2.status, 200) << b2.body;
   EXPECT_EQ(b2.header("idempotent-replayed"), "true");
   EXPECT_EQ(b2.body.find("\"token\":\""), std::string::npos) << b2.body;
-  EXPECT_EQ(admin_query("select count(*) from tenantd.invitations where tenant_id = '" + a.id + "'")[0][0], "3");
-  EXPECT_EQ(admin_query("select count(*) from tenantd.roles where tenant_id = '" + a.id + "' and name = 'support_agent'")[0][0],
+  EXPECT_EQ(admin_query("select count(*) from tenantd.invitations where tenant_id = '" + a.id + "'")[0][0],
+            "3");
+  EXPECT_EQ(admin_query("select count(*) from tenantd.roles where tenant_id = '" + a.id +
+                        "' and name = 'support_agent'")[0][0],
             "1");
   // No stored answer holds a token.
   EXPECT_EQ(

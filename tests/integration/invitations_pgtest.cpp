@@ -16,7 +16,9 @@
 namespace tenantd::test {
 namespace {
 
-std::map<std::string, std::string> bearer(const std::string& tok) { return {{"Authorization", "Bearer " + tok}}; }
+std::map<std::string, std::string> bearer(const std::string& tok) {
+  return {{"Authorization", "Bearer " + tok}};
+}
 
 rapidjson::Document parse(const std::string& body) {
   rapidjson::Document d;
@@ -42,7 +44,9 @@ void expect_problem(const HttpResponse& r, int status, const std::string& code =
   }
 }
 
-std::string unique(const std::string& p) { return p + "-" + util::new_uuid().substr(0, 8); }
+std::string unique(const std::string& p) {
+  return p + "-" + util::new_uuid().substr(0, 8);
+}
 
 // One server and two tenants for both suites.
 class LifecycleBase : public ::testing::Test {
@@ -64,7 +68,8 @@ class LifecycleBase : public ::testing::Test {
   static HttpResponse get(const std::string& path, const std::map<std::string, std::string>& h = {}) {
     return http_request(server_->port(), "GET", path, h);
   }
-  static HttpResponse post(const std::string& path, const std::string& body, std::map<std::string, std::string> h = {}) {
+  static HttpResponse post(const std::string& path, const std::string& body,
+                           std::map<std::string, std::string> h = {}) {
     if (!h.count("Content-Type")) h["Content-Type"] = "application/json";
     return http_request(server_->port(), "POST", path, h, body);
   }
@@ -90,7 +95,8 @@ class InvitationsTest : public LifecycleBase {};
 
 TEST_F(InvitationsTest, CreateAnswersTheTokenOnceAndStoresOnlyItsHash) {
   const std::string email = unique("carol") + "@example.org";
-  auto r = post("/v1/invitations", R"({"email":")" + email + R"(","role":"member","expires_in_days":3})", bearer(admin_a()));
+  auto r = post("/v1/invitations", R"({"email":")" + email + R"(","role":"member","expires_in_days":3})",
+                bearer(admin_a()));
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.header("cache-control"), "no-store");
   auto d = parse(r.body);
@@ -100,8 +106,10 @@ TEST_F(InvitationsTest, CreateAnswersTheTokenOnceAndStoresOnlyItsHash) {
   EXPECT_EQ(str(d, "email"), email);
   EXPECT_EQ(str(d, "invited_by"), a_->user_ids[0]);
   EXPECT_EQ(r.header("location"), "/v1/invitations/" + id);
-  auto row = admin_query("select encode(token_hash, 'hex'), round(extract(epoch from expires_at - created_at) / 86400), "
-                         "tenant_id::text, row_to_json(i)::text from tenantd.invitations i where id = '" + id + "'");
+  auto row = admin_query(
+      "select encode(token_hash, 'hex'), round(extract(epoch from expires_at - created_at) / 86400), "
+      "tenant_id::text, row_to_json(i)::text from tenantd.invitations i where id = '" +
+      id + "'");
   ASSERT_EQ(row.size(), 1u);
   EXPECT_EQ(row[0][0], util::sha256_hex(token));
   EXPECT_EQ(row[0][1], "3");
@@ -116,48 +124,59 @@ TEST_F(InvitationsTest, CreateAnswersTheTokenOnceAndStoresOnlyItsHash) {
   ASSERT_EQ(list.status, 200) << list.body;
   EXPECT_NE(list.body.find(id), std::string::npos);
   EXPECT_EQ(list.body.find(token), std::string::npos);
-  auto audit = admin_query("select action, actor_id::text from tenantd.audit_log where target_id = '" + id + "'");
+  auto audit =
+      admin_query("select action, actor_id::text from tenantd.audit_log where target_id = '" + id + "'");
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0][0], "invitation.created");
   EXPECT_EQ(audit[0][1], a_->user_ids[0]);
   // Default expiry: INVITATION_EXPIRY_DAYS (7).
   auto def = invite(unique("dflt") + "@example.org");
-  auto days = admin_query("select round(extract(epoch from expires_at - created_at) / 86400) from tenantd.invitations "
-                          "where id = '" + str(def, "id") + "'");
+  auto days = admin_query(
+      "select round(extract(epoch from expires_at - created_at) / 86400) from tenantd.invitations "
+      "where id = '" +
+      str(def, "id") + "'");
   EXPECT_EQ(days[0][0], "7");
 }
 
 TEST_F(InvitationsTest, CreateRefusesBadInput) {
   const auto h = bearer(admin_a());
-  expect_problem(post("/v1/invitations", R"({"email":"x@example.org","role":"member","expires_in_days":0})", h), 422,
-                 "validation_failed");
-  expect_problem(post("/v1/invitations", R"({"email":"x@example.org","role":"member","expires_in_days":31})", h), 422,
-                 "validation_failed");
-  expect_problem(post("/v1/invitations", R"({"email":"x@example.org","role":"member","expires_in_days":"7"})", h), 400,
-                 "invalid_field_type");
+  expect_problem(
+      post("/v1/invitations", R"({"email":"x@example.org","role":"member","expires_in_days":0})", h), 422,
+      "validation_failed");
+  expect_problem(
+      post("/v1/invitations", R"({"email":"x@example.org","role":"member","expires_in_days":31})", h), 422,
+      "validation_failed");
+  expect_problem(
+      post("/v1/invitations", R"({"email":"x@example.org","role":"member","expires_in_days":"7"})", h), 400,
+      "invalid_field_type");
   expect_problem(post("/v1/invitations", R"({"role":"member"})", h), 400, "missing_field");
   expect_problem(post("/v1/invitations", R"({"email":"x@example.org","role":"member","admin":true})", h), 400,
                  "unknown_field");
   expect_problem(post("/v1/invitations", R"({"email":"not-an-email","role":"member"})", h), 422);
-  expect_problem(post("/v1/invitations", R"({"email":"x@example.org","role":"overlord"})", h), 422, "unknown_role");
+  expect_problem(post("/v1/invitations", R"({"email":"x@example.org","role":"overlord"})", h), 422,
+                 "unknown_role");
   expect_problem(post("/v1/invitations", R"({"email":)", h), 400, "malformed_json");
   // Existing member: 409 already_member; a second pending invitation: 409 already_invited.
   expect_problem(post("/v1/invitations", R"({"email":")" + a_->emails[2] + R"(","role":"member"})", h), 409,
                  "already_member");
   const std::string email = unique("twice") + "@example.org";
   invite(email);
-  expect_problem(post("/v1/invitations", R"({"email":")" + email + R"(","role":"member"})", h), 409, "already_invited");
+  expect_problem(post("/v1/invitations", R"({"email":")" + email + R"(","role":"member"})", h), 409,
+                 "already_invited");
   // Permission: a member has no invitations:write; nor may it list.
-  expect_problem(post("/v1/invitations", R"({"email":"y@example.org","role":"member"})", bearer(member_a())), 403);
+  expect_problem(post("/v1/invitations", R"({"email":"y@example.org","role":"member"})", bearer(member_a())),
+                 403);
   expect_problem(get("/v1/invitations", bearer(member_a())), 403);
-  expect_problem(post("/v1/invitations", R"({"email":"y@example.org","role":"member"})"), 401, "unauthenticated");
+  expect_problem(post("/v1/invitations", R"({"email":"y@example.org","role":"member"})"), 401,
+                 "unauthenticated");
 }
 
 TEST_F(InvitationsTest, AcceptCreatesUserAndMembershipThenTheUserLogsIn) {
   const std::string email = unique("dora") + "@example.org";
   auto inv = invite(email, "read_only");
-  auto acc = post("/v1/invitations/accept",
-                  R"({"token":")" + str(inv, "token") + R"(","password":"correct horse battery","display_name":"Dora"})");
+  auto acc =
+      post("/v1/invitations/accept", R"({"token":")" + str(inv, "token") +
+                                         R"(","password":"correct horse battery","display_name":"Dora"})");
   ASSERT_EQ(acc.status, 201) << acc.body;
   auto d = parse(acc.body);
   EXPECT_EQ(str(d, "tenant_id"), a_->id);
@@ -165,40 +184,51 @@ TEST_F(InvitationsTest, AcceptCreatesUserAndMembershipThenTheUserLogsIn) {
   EXPECT_EQ(str(d, "role"), "read_only");
   EXPECT_FALSE(d.HasMember("user_created"));  // the same answer whether or not the email had an identity
   const std::string uid = str(d, "user_id");
-  auto m = admin_query("select m.role, m.display_name, left(m.password_hash, 7) from tenantd.memberships m "
-                       "join tenantd.users u on u.id = m.user_id where m.tenant_id = '" + a_->id + "' and u.id = '" + uid + "'");
+  auto m = admin_query(
+      "select m.role, m.display_name, left(m.password_hash, 7) from tenantd.memberships m "
+      "join tenantd.users u on u.id = m.user_id where m.tenant_id = '" +
+      a_->id + "' and u.id = '" + uid + "'");
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m[0][0], "read_only");
   EXPECT_EQ(m[0][1], "Dora");
   EXPECT_EQ(m[0][2], "scrypt$");
-  auto st = admin_query("select status, accepted_by::text from tenantd.invitations where id = '" + str(inv, "id") + "'");
+  auto st = admin_query("select status, accepted_by::text from tenantd.invitations where id = '" +
+                        str(inv, "id") + "'");
   EXPECT_EQ(st[0][0], "accepted");
   EXPECT_EQ(st[0][1], uid);
-  EXPECT_EQ(admin_query("select count(*) from tenantd.audit_log where action = 'invitation.accepted' and target_id = '" +
-                        str(inv, "id") + "'")[0][0],
-            "1");
+  EXPECT_EQ(
+      admin_query(
+          "select count(*) from tenantd.audit_log where action = 'invitation.accepted' and target_id = '" +
+          str(inv, "id") + "'")[0][0],
+      "1");
   // The new member logs in with the password chosen at acceptance.
-  auto login = post("/v1/auth/token",
-                    R"({"tenant":")" + a_->slug + R"(","email":")" + email + R"(","password":"correct horse battery"})");
+  auto login = post("/v1/auth/token", R"({"tenant":")" + a_->slug + R"(","email":")" + email +
+                                          R"(","password":"correct horse battery"})");
   ASSERT_EQ(login.status, 200) << login.body;
   auto me = get("/v1/me", bearer(str(parse(login.body), "access_token")));
   ASSERT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(str(parse(me.body)["user"], "membership_role"), "read_only");
   // Accepting twice: 410.
-  expect_problem(post("/v1/invitations/accept", R"({"token":")" + str(inv, "token") + R"("})"), 410, "invitation_unusable");
+  expect_problem(post("/v1/invitations/accept", R"({"token":")" + str(inv, "token") + R"("})"), 410,
+                 "invitation_unusable");
 }
 
 TEST_F(InvitationsTest, AcceptLinksAnExistingIdentityWithoutTouchingIt) {
   auto inv = invite(b_->emails[2], "member");
-  auto before = admin_query("select * from tenantd.users u join tenantd.memberships m on m.user_id = u.id "
-                            "where u.id = '" + b_->user_ids[2] + "'");
-  auto acc = post("/v1/invitations/accept", R"({"token":")" + str(inv, "token") + R"(","password":"a-new-password"})");
+  auto before = admin_query(
+      "select * from tenantd.users u join tenantd.memberships m on m.user_id = u.id "
+      "where u.id = '" +
+      b_->user_ids[2] + "'");
+  auto acc = post("/v1/invitations/accept",
+                  R"({"token":")" + str(inv, "token") + R"(","password":"a-new-password"})");
   ASSERT_EQ(acc.status, 201) << acc.body;
   auto d = parse(acc.body);
   EXPECT_EQ(str(d, "user_id"), b_->user_ids[2]);
   EXPECT_EQ(acc.body.find(b_->id), std::string::npos);  // nothing about the user's other tenant
-  auto after = admin_query("select * from tenantd.users u join tenantd.memberships m on m.user_id = u.id "
-                           "where u.id = '" + b_->user_ids[2] + "' and m.tenant_id = '" + b_->id + "'");
+  auto after = admin_query(
+      "select * from tenantd.users u join tenantd.memberships m on m.user_id = u.id "
+      "where u.id = '" +
+      b_->user_ids[2] + "' and m.tenant_id = '" + b_->id + "'");
   EXPECT_EQ(before, after);  // the identity and the membership in B are untouched
 }
 
@@ -213,14 +243,16 @@ TEST_F(InvitationsTest, UnusableAndUnknownTokens) {
   ASSERT_EQ(post("/v1/invitations/" + str(revoked, "id") + "/revoke", "", bearer(admin_a())).status, 200);
   expect_problem(post("/v1/invitations/accept", R"({"token":")" + str(revoked, "token") + R"("})"), 410,
                  "invitation_unusable");
-  expect_problem(post("/v1/invitations/accept", R"({"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})"), 404,
-                 "invitation_not_found");
+  expect_problem(post("/v1/invitations/accept", R"({"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})"),
+                 404, "invitation_not_found");
   expect_problem(post("/v1/invitations/accept", R"({"token":"short"})"), 404, "invitation_not_found");
   expect_problem(post("/v1/invitations/accept", R"({})"), 400, "missing_field");
-  expect_problem(post("/v1/invitations/accept", R"({"token":")" + str(expired, "token") + R"(","password":"short"})"), 422);
+  expect_problem(
+      post("/v1/invitations/accept", R"({"token":")" + str(expired, "token") + R"(","password":"short"})"),
+      422);
   // Nothing was created for the unusable ones.
-  EXPECT_EQ(admin_query("select count(*) from tenantd.invitations where id in ('" + str(expired, "id") + "', '" +
-                        str(revoked, "id") + "') and status = 'accepted'")[0][0],
+  EXPECT_EQ(admin_query("select count(*) from tenantd.invitations where id in ('" + str(expired, "id") +
+                        "', '" + str(revoked, "id") + "') and status = 'accepted'")[0][0],
             "0");
   // the listing derives "expired" and filters on it
   auto list = get("/v1/invitations?status=expired&limit=200", bearer(admin_a()));
@@ -237,12 +269,15 @@ TEST_F(InvitationsTest, RevokeAndListFiltersAndPagination) {
   EXPECT_EQ(str(parse(rev.body), "status"), "revoked");
   EXPECT_FALSE(str(parse(rev.body), "revoked_at").empty());
   EXPECT_EQ(post("/v1/invitations/" + ids[0] + "/revoke", "", bearer(admin_a())).status, 200);  // idempotent
-  EXPECT_EQ(admin_query("select count(*) from tenantd.audit_log where action = 'invitation.revoked' and target_id = '" +
-                        ids[0] + "'")[0][0],
-            "1");
+  EXPECT_EQ(
+      admin_query(
+          "select count(*) from tenantd.audit_log where action = 'invitation.revoked' and target_id = '" +
+          ids[0] + "'")[0][0],
+      "1");
   expect_problem(post("/v1/invitations/" + util::new_uuid() + "/revoke", "", bearer(admin_a())), 404,
                  "invitation_not_found");
-  expect_problem(post("/v1/invitations/not-a-uuid/revoke", "", bearer(admin_a())), 404, "invitation_not_found");
+  expect_problem(post("/v1/invitations/not-a-uuid/revoke", "", bearer(admin_a())), 404,
+                 "invitation_not_found");
   expect_problem(post("/v1/invitations/" + ids[1] + "/revoke", "", bearer(member_a())), 403);
   expect_problem(get("/v1/invitations/" + util::new_uuid(), bearer(admin_a())), 404, "invitation_not_found");
   // accepted invitations cannot be revoked
@@ -268,7 +303,8 @@ TEST_F(InvitationsTest, RevokeAndListFiltersAndPagination) {
     if (d["next_cursor"].IsNull()) break;
     cursor = d["next_cursor"].GetString();
   }
-  const auto total = admin_query("select count(*) from tenantd.invitations where tenant_id = '" + a_->id + "'")[0][0];
+  const auto total =
+      admin_query("select count(*) from tenantd.invitations where tenant_id = '" + a_->id + "'")[0][0];
   EXPECT_EQ(std::to_string(seen.size()), total);
   std::set<std::string> uniq(seen.begin(), seen.end());
   EXPECT_EQ(uniq.size(), seen.size());
@@ -280,23 +316,37 @@ TEST_F(InvitationsTest, RevokeAndListFiltersAndPagination) {
 TEST_F(InvitationsTest, BulkAnswersOneResultPerEntry) {
   const std::string g1 = unique("bulk1") + "@example.org", g2 = unique("bulk2") + "@example.org";
   const std::string body = R"({"invitations":[)"
-                           R"({"email":")" + g1 + R"(","role":"member"},)"
-                           R"({"email":")" + a_->emails[1] + R"(","role":"member"},)"
+                           R"({"email":")" +
+                           g1 +
+                           R"(","role":"member"},)"
+                           R"({"email":")" +
+                           a_->emails[1] +
+                           R"(","role":"member"},)"
                            R"({"email":"z@example.org","role":"nope"},)"
-                           R"({"email":")" + g1 + R"(","role":"member"},)"
+                           R"({"email":")" +
+                           g1 +
+                           R"(","role":"member"},)"
                            R"({"email":42,"role":"member"},)"
                            R"({"email":"q@example.org","role":"member","expires_in_days":99},)"
                            R"({"email":"q@example.org","role":"member","extra":1},)"
                            R"("not an object",)"
-                           R"({"email":")" + g2 + R"(","role":"read_only","expires_in_days":2}]})";
+                           R"({"email":")" +
+                           g2 + R"(","role":"read_only","expires_in_days":2}]})";
   auto r = post("/v1/invitations/bulk", body, bearer(admin_a()));
   ASSERT_EQ(r.status, 200) << r.body;
   auto d = parse(r.body);
   const auto& res = d["results"];
   ASSERT_EQ(res.Size(), 9u);
   const int want_status[] = {201, 409, 422, 409, 400, 422, 400, 400, 201};
-  const char* want_code[] = {"", "already_member", "unknown_role", "already_invited", "invalid_field_type",
-                             "validation_failed", "unknown_field", "invalid_field_type", ""};
+  const char* want_code[] = {"",
+                             "already_member",
+                             "unknown_role",
+                             "already_invited",
+                             "invalid_field_type",
+                             "validation_failed",
+                             "unknown_field",
+                             "invalid_field_type",
+                             ""};
   for (rapidjson::SizeType i = 0; i < res.Size(); ++i) {
     EXPECT_EQ(res[i]["index"].GetInt(), static_cast<int>(i));
     EXPECT_EQ(res[i]["status"].GetInt(), want_status[i]) << i << " " << r.body;
@@ -310,21 +360,26 @@ TEST_F(InvitationsTest, BulkAnswersOneResultPerEntry) {
   }
   EXPECT_EQ(d["created"].GetInt(), 2);
   EXPECT_EQ(d["failed"].GetInt(), 7);
-  EXPECT_EQ(admin_query("select count(*) from tenantd.invitations where lower(email) in (lower('" + g1 + "'), lower('" +
-                        g2 + "'), 'q@example.org', 'z@example.org')")[0][0],
+  EXPECT_EQ(admin_query("select count(*) from tenantd.invitations where lower(email) in (lower('" + g1 +
+                        "'), lower('" + g2 + "'), 'q@example.org', 'z@example.org')")[0][0],
             "2");
   // tokens from bulk work
-  ASSERT_EQ(post("/v1/invitations/accept", R"({"token":")" + str(res[8]["invitation"], "token") + R"("})").status, 201);
+  ASSERT_EQ(
+      post("/v1/invitations/accept", R"({"token":")" + str(res[8]["invitation"], "token") + R"("})").status,
+      201);
   // limits and shape of the request as a whole
   std::string many = R"({"invitations":[)";
-  for (int i = 0; i < 1001; ++i) many += std::string(i ? "," : "") + R"({"email":"m)" + std::to_string(i) + R"(@example.org","role":"member"})";
+  for (int i = 0; i < 1001; ++i)
+    many += std::string(i ? "," : "") + R"({"email":"m)" + std::to_string(i) +
+            R"(@example.org","role":"member"})";
   many += "]}";
   expect_problem(post("/v1/invitations/bulk", many, bearer(admin_a())), 422, "too_many_entries");
   expect_problem(post("/v1/invitations/bulk", R"({"invitations":[]})", bearer(admin_a())), 422);
-  expect_problem(post("/v1/invitations/bulk", R"({"invitations":{}})", bearer(admin_a())), 400, "invalid_field_type");
+  expect_problem(post("/v1/invitations/bulk", R"({"invitations":{}})", bearer(admin_a())), 400,
+                 "invalid_field_type");
   expect_problem(post("/v1/invitations/bulk", R"({})", bearer(admin_a())), 400, "missing_field");
-  expect_problem(post("/v1/invitations/bulk", R"({"invitations":[{"email":"m@example.org","role":"member"}]})",
-                      bearer(member_a())),
+  expect_problem(post("/v1/invitations/bulk",
+                      R"({"invitations":[{"email":"m@example.org","role":"member"}]})", bearer(member_a())),
                  403);
 }
 
@@ -332,13 +387,15 @@ TEST_F(InvitationsTest, BulkOfAThousandInOneRequest) {
   const std::string tag = unique("k");
   std::string body = R"({"invitations":[)";
   for (int i = 0; i < 1000; ++i) {
-    body += std::string(i ? "," : "") + R"({"email":")" + tag + "-" + std::to_string(i) + R"(@example.org","role":"member"})";
+    body += std::string(i ? "," : "") + R"({"email":")" + tag + "-" + std::to_string(i) +
+            R"(@example.org","role":"member"})";
   }
   body += "]}";
   auto r = post("/v1/invitations/bulk", body, bearer(admin_b()));
   ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
   EXPECT_EQ(parse(r.body)["created"].GetInt(), 1000);
-  EXPECT_EQ(admin_query("select count(*) from tenantd.invitations where email like '" + tag + "-%'")[0][0], "1000");
+  EXPECT_EQ(admin_query("select count(*) from tenantd.invitations where email like '" + tag + "-%'")[0][0],
+            "1000");
 }
 
 TEST_F(InvitationsTest, ConcurrentInvitesAndAcceptsDecideOnce) {
@@ -348,7 +405,9 @@ TEST_F(InvitationsTest, ConcurrentInvitesAndAcceptsDecideOnce) {
   std::vector<std::thread> threads;
   for (size_t i = 0; i < statuses.size(); ++i) {
     threads.emplace_back([&, i] {
-      statuses[i] = post("/v1/invitations", R"({"email":")" + email + R"(","role":"member"})", bearer(admin_a())).status;
+      statuses[i] =
+          post("/v1/invitations", R"({"email":")" + email + R"(","role":"member"})", bearer(admin_a()))
+              .status;
     });
   }
   for (auto& t : threads) t.join();
@@ -365,9 +424,11 @@ TEST_F(InvitationsTest, ConcurrentInvitesAndAcceptsDecideOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 410), 7);
-  EXPECT_EQ(admin_query("select count(*) from tenantd.audit_log where action = 'invitation.accepted' and target_id = '" +
-                        str(inv, "id") + "'")[0][0],
-            "1");
+  EXPECT_EQ(
+      admin_query(
+          "select count(*) from tenantd.audit_log where action = 'invitation.accepted' and target_id = '" +
+          str(inv, "id") + "'")[0][0],
+      "1");
 }
 
 // Every new tenant-scoped route: A's admin aimed at B by path id, path slug, header and Host.
@@ -400,7 +461,8 @@ TEST_F(InvitationsTest, CrossTenantMatrix) {
     attempts.push_back({"/v1" + rc.suffix, host});
     for (auto& [path, headers] : attempts) {
       HttpResponse r = rc.method == "POST" ? post(path, rc.body, headers) : get(path, headers);
-      EXPECT_TRUE(r.status == 403 || r.status == 404) << rc.method << " " << path << " -> " << r.status << " " << r.body;
+      EXPECT_TRUE(r.status == 403 || r.status == 404)
+          << rc.method << " " << path << " -> " << r.status << " " << r.body;
       EXPECT_EQ(r.body.find("b-secret"), std::string::npos) << path;
       for (const auto& e : b_->emails) EXPECT_EQ(r.body.find(e), std::string::npos) << path;
       ++checked;
@@ -409,9 +471,12 @@ TEST_F(InvitationsTest, CrossTenantMatrix) {
   EXPECT_EQ(checked, 25);
   // A's own routes with B's invitation id: not found, and B's invitation is untouched
   expect_problem(get("/v1/invitations/" + bid, bearer(admin_a())), 404, "invitation_not_found");
-  expect_problem(post("/v1/invitations/" + bid + "/revoke", "", bearer(admin_a())), 404, "invitation_not_found");
+  expect_problem(post("/v1/invitations/" + bid + "/revoke", "", bearer(admin_a())), 404,
+                 "invitation_not_found");
   EXPECT_EQ(admin_query("select status from tenantd.invitations where id = '" + bid + "'")[0][0], "pending");
-  EXPECT_EQ(admin_query("select count(*) from tenantd.invitations where email = 'intruder@example.org'")[0][0], "0");
+  EXPECT_EQ(
+      admin_query("select count(*) from tenantd.invitations where email = 'intruder@example.org'")[0][0],
+      "0");
   // B's admin path works for B
   EXPECT_EQ(get("/v1/tenants/" + b_->slug + "/invitations/" + bid, bearer(admin_b())).status, 200);
 }
@@ -419,19 +484,23 @@ TEST_F(InvitationsTest, CrossTenantMatrix) {
 class AuthTest : public LifecycleBase {
  protected:
   // A user of `s` with a known password; returns its email.
-  static std::string user_with_password(const Seed& s, const std::string& password, const std::string& role = "member") {
+  static std::string user_with_password(const Seed& s, const std::string& password,
+                                        const std::string& role = "member") {
     const std::string uid = util::new_uuid();
     const std::string email = unique("login") + "@" + s.slug + ".example";
     admin_exec("insert into tenantd.users (id, email) values ('" + uid + "', '" + email + "')");
-    admin_exec("insert into tenantd.memberships (tenant_id, user_id, role, password_hash) values ('" + s.id + "', '" +
-               uid + "', '" + role + "', '" + auth::hash_password(password) + "')");
+    admin_exec("insert into tenantd.memberships (tenant_id, user_id, role, password_hash) values ('" + s.id +
+               "', '" + uid + "', '" + role + "', '" + auth::hash_password(password) + "')");
     return email;
   }
-  static HttpResponse login(const std::string& tenant, const std::string& email, const std::string& password) {
-    return post("/v1/auth/token",
-                R"({"tenant":")" + tenant + R"(","email":")" + email + R"(","password":")" + password + R"("})");
+  static HttpResponse login(const std::string& tenant, const std::string& email,
+                            const std::string& password) {
+    return post("/v1/auth/token", R"({"tenant":")" + tenant + R"(","email":")" + email + R"(","password":")" +
+                                      password + R"("})");
   }
-  static HttpResponse refresh(const std::string& rt) { return post("/v1/auth/refresh", R"({"refresh_token":")" + rt + R"("})"); }
+  static HttpResponse refresh(const std::string& rt) {
+    return post("/v1/auth/refresh", R"({"refresh_token":")" + rt + R"("})");
+  }
 };
 
 TEST_F(AuthTest, LoginIssuesTokensThatTheServiceAccepts) {
@@ -468,9 +537,10 @@ TEST_F(AuthTest, LoginIssuesTokensThatTheServiceAccepts) {
   EXPECT_EQ(admin_query("select count(*) from tenantd.sessions where refresh_token_hash = decode('" +
                         util::sha256_hex(rt) + "', 'hex')")[0][0],
             "1");
-  EXPECT_EQ(admin_query("select count(*) from tenantd.audit_log where action = 'auth.login' and tenant_id = '" + a_->id +
-                        "'")[0][0] != "0",
-            true);
+  EXPECT_EQ(
+      admin_query("select count(*) from tenantd.audit_log where action = 'auth.login' and tenant_id = '" +
+                  a_->id + "'")[0][0] != "0",
+      true);
 }
 
 TEST_F(AuthTest, WrongPasswordUnknownEmailAndUnknownTenantAnswerAlike) {
@@ -478,7 +548,7 @@ TEST_F(AuthTest, WrongPasswordUnknownEmailAndUnknownTenantAnswerAlike) {
   auto wrong = login(a_->slug, email, "nope-nope");
   auto unknown = login(a_->slug, "ghost-" + util::new_uuid().substr(0, 6) + "@example.org", "nope-nope");
   auto no_tenant = login("no-such-tenant-zz", email, "nope-nope");
-  auto other_tenant = login(b_->slug, email, "pass-word-2");  // right password, not a member of B
+  auto other_tenant = login(b_->slug, email, "pass-word-2");       // right password, not a member of B
   auto no_password = login(a_->slug, a_->emails[1], "anything1");  // a user without a password
   for (const auto* r : {&wrong, &unknown, &no_tenant, &other_tenant, &no_password}) {
     expect_problem(*r, 401, "invalid_credentials");
@@ -493,7 +563,8 @@ TEST_F(AuthTest, WrongPasswordUnknownEmailAndUnknownTenantAnswerAlike) {
 
 TEST_F(AuthTest, FiveFailuresLockTheAccountWithRetryAfter) {
   const std::string email = user_with_password(*a_, "pass-word-3");
-  for (int i = 0; i < 5; ++i) expect_problem(login(a_->slug, email, "wrong-" + std::to_string(i)), 401, "invalid_credentials");
+  for (int i = 0; i < 5; ++i)
+    expect_problem(login(a_->slug, email, "wrong-" + std::to_string(i)), 401, "invalid_credentials");
   auto locked = login(a_->slug, email, "pass-word-3");  // even the right password
   expect_problem(locked, 429, "too_many_attempts");
   const std::string ra = locked.header("retry-after");
@@ -508,7 +579,8 @@ TEST_F(AuthTest, FiveFailuresLockTheAccountWithRetryAfter) {
   for (int i = 0; i < 5; ++i) expect_problem(login(a_->slug, ghost, "x"), 401, "invalid_credentials");
   expect_problem(login(a_->slug, ghost, "x"), 429, "too_many_attempts");
   // the window passes (failures moved back 16 minutes by admin SQL): unlocked
-  admin_exec("update tenantd.login_attempts set at = at - interval '16 minutes' where email = lower('" + email + "')");
+  admin_exec("update tenantd.login_attempts set at = at - interval '16 minutes' where email = lower('" +
+             email + "')");
   EXPECT_EQ(login(a_->slug, email, "pass-word-3").status, 200);
 }
 
@@ -528,10 +600,11 @@ TEST_F(AuthTest, RefreshRotatesAndReuseRevokesTheFamily) {
   // rt1 again: reuse → 401, and the whole family dies (rt3, the newest, too)
   expect_problem(refresh(rt1), 401, "refresh_token_reused");
   expect_problem(refresh(rt3), 401, "invalid_refresh_token");
-  auto fam = admin_query("select count(*), count(*) filter (where revoked_at is null), "
-                         "count(*) filter (where revoked_reason = 'reuse_detected') from tenantd.sessions "
-                         "where family_id = (select family_id from tenantd.sessions where refresh_token_hash = decode('" +
-                         util::sha256_hex(rt1) + "', 'hex'))");
+  auto fam = admin_query(
+      "select count(*), count(*) filter (where revoked_at is null), "
+      "count(*) filter (where revoked_reason = 'reuse_detected') from tenantd.sessions "
+      "where family_id = (select family_id from tenantd.sessions where refresh_token_hash = decode('" +
+      util::sha256_hex(rt1) + "', 'hex'))");
   EXPECT_EQ(fam[0][0], "3");
   EXPECT_EQ(fam[0][1], "0");
   EXPECT_EQ(fam[0][2], "1");
@@ -565,7 +638,8 @@ TEST_F(AuthTest, DisabledUsersAndSuspendedTenantsCannotLogIn) {
   const std::string email = user_with_password(*a_, "pass-word-7");
   admin_exec("update tenantd.users set disabled = true where email = '" + email + "'");
   expect_problem(login(a_->slug, email, "pass-word-7"), 403, "user_disabled");
-  expect_problem(login(a_->slug, email, "wrong-pass"), 401, "invalid_credentials");  // no hint without the password
+  expect_problem(login(a_->slug, email, "wrong-pass"), 401,
+                 "invalid_credentials");  // no hint without the password
   // a suspended tenant (own seed, so the other tests keep an active one)
   Seed s = seed_tenant("inv-susp", 1);
   const std::string e2 = user_with_password(s, "pass-word-8");

@@ -7,10 +7,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
-
-#include <pqxx/pqxx>
 
 #include "support.hpp"
 #include "util/uuid.hpp"
@@ -23,10 +22,11 @@ std::string unique_kind(const std::string& prefix) {
   return "test." + prefix + "_" + util::new_uuid().substr(0, 8);
 }
 
-int64_t enqueue(pqxx::connection& c, const std::string& kind, const std::string& dedupe = "", int max_attempts = 5) {
+int64_t enqueue(pqxx::connection& c, const std::string& kind, const std::string& dedupe = "",
+                int max_attempts = 5) {
   pqxx::work tx(c);
-  auto r = tx.exec_params("select tenantd.enqueue_job($1, '{}'::jsonb, now(), $2, nullif($3, ''))", kind, max_attempts,
-                          dedupe);
+  auto r = tx.exec_params("select tenantd.enqueue_job($1, '{}'::jsonb, now(), $2, nullif($3, ''))", kind,
+                          max_attempts, dedupe);
   tx.commit();
   return r[0][0].as<int64_t>();
 }
@@ -80,7 +80,8 @@ TEST(JobsTest, ConcurrentClaimsNeverTakeTheSameJob) {
       pqxx::connection own(worker_url());
       for (;;) {
         pqxx::work tx(own);
-        auto r = tx.exec_params("select id from tenantd.claim_job($1, 60, array[$2])", "w" + std::to_string(w), kind);
+        auto r = tx.exec_params("select id from tenantd.claim_job($1, 60, array[$2])",
+                                "w" + std::to_string(w), kind);
         tx.commit();
         if (r.empty()) break;
         std::lock_guard<std::mutex> lk(mu);
@@ -133,8 +134,9 @@ TEST(JobsTest, FailuresBackOffWithJitterThenFail) {
     if (attempt < 3) {
       EXPECT_EQ(std::string(s[0][0].c_str()), "queued");
       // base 1 s × 2^(attempt-1) × [0.5, 1)
-      const double delay = std::stod(admin_query("select extract(epoch from run_at - updated_at) from tenantd.jobs where id = " +
-                                                 std::to_string(id))[0][0]);
+      const double delay = std::stod(
+          admin_query("select extract(epoch from run_at - updated_at) from tenantd.jobs where id = " +
+                      std::to_string(id))[0][0]);
       const double full = 1.0 * (1 << (attempt - 1));
       EXPECT_GE(delay, 0.5 * full - 0.01) << attempt;
       EXPECT_LT(delay, full + 0.01) << attempt;
@@ -149,11 +151,13 @@ TEST(JobsTest, FailuresBackOffWithJitterThenFail) {
     tx.exec("select set_config('app.role', 'member', true)");
     EXPECT_THROW(tx.exec_params("select tenantd.retry_job($1)", id), pqxx::sql_error);
   }
-  auto out = run_command({tenantd_binary(), "jobs", "retry", std::to_string(id)}, {{"MIGRATE_DATABASE_URL", migrator_url()}});
+  auto out = run_command({tenantd_binary(), "jobs", "retry", std::to_string(id)},
+                         {{"MIGRATE_DATABASE_URL", migrator_url()}});
   EXPECT_EQ(out.exit_code, 0) << out.output;
   EXPECT_EQ(job_field(id, "state"), "queued");
   EXPECT_EQ(job_field(id, "attempts"), "0");
-  auto list = run_command({tenantd_binary(), "jobs", "list", "--kind", kind}, {{"MIGRATE_DATABASE_URL", migrator_url()}});
+  auto list = run_command({tenantd_binary(), "jobs", "list", "--kind", kind},
+                          {{"MIGRATE_DATABASE_URL", migrator_url()}});
   EXPECT_EQ(list.exit_code, 0);
   EXPECT_NE(list.output.find(kind), std::string::npos) << list.output;
 }
@@ -161,8 +165,9 @@ TEST(JobsTest, FailuresBackOffWithJitterThenFail) {
 TEST(JobsTest, WorkerWakesOnNotifyAndRunsTheJob) {
   // Polling set to a minute: only NOTIFY can make the job run within the bounded wait.
   const Seed s = seed_tenant("jobwake", 1);
-  admin_exec("insert into tenantd.sessions (tenant_id, user_id, refresh_token_hash, expires_at) values ('" + s.id +
-             "', '" + s.user_ids[0] + "', gen_random_uuid()::text::bytea, now() - interval '30 days')");
+  admin_exec("insert into tenantd.sessions (tenant_id, user_id, refresh_token_hash, expires_at) values ('" +
+             s.id + "', '" + s.user_ids[0] +
+             "', gen_random_uuid()::text::bytea, now() - interval '30 days')");
   const std::string log = source_dir() + "/var/worker-wake.log";
   pid_t w = spawn_worker({{"WORKERS", "2"}, {"JOB_POLL_MS", "60000"}}, log);
   // Let the worker LISTEN before the job arrives (its first poll finds nothing).
@@ -188,15 +193,17 @@ TEST(JobsTest, UnknownKindFailsAfterItsAttempts) {
 
 TEST(JobsTest, KilledWorkersJobIsFinishedByAnotherAfterTheLease) {
   const Seed s = seed_tenant("jobkill", 1);
-  admin_exec("insert into tenantd.sessions (tenant_id, user_id, refresh_token_hash, expires_at) values ('" + s.id +
-             "', '" + s.user_ids[0] + "', gen_random_uuid()::text::bytea, now() - interval '30 days')");
+  admin_exec("insert into tenantd.sessions (tenant_id, user_id, refresh_token_hash, expires_at) values ('" +
+             s.id + "', '" + s.user_ids[0] +
+             "', gen_random_uuid()::text::bytea, now() - interval '30 days')");
   // Hold a lock the job needs, so the first worker is stuck inside the job's transaction.
   pqxx::connection locker(admin_url());
   pqxx::work lock_tx(locker);
   lock_tx.exec("lock table tenantd.sessions in access exclusive mode");
   pqxx::connection c(worker_url());
   const int64_t id = enqueue(c, "sessions.cleanup");
-  const std::map<std::string, std::string> env = {{"WORKERS", "1"}, {"JOB_POLL_MS", "100"}, {"JOB_LEASE_SECONDS", "1"}};
+  const std::map<std::string, std::string> env = {
+      {"WORKERS", "1"}, {"JOB_POLL_MS", "100"}, {"JOB_LEASE_SECONDS", "1"}};
   pid_t first = spawn_worker(env, source_dir() + "/var/worker-kill-1.log");
   ASSERT_TRUE(wait_for([&] { return job_field(id, "state") == "running"; }));
   ASSERT_TRUE(wait_for([&] {
@@ -225,15 +232,17 @@ TEST(JobsTest, AdminJobsEndpointIsForSuperAdmins) {
   enqueue(c, kind);
   const Seed s = seed_tenant("jobadmin", 1);
   TenantdProcess server({{"JWT_HS256_SECRET", kTestSecret}, {"WORKERS", "0"}});
-  const auto sa = std::map<std::string, std::string>{{"Authorization", "Bearer " + mint_token("ops", std::nullopt, "super_admin")}};
+  const auto sa = std::map<std::string, std::string>{
+      {"Authorization", "Bearer " + mint_token("ops", std::nullopt, "super_admin")}};
   auto r = http_request(server.port(), "GET", "/v1/admin/jobs?kind=" + kind + "&state=queued&limit=1", sa);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.body.find(kind), std::string::npos);
   EXPECT_EQ(r.body.find("\"next_cursor\":null"), std::string::npos);  // two jobs, limit 1
   auto bad = http_request(server.port(), "GET", "/v1/admin/jobs?state=sleeping", sa);
   EXPECT_EQ(bad.status, 400);
-  auto member = http_request(server.port(), "GET", "/v1/admin/jobs",
-                             {{"Authorization", "Bearer " + mint_token(s.user_ids[0], s.id, "tenant_admin")}});
+  auto member =
+      http_request(server.port(), "GET", "/v1/admin/jobs",
+                   {{"Authorization", "Bearer " + mint_token(s.user_ids[0], s.id, "tenant_admin")}});
   EXPECT_EQ(member.status, 403);
 }
 

@@ -9,14 +9,13 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
-#include <pqxx/pqxx>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <memory>
+#include <pqxx/pqxx>
 #include <random>
 #include <set>
 #include <sstream>
@@ -31,9 +30,9 @@ namespace fs = std::filesystem;
 using Rows = std::vector<std::vector<std::string>>;
 
 std::string random_suffix() {
-  static std::mt19937_64 rng(std::random_device{}() ^
-                             (static_cast<uint64_t>(getpid()) << 32) ^
-                             static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+  static std::mt19937_64 rng(
+      std::random_device{}() ^ (static_cast<uint64_t>(getpid()) << 32) ^
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
   return buf;
@@ -82,7 +81,9 @@ bool has_status_line(const std::string& out, const std::string& word, const std:
   return false;
 }
 
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 const char* kSchema = "create schema s1 authorization tenantd_owner;\n";
 
@@ -133,12 +134,15 @@ class MigrateTest : public ::testing::Test {
   }
   CommandResult migrate_in(const fs::path& root, const std::string& sub,
                            const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> argv{tenantd_binary(), "migrate", sub, "--dir", root.string(), "--database-url", url_};
+    std::vector<std::string> argv{tenantd_binary(), "migrate",        sub, "--dir",
+                                  root.string(),    "--database-url", url_};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return run_command(argv);
   }
 
-  bool history_exists() const { return q1("select to_regclass('tenantd_migrations.history') is not null") == "t"; }
+  bool history_exists() const {
+    return q1("select to_regclass('tenantd_migrations.history') is not null") == "t";
+  }
 
   // Every column of the history, in version order.
   Rows history() const {
@@ -149,7 +153,9 @@ class MigrateTest : public ::testing::Test {
   }
   std::string versions() const {
     if (!history_exists()) return "";
-    return q1("select coalesce(string_agg(version::text, ',' order by version), '') from tenantd_migrations.history");
+    return q1(
+        "select coalesce(string_agg(version::text, ',' order by version), '') from "
+        "tenantd_migrations.history");
   }
   Rows repeatable() const {
     if (q1("select to_regclass('tenantd_migrations.repeatable') is not null") != "t") return {};
@@ -169,7 +175,8 @@ class MigrateTest : public ::testing::Test {
         "   || ' check=' || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '-') as x"
         " from pg_policy p join pg_class c on c.oid = p.polrelid"
         " union all"
-        " select 'function ' || f.oid::text || ' xmin=' || f.xmin::text || ' acl=' || coalesce(f.proacl::text, '-')"
+        " select 'function ' || f.oid::text || ' xmin=' || f.xmin::text || ' acl=' || "
+        "coalesce(f.proacl::text, '-')"
         "   || E'\\n' || pg_get_functiondef(f.oid)"
         " from pg_proc f join pg_namespace n on n.oid = f.pronamespace"
         " where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_'"
@@ -243,12 +250,13 @@ TEST_F(MigrateTest, AppliesMigrationsInOrderAndRecordsHistory) {
   // applied_at is recent and follows the order of application.
   EXPECT_EQ(q1("select count(*) from tenantd_migrations.history "
                "where applied_at > now() - interval '10 minutes' and applied_at <= now()"),
-          "4");
+            "4");
   EXPECT_EQ(q1("select bool_and(ok)::text from (select applied_at >= lag(applied_at, 1, '-infinity') "
                "over (order by version) as ok from tenantd_migrations.history) s"),
-          "true");
+            "true");
   // Migrations after the first run as tenantd_owner, which therefore owns what they create.
-  EXPECT_EQ(q1("select relowner::regrole::text from pg_class where oid = 's1.steps'::regclass"), "tenantd_owner");
+  EXPECT_EQ(q1("select relowner::regrole::text from pg_class where oid = 's1.steps'::regclass"),
+            "tenantd_owner");
 }
 
 TEST_F(MigrateTest, FailedMigrationRollsBackOnlyItselfAndStopsTheRun) {
@@ -269,7 +277,8 @@ TEST_F(MigrateTest, FailedMigrationRollsBackOnlyItselfAndStopsTheRun) {
   EXPECT_EQ(q1("select to_regclass('s1.partial') is null"), "t");
 
   // The unapplied file may be fixed; the next run picks up where the last one stopped.
-  write("migrations/0003_broken.sql", "create table s1.partial (id int);\ninsert into s1.steps values (3);\n");
+  write("migrations/0003_broken.sql",
+        "create table s1.partial (id int);\ninsert into s1.steps values (3);\n");
   r = migrate("up");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(applied_lines(r.output).size(), 2u) << r.output;
@@ -307,10 +316,11 @@ TEST_F(MigrateTest, ConcurrentRunnersApplyEachMigrationOnce) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
       pqxx::nontransaction tx(holder);
-      const auto n = tx.exec(
-          "select count(*) from pg_locks where locktype = 'advisory' and not granted "
-          "and database = (select oid from pg_database where datname = current_database())")[0][0]
-                         .as<int>();
+      const auto n =
+          tx.exec(
+                "select count(*) from pg_locks where locktype = 'advisory' and not granted "
+                "and database = (select oid from pg_database where datname = current_database())")[0][0]
+              .as<int>();
       if (n >= 2) {
         overlapped = true;
         break;
@@ -334,11 +344,15 @@ TEST_F(MigrateTest, ConcurrentRunnersApplyEachMigrationOnce) {
   const CommandResult b = fb.get();
 
   ASSERT_TRUE(overlapped) << "the two runners were never both waiting in the database " << poll_error
-                          << "\n--- runner A:\n" << a.output << "\n--- runner B:\n" << b.output;
+                          << "\n--- runner A:\n"
+                          << a.output << "\n--- runner B:\n"
+                          << b.output;
   EXPECT_EQ(a.exit_code, 0) << a.output;
   EXPECT_EQ(b.exit_code, 0) << b.output;
   EXPECT_EQ(applied_lines(a.output).size() + applied_lines(b.output).size(), 3u)
-      << "--- runner A:\n" << a.output << "\n--- runner B:\n" << b.output;
+      << "--- runner A:\n"
+      << a.output << "\n--- runner B:\n"
+      << b.output;
   EXPECT_EQ(versions(), "1,2,3");
   EXPECT_EQ(q1("select count(*) from tenantd_migrations.history"), "3");
   EXPECT_EQ(q1("select to_regclass('s1.t1') is not null and to_regclass('s1.t2') is not null"), "t");
@@ -366,9 +380,9 @@ TEST_F(MigrateTest, RunInterruptedBeforeRecordingLeavesNoUnrecordedMigration) {
   try {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline && killed.empty()) {
-      auto rows = q(
-          "select l.pid::text from pg_locks l where l.locktype = 'relation' and not l.granted "
-          "and l.relation = 'tenantd_migrations.history'::regclass");
+      auto rows =
+          q("select l.pid::text from pg_locks l where l.locktype = 'relation' and not l.granted "
+            "and l.relation = 'tenantd_migrations.history'::regclass");
       if (!rows.empty()) {
         killed = rows[0][0];
         q("select pg_terminate_backend(" + killed + ")");
@@ -383,14 +397,16 @@ TEST_F(MigrateTest, RunInterruptedBeforeRecordingLeavesNoUnrecordedMigration) {
   lock_tx.reset();
   locker.disconnect();
   r = fut.get();
-  ASSERT_FALSE(killed.empty()) << "the runner never waited to write the history " << poll_error << "\n" << r.output;
+  ASSERT_FALSE(killed.empty()) << "the runner never waited to write the history " << poll_error << "\n"
+                               << r.output;
   EXPECT_NE(r.exit_code, 0) << r.output;
 
   // Applied and recorded, or neither: never a migration in effect that the history lacks.
   EXPECT_EQ(q1("select (to_regclass('s1.t3') is not null) = "
                "exists (select 1 from tenantd_migrations.history where version = 3)"),
             "t")
-      << "0003 is in effect but not recorded (or recorded but not in effect)\n" << r.output;
+      << "0003 is in effect but not recorded (or recorded but not in effect)\n"
+      << r.output;
   // ...so the next run simply completes the job.
   r = migrate("up");
   EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -444,7 +460,7 @@ TEST_F(MigrateTest, SecondRunChangesNothing) {
   // Repeatables ran after the migrations, sql/ before policies/.
   ASSERT_EQ(q1("select count(*) from pg_policies where schemaname = 's1' and tablename = 'items' "
                "and policyname = 'items_mine'"),
-          "1")
+            "1")
       << r.output;
   EXPECT_EQ(q1("select to_regproc('s1.item_count') is not null"), "t");
 
@@ -481,8 +497,8 @@ TEST_F(MigrateTest, EditedPolicyIsAppliedOnTheNextRun) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(contains(r.output, "re-applied")) << r.output;
   EXPECT_TRUE(applied_lines(r.output).empty()) << r.output;
-  EXPECT_TRUE(contains(q1("select qual from pg_policies where schemaname = 's1' and policyname = 'items_mine'"),
-                       "shared"))
+  EXPECT_TRUE(contains(
+      q1("select qual from pg_policies where schemaname = 's1' and policyname = 'items_mine'"), "shared"))
       << r.output;
   EXPECT_EQ(history(), h1);
   const auto rep2 = repeatable();
@@ -528,8 +544,8 @@ TEST_F(MigrateTest, FailingRepeatableFileIsNamedAndRolledBackWhole) {
         "create policy items_mine on s1.items using (s1.is_mine(owner) or owner = 'shared');\n");
   r = migrate("up");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_TRUE(contains(q1("select qual from pg_policies where schemaname = 's1' and policyname = 'items_mine'"),
-                       "shared"))
+  EXPECT_TRUE(contains(
+      q1("select qual from pg_policies where schemaname = 's1' and policyname = 'items_mine'"), "shared"))
       << r.output;
   EXPECT_TRUE(contains(q1("select pg_get_functiondef('s1.item_count'::regproc)"), "+ 0")) << r.output;
 }
@@ -551,7 +567,7 @@ TEST_F(MigrateTest, NewMigrationIsFollowedByRepeatables) {
   EXPECT_EQ(versions(), "1,2,3");
   EXPECT_EQ(q1("select count(*) from pg_policies where schemaname = 's1' and tablename = 'items' "
                "and policyname = 'items_mine'"),
-          "1")
+            "1")
       << r.output;
   EXPECT_EQ(q1("select relrowsecurity::text from pg_class where oid = 's1.items'::regclass"), "true");
 }
@@ -655,12 +671,15 @@ TEST_F(MigrateTest, NoTransactionMigrationRunsOutsideATransaction) {
   auto r = migrate("up");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(versions(), "1,2,3") << r.output;
-  EXPECT_EQ(q1("select indisvalid::text from pg_index where indexrelid = to_regclass('s1.items_name_idx')"), "true");
-  EXPECT_EQ(q1("select string_agg(no_transaction::text, ',' order by version) from tenantd_migrations.history"),
-          "false,false,true");
+  EXPECT_EQ(q1("select indisvalid::text from pg_index where indexrelid = to_regclass('s1.items_name_idx')"),
+            "true");
+  EXPECT_EQ(
+      q1("select string_agg(no_transaction::text, ',' order by version) from tenantd_migrations.history"),
+      "false,false,true");
 
   // Control: without the marker the same kind of statement fails, so the marker is what mattered.
-  write("migrations/0004_items_id_name_idx.sql", "create index concurrently items_id_name_idx on s1.items (id, name);\n");
+  write("migrations/0004_items_id_name_idx.sql",
+        "create index concurrently items_id_name_idx on s1.items (id, name);\n");
   r = migrate("up");
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_TRUE(contains(r.output, "0004_items_id_name_idx.sql")) << r.output;
@@ -682,7 +701,7 @@ TEST_F(MigrateTest, NoTransactionMigrationWithSeveralStatements) {
   EXPECT_EQ(versions(), "1,2,3") << r.output;
   EXPECT_EQ(q1("select count(*) from pg_index where indisvalid and indexrelid in "
                "(to_regclass('s1.items_name_idx'), to_regclass('s1.items_owner_idx'))"),
-          "2")
+            "2")
       << r.output;
 }
 
@@ -738,7 +757,8 @@ TEST_P(MigrateBadFileNameTest, IsAnErrorNamingTheFile) {
 }
 
 INSTANTIATE_TEST_SUITE_P(MigrateFileNames, MigrateBadFileNameTest,
-                         ::testing::Values("12_x.sql", "0003-x.sql", "0003_X.sql", "00003_x.sql", "0003.sql"));
+                         ::testing::Values("12_x.sql", "0003-x.sql", "0003_X.sql", "00003_x.sql",
+                                           "0003.sql"));
 
 // The repository's own migrations, sql/ and policies/ on a fresh database of a cluster whose
 // roles already exist (the main database was migrated first).
@@ -747,7 +767,7 @@ using MigrateRepositoryTest = MigrateTest;
 TEST_F(MigrateRepositoryTest, AppliesCleanlyToAFreshDatabaseAndSecondRunIsNoOp) {
   ASSERT_EQ(q1("select count(*) from pg_roles where rolname in "
                "('tenantd_owner', 'tenantd_app', 'tenantd_readonly', 'tenantd_migrator')"),
-          "4")
+            "4")
       << "precondition: the cluster's roles exist";
   const fs::path src = source_dir();
   std::set<std::string> files;

@@ -37,7 +37,9 @@ db::TenantContext ctx_for(const Seed& s, const std::string& role = "member") {
   return c;
 }
 
-int backend_pid(pqxx::connection& c) { return c.backendpid(); }
+int backend_pid(pqxx::connection& c) {
+  return c.backendpid();
+}
 
 std::string setting_outside_tx(pqxx::connection& c, const std::string& name) {
   pqxx::nontransaction tx(c);
@@ -105,17 +107,20 @@ TEST(PoolTest, DirectTerminatedConnectionIsReplaced) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   db::TenantTx tx(pool, ctx_for(a));
   EXPECT_NE(backend_pid(tx.conn()), old_pid);
-  EXPECT_EQ(tx.exec_prepared("users_list", 10, std::string("00000000-0000-0000-0000-000000000000")).size(), 2u);
+  EXPECT_EQ(tx.exec_prepared("users_list", 10, std::string("00000000-0000-0000-0000-000000000000")).size(),
+            2u);
   tx.commit();
 }
 
 TEST(PoolTest, HttpRequestsSucceedAfterEveryAppConnectionIsTerminated) {
   Seed a = seed_tenant("poolhttp", 3);
   TenantdProcess server({{"JWT_HS256_SECRET", kTestSecret}, {"DB_POOL_SIZE", "3"}});
-  const auto auth = std::map<std::string, std::string>{{"Authorization", "Bearer " + mint_token(a.user_ids[0], a.id, "member")}};
+  const auto auth = std::map<std::string, std::string>{
+      {"Authorization", "Bearer " + mint_token(a.user_ids[0], a.id, "member")}};
   for (int i = 0; i < 10; ++i) ASSERT_EQ(http_request(server.port(), "GET", "/v1/users", auth).status, 200);
   auto killed = admin_query(
-      "select count(pg_terminate_backend(pid)) from pg_stat_activity where usename = 'tenantd_app' and datname = 'tenantd'");
+      "select count(pg_terminate_backend(pid)) from pg_stat_activity where usename = 'tenantd_app' and "
+      "datname = 'tenantd'");
   EXPECT_GE(std::stoi(killed[0][0]), 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   for (int i = 0; i < 20; ++i) {
@@ -127,19 +132,24 @@ TEST(PoolTest, HttpRequestsSucceedAfterEveryAppConnectionIsTerminated) {
 
 TEST(PoolTest, BusyPoolAnswers503WithRetryAfter) {
   Seed a = seed_tenant("poolbusy", 2);
-  TenantdProcess server({{"JWT_HS256_SECRET", kTestSecret}, {"DB_POOL_SIZE", "1"}, {"DB_ACQUIRE_TIMEOUT_MS", "300"},
+  TenantdProcess server({{"JWT_HS256_SECRET", kTestSecret},
+                         {"DB_POOL_SIZE", "1"},
+                         {"DB_ACQUIRE_TIMEOUT_MS", "300"},
                          {"HTTP_THREADS", "4"}});
-  const auto auth = std::map<std::string, std::string>{{"Authorization", "Bearer " + mint_token(a.user_ids[0], a.id, "member")}};
+  const auto auth = std::map<std::string, std::string>{
+      {"Authorization", "Bearer " + mint_token(a.user_ids[0], a.id, "member")}};
   ASSERT_EQ(http_request(server.port(), "GET", "/v1/users", auth).status, 200);
   // Hold a lock that the list query needs, so the only pooled connection stays busy.
   pqxx::connection locker(admin_url());
   pqxx::work lock_tx(locker);
   lock_tx.exec("lock table tenantd.memberships in access exclusive mode");
-  auto blocked = std::async(std::launch::async, [&] { return http_request(server.port(), "GET", "/v1/users", auth); });
+  auto blocked =
+      std::async(std::launch::async, [&] { return http_request(server.port(), "GET", "/v1/users", auth); });
   // Wait (bounded) until the blocked request holds the connection and waits on the lock.
   bool waiting = false;
   for (int i = 0; i < 100 && !waiting; ++i) {
-    auto r = admin_query("select count(*) from pg_stat_activity where usename = 'tenantd_app' and wait_event_type = 'Lock'");
+    auto r = admin_query(
+        "select count(*) from pg_stat_activity where usename = 'tenantd_app' and wait_event_type = 'Lock'");
     waiting = r[0][0] != "0";
     if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -157,7 +167,8 @@ TEST(PoolTest, ReadyzIs503WhenMigrationsArePendingOrTheDatabaseIsDown) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("tenantd-ready-" + util::new_uuid().substr(0, 8));
   fs::create_directories(dir);
-  for (const auto& e : fs::directory_iterator(source_dir() + "/migrations")) fs::copy(e.path(), dir / e.path().filename());
+  for (const auto& e : fs::directory_iterator(source_dir() + "/migrations"))
+    fs::copy(e.path(), dir / e.path().filename());
   std::ofstream(dir / "9999_not_yet.sql") << "select 1;\n";
   {
     TenantdProcess server({{"JWT_HS256_SECRET", kTestSecret}, {"MIGRATIONS_DIR", dir.string()}});
@@ -166,8 +177,9 @@ TEST(PoolTest, ReadyzIs503WhenMigrationsArePendingOrTheDatabaseIsDown) {
     EXPECT_NE(r.body.find("migrations_pending"), std::string::npos);
   }
   {
-    TenantdProcess server({{"JWT_HS256_SECRET", kTestSecret},
-                           {"DATABASE_URL", "postgresql://tenantd_app@127.0.0.1:" + std::to_string(free_port()) + "/tenantd"}});
+    TenantdProcess server(
+        {{"JWT_HS256_SECRET", kTestSecret},
+         {"DATABASE_URL", "postgresql://tenantd_app@127.0.0.1:" + std::to_string(free_port()) + "/tenantd"}});
     EXPECT_EQ(http_request(server.port(), "GET", "/healthz").status, 200);
     auto r = http_request(server.port(), "GET", "/readyz");
     EXPECT_EQ(r.status, 503) << r.body;
@@ -188,7 +200,8 @@ TEST(PoolTest, SigtermShutsDownCleanly) {
 }
 
 TEST(PoolTest, BadConfigurationStopsStartUp) {
-  auto r = run_command({tenantd_binary(), "serve"}, {{"DB_POOL_SIZE", "lots"}, {"JWT_HS256_SECRET", kTestSecret}});
+  auto r =
+      run_command({tenantd_binary(), "serve"}, {{"DB_POOL_SIZE", "lots"}, {"JWT_HS256_SECRET", kTestSecret}});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("DB_POOL_SIZE"), std::string::npos) << r.output;
   auto nokey = run_command({tenantd_binary(), "serve"}, {{"JWT_HS256_SECRET", ""}});

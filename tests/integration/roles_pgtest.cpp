@@ -28,7 +28,8 @@ void expect_problem(const HttpResponse& r, int status, const std::string& code =
   if (!code.empty()) {
     EXPECT_EQ(std::string(d["code"].GetString()), code) << r.body;
   }
-  for (const char* leak : {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.roles", "tenantd.memberships", "tenantd.users", "violates", "CONTEXT"}) {
+  for (const char* leak : {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.roles", "tenantd.memberships",
+                           "tenantd.users", "violates", "CONTEXT"}) {
     EXPECT_EQ(r.body.find(leak), std::string::npos) << "internal detail leaked: " << r.body;
   }
 }
@@ -100,7 +101,8 @@ TEST_F(RolesTest, ListsAndGetsTheBuiltIns) {
   auto pd = parse(page.body);
   ASSERT_EQ(pd["data"].Size(), 1u);
   ASSERT_TRUE(pd["next_cursor"].IsString());
-  auto next = req("GET", std::string("/v1/roles?limit=1&cursor=") + pd["next_cursor"].GetString(), member_a());
+  auto next =
+      req("GET", std::string("/v1/roles?limit=1&cursor=") + pd["next_cursor"].GetString(), member_a());
   ASSERT_EQ(next.status, 200) << next.body;
   EXPECT_NE(std::string(parse(next.body)["data"][0]["name"].GetString()), pd["data"][0]["name"].GetString());
 
@@ -113,8 +115,9 @@ TEST_F(RolesTest, ListsAndGetsTheBuiltIns) {
 }
 
 TEST_F(RolesTest, CreatePatchDeleteACustomRole) {
-  auto c = req("POST", "/v1/roles", admin_a(),
-               R"({"name":"auditor","description":"reads the log","permissions":["audit:read","members:read"]})");
+  auto c =
+      req("POST", "/v1/roles", admin_a(),
+          R"({"name":"auditor","description":"reads the log","permissions":["audit:read","members:read"]})");
   ASSERT_EQ(c.status, 201) << c.body;
   auto d = parse(c.body);
   const std::string id = d["id"].GetString();
@@ -122,8 +125,9 @@ TEST_F(RolesTest, CreatePatchDeleteACustomRole) {
   EXPECT_FALSE(d["built_in"].GetBool());
   ASSERT_EQ(d["permissions"].Size(), 2u);
   EXPECT_EQ(std::string(d["permissions"][0].GetString()), "audit:read");
-  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where action = 'role.created' and target_id = '" + id + "'"),
-            "1");
+  EXPECT_EQ(
+      q1("select count(*) from tenantd.audit_log where action = 'role.created' and target_id = '" + id + "'"),
+      "1");
 
   auto p = req("PATCH", "/v1/roles/" + id, admin_a(), R"({"description":null,"permissions":["usage:read"]})");
   ASSERT_EQ(p.status, 200) << p.body;
@@ -135,59 +139,69 @@ TEST_F(RolesTest, CreatePatchDeleteACustomRole) {
   ASSERT_EQ(p2.status, 200) << p2.body;
   EXPECT_EQ(std::string(parse(p2.body)["description"].GetString()), "usage only");
   EXPECT_EQ(parse(p2.body)["permissions"].Size(), 1u);
-  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where action = 'role.updated' and target_id = '" + id + "'"),
-            "2");
+  EXPECT_EQ(
+      q1("select count(*) from tenantd.audit_log where action = 'role.updated' and target_id = '" + id + "'"),
+      "2");
 
   auto del = req("DELETE", "/v1/roles/" + id, admin_a());
   EXPECT_EQ(del.status, 204) << del.body;
   expect_problem(req("GET", "/v1/roles/" + id, admin_a()), 404, "role_not_found");
   expect_problem(req("DELETE", "/v1/roles/" + id, admin_a()), 404, "role_not_found");
-  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where action = 'role.deleted' and target_id = '" + id + "'"),
-            "1");
+  EXPECT_EQ(
+      q1("select count(*) from tenantd.audit_log where action = 'role.deleted' and target_id = '" + id + "'"),
+      "1");
 }
 
 TEST_F(RolesTest, RefusalsHaveTheirCodes) {
   const std::string tok = admin_a();
-  expect_problem(req("POST", "/v1/roles", tok, R"({"name":"x1","permissions":["members:read","fly:away"]})"), 422,
-                 "unknown_permission");
+  expect_problem(req("POST", "/v1/roles", tok, R"({"name":"x1","permissions":["members:read","fly:away"]})"),
+                 422, "unknown_permission");
   expect_problem(req("POST", "/v1/roles", tok, R"({"name":"x1","permissions":["Not A Permission"]})"), 422,
                  "unknown_permission");
   expect_problem(req("POST", "/v1/roles", tok, R"({"name":"x1"})"), 400, "missing_field");
   expect_problem(req("POST", "/v1/roles", tok, R"({"name":"x1","permissions":"members:read"})"), 400,
                  "invalid_field_type");
-  expect_problem(req("POST", "/v1/roles", tok, R"({"name":"x1","permissions":[1]})"), 400, "invalid_field_type");
-  expect_problem(req("POST", "/v1/roles", tok, R"({"name":"x1","permissions":[],"extra":1})"), 400, "unknown_field");
-  expect_problem(req("POST", "/v1/roles", tok, R"({"name":"Bad Name","permissions":[]})"), 422, "invalid_role_name");
+  expect_problem(req("POST", "/v1/roles", tok, R"({"name":"x1","permissions":[1]})"), 400,
+                 "invalid_field_type");
+  expect_problem(req("POST", "/v1/roles", tok, R"({"name":"x1","permissions":[],"extra":1})"), 400,
+                 "unknown_field");
+  expect_problem(req("POST", "/v1/roles", tok, R"({"name":"Bad Name","permissions":[]})"), 422,
+                 "invalid_role_name");
   expect_problem(req("POST", "/v1/roles", tok, R"({"name":"super_admin","permissions":[]})"), 422,
                  "invalid_role_name");
   expect_problem(req("POST", "/v1/roles", tok, R"({"name":"member","permissions":[]})"), 409, "role_exists");
   auto ok = req("POST", "/v1/roles", tok, R"({"name":"dup_role","permissions":[]})");
   ASSERT_EQ(ok.status, 201) << ok.body;
-  expect_problem(req("POST", "/v1/roles", tok, R"({"name":"dup_role","permissions":[]})"), 409, "role_exists");
+  expect_problem(req("POST", "/v1/roles", tok, R"({"name":"dup_role","permissions":[]})"), 409,
+                 "role_exists");
   expect_problem(req("POST", "/v1/roles", member_a(), R"({"name":"x2","permissions":[]})"), 403);
 
   const std::string builtin = role_id(a_->id, "member");
-  expect_problem(req("PATCH", "/v1/roles/" + builtin, tok, R"({"description":"mine now"})"), 409, "built_in_role");
+  expect_problem(req("PATCH", "/v1/roles/" + builtin, tok, R"({"description":"mine now"})"), 409,
+                 "built_in_role");
   expect_problem(req("DELETE", "/v1/roles/" + builtin, tok), 409, "built_in_role");
   const std::string dup = parse(ok.body)["id"].GetString();
   expect_problem(req("PATCH", "/v1/roles/" + dup, tok, R"({})"), 422, "validation_failed");
   expect_problem(req("PATCH", "/v1/roles/" + dup, tok, R"({"name":"renamed"})"), 400, "unknown_field");
-  expect_problem(req("PATCH", "/v1/roles/" + dup, tok, R"({"permissions":["nope:nope"]})"), 422, "unknown_permission");
+  expect_problem(req("PATCH", "/v1/roles/" + dup, tok, R"({"permissions":["nope:nope"]})"), 422,
+                 "unknown_permission");
   expect_problem(req("PATCH", "/v1/roles/" + dup, member_a(), R"({"description":"x"})"), 403);
   expect_problem(req("DELETE", "/v1/roles/" + dup, member_a()), 403);
-  expect_problem(req("PATCH", "/v1/roles/" + util::new_uuid(), tok, R"({"description":"x"})"), 404, "role_not_found");
+  expect_problem(req("PATCH", "/v1/roles/" + util::new_uuid(), tok, R"({"description":"x"})"), 404,
+                 "role_not_found");
 
   // a role in use cannot be deleted
-  admin_exec("update tenantd.memberships set role = 'dup_role' where tenant_id = '" + a_->id + "' and user_id = '" +
-             a_->user_ids[4] + "'");
+  admin_exec("update tenantd.memberships set role = 'dup_role' where tenant_id = '" + a_->id +
+             "' and user_id = '" + a_->user_ids[4] + "'");
   expect_problem(req("DELETE", "/v1/roles/" + dup, tok), 409, "role_in_use");
-  admin_exec("update tenantd.memberships set role = 'member' where tenant_id = '" + a_->id + "' and user_id = '" +
-             a_->user_ids[4] + "'");
+  admin_exec("update tenantd.memberships set role = 'member' where tenant_id = '" + a_->id +
+             "' and user_id = '" + a_->user_ids[4] + "'");
   EXPECT_EQ(req("DELETE", "/v1/roles/" + dup, tok).status, 204);
 }
 
 TEST_F(RolesTest, ATenantDefinedRoleGrantsItsPermissionsAndNoMore) {
-  auto c = req("POST", "/v1/roles", admin_a(), R"({"name":"staffer","permissions":["members:read","members:write"]})");
+  auto c = req("POST", "/v1/roles", admin_a(),
+               R"({"name":"staffer","permissions":["members:read","members:write"]})");
   ASSERT_EQ(c.status, 201) << c.body;
   // give user 3 the role, then act with it
   auto p = req("PATCH", "/v1/users/" + a_->user_ids[3], admin_a(), R"({"role":"staffer"})");
@@ -236,15 +250,16 @@ TEST_F(MembersTest, ListFiltersByRoleAndQuery) {
   std::vector<std::string> seen;
   std::string cursor;
   for (int i = 0; i < 10; ++i) {
-    auto r = req("GET", "/v1/users?role=member&limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor), member_a());
+    auto r =
+        req("GET", "/v1/users?role=member&limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor), member_a());
     ASSERT_EQ(r.status, 200) << r.body;
     auto pd = parse(r.body);
     for (auto& u : pd["data"].GetArray()) seen.push_back(u["id"].GetString());
     if (pd["next_cursor"].IsNull()) break;
     cursor = pd["next_cursor"].GetString();
   }
-  EXPECT_EQ(std::to_string(seen.size()),
-            q1("select count(*) from tenantd.memberships where tenant_id = '" + a_->id + "' and role = 'member'"));
+  EXPECT_EQ(std::to_string(seen.size()), q1("select count(*) from tenantd.memberships where tenant_id = '" +
+                                            a_->id + "' and role = 'member'"));
   expect_problem(req("GET", "/v1/users?role=Bad!", member_a()), 400, "invalid_filter");
   expect_problem(req("GET", "/v1/users?q=", member_a()), 400, "invalid_filter");
   EXPECT_EQ(parse(req("GET", "/v1/users?role=nonexistent", member_a()).body)["data"].Size(), 0u);
@@ -258,7 +273,8 @@ TEST_F(MembersTest, PatchRoleDisabledAndDisplayName) {
   EXPECT_EQ(std::string(d["role"].GetString()), "read_only");
   EXPECT_TRUE(d["disabled"].GetBool());
   EXPECT_EQ(q1("select disabled from tenantd.users where id = '" + uid + "'"), "f");  // per tenant only
-  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where action = 'member.updated' and target_id = '" + uid + "'"),
+  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where action = 'member.updated' and target_id = '" +
+               uid + "'"),
             "1");
   ASSERT_EQ(req("PATCH", "/v1/users/" + uid, admin_a(), R"({"role":"member","disabled":false})").status, 200);
 
@@ -274,13 +290,16 @@ TEST_F(MembersTest, PatchRoleDisabledAndDisplayName) {
 
   expect_problem(req("PATCH", "/v1/users/" + uid, admin_a(), R"({"role":"overlord"})"), 422, "unknown_role");
   expect_problem(req("PATCH", "/v1/users/" + uid, admin_a(), R"({"role":"Bad!"})"), 422, "unknown_role");
-  expect_problem(req("PATCH", "/v1/users/" + uid, admin_a(), R"({"disabled":"yes"})"), 400, "invalid_field_type");
+  expect_problem(req("PATCH", "/v1/users/" + uid, admin_a(), R"({"disabled":"yes"})"), 400,
+                 "invalid_field_type");
   expect_problem(req("PATCH", "/v1/users/" + uid, admin_a(), R"({"email":"x@y.z"})"), 400, "unknown_field");
   expect_problem(req("PATCH", "/v1/users/" + uid, admin_a(), R"({})"), 422, "validation_failed");
-  expect_problem(req("PATCH", "/v1/users/" + uid, admin_a(), R"({"display_name":42})"), 400, "invalid_field_type");
+  expect_problem(req("PATCH", "/v1/users/" + uid, admin_a(), R"({"display_name":42})"), 400,
+                 "invalid_field_type");
   expect_problem(req("PATCH", "/v1/users/" + util::new_uuid(), admin_a(), R"({"role":"member"})"), 404,
                  "user_not_found");
-  expect_problem(req("PATCH", "/v1/users/not-a-uuid", admin_a(), R"({"role":"member"})"), 404, "user_not_found");
+  expect_problem(req("PATCH", "/v1/users/not-a-uuid", admin_a(), R"({"role":"member"})"), 404,
+                 "user_not_found");
 }
 
 TEST_F(MembersTest, DeleteRemovesTheMembershipOnly) {
@@ -297,9 +316,12 @@ TEST_F(MembersTest, DeleteRemovesTheMembershipOnly) {
   expect_problem(req("DELETE", "/v1/users/" + t.user_ids[2], admin), 404, "user_not_found");
   // the last admin: neither removed nor demoted, not even by themselves
   expect_problem(req("DELETE", "/v1/users/" + t.user_ids[0], admin), 409, "last_admin");
-  expect_problem(req("PATCH", "/v1/users/" + t.user_ids[0], admin, R"({"role":"member"})"), 409, "last_admin");
-  expect_problem(req("PATCH", "/v1/users/" + t.user_ids[0], admin, R"({"disabled":true})"), 409, "last_admin");
-  EXPECT_EQ(q1("select role from tenantd.memberships where user_id = '" + t.user_ids[0] + "'"), "tenant_admin");
+  expect_problem(req("PATCH", "/v1/users/" + t.user_ids[0], admin, R"({"role":"member"})"), 409,
+                 "last_admin");
+  expect_problem(req("PATCH", "/v1/users/" + t.user_ids[0], admin, R"({"disabled":true})"), 409,
+                 "last_admin");
+  EXPECT_EQ(q1("select role from tenantd.memberships where user_id = '" + t.user_ids[0] + "'"),
+            "tenant_admin");
   // with a second admin, the first may go
   ASSERT_EQ(req("PATCH", "/v1/users/" + t.user_ids[1], admin, R"({"role":"tenant_admin"})").status, 200);
   EXPECT_EQ(req("DELETE", "/v1/users/" + t.user_ids[0], admin).status, 204);
@@ -309,16 +331,16 @@ TEST_F(MembersTest, CreateKeepsWorkingAndEnforcesTheTenantLimit) {
   // MAX_TENANTS_PER_USER is 3 for this server: a user in 3 tenants cannot join a fourth. The limit
   // counts memberships the person took up (docs/identity.md): the two direct adds count once the
   // person has logged in to them.
-  Seed t1 = seed_tenant("roles-lim1", 1), t2 = seed_tenant("roles-lim2", 1), t3 = seed_tenant("roles-lim3", 1),
-       t4 = seed_tenant("roles-lim4", 1);
+  Seed t1 = seed_tenant("roles-lim1", 1), t2 = seed_tenant("roles-lim2", 1),
+       t3 = seed_tenant("roles-lim3", 1), t4 = seed_tenant("roles-lim4", 1);
   const std::string email = t1.emails[0];
   for (Seed* t : {&t2, &t3}) {
     auto r = req("POST", "/v1/users", mint_token(t->user_ids[0], t->id, "tenant_admin"),
                  R"({"email":")" + email + R"(","role":"member","password":"limit-password-1"})");
     ASSERT_EQ(r.status, 201) << r.body;
-    auto login = http_request(server_->port(), "POST", "/v1/auth/token", {{"Content-Type", "application/json"}},
-                              R"({"tenant":")" + t->slug + R"(","email":")" + email +
-                                  R"(","password":"limit-password-1"})");
+    auto login = http_request(
+        server_->port(), "POST", "/v1/auth/token", {{"Content-Type", "application/json"}},
+        R"({"tenant":")" + t->slug + R"(","email":")" + email + R"(","password":"limit-password-1"})");
     ASSERT_EQ(login.status, 200) << login.body;
   }
   auto fourth = req("POST", "/v1/users", mint_token(t4.user_ids[0], t4.id, "tenant_admin"),
@@ -386,11 +408,15 @@ TEST_F(MembersTest, ConcurrentMutualDemotionKeepsAnAdmin) {
 
 TEST_F(RolesTest, CrossTenantMatrix) {
   const std::string b_user = b_->user_ids[1];
-  const std::string before = q1(
-      "select md5(string_agg(m.user_id || m.role || m.disabled, ',' order by m.user_id)) from tenantd.memberships m "
-      "where tenant_id = '" + b_->id + "'");
-  const std::string roles_before = q1("select md5(string_agg(r.name || coalesce(r.description, ''), ',' order by "
-                                      "r.name)) from tenantd.roles r where tenant_id = '" + b_->id + "'");
+  const std::string before =
+      q1("select md5(string_agg(m.user_id || m.role || m.disabled, ',' order by m.user_id)) from "
+         "tenantd.memberships m "
+         "where tenant_id = '" +
+         b_->id + "'");
+  const std::string roles_before =
+      q1("select md5(string_agg(r.name || coalesce(r.description, ''), ',' order by "
+         "r.name)) from tenantd.roles r where tenant_id = '" +
+         b_->id + "'");
   struct RouteCase {
     std::string method, suffix, body;
   };
@@ -414,22 +440,28 @@ TEST_F(RolesTest, CrossTenantMatrix) {
       attempts.push_back({"/v1" + rc.suffix, {{"Host", b_->slug + ".example.test"}}});
       for (auto& [path, headers] : attempts) {
         auto r = req(rc.method, path, tok, rc.body, headers);
-        EXPECT_TRUE(r.status == 403 || r.status == 404) << rc.method << " " << path << " -> " << r.status << " " << r.body;
+        EXPECT_TRUE(r.status == 403 || r.status == 404)
+            << rc.method << " " << path << " -> " << r.status << " " << r.body;
         for (const auto& e : b_->emails) EXPECT_EQ(r.body.find(e), std::string::npos) << path;
         EXPECT_EQ(r.body.find("b_secret_role"), std::string::npos) << path;
       }
     }
   }
   // the id-only spellings aimed at B's objects from A's own tenant: not found in A
-  expect_problem(req("PATCH", "/v1/roles/" + b_role_, admin_a(), R"({"description":"pwned"})"), 404, "role_not_found");
+  expect_problem(req("PATCH", "/v1/roles/" + b_role_, admin_a(), R"({"description":"pwned"})"), 404,
+                 "role_not_found");
   expect_problem(req("DELETE", "/v1/roles/" + b_role_, admin_a()), 404, "role_not_found");
-  expect_problem(req("PATCH", "/v1/users/" + b_user, admin_a(), R"({"role":"tenant_admin"})"), 404, "user_not_found");
+  expect_problem(req("PATCH", "/v1/users/" + b_user, admin_a(), R"({"role":"tenant_admin"})"), 404,
+                 "user_not_found");
   expect_problem(req("DELETE", "/v1/users/" + b_user, admin_a()), 404, "user_not_found");
   EXPECT_EQ(q1("select md5(string_agg(m.user_id || m.role || m.disabled, ',' order by m.user_id)) from "
-               "tenantd.memberships m where tenant_id = '" + b_->id + "'"),
+               "tenantd.memberships m where tenant_id = '" +
+               b_->id + "'"),
             before);
-  EXPECT_EQ(q1("select md5(string_agg(r.name || coalesce(r.description, ''), ',' order by r.name)) from tenantd.roles "
-               "r where tenant_id = '" + b_->id + "'"),
+  EXPECT_EQ(q1("select md5(string_agg(r.name || coalesce(r.description, ''), ',' order by r.name)) from "
+               "tenantd.roles "
+               "r where tenant_id = '" +
+               b_->id + "'"),
             roles_before);
   EXPECT_EQ(q1("select count(*) from tenantd.roles where name = 'intruder_role'"), "0");
 }

@@ -12,10 +12,9 @@
 #include <chrono>
 #include <functional>
 #include <future>
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
-
-#include <pqxx/pqxx>
 
 #include "support.hpp"
 #include "util/uuid.hpp"
@@ -36,7 +35,9 @@ std::string str(const rapidjson::Value& v, const char* field) {
   return v[field].GetString();
 }
 
-std::string one(const std::string& sql) { return admin_query(sql)[0][0]; }
+std::string one(const std::string& sql) {
+  return admin_query(sql)[0][0];
+}
 
 std::string tenant_status(const std::string& id) {
   return one("select tenantd.tenant_state(status, deleted_at) from tenantd.tenants where id = '" + id + "'");
@@ -63,7 +64,8 @@ class SignupTest : public ::testing::Test {
                                   {"HTTP_THREADS", "8"},
                                   {"SIGNUP_RATE_PER_MINUTE", "1000000"},
                                   {"LOG_LEVEL", "warn"}});
-    worker_ = spawn_worker({{"WORKERS", "2"}, {"JOB_POLL_MS", "100"}}, source_dir() + "/var/signup-worker.log");
+    worker_ =
+        spawn_worker({{"WORKERS", "2"}, {"JOB_POLL_MS", "100"}}, source_dir() + "/var/signup-worker.log");
   }
   static void TearDownTestSuite() {
     stop_process(worker_);
@@ -75,14 +77,15 @@ class SignupTest : public ::testing::Test {
     return http_request(server_->port(), method, path, h, body);
   }
   static std::string body_for(const std::string& slug, const std::string& extra = "") {
-    return R"({"organization_name":"Org )" + slug + R"(","slug":")" + slug + R"(","plan":"pro","admin_email":"admin@)" +
-           slug + R"(.example")" + extra + "}";
+    return R"({"organization_name":"Org )" + slug + R"(","slug":")" + slug +
+           R"(","plan":"pro","admin_email":"admin@)" + slug + R"(.example")" + extra + "}";
   }
   static void expect_problem(const HttpResponse& r, int status, const std::string& code) {
     EXPECT_EQ(r.status, status) << r.body;
     EXPECT_NE(r.header("content-type").find("application/problem+json"), std::string::npos) << r.body;
     EXPECT_EQ(str(parse(r.body), "code"), code) << r.body;
-    for (const char* leak : {"ERROR:", "pqxx", "SQLSTATE", "tenantd.tenants", "tenantd.jobs", "violates", "CONTEXT"}) {
+    for (const char* leak :
+         {"ERROR:", "pqxx", "SQLSTATE", "tenantd.tenants", "tenantd.jobs", "violates", "CONTEXT"}) {
       EXPECT_EQ(r.body.find(leak), std::string::npos) << "internal detail leaked: " << r.body;
     }
   }
@@ -115,16 +118,19 @@ TEST_F(SignupTest, SignupWithPasswordProvisionsAnActiveTenantWhoseAdminCanLogIn)
   EXPECT_FALSE(sd.HasMember("admin_invitation_token"));
 
   EXPECT_EQ(one("select cardinality(tenantd.verify_preseed('" + id + "'))"), "0");
-  EXPECT_EQ(one("select count(*) from tenantd.tenant_configs where tenant_id = '" + id + "' and type = 'features'"),
-            one("select count(*) from tenantd.plans p, jsonb_object_keys(p.features) where p.id = 'pro'"));
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id + "' and action = 'tenant.provisioned'"),
+  EXPECT_EQ(
+      one("select count(*) from tenantd.tenant_configs where tenant_id = '" + id + "' and type = 'features'"),
+      one("select count(*) from tenantd.plans p, jsonb_object_keys(p.features) where p.id = 'pro'"));
+  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id +
+                "' and action = 'tenant.provisioned'"),
             "1");
   EXPECT_EQ(one("select count(*) from tenantd.tenant_signups where tenant_id = '" + id +
                 "' and admin_password_hash is null"),
             "1");  // the hash waits only until provisioning used it
 
   auto login = req("POST", "/v1/auth/token", {},
-                   R"({"tenant":")" + slug + R"(","email":"admin@)" + slug + R"(.example","password":"correct horse battery"})");
+                   R"({"tenant":")" + slug + R"(","email":"admin@)" + slug +
+                       R"(.example","password":"correct horse battery"})");
   EXPECT_EQ(login.status, 200) << login.body;
 }
 
@@ -153,13 +159,15 @@ TEST_F(SignupTest, InvitationTokenIsShownOnceToTheIdempotencyKeyHolder) {
   EXPECT_FALSE(parse(again.body).HasMember("admin_invitation_token")) << "shown once only: " << again.body;
   // never stored in clear
   EXPECT_EQ(one("select count(*) from tenantd.tenant_signups s where s.tenant_id = '" + id +
-                "' and position(convert_to('" + token + "', 'utf8') in s.invitation_nonce || s.invitation_token_hash) > 0"),
+                "' and position(convert_to('" + token +
+                "', 'utf8') in s.invitation_nonce || s.invitation_token_hash) > 0"),
             "0");
 
   auto accept = req("POST", "/v1/invitations/accept", {},
                     R"({"token":")" + token + R"(","password":"a long enough password"})");
   EXPECT_EQ(accept.status / 100, 2) << accept.body;
-  EXPECT_EQ(one("select count(*) from tenantd.memberships m join tenantd.users u on u.id = m.user_id where m.tenant_id = '" +
+  EXPECT_EQ(one("select count(*) from tenantd.memberships m join tenantd.users u on u.id = m.user_id where "
+                "m.tenant_id = '" +
                 id + "' and m.role = 'tenant_admin' and lower(u.email) = 'admin@" + slug + ".example'"),
             "1");
 }
@@ -168,26 +176,32 @@ TEST_F(SignupTest, ValidationErrors) {
   const std::string slug = "su-bad-" + tag_;
   const Headers key = {{"Idempotency-Key", util::new_uuid()}};
   expect_problem(req("POST", "/v1/signup"), 400, "body_required");
-  expect_problem(req("POST", "/v1/signup", key, R"({"plan":"free","admin_email":"a@b.c"})"), 400, "missing_field");
-  expect_problem(req("POST", "/v1/signup", key, body_for(slug, R"(,"status":"active")")), 400, "unknown_field");
-  expect_problem(req("POST", "/v1/signup", key, R"({"organization_name":42,"plan":"free","admin_email":"a@b.c"})"), 400,
-                 "invalid_field_type");
-  expect_problem(req("POST", "/v1/signup", {{"Idempotency-Key", ""}}, body_for(slug)), 400, "invalid_idempotency_key");
+  expect_problem(req("POST", "/v1/signup", key, R"({"plan":"free","admin_email":"a@b.c"})"), 400,
+                 "missing_field");
+  expect_problem(req("POST", "/v1/signup", key, body_for(slug, R"(,"status":"active")")), 400,
+                 "unknown_field");
+  expect_problem(
+      req("POST", "/v1/signup", key, R"({"organization_name":42,"plan":"free","admin_email":"a@b.c"})"), 400,
+      "invalid_field_type");
+  expect_problem(req("POST", "/v1/signup", {{"Idempotency-Key", ""}}, body_for(slug)), 400,
+                 "invalid_idempotency_key");
   expect_problem(req("POST", "/v1/signup", key,
                      R"({"organization_name":"X","slug":"www","plan":"free","admin_email":"a@b.c"})"),
                  422, "invalid_slug");
   expect_problem(req("POST", "/v1/signup", key,
                      R"({"organization_name":"X","slug":"Bad_Slug","plan":"free","admin_email":"a@b.c"})"),
                  422, "invalid_slug");
-  expect_problem(req("POST", "/v1/signup", key,
-                     R"({"organization_name":"X","slug":")" + slug + R"(","plan":"platinum","admin_email":"a@b.c"})"),
-                 422, "unknown_plan");
-  expect_problem(req("POST", "/v1/signup", key,
-                     R"({"organization_name":"X","slug":")" + slug + R"(","plan":"free","admin_email":"not-an-email"})"),
-                 422, "invalid_email");
-  expect_problem(req("POST", "/v1/signup", key,
-                     R"({"organization_name":"   ","plan":"free","admin_email":"a@b.c"})"),
-                 422, "validation_failed");
+  expect_problem(
+      req("POST", "/v1/signup", key,
+          R"({"organization_name":"X","slug":")" + slug + R"(","plan":"platinum","admin_email":"a@b.c"})"),
+      422, "unknown_plan");
+  expect_problem(
+      req("POST", "/v1/signup", key,
+          R"({"organization_name":"X","slug":")" + slug + R"(","plan":"free","admin_email":"not-an-email"})"),
+      422, "invalid_email");
+  expect_problem(
+      req("POST", "/v1/signup", key, R"({"organization_name":"   ","plan":"free","admin_email":"a@b.c"})"),
+      422, "validation_failed");
   expect_problem(req("POST", "/v1/signup", key, body_for(slug, R"(,"admin_password":"short")")), 422,
                  "validation_failed");
   // no password: the invitation token needs a key to be shown to
@@ -201,8 +215,8 @@ TEST_F(SignupTest, ATakenSlugIs409AndCreatesNothing) {
   const Seed s = seed_tenant("su-taken", 1);
   const std::string before_tenants = one("select count(*) from tenantd.tenants");
   const std::string before_jobs = one("select count(*) from tenantd.jobs where kind = 'tenant.provision'");
-  expect_problem(req("POST", "/v1/signup", {}, body_for(s.slug, R"(,"admin_password":"long enough pw")")), 409,
-                 "slug_taken");
+  expect_problem(req("POST", "/v1/signup", {}, body_for(s.slug, R"(,"admin_password":"long enough pw")")),
+                 409, "slug_taken");
   EXPECT_EQ(one("select count(*) from tenantd.tenants"), before_tenants);
   EXPECT_EQ(one("select count(*) from tenantd.jobs where kind = 'tenant.provision'"), before_jobs);
   // without a slug one is derived, with a suffix when the name's is taken
@@ -210,7 +224,8 @@ TEST_F(SignupTest, ATakenSlugIs409AndCreatesNothing) {
                R"({"organization_name":")" + s.slug + R"(","plan":"free","admin_email":"x@)" + s.slug +
                    R"(.example","admin_password":"long enough pw"})");
   ASSERT_EQ(r.status, 202) << r.body;
-  EXPECT_EQ(one("select slug from tenantd.tenants where id = '" + str(parse(r.body), "tenant_id") + "'"), s.slug + "-2");
+  EXPECT_EQ(one("select slug from tenantd.tenants where id = '" + str(parse(r.body), "tenant_id") + "'"),
+            s.slug + "-2");
 }
 
 TEST_F(SignupTest, HundredConcurrentSignupsWithOneKeyMakeOneTenantAndOneJob) {
@@ -242,8 +257,10 @@ TEST_F(SignupTest, HundredConcurrentSignupsWithOneKeyMakeOneTenantAndOneJob) {
   ASSERT_EQ(tenants.size(), 1u);  // every answer names the same tenant
   const std::string id = *tenants.begin();
   EXPECT_EQ(one("select count(*) from tenantd.tenants where slug = '" + slug + "'"), "1");
-  EXPECT_EQ(one("select count(*) from tenantd.jobs where kind = 'tenant.provision' and payload->>'tenant_id' = '" + id + "'"),
-            "1");
+  EXPECT_EQ(
+      one("select count(*) from tenantd.jobs where kind = 'tenant.provision' and payload->>'tenant_id' = '" +
+          id + "'"),
+      "1");
   ASSERT_TRUE(wait_for([&] { return tenant_status(id) == "active"; }));
   EXPECT_EQ(one("select count(*) from tenantd.invitations where tenant_id = '" + id + "'"), "1");
 }
@@ -271,13 +288,16 @@ TEST_F(SignupTest, FiftyConcurrentSignupsForOneSlugGiveOne202AndFortyNine409) {
   EXPECT_EQ(accepted, 1);
   EXPECT_EQ(taken, kN - 1);
   EXPECT_EQ(one("select count(*) from tenantd.tenants where slug = '" + slug + "'"), "1");
-  EXPECT_EQ(one("select count(*) from tenantd.jobs j join tenantd.tenants t on j.payload->>'tenant_id' = t.id::text"
-                " where t.slug = '" + slug + "'"),
-            "1");
+  EXPECT_EQ(
+      one("select count(*) from tenantd.jobs j join tenantd.tenants t on j.payload->>'tenant_id' = t.id::text"
+          " where t.slug = '" +
+          slug + "'"),
+      "1");
 }
 
 TEST_F(SignupTest, SignupsAreRateLimitedPerAddress) {
-  TenantdProcess limited({{"JWT_HS256_SECRET", kTestSecret}, {"WORKERS", "0"}, {"SIGNUP_RATE_PER_MINUTE", "2"}});
+  TenantdProcess limited(
+      {{"JWT_HS256_SECRET", kTestSecret}, {"WORKERS", "0"}, {"SIGNUP_RATE_PER_MINUTE", "2"}});
   const std::string slug = "su-rate-" + tag_;
   HttpResponse last;
   int accepted = 0;
@@ -308,8 +328,8 @@ TEST_F(SignupTest, StatusEndpoints) {
   EXPECT_EQ(str(parse(own.body), "status"), "active");
   expect_problem(req("GET", "/v1/tenant-status"), 401, "unauthenticated");
   // cross-tenant: A's token naming B by header, by path-less Host → refused, nothing of B
-  for (const auto& extra : std::vector<Headers>{{{"X-Tenant-Id", b.id}}, {{"X-Tenant-Id", b.slug}},
-                                                {{"Host", b.slug + ".localhost"}}}) {
+  for (const auto& extra : std::vector<Headers>{
+           {{"X-Tenant-Id", b.id}}, {{"X-Tenant-Id", b.slug}}, {{"Host", b.slug + ".localhost"}}}) {
     Headers h = ha;
     for (const auto& [k, v] : extra) h[k] = v;
     auto r = req("GET", "/v1/tenant-status", h);
@@ -347,8 +367,9 @@ class ProvisioningTest : public ::testing::Test {
   static void TearDownTestSuite() { delete server_; }
   static std::string signup(const std::string& slug, const std::string& plan) {
     auto r = http_request(server_->port(), "POST", "/v1/signup", {{"Content-Type", "application/json"}},
-                          R"({"organization_name":"P )" + slug + R"(","slug":")" + slug + R"(","plan":")" + plan +
-                              R"(","admin_email":"boss@)" + slug + R"(.example","admin_password":"long enough pw"})");
+                          R"({"organization_name":"P )" + slug + R"(","slug":")" + slug + R"(","plan":")" +
+                              plan + R"(","admin_email":"boss@)" + slug +
+                              R"(.example","admin_password":"long enough pw"})");
     EXPECT_EQ(r.status, 202) << r.body;
     return str(parse(r.body), "tenant_id");
   }
@@ -359,28 +380,37 @@ TEST_F(ProvisioningTest, AFailingStepRollsBackEverythingRetriesAndReprovisionAct
   const std::string tag = util::new_uuid().substr(0, 8);
   const std::string plan = "broken_" + tag;
   // a plan whose default configuration violates tenant_configs_key_shape
-  admin_exec("insert into tenantd.plans (id, name, features) values ('" + plan + "', 'Broken', '{\"Not A Key!\": true}')");
+  admin_exec("insert into tenantd.plans (id, name, features) values ('" + plan +
+             "', 'Broken', '{\"Not A Key!\": true}')");
   const std::string id = signup("prov-fail-" + tag, plan);
   pid_t w = spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "50"}, {"JOB_BACKOFF_BASE_MS", "50"}},
                          source_dir() + "/var/signup-fail-worker.log");
   const std::string job_where = " from tenantd.jobs where dedupe_key = 'provision:" + id + "'";
-  ASSERT_TRUE(wait_for([&] { return one("select state" + job_where) == "failed"; }, 30000)) << one("select state" + job_where);
+  ASSERT_TRUE(wait_for([&] { return one("select state" + job_where) == "failed"; }, 30000))
+      << one("select state" + job_where);
   EXPECT_EQ(one("select attempts" + job_where), "5");  // retried with backoff up to max_attempts
   EXPECT_EQ(tenant_status(id), "failed");
-  EXPECT_EQ(one("select provisioning_attempts::text || ' ' || provisioning_status from tenantd.tenants where id = '" + id + "'"),
+  EXPECT_EQ(one("select provisioning_attempts::text || ' ' || provisioning_status from tenantd.tenants where "
+                "id = '" +
+                id + "'"),
             "5 failed");
-  EXPECT_NE(one("select provisioning_error from tenantd.tenants where id = '" + id + "'").find("tenant_configs_key_shape"),
+  EXPECT_NE(one("select provisioning_error from tenantd.tenants where id = '" + id + "'")
+                .find("tenant_configs_key_shape"),
             std::string::npos);
   EXPECT_EQ(preseed_rows(id), 0);
-  EXPECT_EQ(one("select count(*) from tenantd.users where lower(email) = 'boss@prov-fail-" + tag + ".example'"), "0");
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id + "' and action = 'tenant.provisioned'"),
+  EXPECT_EQ(
+      one("select count(*) from tenantd.users where lower(email) = 'boss@prov-fail-" + tag + ".example'"),
+      "0");
+  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id +
+                "' and action = 'tenant.provisioned'"),
             "0");
 
   auto st = http_request(server_->port(), "GET", "/v1/tenant-status/" + id);
   ASSERT_EQ(st.status, 200) << st.body;
   EXPECT_EQ(str(parse(st.body), "status"), "failed");
   EXPECT_EQ(str(parse(st.body), "error_code"), "provisioning_failed");
-  EXPECT_EQ(st.body.find("tenant_configs"), std::string::npos) << "no internals on the public status: " << st.body;
+  EXPECT_EQ(st.body.find("tenant_configs"), std::string::npos)
+      << "no internals on the public status: " << st.body;
 
   // fix the cause, then reprovision
   admin_exec("update tenantd.plans set features = '{\"sso\": true}' where id = '" + plan + "'");
@@ -400,14 +430,16 @@ TEST_F(ProvisioningTest, RunningTheJobAgainForAnActiveTenantChangesNothing) {
   pqxx::connection c(worker_url());
   {
     pqxx::work tx(c);
-    EXPECT_EQ(tx.exec_params("select tenantd.provision_tenant($1::uuid, 1)", id)[0][0].as<std::string>(), "active");
+    EXPECT_EQ(tx.exec_params("select tenantd.provision_tenant($1::uuid, 1)", id)[0][0].as<std::string>(),
+              "active");
     tx.commit();
   }
   const int rows = preseed_rows(id);
   const std::string audit = one("select count(*) from tenantd.audit_log where tenant_id = '" + id + "'");
   const std::string updated = one("select updated_at::text from tenantd.tenants where id = '" + id + "'");
   pqxx::work tx(c);
-  EXPECT_EQ(tx.exec_params("select tenantd.provision_tenant($1::uuid, 2)", id)[0][0].as<std::string>(), "active");
+  EXPECT_EQ(tx.exec_params("select tenantd.provision_tenant($1::uuid, 2)", id)[0][0].as<std::string>(),
+            "active");
   tx.commit();
   EXPECT_EQ(preseed_rows(id), rows);
   EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id + "'"), audit);
@@ -420,7 +452,8 @@ TEST_F(ProvisioningTest, AWorkerKilledMidJobIsReplacedAfterTheLeaseWithExactlyOn
   pqxx::connection locker(admin_url());
   pqxx::work lock_tx(locker);
   lock_tx.exec_params("select 1 from tenantd.tenants where id = $1::uuid for update", id);
-  const std::map<std::string, std::string> env = {{"WORKERS", "1"}, {"JOB_POLL_MS", "100"}, {"JOB_LEASE_SECONDS", "1"}};
+  const std::map<std::string, std::string> env = {
+      {"WORKERS", "1"}, {"JOB_POLL_MS", "100"}, {"JOB_LEASE_SECONDS", "1"}};
   const std::string job_where = " from tenantd.jobs where dedupe_key = 'provision:" + id + "'";
   pid_t first = spawn_worker(env, source_dir() + "/var/signup-kill-1.log");
   ASSERT_TRUE(wait_for([&] { return one("select state" + job_where) == "running"; }));
@@ -443,7 +476,8 @@ TEST_F(ProvisioningTest, AWorkerKilledMidJobIsReplacedAfterTheLeaseWithExactlyOn
   EXPECT_EQ(one("select cardinality(tenantd.verify_preseed('" + id + "'))"), "0");
   EXPECT_EQ(one("select count(*) from tenantd.roles where tenant_id = '" + id + "'"), "3");
   EXPECT_EQ(one("select count(*) from tenantd.memberships where tenant_id = '" + id + "'"), "1");
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id + "' and action = 'tenant.provisioned'"),
+  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id +
+                "' and action = 'tenant.provisioned'"),
             "1");
   stop_process(second);
 }

@@ -1,8 +1,5 @@
 #include "support.hpp"
 
-#include "auth/jwt.hpp"
-#include "util/uuid.hpp"
-
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -11,15 +8,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <pqxx/pqxx>
-
 #include <chrono>
-#include <ctime>
 #include <cstring>
+#include <ctime>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "auth/jwt.hpp"
+#include "util/uuid.hpp"
 
 namespace tenantd::test {
 
@@ -28,14 +27,24 @@ std::string env_or(const char* name, const std::string& def) {
   return v && *v ? v : def;
 }
 
-std::string admin_url() { return env_or("TEST_ADMIN_URL"); }
-std::string app_url() { return env_or("DATABASE_URL"); }
+std::string admin_url() {
+  return env_or("TEST_ADMIN_URL");
+}
+std::string app_url() {
+  return env_or("DATABASE_URL");
+}
 std::string worker_url() {
   return env_or("WORKER_DATABASE_URL");
 }
-std::string migrator_url() { return env_or("MIGRATE_DATABASE_URL"); }
-std::string source_dir() { return env_or("TENANTD_SOURCE_DIR", TENANTD_SOURCE_DIR); }
-std::string tenantd_binary() { return env_or("TENANTD_BINARY", TENANTD_BINARY); }
+std::string migrator_url() {
+  return env_or("MIGRATE_DATABASE_URL");
+}
+std::string source_dir() {
+  return env_or("TENANTD_SOURCE_DIR", TENANTD_SOURCE_DIR);
+}
+std::string tenantd_binary() {
+  return env_or("TENANTD_BINARY", TENANTD_BINARY);
+}
 
 std::string url_for(const std::string& database, const std::string& role) {
   const std::string host = env_or("TEST_PG_HOST");
@@ -44,7 +53,8 @@ std::string url_for(const std::string& database, const std::string& role) {
   return "postgresql:///" + database + "?host=" + host + "&port=" + port + "&user=" + role;
 }
 
-CommandResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+CommandResult run_command(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& env) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
@@ -144,7 +154,9 @@ TenantdProcess::TenantdProcess(std::map<std::string, std::string> env) {
   throw std::runtime_error("tenantd did not answer /healthz: " + log());
 }
 
-TenantdProcess::~TenantdProcess() { stop(); }
+TenantdProcess::~TenantdProcess() {
+  stop();
+}
 
 std::string TenantdProcess::log() const {
   std::ifstream in(log_path_);
@@ -176,8 +188,8 @@ Seed seed_tenant(const std::string& prefix, int members) {
   s.slug = prefix + "-" + s.id.substr(0, 8);
   pqxx::connection c(admin_url());
   pqxx::work tx(c);
-  tx.exec_params("insert into tenantd.tenants (id, slug, name, status) values ($1, $2, $3, 'active')", s.id, s.slug,
-                 "Tenant " + s.slug);
+  tx.exec_params("insert into tenantd.tenants (id, slug, name, status) values ($1, $2, $3, 'active')", s.id,
+                 s.slug, "Tenant " + s.slug);
   // the preseed provisioning would have created (built-in roles, onboarding steps)
   tx.exec_params("select tenantd.seed_tenant_defaults($1::uuid)", s.id);
   for (int i = 0; i < members; ++i) {
@@ -197,8 +209,8 @@ Seed seed_tenant(const std::string& prefix, int members) {
   return s;
 }
 
-std::string mint_token(const std::string& sub, const std::optional<std::string>& tenant, const std::string& role,
-                       int64_t ttl_seconds) {
+std::string mint_token(const std::string& sub, const std::optional<std::string>& tenant,
+                       const std::string& role, int64_t ttl_seconds) {
   // A super_admin claim is honoured only for a registered operator (tenantd.enter_context), so a
   // test that mints one means a registered one. mint_unregistered_token skips this.
   if (role == "super_admin") {

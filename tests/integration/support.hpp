@@ -12,10 +12,10 @@ namespace tenantd::test {
 
 // Environment provided by scripts/test.sh.
 std::string env_or(const char* name, const std::string& def = "");
-std::string admin_url();    // superuser, database tenantd
-std::string app_url();      // tenantd_app
-std::string worker_url();   // tenantd_worker (WORKER_DATABASE_URL)
-std::string migrator_url(); // tenantd_migrator
+std::string admin_url();     // superuser, database tenantd
+std::string app_url();       // tenantd_app
+std::string worker_url();    // tenantd_worker (WORKER_DATABASE_URL)
+std::string migrator_url();  // tenantd_migrator
 std::string source_dir();
 std::string tenantd_binary();
 // The same cluster, another database and/or role.
@@ -26,7 +26,8 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 // Runs argv to completion with extra environment variables.
-CommandResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+CommandResult run_command(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& env = {});
 
 // Runs SQL as the superuser (bypasses RLS) and returns rows as text.
 std::vector<std::vector<std::string>> admin_query(const std::string& sql, const std::string& url = "");
@@ -73,8 +74,8 @@ Seed seed_tenant(const std::string& prefix, int members);
 inline const std::string kTestSecret = "integration-test-secret-0123456789abcdef";
 // HS256 token signed with kTestSecret. A super_admin token's subject is registered as a
 // platform operator first (tenantd.platform_admins), as `tenantd admins add` would.
-std::string mint_token(const std::string& sub, const std::optional<std::string>& tenant, const std::string& role,
-                       int64_t ttl_seconds = 600);
+std::string mint_token(const std::string& sub, const std::optional<std::string>& tenant,
+                       const std::string& role, int64_t ttl_seconds = 600);
 // The same token without registering anything (an operator nobody registered).
 std::string mint_unregistered_token(const std::string& sub, const std::optional<std::string>& tenant,
                                     const std::string& role, int64_t ttl_seconds = 600);
@@ -90,6 +91,7 @@ int stop_process(pid_t pid);
 
 // Minimal blocking HTTP/1.1 client (one request per connection).
 HttpResponse http_request(int port, const std::string& method, const std::string& target,
-                          const std::map<std::string, std::string>& headers = {}, const std::string& body = "");
+                          const std::map<std::string, std::string>& headers = {},
+                          const std::string& body = "");
 
 }  // namespace tenantd::test

@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <atomic>
 #include <set>
-#include <tuple>
 #include <thread>
+#include <tuple>
 
 #include "support.hpp"
 #include "util/uuid.hpp"
@@ -20,7 +20,9 @@ namespace {
 
 using Headers = std::map<std::string, std::string>;
 
-Headers bearer(const std::string& tok) { return {{"Authorization", "Bearer " + tok}}; }
+Headers bearer(const std::string& tok) {
+  return {{"Authorization", "Bearer " + tok}};
+}
 
 rapidjson::Document parse(const std::string& body) {
   rapidjson::Document d;
@@ -39,7 +41,8 @@ void expect_problem(const HttpResponse& r, int status, const std::string& code) 
   auto d = parse(r.body);
   ASSERT_TRUE(d.IsObject()) << r.body;
   EXPECT_EQ(str(d, "code"), code) << r.body;
-  for (const char* leak : {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.tenants", "tenantd.audit", "violates", "CONTEXT"}) {
+  for (const char* leak :
+       {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.tenants", "tenantd.audit", "violates", "CONTEXT"}) {
     EXPECT_EQ(r.body.find(leak), std::string::npos) << "internal detail leaked: " << r.body;
   }
 }
@@ -53,7 +56,9 @@ std::string sql_quote(const std::string& s) {
   return o + "'";
 }
 
-std::string one(const std::string& sql) { return admin_query(sql)[0][0]; }
+std::string one(const std::string& sql) {
+  return admin_query(sql)[0][0];
+}
 
 class TenantsTest : public ::testing::Test {
  protected:
@@ -139,9 +144,10 @@ TEST_F(TenantsTest, CreateDerivesSlugsAndAudits) {
   EXPECT_EQ(str(d, "description"), "d");
   EXPECT_EQ(d["metadata"]["crm"]["id"].GetInt(), 7);
   EXPECT_EQ(r.header("location"), "/v1/tenants/" + id);
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id +
-                "' and action = 'tenant.created' and actor_role = 'super_admin' and actor_id = '" + ops_ + "'"),
-            "1");
+  EXPECT_EQ(
+      one("select count(*) from tenantd.audit_log where tenant_id = '" + id +
+          "' and action = 'tenant.created' and actor_role = 'super_admin' and actor_id = '" + ops_ + "'"),
+      "1");
   // The same name again: a numeric suffix. psql derives the same slug.
   auto again = create(R"({"name":")" + name + R"(","plan":"free"})");
   EXPECT_EQ(str(again, "slug"), "acme-widgets-" + tag_ + "-2");
@@ -150,17 +156,21 @@ TEST_F(TenantsTest, CreateDerivesSlugsAndAudits) {
   const std::string slug = "explicit-" + tag_;
   auto ex = create(R"({"name":"X","plan":"free","slug":")" + slug + R"("})");
   EXPECT_EQ(str(ex, "slug"), slug);
-  expect_problem(req("POST", "/v1/tenants", sa_h(), R"({"name":"Y","plan":"free","slug":")" + slug + R"("})"), 409,
-                 "slug_taken");
+  expect_problem(req("POST", "/v1/tenants", sa_h(), R"({"name":"Y","plan":"free","slug":")" + slug + R"("})"),
+                 409, "slug_taken");
   for (const char* bad : {"www", "api", "admin", "app", "stats"}) {
-    expect_problem(req("POST", "/v1/tenants", sa_h(), std::string(R"({"name":"Y","plan":"free","slug":")") + bad + "\"}"),
+    expect_problem(req("POST", "/v1/tenants", sa_h(),
+                       std::string(R"({"name":"Y","plan":"free","slug":")") + bad + "\"}"),
                    422, "validation_failed");
   }
-  for (const char* bad : {"Bad_Slug", "-lead", "trail-", "a.b", "xn--abc", "", "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"}) {
-    expect_problem(req("POST", "/v1/tenants", sa_h(), std::string(R"({"name":"Y","plan":"free","slug":")") + bad + "\"}"),
+  for (const char* bad :
+       {"Bad_Slug", "-lead", "trail-", "a.b", "xn--abc", "", "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"}) {
+    expect_problem(req("POST", "/v1/tenants", sa_h(),
+                       std::string(R"({"name":"Y","plan":"free","slug":")") + bad + "\"}"),
                    422, "validation_failed");
   }
-  expect_problem(req("POST", "/v1/tenants", sa_h(), R"({"name":"Y","plan":"free","slug":")" + std::string(64, 'a') + "\"}"),
+  expect_problem(req("POST", "/v1/tenants", sa_h(),
+                     R"({"name":"Y","plan":"free","slug":")" + std::string(64, 'a') + "\"}"),
                  422, "validation_failed");
   // A reserved derived slug gets a suffix instead.
   auto derived = create(R"({"name":"Admin","plan":"free"})");
@@ -172,20 +182,23 @@ TEST_F(TenantsTest, CreateRefusesBadInputAndNonSuperAdmins) {
   const auto h = sa_h();
   expect_problem(req("POST", "/v1/tenants", h, R"({"plan":"free"})"), 400, "missing_field");
   expect_problem(req("POST", "/v1/tenants", h, R"({"name":"N"})"), 400, "missing_field");
-  expect_problem(req("POST", "/v1/tenants", h, R"({"name":"N","plan":"platinum"})"), 422, "validation_failed");
+  expect_problem(req("POST", "/v1/tenants", h, R"({"name":"N","plan":"platinum"})"), 422,
+                 "validation_failed");
   expect_problem(req("POST", "/v1/tenants", h, R"({"name":"   ","plan":"free"})"), 422, "validation_failed");
   expect_problem(req("POST", "/v1/tenants", h, R"({"name":42,"plan":"free"})"), 400, "invalid_field_type");
   expect_problem(req("POST", "/v1/tenants", h, R"({"name":"N","plan":"free","metadata":[1]})"), 400,
                  "invalid_field_type");
-  expect_problem(req("POST", "/v1/tenants", h, R"({"name":"N","plan":"free","metadata":{"a":"\u0000"}})"), 400,
+  expect_problem(req("POST", "/v1/tenants", h, R"({"name":"N","plan":"free","metadata":{"a":"\u0000"}})"),
+                 400, "malformed_json");
+  expect_problem(req("POST", "/v1/tenants", h, "{\"name\":\"N\xff\",\"plan\":\"free\"}"), 400,
                  "malformed_json");
-  expect_problem(req("POST", "/v1/tenants", h, "{\"name\":\"N\xff\",\"plan\":\"free\"}"), 400, "malformed_json");
   expect_problem(req("POST", "/v1/tenants", h, R"({"name":"N","plan":"free","status":"active"})"), 400,
                  "unknown_field");
-  expect_problem(req("POST", "/v1/tenants", h, R"({"name":")" + std::string(201, 'n') + R"(","plan":"free"})"), 422,
-                 "validation_failed");
-  expect_problem(req("POST", "/v1/tenants", h, R"({"name":"N","plan":"free","metadata":{"k":")" +
-                                                   std::string(70000, 'x') + "\"}}"),
+  expect_problem(
+      req("POST", "/v1/tenants", h, R"({"name":")" + std::string(201, 'n') + R"(","plan":"free"})"), 422,
+      "validation_failed");
+  expect_problem(req("POST", "/v1/tenants", h,
+                     R"({"name":"N","plan":"free","metadata":{"k":")" + std::string(70000, 'x') + "\"}}"),
                  422, "validation_failed");
   expect_problem(req("POST", "/v1/tenants", h), 400, "body_required");
   const std::string body = R"({"name":"Intruder )" + tag_ + R"(","plan":"free"})";
@@ -229,7 +242,8 @@ TEST_F(TenantsTest, ListFiltersAndSorts) {
   ASSERT_EQ(req("POST", "/v1/tenants/" + b + "/activate", sa_h()).status, 200);
 
   auto ids = [&](const std::string& query) { return all_pages("/v1/tenants?limit=200&q=" + t + query); };
-  EXPECT_EQ(ids(""), (std::vector<std::string>{c, a, b})) << "default: created_at ascending, deleted excluded";
+  EXPECT_EQ(ids(""), (std::vector<std::string>{c, a, b}))
+      << "default: created_at ascending, deleted excluded";
   EXPECT_EQ(ids("&sort=-created_at"), (std::vector<std::string>{b, a, c}));
   EXPECT_EQ(ids("&sort=name"), (std::vector<std::string>{a, b, c}));
   EXPECT_EQ(ids("&sort=-name"), (std::vector<std::string>{c, b, a}));
@@ -244,12 +258,16 @@ TEST_F(TenantsTest, ListFiltersAndSorts) {
   EXPECT_EQ(all_pages("/v1/tenants?q=" + t + "-bravo"), (std::vector<std::string>{b}));
   EXPECT_TRUE(all_pages("/v1/tenants?q=" + t + "%25").empty());
   // created_after / created_before
-  const std::string b_created = one("select to_char(created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
-                                    "from tenantd.tenants where id = '" + b + "'");
+  const std::string b_created =
+      one("select to_char(created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+          "from tenantd.tenants where id = '" +
+          b + "'");
   EXPECT_EQ(ids("&created_after=" + b_created), (std::vector<std::string>{b}));
   EXPECT_EQ(ids("&created_before=" + b_created), (std::vector<std::string>{c, a}));
   EXPECT_TRUE(ids("&created_after=2999-01-01T00:00:00Z").empty());
-  EXPECT_EQ(ids("&created_after=2000-01-01T00:00:00%2B02:00&created_before=2999-12-31T23:59:59.5-05:00").size(), 3u);
+  EXPECT_EQ(
+      ids("&created_after=2000-01-01T00:00:00%2B02:00&created_before=2999-12-31T23:59:59.5-05:00").size(),
+      3u);
   // the list answer is the tenant object
   auto page = parse(req("GET", "/v1/tenants?q=" + t + "%20alpha", sa_h()).body);
   ASSERT_EQ(page["data"].Size(), 1u);
@@ -260,9 +278,10 @@ TEST_F(TenantsTest, ListFiltersAndSorts) {
 
 TEST_F(TenantsTest, ListRefusesBadParametersAndNonSuperAdmins) {
   const auto h = sa_h();
-  for (const char* bad : {"created_after=yesterday", "created_after=2024-13-01T00:00:00Z",
-                          "created_after=2023-02-29T00:00:00Z", "created_before=2024-01-01", "created_before=2024-01-01T25:00:00Z",
-                          "created_after=2024-01-01T00:00:00%2B16:00", "created_after=0000-01-01T00:00:00Z"}) {
+  for (const char* bad :
+       {"created_after=yesterday", "created_after=2024-13-01T00:00:00Z", "created_after=2023-02-29T00:00:00Z",
+        "created_before=2024-01-01", "created_before=2024-01-01T25:00:00Z",
+        "created_after=2024-01-01T00:00:00%2B16:00", "created_after=0000-01-01T00:00:00Z"}) {
     expect_problem(req("GET", std::string("/v1/tenants?") + bad, h), 400, "invalid_filter");
   }
   expect_problem(req("GET", "/v1/tenants?status=archived", h), 400, "invalid_filter");
@@ -299,8 +318,9 @@ TEST_F(TenantsTest, PaginationIsStableUnderConcurrentInserts) {
     std::string cursor;
     int pages = 0;
     for (; pages < 50; ++pages) {
-      auto r = req("GET", "/v1/tenants?limit=3&sort=" + sort + "&q=" + t + (cursor.empty() ? "" : "&cursor=" + cursor),
-                   sa_h());
+      auto r = req(
+          "GET", "/v1/tenants?limit=3&sort=" + sort + "&q=" + t + (cursor.empty() ? "" : "&cursor=" + cursor),
+          sa_h());
       ASSERT_EQ(r.status, 200) << r.body;
       auto d = parse(r.body);
       for (const auto& x : d["data"].GetArray()) seen.push_back(x["id"].GetString());
@@ -312,7 +332,8 @@ TEST_F(TenantsTest, PaginationIsStableUnderConcurrentInserts) {
     }
     std::set<std::string> distinct(seen.begin(), seen.end());
     EXPECT_EQ(distinct.size(), seen.size()) << sort << ": a row came twice";
-    for (const auto& id : before) EXPECT_TRUE(distinct.count(id)) << sort << ": a pre-existing row was skipped";
+    for (const auto& id : before)
+      EXPECT_TRUE(distinct.count(id)) << sort << ": a pre-existing row was skipped";
     EXPECT_GE(pages, 2) << sort;
   }
   // and with a writer inserting concurrently the whole time
@@ -337,30 +358,36 @@ TEST_F(TenantsTest, StatsMatchTheDatabase) {
   std::vector<std::string> back;
   for (int days : {3, 3, 12}) {
     const std::string id = create_named("stats " + tag_ + " " + std::to_string(days));
-    admin_exec("set session_replication_role = replica; update tenantd.tenants set created_at = now() - interval '" +
-               std::to_string(days) + " days' where id = '" + id + "'");
+    admin_exec(
+        "set session_replication_role = replica; update tenantd.tenants set created_at = now() - interval '" +
+        std::to_string(days) + " days' where id = '" + id + "'");
     back.push_back(id);
   }
   const std::string suspended = create_named("stats " + tag_ + " s", "starter");
-  ASSERT_EQ(req("POST", "/v1/tenants/" + suspended + "/suspend", sa_h(), R"({"reason":"stats"})").status, 200);
+  ASSERT_EQ(req("POST", "/v1/tenants/" + suspended + "/suspend", sa_h(), R"({"reason":"stats"})").status,
+            200);
 
   auto r = req("GET", "/v1/tenants/stats", sa_h());
   ASSERT_EQ(r.status, 200) << r.body;
   auto d = parse(r.body);
   ASSERT_TRUE(d.IsObject()) << r.body;
-  EXPECT_EQ(std::to_string(d["total"].GetInt64()), one("select count(*) from tenantd.tenants where deleted_at is null"));
+  EXPECT_EQ(std::to_string(d["total"].GetInt64()),
+            one("select count(*) from tenantd.tenants where deleted_at is null"));
   for (const char* s : {"pending", "provisioning", "active", "suspended", "inactive", "failed", "deleted"}) {
     ASSERT_TRUE(d["by_status"].HasMember(s)) << s;
-    EXPECT_EQ(std::to_string(d["by_status"][s].GetInt64()),
-              one(std::string("select count(*) from tenantd.tenants where tenantd.tenant_state(status, deleted_at) = '") +
-                  s + "'"))
+    EXPECT_EQ(
+        std::to_string(d["by_status"][s].GetInt64()),
+        one(std::string(
+                "select count(*) from tenantd.tenants where tenantd.tenant_state(status, deleted_at) = '") +
+            s + "'"))
         << s;
   }
   EXPECT_GE(d["by_status"]["suspended"].GetInt64(), 1);
   for (const auto& row : admin_query("select id from tenantd.plans")) {
     ASSERT_TRUE(d["by_plan"].HasMember(row[0].c_str())) << row[0];
-    EXPECT_EQ(std::to_string(d["by_plan"][row[0].c_str()].GetInt64()),
-              one("select count(*) from tenantd.tenants where deleted_at is null and plan = '" + row[0] + "'"));
+    EXPECT_EQ(
+        std::to_string(d["by_plan"][row[0].c_str()].GetInt64()),
+        one("select count(*) from tenantd.tenants where deleted_at is null and plan = '" + row[0] + "'"));
   }
   const auto& days = d["created_per_day"];
   ASSERT_TRUE(days.IsArray());
@@ -368,7 +395,8 @@ TEST_F(TenantsTest, StatsMatchTheDatabase) {
   const auto expected = admin_query(
       "select to_char(d, 'YYYY-MM-DD'), (select count(*) from tenantd.tenants t where t.deleted_at is null "
       "and (t.created_at at time zone 'utc')::date = d::date) "
-      "from generate_series((now() at time zone 'utc')::date - 29, (now() at time zone 'utc')::date, '1 day') d "
+      "from generate_series((now() at time zone 'utc')::date - 29, (now() at time zone 'utc')::date, '1 "
+      "day') d "
       "order by d");
   ASSERT_EQ(expected.size(), 30u);
   for (size_t i = 0; i < 30; ++i) {
@@ -398,14 +426,15 @@ TEST_F(TenantsTest, GetOwnTenantWithMemberCount) {
   expect_problem(req("GET", "/v1/tenants/" + util::new_uuid(), sa_h()), 404, "tenant_not_found");
   expect_problem(req("GET", "/v1/tenants/no-such-tenant-" + tag_, sa_h()), 404, "tenant_not_found");
   // a token naming a tenant that never existed
-  expect_problem(req("GET", "/v1/users", bearer(mint_token(a_->user_ids[1], util::new_uuid(), "member"))), 404,
-                 "tenant_not_found");
+  expect_problem(req("GET", "/v1/users", bearer(mint_token(a_->user_ids[1], util::new_uuid(), "member"))),
+                 404, "tenant_not_found");
 }
 
 TEST_F(TenantsTest, PatchByTenantAdminAndSuperAdmin) {
   Seed s = seed_tenant("tnp", 2);
   const std::string path = "/v1/tenants/" + s.id;
-  auto r = req("PATCH", path, bearer(admin_of(s)), R"({"name":"Renamed )" + tag_ + R"(","description":"new"})");
+  auto r =
+      req("PATCH", path, bearer(admin_of(s)), R"({"name":"Renamed )" + tag_ + R"(","description":"new"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(parse(r.body), "name"), "Renamed " + tag_);
   EXPECT_EQ(str(parse(r.body), "description"), "new");
@@ -435,7 +464,8 @@ TEST_F(TenantsTest, PatchByTenantAdminAndSuperAdmin) {
   expect_problem(req("PATCH", path, sa_h(), R"({"slug":"x"})"), 400, "unknown_field");
   expect_problem(req("PATCH", path, sa_h(), R"({"metadata":"x"})"), 400, "invalid_field_type");
   expect_problem(req("PATCH", path, sa_h()), 400, "body_required");
-  expect_problem(req("PATCH", "/v1/tenants/" + util::new_uuid(), sa_h(), R"({"name":"x"})"), 404, "tenant_not_found");
+  expect_problem(req("PATCH", "/v1/tenants/" + util::new_uuid(), sa_h(), R"({"name":"x"})"), 404,
+                 "tenant_not_found");
 }
 
 TEST_F(TenantsTest, LifecycleSuspendActivateDelete) {
@@ -474,8 +504,9 @@ TEST_F(TenantsTest, LifecycleSuspendActivateDelete) {
   expect_problem(req("GET", path, member), 403, "tenant_suspended");
   expect_problem(req("GET", path + "/users", member), 403, "tenant_suspended");
   expect_problem(req("PATCH", path, bearer(admin_of(s)), R"({"name":"x"})"), 403, "tenant_suspended");
-  expect_problem(req("POST", "/v1/users", bearer(admin_of(s)), R"({"email":"n@example.org","role":"member"})"), 403,
-                 "tenant_suspended");
+  expect_problem(
+      req("POST", "/v1/users", bearer(admin_of(s)), R"({"email":"n@example.org","role":"member"})"), 403,
+      "tenant_suspended");
   {
     Headers h = sa_h();
     h["X-Tenant-Id"] = s.id;
@@ -496,13 +527,15 @@ TEST_F(TenantsTest, LifecycleSuspendActivateDelete) {
   EXPECT_EQ(req("GET", "/v1/users", member).status, 200);
 
   // soft delete: gone from lists, tokens refused, data kept
-  const std::string members_before = one("select count(*) from tenantd.memberships where tenant_id = '" + s.id + "'");
+  const std::string members_before =
+      one("select count(*) from tenantd.memberships where tenant_id = '" + s.id + "'");
   auto del = req("DELETE", path, sa_h());
   EXPECT_EQ(del.status, 204) << del.body;
   EXPECT_TRUE(del.body.empty());
   expect_problem(req("GET", "/v1/users", member), 403, "tenant_suspended");
   expect_problem(req("GET", "/v1/me", member), 403, "tenant_suspended");
-  expect_problem(req("GET", "/v1/users", {{"Authorization", "Bearer " + member_of(s)}, {"Host", s.slug + ".example.test"}}),
+  expect_problem(req("GET", "/v1/users",
+                     {{"Authorization", "Bearer " + member_of(s)}, {"Host", s.slug + ".example.test"}}),
                  403, "tenant_suspended");
   EXPECT_TRUE(all_pages("/v1/tenants?q=" + s.slug).empty());
   got = req("GET", path, sa_h());
@@ -515,33 +548,34 @@ TEST_F(TenantsTest, LifecycleSuspendActivateDelete) {
   auto sus = req("POST", path + "/suspend", sa_h(), R"({"reason":"x"})");
   expect_problem(sus, 409, "invalid_transition");
   EXPECT_NE(sus.body.find("cannot suspend a deleted tenant"), std::string::npos) << sus.body;
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + s.id + "' and action = 'tenant.deleted'"),
+  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + s.id +
+                "' and action = 'tenant.deleted'"),
             "1");
   // the state transitions of an unknown tenant
-  expect_problem(req("POST", "/v1/tenants/" + util::new_uuid() + "/activate", sa_h()), 404, "tenant_not_found");
+  expect_problem(req("POST", "/v1/tenants/" + util::new_uuid() + "/activate", sa_h()), 404,
+                 "tenant_not_found");
   expect_problem(req("DELETE", "/v1/tenants/" + util::new_uuid(), sa_h()), 404, "tenant_not_found");
 }
 
 // A token of tenant A aimed at tenant B through every new route, by path id, path slug,
 // header and Host: refused, and none of B's data in the answer; B unchanged afterwards.
 TEST_F(TenantsTest, CrossTenantMatrix) {
-  const std::string b_before = one("select row_to_json(t)::text from tenantd.tenants t where id = '" + b_->id + "'");
+  const std::string b_before =
+      one("select row_to_json(t)::text from tenantd.tenants t where id = '" + b_->id + "'");
   struct Case {
     std::string method, suffix, body;
   };
   const std::vector<Case> on_b = {
-      {"GET", "", ""},
-      {"PATCH", "", R"({"name":"Pwned"})"},
-      {"DELETE", "", ""},
-      {"POST", "/activate", ""},
-      {"POST", "/suspend", R"({"reason":"pwned"})"},
+      {"GET", "", ""},           {"PATCH", "", R"({"name":"Pwned"})"},          {"DELETE", "", ""},
+      {"POST", "/activate", ""}, {"POST", "/suspend", R"({"reason":"pwned"})"},
   };
   int checked = 0;
   for (const auto& tok : {admin_of(*a_), member_of(*a_)}) {
     for (const auto& c : on_b) {
       for (const auto& ref : {b_->id, b_->slug}) {
         auto r = req(c.method, "/v1/tenants/" + ref + c.suffix, bearer(tok), c.body);
-        EXPECT_TRUE(r.status == 403 || r.status == 404) << c.method << " " << ref << c.suffix << " -> " << r.body;
+        EXPECT_TRUE(r.status == 403 || r.status == 404)
+            << c.method << " " << ref << c.suffix << " -> " << r.body;
         // (the problem's `instance` is the request path, which names B by itself)
         EXPECT_EQ(r.body.find("Tenant " + b_->slug), std::string::npos);
         for (const auto& e : b_->emails) EXPECT_EQ(r.body.find(e), std::string::npos);
@@ -549,7 +583,8 @@ TEST_F(TenantsTest, CrossTenantMatrix) {
       }
     }
     // global routes with B named by header or Host
-    for (const auto& extra : std::vector<Headers>{{{"X-Tenant-Id", b_->id}}, {{"X-Tenant-Id", b_->slug}},
+    for (const auto& extra : std::vector<Headers>{{{"X-Tenant-Id", b_->id}},
+                                                  {{"X-Tenant-Id", b_->slug}},
                                                   {{"Host", b_->slug + ".example.test"}}}) {
       Headers h = bearer(tok);
       h.insert(extra.begin(), extra.end());
@@ -567,7 +602,8 @@ TEST_F(TenantsTest, CrossTenantMatrix) {
   }
   EXPECT_GE(checked, 38);
   EXPECT_EQ(one("select row_to_json(t)::text from tenantd.tenants t where id = '" + b_->id + "'"), b_before);
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + b_->id + "' and action like 'tenant.%'"),
+  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + b_->id +
+                "' and action like 'tenant.%'"),
             "0");
 }
 

@@ -24,17 +24,29 @@ const std::string kSpecSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const std::string kOtherSecret = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
 const std::string kUnknownSecret = "whsec_bm90LXRoZS1jb25maWd1cmVkLXNlY3JldA==";
 
-std::string key_of(const std::string& secret) { return auth::parse_webhook_secrets(secret).at(0); }
-std::string now_ts(int64_t offset = 0) { return std::to_string(static_cast<int64_t>(std::time(nullptr)) + offset); }
-std::string uniq() { return util::new_uuid().substr(0, 8); }
+std::string key_of(const std::string& secret) {
+  return auth::parse_webhook_secrets(secret).at(0);
+}
+std::string now_ts(int64_t offset = 0) {
+  return std::to_string(static_cast<int64_t>(std::time(nullptr)) + offset);
+}
+std::string uniq() {
+  return util::new_uuid().substr(0, 8);
+}
 
 struct Delivery {
-  Delivery(std::string id_, std::string body_, std::string spelling_ = "webhook", std::string secret_ = kSpecSecret,
-           std::string ts_ = "", std::string signature_ = "", std::string sent_body_ = "")
-      : id(std::move(id_)), body(std::move(body_)), spelling(std::move(spelling_)), secret(std::move(secret_)),
-        ts(std::move(ts_)), signature(std::move(signature_)), sent_body(std::move(sent_body_)) {}
+  Delivery(std::string id_, std::string body_, std::string spelling_ = "webhook",
+           std::string secret_ = kSpecSecret, std::string ts_ = "", std::string signature_ = "",
+           std::string sent_body_ = "")
+      : id(std::move(id_)),
+        body(std::move(body_)),
+        spelling(std::move(spelling_)),
+        secret(std::move(secret_)),
+        ts(std::move(ts_)),
+        signature(std::move(signature_)),
+        sent_body(std::move(sent_body_)) {}
   std::string id, body;
-  std::string spelling;   // "webhook" or "svix"
+  std::string spelling;  // "webhook" or "svix"
   std::string secret;
   std::string ts;         // empty: now
   std::string signature;  // empty: computed over id, ts and body
@@ -43,7 +55,8 @@ struct Delivery {
 
 HttpResponse deliver(int port, const Delivery& d) {
   const std::string ts = d.ts.empty() ? now_ts() : d.ts;
-  const std::string sig = d.signature.empty() ? auth::sign_webhook(key_of(d.secret), d.id, ts, d.body) : d.signature;
+  const std::string sig =
+      d.signature.empty() ? auth::sign_webhook(key_of(d.secret), d.id, ts, d.body) : d.signature;
   std::map<std::string, std::string> h = {{"Content-Type", "application/json"},
                                           {d.spelling + "-id", d.id},
                                           {d.spelling + "-timestamp", ts},
@@ -59,7 +72,9 @@ std::string q1(const std::string& sql) {
 std::string event_status(const std::string& id) {
   return q1("select status from tenantd.webhook_events where id = '" + id + "'");
 }
-bool completed(const std::string& id) { return event_status(id) == "completed"; }
+bool completed(const std::string& id) {
+  return event_status(id) == "completed";
+}
 
 // `tenantd worker` as a separate process (as jobs_pgtest does).
 class Worker {
@@ -96,7 +111,8 @@ class Worker {
 class WebhooksTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new TenantdProcess({{"JWT_HS256_SECRET", kTestSecret}, {"WEBHOOK_SECRET", kOtherSecret + " " + kSpecSecret}});
+    server_ = new TenantdProcess(
+        {{"JWT_HS256_SECRET", kTestSecret}, {"WEBHOOK_SECRET", kOtherSecret + " " + kSpecSecret}});
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -126,11 +142,15 @@ TEST_F(WebhooksTest, SignatureCases) {
   const std::string p = "msg_sig_" + uniq() + "_";
   std::vector<Case> cases = {
       // the specification's example: its id, body and secret, with a current timestamp
-      {"spec vector, current timestamp", {"msg_p5jXN8AQM9LWM0D4loKWxJek", R"({"test": 2432232314})"}, 400, "invalid_event"},
+      {"spec vector, current timestamp",
+       {"msg_p5jXN8AQM9LWM0D4loKWxJek", R"({"test": 2432232314})"},
+       400,
+       "invalid_event"},
       {"spec vector, its own (old) timestamp",
        {"msg_p5jXN8AQM9LWM0D4loKWxJek", R"({"test": 2432232314})", "webhook", kSpecSecret, "1614265330",
         "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="},
-       401, "timestamp_out_of_tolerance"},
+       401,
+       "timestamp_out_of_tolerance"},
       {"valid, webhook- headers", {p + "ok1", body}, 200, nullptr},
       {"valid, svix- headers", {p + "ok2", body, "svix"}, 200, nullptr},
       {"valid, the other configured secret", {p + "ok3", body, "webhook", kOtherSecret}, 200, nullptr},
@@ -139,26 +159,44 @@ TEST_F(WebhooksTest, SignatureCases) {
       {"tampered body",
        {p + "bad3", body, "webhook", kSpecSecret, "", "",
         R"({"type":"test.signature","data":{"id":"sig_zzzzzzzz"}})"},
-       401, "bad_signature"},
-      {"old timestamp", {p + "bad4", body, "webhook", kSpecSecret, now_ts(-400)}, 401, "timestamp_out_of_tolerance"},
-      {"future timestamp", {p + "bad5", body, "svix", kSpecSecret, now_ts(400)}, 401, "timestamp_out_of_tolerance"},
-      {"signature for another id", {p + "bad6", body, "webhook", kSpecSecret, now, good}, 401, "bad_signature"},
+       401,
+       "bad_signature"},
+      {"old timestamp",
+       {p + "bad4", body, "webhook", kSpecSecret, now_ts(-400)},
+       401,
+       "timestamp_out_of_tolerance"},
+      {"future timestamp",
+       {p + "bad5", body, "svix", kSpecSecret, now_ts(400)},
+       401,
+       "timestamp_out_of_tolerance"},
+      {"signature for another id",
+       {p + "bad6", body, "webhook", kSpecSecret, now, good},
+       401,
+       "bad_signature"},
       {"several signatures, one valid",
        {p + "ok4", body, "webhook", kSpecSecret, now,
         "v1,bm9wZQ== " + auth::sign_webhook(key_of(kSpecSecret), p + "ok4", now, body) + " v2,abc"},
-       200, nullptr},
-      {"several signatures, none valid", {p + "bad7", body, "webhook", kSpecSecret, now, "v1,bm9wZQ== v1,YWJj"}, 401,
+       200,
+       nullptr},
+      {"several signatures, none valid",
+       {p + "bad7", body, "webhook", kSpecSecret, now, "v1,bm9wZQ== v1,YWJj"},
+       401,
        "bad_signature"},
-      {"non-numeric timestamp", {p + "bad8", body, "webhook", kSpecSecret, "yesterday"}, 401, "bad_timestamp"},
+      {"non-numeric timestamp",
+       {p + "bad8", body, "webhook", kSpecSecret, "yesterday"},
+       401,
+       "bad_timestamp"},
   };
   for (const auto& c : cases) {
     auto res = deliver(port(), c.d);
     EXPECT_EQ(res.status, c.status) << c.name << ": " << res.body;
     if (c.code) {
       EXPECT_NE(res.header("content-type").find("application/problem+json"), std::string::npos) << c.name;
-      EXPECT_NE(res.body.find(std::string("\"code\":\"") + c.code + "\""), std::string::npos) << c.name << ": " << res.body;
+      EXPECT_NE(res.body.find(std::string("\"code\":\"") + c.code + "\""), std::string::npos)
+          << c.name << ": " << res.body;
     }
-    const std::string recorded = q1("select count(*) from tenantd.webhook_events where id = '" + c.d.id + "'");
+    const std::string recorded =
+        q1("select count(*) from tenantd.webhook_events where id = '" + c.d.id + "'");
     if (c.status == 200) {
       EXPECT_EQ(recorded, "1") << c.name;
     } else if (c.d.id.rfind(p, 0) == 0) {
@@ -166,7 +204,8 @@ TEST_F(WebhooksTest, SignatureCases) {
     }
   }
   // no headers at all
-  auto res = http_request(port(), "POST", "/v1/webhooks/identity", {{"Content-Type", "application/json"}}, body);
+  auto res =
+      http_request(port(), "POST", "/v1/webhooks/identity", {{"Content-Type", "application/json"}}, body);
   EXPECT_EQ(res.status, 401);
   EXPECT_NE(res.body.find("\"code\":\"missing_header\""), std::string::npos) << res.body;
 }
@@ -183,8 +222,10 @@ TEST_F(WebhooksTest, RedeliveryIsAcknowledgedAndDoesNothing) {
   ASSERT_EQ(second.status, 200) << second.body;
   EXPECT_NE(second.body.find("\"duplicate\":true"), std::string::npos);
   EXPECT_EQ(q1("select count(*) from tenantd.webhook_events where id = '" + id + "'"), "1");
-  EXPECT_EQ(q1("select count(*) from tenantd.jobs where kind = 'webhook.process' and payload->>'event_id' = '" + id + "'"),
-            "1");
+  EXPECT_EQ(
+      q1("select count(*) from tenantd.jobs where kind = 'webhook.process' and payload->>'event_id' = '" +
+         id + "'"),
+      "1");
 }
 
 TEST_F(WebhooksTest, UnknownTypeIsRecordedAndAcknowledged) {
@@ -211,8 +252,10 @@ TEST_F(WebhooksTest, FiftyConcurrentDeliveriesOfOneIdMakeOneTenant) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 50);
   EXPECT_EQ(q1("select count(*) from tenantd.webhook_events where id = '" + id + "'"), "1");
-  EXPECT_EQ(q1("select count(*) from tenantd.jobs where kind = 'webhook.process' and payload->>'event_id' = '" + id + "'"),
-            "1");
+  EXPECT_EQ(
+      q1("select count(*) from tenantd.jobs where kind = 'webhook.process' and payload->>'event_id' = '" +
+         id + "'"),
+      "1");
   Worker w(4);
   ASSERT_TRUE(wait_for([&] { return completed(id); })) << event_status(id);
   EXPECT_EQ(q1("select count(*) from tenantd.tenants where external_id = '" + org + "'"), "1");
@@ -234,8 +277,8 @@ TEST_F(WebhooksTest, FiftyDifferentIdsForOneOrganizationMakeOneTenant) {
     // two worker processes, four threads each: the events race for the organization
     Worker a(4), b(4);
     ASSERT_TRUE(wait_for([&] {
-      return q1("select count(*) from tenantd.webhook_events where id like '" + prefix + "%' and status = 'completed'") ==
-             "50";
+      return q1("select count(*) from tenantd.webhook_events where id like '" + prefix +
+                "%' and status = 'completed'") == "50";
     }));
   }
   EXPECT_EQ(q1("select count(*) from tenantd.tenants where external_id = '" + org + "'"), "1");
@@ -255,7 +298,8 @@ TEST_F(WebhooksTest, EveryEventTypeIsAppliedByAWorker) {
         << body << " → " << event_status(id) << " "
         << q1("select last_error from tenantd.webhook_events where id = '" + id + "'");
   };
-  auto user = [&](const std::string& type, const std::string& uid, const std::string& email, const std::string& first) {
+  auto user = [&](const std::string& type, const std::string& uid, const std::string& email,
+                  const std::string& first) {
     return R"({"type":")" + type + R"(","data":{"id":")" + uid + R"(","first_name":")" + first +
            R"(","last_name":"Test","primary_email_address_id":"idn_p","email_addresses":[{"id":"idn_x","email_address":"x-)" +
            email + R"("},{"id":"idn_p","email_address":")" + email +
@@ -277,23 +321,28 @@ TEST_F(WebhooksTest, EveryEventTypeIsAppliedByAWorker) {
   send(membership("organizationMembership.created", ub, "org:member"));
   send(membership("organizationMembership.updated", ub, "org:admin"));
   auto role_of = [&](const std::string& uid) {
-    return q1("select m.role from tenantd.memberships m join tenantd.users u on u.id = m.user_id where m.tenant_id = '" +
-              tenant + "' and u.external_id = '" + uid + "'");
+    return q1(
+        "select m.role from tenantd.memberships m join tenantd.users u on u.id = m.user_id where m.tenant_id "
+        "= '" +
+        tenant + "' and u.external_id = '" + uid + "'");
   };
   EXPECT_EQ(role_of(ua), "tenant_admin");
   EXPECT_EQ(role_of(ub), "tenant_admin");
-  send(R"({"type":"organization.updated","data":{"id":")" + org + R"(","name":"All Events Renamed","slug":")" + slug +
-       R"("}})");
+  send(R"({"type":"organization.updated","data":{"id":")" + org +
+       R"(","name":"All Events Renamed","slug":")" + slug + R"("}})");
   EXPECT_EQ(q1("select name from tenantd.tenants where id = '" + tenant + "'"), "All Events Renamed");
   send(user("user.updated", ua, "ada2-" + s + "@wh.example", "Ada"));
-  EXPECT_EQ(q1("select email from tenantd.users where external_id = '" + ua + "'"), "ada2-" + s + "@wh.example");
+  EXPECT_EQ(q1("select email from tenantd.users where external_id = '" + ua + "'"),
+            "ada2-" + s + "@wh.example");
   send(membership("organizationMembership.deleted", ub, "org:admin"));
   EXPECT_EQ(role_of(ub), "");
   send(R"({"type":"user.deleted","data":{"id":")" + ub + R"(","deleted":true,"object":"user"}})");
   // unlinked, not disabled: the provider ends only what it created
-  EXPECT_EQ(q1("select disabled::text || coalesce(external_id, '-') from tenantd.users where email = '" + eb + "'"),
-            "false-");
-  send(R"({"type":"organization.deleted","data":{"id":")" + org + R"(","deleted":true,"object":"organization"}})");
+  EXPECT_EQ(
+      q1("select disabled::text || coalesce(external_id, '-') from tenantd.users where email = '" + eb + "'"),
+      "false-");
+  send(R"({"type":"organization.deleted","data":{"id":")" + org +
+       R"(","deleted":true,"object":"organization"}})");
   EXPECT_EQ(q1("select deleted_at is not null from tenantd.tenants where id = '" + tenant + "'"), "t");
   EXPECT_EQ(q1("select count(*) from tenantd.tenants where external_id = '" + org + "'"), "1");
 }
@@ -304,28 +353,35 @@ TEST_F(WebhooksTest, FailedEventIsRecordedAndRetried) {
   Worker w(2);
   const std::string uev = "msg_retry_u_" + s, mev = "msg_retry_m_" + s, oev = "msg_retry_o_" + s;
   ASSERT_EQ(deliver(port(), {uev, R"({"type":"user.created","data":{"id":")" + uid +
-                                        R"(","primary_email_address_id":"e","email_addresses":[{"id":"e",)"
-                                        R"("verification":{"status":"verified"},"email_address":"retry-)" +
-                                        s + R"(@wh.example"}]}})"})
+                                      R"(","primary_email_address_id":"e","email_addresses":[{"id":"e",)"
+                                      R"("verification":{"status":"verified"},"email_address":"retry-)" +
+                                      s + R"(@wh.example"}]}})"})
                 .status,
             200);
   ASSERT_TRUE(wait_for([&] { return completed(uev); }));
   // the membership arrives before its organization: the attempt fails and is recorded
-  ASSERT_EQ(deliver(port(), {mev, R"({"type":"organizationMembership.created","data":{"role":"org:admin","organization":{"id":")" +
-                                        org + R"("},"public_user_data":{"user_id":")" + uid + R"("}}})"})
-                .status,
-            200);
+  ASSERT_EQ(
+      deliver(
+          port(),
+          {mev,
+           R"({"type":"organizationMembership.created","data":{"role":"org:admin","organization":{"id":")" +
+               org + R"("},"public_user_data":{"user_id":")" + uid + R"("}}})"})
+          .status,
+      200);
   ASSERT_TRUE(wait_for([&] { return event_status(mev) == "failed"; })) << event_status(mev);
-  EXPECT_NE(q1("select last_error from tenantd.webhook_events where id = '" + mev + "'").find("unknown_organization"),
+  EXPECT_NE(q1("select last_error from tenantd.webhook_events where id = '" + mev + "'")
+                .find("unknown_organization"),
             std::string::npos);
   EXPECT_GE(std::stoi(q1("select attempts from tenantd.webhook_events where id = '" + mev + "'")), 1);
   // then the organization: a retry of the membership event succeeds
   ASSERT_EQ(deliver(port(), {oev, org_created(org, "Retry Org", "")}).status, 200);
   ASSERT_TRUE(wait_for([&] { return completed(mev); }, 30000))
-      << event_status(mev) << " " << q1("select last_error from tenantd.webhook_events where id = '" + mev + "'");
+      << event_status(mev) << " "
+      << q1("select last_error from tenantd.webhook_events where id = '" + mev + "'");
   EXPECT_GE(std::stoi(q1("select attempts from tenantd.webhook_events where id = '" + mev + "'")), 2);
   EXPECT_EQ(q1("select m.role from tenantd.memberships m join tenantd.tenants t on t.id = m.tenant_id "
-               "where t.external_id = '" + org + "'"),
+               "where t.external_id = '" +
+               org + "'"),
             "tenant_admin");
 }
 
@@ -351,7 +407,9 @@ TEST_F(WebhooksTest, UnverifiedEmailsLinkNothingAndUserDeletedEndsOnlyTheProvide
            R"(","primary_email_address_id":"e1","email_addresses":[{"id":"e1","email_address":")" + victim +
            R"(","verification":{"status":")" + status + R"("}}]}})";
   };
-  auto external_id = [&] { return q1("select coalesce(external_id, '-') from tenantd.users where id = '" + victim_id + "'"); };
+  auto external_id = [&] {
+    return q1("select coalesce(external_id, '-') from tenantd.users where id = '" + victim_id + "'");
+  };
 
   send(created(mallory, "unverified"));
   EXPECT_EQ(external_id(), "-") << "an unverified address linked the victim's identity";
@@ -361,8 +419,8 @@ TEST_F(WebhooksTest, UnverifiedEmailsLinkNothingAndUserDeletedEndsOnlyTheProvide
   send(R"({"type":"user.deleted","data":{"id":")" + real + R"(","deleted":true,"object":"user"}})");
   EXPECT_EQ(external_id(), "-");
   EXPECT_EQ(q1("select disabled from tenantd.users where id = '" + victim_id + "'"), "f");
-  EXPECT_EQ(q1("select count(*) from tenantd.memberships where user_id = '" + victim_id + "' and tenant_id = '" +
-               victim_tenant.id + "' and not disabled"),
+  EXPECT_EQ(q1("select count(*) from tenantd.memberships where user_id = '" + victim_id +
+               "' and tenant_id = '" + victim_tenant.id + "' and not disabled"),
             "1")
       << "user.deleted took away a membership the provider did not create";
 }

@@ -1,10 +1,11 @@
 // Migration file handling that needs no database: statement splitting and file scanning.
+#include "db/migrator.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "db/migrator.hpp"
 #include "util/uuid.hpp"
 
 namespace tenantd::db {
@@ -26,7 +27,8 @@ TEST(SplitSql, TopLevelSemicolonsOnly) {
       {"do $body$ begin perform '$$;'; end $body$;", {"do $body$ begin perform '$$;'; end $body$"}},
       {"select $1;", {"select $1"}},
       {"  ;  ; ", {}},
-      {"create index concurrently if not exists i on t (a)", {"create index concurrently if not exists i on t (a)"}},
+      {"create index concurrently if not exists i on t (a)",
+       {"create index concurrently if not exists i on t (a)"}},
   };
   for (const auto& c : cases) EXPECT_EQ(split_sql_statements(c.sql), c.expected) << c.sql;
 }

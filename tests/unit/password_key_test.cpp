@@ -1,10 +1,9 @@
 // auth::derive_password_hash: the service's half of a login whose hash stays in the database.
-#include "auth/password.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "auth/password.hpp"
 
 namespace tenantd::auth {
 namespace {

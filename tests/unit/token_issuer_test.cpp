@@ -1,10 +1,11 @@
 // Login tokens: access tokens verify through the service's own JwtVerifier; refresh tokens
 // carry their tenant and 256 random bits.
+#include "auth/token_issuer.hpp"
+
 #include <gtest/gtest.h>
 
 #include "auth/jwt.hpp"
 #include "auth/password.hpp"
-#include "auth/token_issuer.hpp"
 #include "util/config.hpp"
 
 namespace tenantd::auth {

@@ -1,7 +1,7 @@
 // Standard Webhooks signature verification: the specification's published vector and attacks.
-#include <gtest/gtest.h>
-
 #include "auth/webhook_signature.hpp"
+
+#include <gtest/gtest.h>
 
 namespace tenantd::auth {
 namespace {
