@@ -1,7 +1,7 @@
 // /healthz, /readyz: liveness and readiness.
 #include <pqxx/pqxx>
 
-#include "api/routes.hpp"
+#include "api/health.hpp"
 #include "db/migrator.hpp"
 #include "db/pool.hpp"
 #include "http/metrics.hpp"
@@ -12,6 +12,10 @@
 namespace tenantd::api {
 
 namespace {
+
+}  // namespace
+
+namespace health {
 
 Response healthz(RequestContext&) {
   return {200, R"({"status":"ok"})"};
@@ -39,10 +43,10 @@ Response readyz(RequestContext& ctx) {
       throw;
     }
   } catch (const std::exception&) {
-    throw ApiError(503, "not_ready", "the database is not reachable", {{"Retry-After", "1"}});
+    throw ApiError("not_ready", "the database is not reachable", {{"Retry-After", "1"}});
   }
   if (applied < latest_on_disk || count == 0) {
-    throw ApiError(503, "migrations_pending",
+    throw ApiError("migrations_pending",
                    "database is at migration " + std::to_string(applied) + ", files go to " +
                        std::to_string(latest_on_disk),
                    {{"Retry-After", "5"}});
@@ -68,12 +72,7 @@ Response metrics_text(RequestContext& ctx) {
   return res;
 }
 
-}  // namespace
+}  // namespace health
 
-void register_health(Router& r) {
-  r.add("GET", "/metrics", Scope::kPublic, metrics_text);
-  r.add("GET", "/healthz", Scope::kPublic, healthz);
-  r.add("GET", "/readyz", Scope::kPublic, readyz);
-}
 
 }  // namespace tenantd::api

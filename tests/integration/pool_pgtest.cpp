@@ -9,7 +9,7 @@
 #include <future>
 #include <thread>
 
-#include "api/routes.hpp"
+#include "api/route_table.hpp"
 #include "db/pool.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"

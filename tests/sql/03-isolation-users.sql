@@ -35,7 +35,7 @@ select is(tests.affected_rows('update tenantd.users set email = ''alice@acme.tes
 select throws_ok($$update tenantd.users set disabled = true$$, 'TD403', null,
                  'a user cannot change their own disabled flag');
 select throws_ok($$insert into tenantd.users (email) values ('mallory@acme.test')$$, '42501', null,
-                 'a tenant admin cannot insert users directly (api.create_member does)');
+                 'a tenant admin cannot insert users directly (tenantd.create_member does)');
 
 select tests.act_as(null, :'carol', 'member');
 select results_eq('select id from tenantd.users', array[:'carol']::uuid[],
