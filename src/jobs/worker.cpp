@@ -8,6 +8,7 @@
 #include <chrono>
 #include <mutex>
 
+#include "http/problem_table.hpp"
 #include "jobs/handlers.hpp"
 
 namespace tenantd::jobs {
@@ -142,6 +143,14 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
     tx.commit();
   } catch (const pqxx::broken_connection&) {
     throw;  // the lease expires and another worker retries it
+  } catch (const pqxx::sql_error& e) {
+    // Our procedures raise a TDxxx SQLSTATE per problem: record its problem code with the
+    // message, so an operator reads "unknown_organization: …" rather than a bare SQLSTATE.
+    error = e.what();
+    if (e.sqlstate().rfind("TD", 0) == 0) {
+      if (error.rfind("ERROR:  ", 0) == 0) error = error.substr(8);
+      error = std::string(problem_for_sqlstate(e.sqlstate()).code) + ": " + error;
+    }
   } catch (const std::exception& e) {
     error = e.what();
   }
