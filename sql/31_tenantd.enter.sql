@@ -49,7 +49,7 @@ declare
   v_route text := coalesce(ctx ->> 'route', '');
   v_client text := coalesce(ctx ->> 'client', '');
   v_permission text := ctx ->> 'permission';
-  v_refs jsonb := coalesce(ctx -> 'refs', '[]'::jsonb);
+  v_refs jsonb := coalesce(nullif(ctx -> 'refs', 'null'::jsonb), '[]'::jsonb);
   v_ref text;
   v_found uuid;
   v_tenant uuid;
@@ -57,7 +57,7 @@ declare
   v_mismatch boolean := false;
   v_role text;
   v_membership record;
-  v_tenant_row record;
+  v_tenant_row tenantd.tenants%rowtype;
   v_status text;
   v_claim_permissions text[];
   v_member_permissions text[];
@@ -83,11 +83,16 @@ begin
 
   for v_ref in select r from jsonb_array_elements_text(v_refs) r loop
     continue when coalesce(v_ref, '') = '';
-    -- slugs cannot look like uuids (tenants_slug_not_uuid), so this is unambiguous
-    select t.id into v_found
-      from tenantd.tenants t
-     where case when tenantd.parse_uuid(v_ref) is not null then t.id = tenantd.parse_uuid(v_ref)
-                else t.slug = v_ref end;
+    v_found := null;
+    -- slugs cannot look like uuids (tenants_slug_not_uuid), so this is unambiguous; two
+    -- statements rather than one with a CASE, so that each is an index lookup
+    if tenantd.parse_uuid(v_ref) is not null then
+      select t.id, t.status, t.deleted_at into v_found, v_tenant_row.status, v_tenant_row.deleted_at
+        from tenantd.tenants t where t.id = tenantd.parse_uuid(v_ref);
+    else
+      select t.id, t.status, t.deleted_at into v_found, v_tenant_row.status, v_tenant_row.deleted_at
+        from tenantd.tenants t where t.slug = v_ref;
+    end if;
     if v_found is null then
       v_missing := true;
     elsif v_tenant is null then
@@ -95,7 +100,6 @@ begin
     elsif v_tenant <> v_found then
       v_mismatch := true;
     end if;
-    v_found := null;
   end loop;
   -- every reference is looked at before deciding, so the answer does not depend on which of
   -- two problems came first
@@ -157,7 +161,6 @@ begin
   perform pg_catalog.set_config('app.role', v_role, true);
 
   if v_tenant is not null then
-    select t.status, t.deleted_at into v_tenant_row from tenantd.tenants t where t.id = v_tenant;
     v_status := tenantd.tenant_state(v_tenant_row.status, v_tenant_row.deleted_at);
     if v_status in ('suspended', 'deleted') and not coalesce((ctx ->> 'allow_inactive')::boolean, false) then
       raise exception using errcode = 'TDF04',
