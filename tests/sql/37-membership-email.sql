@@ -16,7 +16,7 @@ select tests.seed_two_tenants();
 select tests.create_user('carol@acme.test', :'carol');
 select tests.add_member(:'ta', :'carol', 'member');
 select tests.add_member(:'tb', :'alice', 'member');
-drop policy select_members_of_own_tenant on tenantd.users;
+drop policy if exists select_members_of_own_tenant on tenantd.users;
 
 select results_eq(format('select tenant_id, email, user_disabled from tenantd.memberships where user_id = %L order by 1', :'alice'),
                   format($$values (%L::uuid, 'alice@acme.test', false), (%L::uuid, 'alice@acme.test', false)$$, :'ta', :'tb'),
