@@ -56,9 +56,12 @@ TEST(PoolTest, ContextDoesNotOutliveTheTransaction) {
   {
     db::TenantTx tx(pool, ctx_for(a));
     EXPECT_EQ(tx.tenant_id(), a.id);
-    auto r = tx.exec("select current_setting('app.tenant_id'), current_setting('app.user_id')");
+    auto r = tx.exec(
+        "select current_setting('app.tenant_id'), current_setting('app.user_id'), "
+        "current_setting('app.permissions') <> ''");
     EXPECT_EQ(std::string(r[0][0].c_str()), a.id);
     EXPECT_EQ(std::string(r[0][1].c_str()), a.user_ids[0]);
+    EXPECT_EQ(std::string(r[0][2].c_str()), "t");  // the role's permissions, in the context too
     pid_in_tx = backend_pid(tx.conn());
     tx.commit();
   }
@@ -66,7 +69,8 @@ TEST(PoolTest, ContextDoesNotOutliveTheTransaction) {
     // Same physical connection (pool of one), no transaction: nothing of tenant A remains.
     auto lease = pool.acquire();
     EXPECT_EQ(backend_pid(lease.conn()), pid_in_tx);
-    for (const char* g : {"app.tenant_id", "app.user_id", "app.role", "app.request_id"}) {
+    for (const char* g : {"app.tenant_id", "app.user_id", "app.role", "app.request_id", "app.permissions",
+                          "app.user_email"}) {
       const std::string v = setting_outside_tx(lease.conn(), g);
       EXPECT_TRUE(v.empty() || v == "<unset>") << g << " = " << v;
     }
