@@ -1,5 +1,7 @@
 -- tenantd.users: global identities. Emails are personal data shared across tenants, so a
--- request sees only itself and the members of the tenant it acts in; super admins see all.
+-- request sees only itself; super admins see all. Member lists read the copy of the address a
+-- membership carries (memberships.email, memberships.user_disabled), so no policy here looks
+-- into memberships.
 -- Column grants: the app role never reads external_id (the identity-provider link: knowing it
 -- is half of forging a provider event or token mapping) and may write only the email and the
 -- disabled switch. Credentials and profiles are not here at all: they belong to memberships
@@ -20,20 +22,6 @@ call tenantd.drop_policies('tenantd.users');
 
 create policy select_self on tenantd.users for select
   using (id = tenantd.current_user_id());
-
--- TRANSITIONAL, the last policy with a subquery (tests/sql/35-policy-equivalence.sql names it as
--- the one exception): members of the current tenant. Member lists now read the copy of the
--- address a membership carries (memberships.email, memberships.user_disabled), so this policy
--- goes, and users become visible to oneself and super admins only, once the member reads still
--- written in C++ (src/api/users.cpp: the member list and get, joining users for u.email and
--- u.disabled) read memberships instead. The tenant test is spelled out rather than left to the
--- memberships policy, so this holds for any role that reads it.
-create policy select_members_of_own_tenant on tenantd.users for select
-  using (exists (
-    select 1
-      from tenantd.memberships m
-     where m.tenant_id = tenantd.current_tenant_id()
-       and m.user_id = users.id));
 
 create policy select_as_super_admin on tenantd.users for select
   using (tenantd.is_super_admin());

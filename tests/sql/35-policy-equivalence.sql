@@ -24,7 +24,9 @@
 -- rolled back, so the rows stay the same for every probe. Per table, the set of
 -- (role, context, probe, row, outcome) must be the same in both runs.
 --
--- Two deliberate differences, both refusals where the old rule allowed:
+-- Three deliberate differences, all refusals where the old rule allowed:
+--   * tenantd.users no longer shows the members of one's tenant (the policy did that with a
+--     subquery into memberships; member lists read memberships.email instead);
 --   * a bare app.role = 'tenant_admin' written with set_config (no app.permissions) used to
 --     grant that role's permissions and now grants none (31-has-permission.sql);
 --   * the owner (definer code, DBAs in psql as a member of tenantd_owner) with a bare
@@ -45,7 +47,7 @@
 \set auditor aaaaaaaa-0000-4000-8000-000000000031
 \set bonly bbbbbbbb-0000-4000-8000-000000000031
 begin;
-select plan(33);
+select plan(34);
 select tests.seed_two_tenants();
 
 -- more people and rows: members of each built-in role, a tenant-defined role in each tenant, a
@@ -293,12 +295,20 @@ create policy update_own_tenant on tenantd.role_permissions for update
                              and r.id = role_permissions.role_id
                              and not r.built_in));
 alter table tenantd.role_permissions disable trigger tg_role_permissions__not_built_in;
+-- the users policy that showed a tenant's members through a subquery into memberships
+create policy select_members_of_own_tenant on tenantd.users for select
+  using (exists (
+    select 1
+      from tenantd.memberships m
+     where m.tenant_id = (select tenantd.current_tenant_id())
+       and m.user_id = users.id));
 
 select cmp_ok(tests.eq_probe('old'), '>', 3000, 'the old policies answer the same matrix');
 
 create temp view eq_compared as
   select * from eq_results
-   where not (db_role = 'tenantd_owner' and context = 'forged app.role = super_admin in A');
+   where not (db_role = 'tenantd_owner' and context = 'forged app.role = super_admin in A')
+     and tbl <> 'tenantd.users';
 
 -- per table: the same outcome for every probe, both ways
 select is_empty(format($$select db_role, context, probe, row_key, outcome from eq_compared
@@ -323,6 +333,14 @@ select is_empty($$select n.tbl, n.probe, n.row_key, o.outcome, n.outcome
                      and n.outcome is distinct from o.outcome
                      and n.outcome not in ('rows:0', 'error:42501')$$,
                 'the owner with a bare app.role = super_admin: where it differs, the new rule refuses');
+select is_empty($$select n.db_role, n.context, n.probe, n.row_key, o.outcome, n.outcome
+                    from eq_results n
+                    join eq_results o using (db_role, context, tbl, probe, row_key)
+                   where n.phase = 'new' and o.phase = 'old' and n.tbl = 'tenantd.users'
+                     and n.outcome is distinct from o.outcome
+                     and not (o.outcome = 'rows:1' and n.outcome in ('rows:0', 'error:42501')
+                              and n.context not like 'super admin%')$$,
+                'users: the members of one''s tenant are no longer visible (member lists read memberships.email); nothing else differs');
 
 -- the matrix is not vacuous: the policies decide something in it, in both directions
 select ok((select count(distinct outcome) from eq_results where phase = 'new' and probe = 'select') >= 2

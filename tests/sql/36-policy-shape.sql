@@ -12,9 +12,6 @@ select tests.seed_two_tenants();
 
 -- A policy's expression is stored as a node tree; a subquery (EXISTS, IN (select …), a scalar
 -- (select …), ANY/ALL (select …)) is a SubLink node in it, whatever its spelling.
--- The one exception, named here so that it cannot grow: users.select_members_of_own_tenant
--- stays until the member reads written in C++ read memberships.email (policies/users.sql).
--- Removing that policy means removing it from this list.
 select is((select coalesce(array_agg(format('%s.%s', c.relname, p.polname) order by 1), '{}')
              from pg_policy p
              join pg_class c on c.oid = p.polrelid
@@ -22,8 +19,8 @@ select is((select coalesce(array_agg(format('%s.%s', c.relname, p.polname) order
             where n.nspname in ('tenantd', 'api')
               and (coalesce(p.polqual::text, '') like '%{SUBLINK %'
                    or coalesce(p.polwithcheck::text, '') like '%{SUBLINK %')),
-          array['users.select_members_of_own_tenant'],
-          'no policy contains a subquery (but the one transitional users policy)');
+          '{}'::text[],
+          'no policy contains a subquery');
 
 -- every function a policy calls, outside pg_catalog, is an inlinable SQL function: language
 -- sql, not SECURITY DEFINER, no SET clause, not strict, one row, stable or immutable
