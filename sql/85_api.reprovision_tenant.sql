@@ -1,47 +1,22 @@
--- api.reprovision_tenant(tenant): POST /v1/tenants/{id}/reprovision — a super admin retries the
--- provisioning of a failed tenant (after fixing the cause, e.g. its plan). Queues the tenant's
--- 'tenant.provision' job again now with its attempts reset (tenantd.enqueue_provisioning: the
--- same job row, dedupe key 'provision:<id>'), sets provisioning_status 'queued' and writes a
--- 'tenant.reprovision_requested' audit row. The tenant stays 'failed' until the job moves it
--- on. Returns (tenant_id, status).
--- Errors: TD403 not a super admin; TD404 tenant_not_found; TD409 invalid_state (not failed).
--- Race: the tenant row lock; a worker provisioning it at the same moment holds that lock, so
--- the state read here is the committed one.
--- SECURITY DEFINER: tenantd.jobs has no grants for the app (the caller's own super-admin
--- policies would do for the tenant row).
-create or replace function api.reprovision_tenant(p_tenant uuid)
-returns table (tenant_id uuid, status text)
-language plpgsql volatile security definer
+-- api.reprovision_tenant(ctx): POST /v1/tenants/{tenant}/reprovision (super admins): retry the
+-- provisioning of a failed tenant (tenantd.reprovision_tenant). Answers 202 with
+-- {tenant_id, status, status_url} and Location: the status page to watch.
+-- Errors: TD403 not a super admin; TDN05 tenant_not_found; TDC06 invalid_state (not failed).
+create or replace function api.reprovision_tenant(ctx jsonb) returns tenantd.reply
+language plpgsql volatile
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
-#variable_conflict use_column
 declare
-  v_saved text[];
-  v_row tenantd.tenants%rowtype;
+  v_tenant uuid := tenantd.enter(ctx);
+  v_row record;
 begin
-  if not tenantd.is_super_admin() then
-    raise exception using errcode = 'TD403', message = 'only a super_admin may reprovision tenants';
-  end if;
-  v_saved := tenantd.enter_system_context(p_tenant);
-  -- "for no key update", not "for update": the request already holds a key-share lock on this
-  -- row when a super admin's entry wrote its audit row (the audit_log foreign key), and two such
-  -- requests each upgrading to "for update" deadlock. The change below touches no key column.
-  select * into v_row from tenantd.tenants t where t.id = p_tenant for no key update;
-  if not found or v_row.deleted_at is not null then
-    raise exception using errcode = 'TDN05', message = 'no such tenant';
-  end if;
-  if v_row.status <> 'failed' then
-    raise exception using errcode = 'TDC06',
-      message = format('only a failed tenant can be reprovisioned (this one is %s)', v_row.status);
-  end if;
-  perform tenantd.enqueue_provisioning(p_tenant);
-  update tenantd.tenants t set provisioning_status = 'queued' where t.id = p_tenant;
-  perform tenantd.tenant_audit(p_tenant, 'tenant.reprovision_requested',
-    jsonb_build_object('previous_error', v_row.provisioning_error, 'attempts', v_row.provisioning_attempts));
-  perform tenantd.leave_system_context(v_saved);
-  return query select p_tenant, v_row.status;
+  select * into v_row from tenantd.reprovision_tenant(v_tenant);
+  return tenantd.reply(202,
+    json_build_object('tenant_id', v_row.tenant_id, 'status', v_row.status,
+                      'status_url', '/v1/tenant-status/' || v_row.tenant_id),
+    json_build_object('Location', '/v1/tenant-status/' || v_row.tenant_id));
 end
 $$;
 
-revoke all on function api.reprovision_tenant(uuid) from public;
-grant execute on function api.reprovision_tenant(uuid) to tenantd_app;
+revoke all on function api.reprovision_tenant(jsonb) from public;
+grant execute on function api.reprovision_tenant(jsonb) to tenantd_app;

@@ -1,13 +1,11 @@
 #pragma once
+#include <vector>
+
 #include "http/request_context.hpp"
 
-namespace tenantd::api {
+namespace tenantd::api::admin_jobs {
 
-// Registers the named SQL statements its handlers still use.
-void add_admin_jobs_statements();
+// Argument builder for GET /v1/admin/jobs (api.list_jobs).
+std::vector<db::Arg> list_jobs(RequestContext& ctx);
 
-namespace admin_jobs {
-Response list_jobs(RequestContext& ctx);
-}  // namespace admin_jobs
-
-}  // namespace tenantd::api
+}  // namespace tenantd::api::admin_jobs

@@ -1,13 +1,11 @@
 #pragma once
+#include <vector>
+
 #include "http/request_context.hpp"
 
-namespace tenantd::api {
+namespace tenantd::api::me {
 
-// Registers the named SQL statements its handlers still use.
-void add_me_statements();
+// Argument builder for GET /v1/me and /v1/tenants/{tenant}/me (api.get_me).
+std::vector<db::Arg> get_me(RequestContext& ctx);
 
-namespace me {
-Response get_me(RequestContext& ctx);
-}  // namespace me
-
-}  // namespace tenantd::api
+}  // namespace tenantd::api::me

@@ -18,16 +18,12 @@
 namespace tenantd::api {
 
 void register_all(Router& r) {
-  add_admin_jobs_statements();
   add_auth_statements();
   add_invitations_statements();
-  add_me_statements();
   add_signup_statements();
-  add_tenant_status_statements();
-  add_tenants_statements();
 
   // admin_jobs
-  r.add("GET", "/v1/admin/jobs", Scope::kAuthenticated, admin_jobs::list_jobs);
+  r.call("GET", "/v1/admin/jobs", Scope::kAuthenticated, "api.list_jobs", admin_jobs::list_jobs);
 
   // audit_log
   r.call_tenant("GET", "/audit-log", "api.list_audit_log", audit_log::list, opts().needs("audit:read"));
@@ -59,8 +55,8 @@ void register_all(Router& r) {
         opts().limited(RateLimit::kAccept));
 
   // me
-  r.add("GET", "/v1/me", Scope::kAuthenticated, me::get_me);
-  r.add("GET", "/v1/tenants/{tenant}/me", Scope::kTenant, me::get_me);
+  r.call("GET", "/v1/me", Scope::kAuthenticated, "api.get_me", me::get_me);
+  r.call("GET", "/v1/tenants/{tenant}/me", Scope::kTenant, "api.get_me", me::get_me);
 
   // onboarding
   r.call_tenant("GET", "/onboarding", "api.get_onboarding", onboarding::get);
@@ -79,19 +75,32 @@ void register_all(Router& r) {
   r.add("POST", "/v1/signup", Scope::kPublic, signup::signup, opts().limited(RateLimit::kSignup));
 
   // tenant_status
-  r.add("GET", "/v1/tenant-status/{id}", Scope::kPublic, tenant_status::public_status);
-  r.add("GET", "/v1/tenant-status", Scope::kTenant, tenant_status::own_status);
+  r.call("GET", "/v1/tenant-status/{id}", Scope::kPublic, "api.tenant_status", tenant_status::public_status);
+  // a suspended or deleted tenant may still ask
+  r.call("GET", "/v1/tenant-status", Scope::kTenant, "api.own_tenant_status", tenant_status::own_status,
+         opts().inactive_ok());
 
   // tenants
-  r.add("POST", "/v1/tenants", Scope::kAuthenticated, tenants::create_tenant);
-  r.add("GET", "/v1/tenants", Scope::kAuthenticated, tenants::list_tenants);
-  r.add("GET", "/v1/tenants/stats", Scope::kAuthenticated, tenants::tenant_stats);
-  r.add("GET", "/v1/tenants/{tenant}", Scope::kTenant, tenants::get_tenant);
-  r.add("PATCH", "/v1/tenants/{tenant}", Scope::kTenant, tenants::patch_tenant);
-  r.add("DELETE", "/v1/tenants/{tenant}", Scope::kTenant, tenants::delete_tenant);
-  r.add("POST", "/v1/tenants/{tenant}/activate", Scope::kTenant, tenants::activate_tenant);
-  r.add("POST", "/v1/tenants/{tenant}/suspend", Scope::kTenant, tenants::suspend_tenant);
-  r.add("POST", "/v1/tenants/{tenant}/reprovision", Scope::kTenant, tenants::reprovision_tenant);
+  // Routes on one tenant manage suspended and deleted tenants (inactive_ok), but only for a
+  // super admin: the lifecycle actions are super-admin-only, and api.get_tenant/update_tenant
+  // refuse anyone else in such a tenant (tenantd.require_active_or_super_admin).
+  r.call("POST", "/v1/tenants", Scope::kAuthenticated, "api.create_tenant", tenants::create,
+         opts().inactive_ok().with_idempotency_key());
+  r.call("GET", "/v1/tenants", Scope::kAuthenticated, "api.list_tenants", tenants::list,
+         opts().inactive_ok());
+  r.call("GET", "/v1/tenants/stats", Scope::kAuthenticated, "api.tenant_stats", tenants::stats,
+         opts().inactive_ok());
+  r.call("GET", "/v1/tenants/{tenant}", Scope::kTenant, "api.get_tenant", tenants::get, opts().inactive_ok());
+  r.call("PATCH", "/v1/tenants/{tenant}", Scope::kTenant, "api.update_tenant", tenants::update,
+         opts().inactive_ok());
+  r.call("DELETE", "/v1/tenants/{tenant}", Scope::kTenant, "api.delete_tenant", tenants::remove,
+         opts().inactive_ok());
+  r.call("POST", "/v1/tenants/{tenant}/activate", Scope::kTenant, "api.activate_tenant", tenants::activate,
+         opts().inactive_ok());
+  r.call("POST", "/v1/tenants/{tenant}/suspend", Scope::kTenant, "api.suspend_tenant", tenants::suspend,
+         opts().inactive_ok());
+  r.call("POST", "/v1/tenants/{tenant}/reprovision", Scope::kTenant, "api.reprovision_tenant",
+         tenants::reprovision, opts().inactive_ok());
 
   // users: members of the current tenant
   r.call_tenant("GET", "/users", "api.list_members", users::list);

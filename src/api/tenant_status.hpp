@@ -1,14 +1,13 @@
 #pragma once
+#include <vector>
+
 #include "http/request_context.hpp"
 
-namespace tenantd::api {
+namespace tenantd::api::tenant_status {
 
-// Registers the named SQL statements its handlers still use.
-void add_tenant_status_statements();
+// Argument builders for GET /v1/tenant-status/{id} (api.tenant_status) and GET
+// /v1/tenant-status (api.own_tenant_status).
+std::vector<db::Arg> public_status(RequestContext& ctx);
+std::vector<db::Arg> own_status(RequestContext& ctx);
 
-namespace tenant_status {
-Response public_status(RequestContext& ctx);
-Response own_status(RequestContext& ctx);
-}  // namespace tenant_status
-
-}  // namespace tenantd::api
+}  // namespace tenantd::api::tenant_status

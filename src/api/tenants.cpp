@@ -1,22 +1,20 @@
 // /v1/tenants: the tenant lifecycle (issue 4 §1). Super admins create, list, count, patch,
 // activate, suspend and (soft) delete tenants; a member reads its own tenant; a tenant_admin may
-// rename and redescribe its own tenant. The rules live in SQL (api.create_tenant,
-// api.update_tenant, tenantd.transition_tenant, tenantd.slugify/slug_problem); this file parses,
-// validates and shapes JSON.
+// rename and redescribe its own tenant. The rules live in SQL (api.*_tenant and the tenantd.*
+// procedures behind them: create_tenant, update_tenant, transition_tenant, slugify/slug_problem);
+// these handlers check and convert the input into the arguments of their route's api.* function
+// (api/route_table.cpp), and PostgreSQL builds the answer.
 //
 // Global routes (/v1/tenants, /v1/tenants/stats) are Scope::kAuthenticated: the super admin's
-// token names no tenant, so their transaction runs without a tenant context and the tenants
-// policies for super_admin apply. Routes on one tenant are Scope::kTenant (/v1/tenants/{tenant}),
-// so a token of tenant A naming B is refused by tenant resolution before any handler runs.
+// token names no tenant, so the call runs without a tenant context and the tenants policies for
+// super_admin apply. Routes on one tenant are Scope::kTenant (/v1/tenants/{tenant}), so a token
+// of tenant A naming B is refused by tenant resolution before any handler runs.
+#include "api/tenants.hpp"
+
 #include <algorithm>
 #include <regex>
 
-#include "api/idempotency.hpp"
 #include "api/input.hpp"
-#include "api/page.hpp"
-#include "api/tenants.hpp"
-#include "db/statements.hpp"
-#include "db/tenant_tx.hpp"
 #include "http/problem.hpp"
 #include "util/json.hpp"
 #include "util/utf8.hpp"
@@ -34,42 +32,6 @@ constexpr size_t kMaxQuery = 200;
 
 const char* const kStates[] = {"pending",  "provisioning", "active", "suspended",
                                "inactive", "failed",       "deleted"};
-
-// Columns of a tenant as the API shows it; `status` is the lifecycle state (deleted included).
-std::string tenant_columns(const std::string& t) {
-  using db::ts;
-  return t + "id, " + t + "slug, " + t + "name, " + t + "description, tenantd.tenant_state(" + t +
-         "status, " + t + "deleted_at), " + t + "plan, " + t + "external_id, " + t + "metadata::text, " +
-         ts(t + "created_at") + ", " + ts(t + "updated_at") + ", " + ts(t + "activated_at") + ", " +
-         ts(t + "suspended_at") + ", " + ts(t + "deleted_at") + ", " + t + "status_reason";
-}
-constexpr int kTenantColumnCount = 14;
-
-void write_tenant_fields(util::JsonOut& j, const pqxx::row& row) {
-  auto opt = [&](int i) { return row[i].is_null() ? nullptr : row[i].c_str(); };
-  j.str("id", row[0].c_str())
-      .str("slug", row[1].c_str())
-      .str("name", row[2].c_str())
-      .str_or_null("description", opt(3))
-      .str("status", row[4].c_str())
-      .str_or_null("status_reason", opt(13))
-      .str("plan", row[5].c_str())
-      .str_or_null("external_id", opt(6))
-      .raw("metadata", row[7].c_str())
-      .str("created_at", row[8].c_str())
-      .str("updated_at", row[9].c_str())
-      .str_or_null("activated_at", opt(10))
-      .str_or_null("suspended_at", opt(11))
-      .str_or_null("deleted_at", opt(12));
-}
-
-std::string tenant_json(const pqxx::row& row) {
-  util::JsonOut j;
-  j.begin_object();
-  write_tenant_fields(j, row);
-  j.end_object();
-  return j.take();
-}
 
 void require_super_admin(const RequestContext& ctx, const char* what) {
   if (!ctx.principal || !ctx.principal->is_super_admin()) {
@@ -104,8 +66,7 @@ std::optional<std::string> metadata_field(const RequestContext& ctx) {
   if (!ctx.has_json) return std::nullopt;
   auto it = ctx.json.FindMember("metadata");
   if (it == ctx.json.MemberEnd() || it->value.IsNull()) return std::nullopt;
-  if (!it->value.IsObject())
-    throw ApiError("invalid_field_type", "field 'metadata' must be a JSON object");
+  if (!it->value.IsObject()) throw ApiError("invalid_field_type", "field 'metadata' must be a JSON object");
   check_json_text(it->value, "metadata");
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
@@ -151,9 +112,9 @@ bool valid_rfc3339(const std::string& s) {
   return true;
 }
 
-std::string time_filter(const RequestContext& ctx, const char* name) {
+db::Arg time_filter(const RequestContext& ctx, const char* name) {
   auto v = query_param(ctx, name);
-  if (!v) return "";
+  if (!v) return std::nullopt;
   std::string s = *v;
   // a '+' sent unencoded in a query string decodes as a space
   if (s.size() > 6 && s[s.size() - 6] == ' ') s[s.size() - 6] = '+';
@@ -162,48 +123,6 @@ std::string time_filter(const RequestContext& ctx, const char* name) {
                    std::string(name) + " must be an RFC 3339 date-time, e.g. 2024-05-01T00:00:00Z");
   }
   return s;
-}
-
-// ---- handlers -------------------------------------------------------------------------------
-
-}  // namespace
-
-namespace tenants {
-
-Response create_tenant(RequestContext& ctx) {
-  require_super_admin(ctx, "create tenants");
-  const Idempotency idem = idempotency_for(ctx);
-  reject_unknown_fields(ctx, {"name", "slug", "plan", "description", "metadata"});
-  const std::string name = required_string(ctx, "name", kMaxName);
-  check_text(name, "field 'name'");
-  const auto slug = text_field(ctx, "slug", 63);
-  const std::string plan = required_string(ctx, "plan", 63);
-  check_text(plan, "field 'plan'");
-  const auto description = text_field(ctx, "description", kMaxDescription);
-  const auto metadata = metadata_field(ctx);
-  if (slug && slug->empty()) throw ApiError("validation_failed", "slug must not be empty");
-
-  ctx.tenant_ctx.allow_inactive = true;  // a global route: no tenant is acted in
-  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
-  if (auto replay = idem.begin(tx)) return *replay;
-  auto r = tx.exec_prepared("tenants_create", name, slug.value_or(""), plan, description.value_or(""),
-                            metadata.value_or(""));
-  if (r.size() != 1) throw std::runtime_error("create_tenant returned no row");
-  const std::string id = r[0][0].c_str();
-  ctx.tenant_id = id;
-  // Issue 5 §3: the tenant is provisioned (preseed, pending → active) by its 'tenant.provision'
-  // job, enqueued in this transaction like a self-service sign-up's; 202 + where to watch it.
-  tx.exec_prepared("tenants_enqueue_provisioning", id);
-  util::JsonOut j;
-  j.begin_object();
-  write_tenant_fields(j, r[0]);
-  j.str("status_url", "/v1/tenant-status/" + id);
-  j.end_object();
-  Response res{202, j.take()};
-  res.headers["Location"] = "/v1/tenants/" + id;
-  idem.finish(tx, res);
-  tx.commit();
-  return res;
 }
 
 struct SortSpec {
@@ -224,15 +143,15 @@ SortSpec parse_sort(const RequestContext& ctx) {
     k = k.substr(1);
   }
   if (k != "created_at" && k != "name" && k != "slug") {
-    throw ApiError("invalid_sort",
-                   "sort must be created_at, name or slug, optionally prefixed with '-'");
+    throw ApiError("invalid_sort", "sort must be created_at, name or slug, optionally prefixed with '-'");
   }
   s.key = k;
   return s;
 }
 
-// Cursor = base64url("<sort>\n<id>\n<key>"): the sort it belongs to, and the (key, id) of the
-// last row returned; the key is last because a name may hold any character.
+// Cursor = base64url("<sort>\n<id>\n<key>") (api.list_tenants makes it): the sort it belongs
+// to, and the (key, id) of the last row returned; the key is last because a name may hold any
+// character.
 struct Cursor {
   std::string key, id;
 };
@@ -241,9 +160,7 @@ std::optional<Cursor> parse_cursor(const RequestContext& ctx, const SortSpec& so
   auto c = ctx.query_value("cursor");
   if (!c) return std::nullopt;
   const std::string raw = decode_cursor(*c);
-  const auto bad = [] {
-    return ApiError("invalid_cursor", "the cursor is not one this service issued");
-  };
+  const auto bad = [] { return ApiError("invalid_cursor", "the cursor is not one this service issued"); };
   const size_t a = raw.find('\n');
   if (a == std::string::npos) throw bad();
   const size_t b = raw.find('\n', a + 1);
@@ -258,6 +175,7 @@ std::optional<Cursor> parse_cursor(const RequestContext& ctx, const SortSpec& so
     static const std::regex kTs(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$)");
     if (!std::regex_match(cur.key, kTs) || !valid_rfc3339(cur.key)) throw bad();
   }
+  cur.id = util::canonical_uuid(cur.id);
   return cur;
 }
 
@@ -270,11 +188,49 @@ std::string like_pattern(const std::string& q) {
   return p + "%";
 }
 
-Response list_tenants(RequestContext& ctx) {
+db::Arg reason_field(const RequestContext& ctx, bool required) {
+  std::optional<std::string> reason;
+  if (required) {
+    reason = required_string(ctx, "reason", kMaxReason);
+  } else {
+    reason = optional_string(ctx, "reason", kMaxReason);
+  }
+  if (reason) check_text(*reason, "field 'reason'");
+  if (required && reason->find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw ApiError("validation_failed", "reason must not be empty");
+  }
+  if (reason && reason->empty()) return std::nullopt;  // no reason, as before
+  return reason;
+}
+
+}  // namespace
+
+namespace tenants {
+
+// api.create_tenant(ctx, name, slug, plan, description, metadata)
+std::vector<db::Arg> create(RequestContext& ctx) {
+  require_super_admin(ctx, "create tenants");
+  reject_unknown_fields(ctx, {"name", "slug", "plan", "description", "metadata"});
+  const std::string name = required_string(ctx, "name", kMaxName);
+  check_text(name, "field 'name'");
+  const auto slug = text_field(ctx, "slug", 63);
+  const std::string plan = required_string(ctx, "plan", 63);
+  check_text(plan, "field 'plan'");
+  const auto description = text_field(ctx, "description", kMaxDescription);
+  const auto metadata = metadata_field(ctx);
+  if (slug && slug->empty()) throw ApiError("validation_failed", "slug must not be empty");
+  // an empty description was stored as NULL before the pipe: kept
+  db::Arg desc = description && !description->empty() ? description : std::nullopt;
+  return {name, slug, plan, desc, metadata};
+}
+
+// api.list_tenants(ctx, limit, sort, desc, status, plan, q, created_after, created_before,
+// after_key, after_id)
+std::vector<db::Arg> list(RequestContext& ctx) {
   require_super_admin(ctx, "list tenants");
   const int limit = page_limit(ctx);
   const SortSpec sort = parse_sort(ctx);
-  std::string status, plan, pattern;
+  db::Arg status, plan, pattern;
   if (auto v = query_param(ctx, "status")) {
     if (std::find(std::begin(kStates), std::end(kStates), *v) == std::end(kStates)) {
       throw ApiError(
@@ -289,69 +245,44 @@ Response list_tenants(RequestContext& ctx) {
     plan = *v;
   }
   if (auto v = query_param(ctx, "q")) {
-    if (v->empty() || v->size() > kMaxQuery) {
+    if (v->empty() || v->size() > kMaxQuery)
       throw ApiError("invalid_filter", "q must be 1 to 200 characters");
-    }
     check_text(*v, "q");
     pattern = like_pattern(*v);
   }
-  const std::string after = time_filter(ctx, "created_after");
-  const std::string before = time_filter(ctx, "created_before");
+  const db::Arg after = time_filter(ctx, "created_after");
+  const db::Arg before = time_filter(ctx, "created_before");
   const auto cursor = parse_cursor(ctx, sort);
-
-  pqxx::result r;
-  if (status == "deleted") {
-    // soft-deleted tenants are never listed: the answer is an empty page, not an error
-  } else {
-    ctx.tenant_ctx.allow_inactive = true;  // a global route: no tenant is acted in
-    db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
-    // One extra row tells whether another page exists.
-    r = tx.exec_prepared("tenants_list_" + sort.key + (sort.desc ? "_desc" : "_asc"), status, plan, pattern,
-                         after, before, cursor ? cursor->key : std::string(),
-                         cursor ? cursor->id : std::string(), limit + 1);
-    tx.commit();
+  db::Arg after_key, after_id;
+  if (cursor) {
+    after_key = cursor->key;
+    after_id = cursor->id;
   }
-  auto write_row = [](util::JsonOut& j, const pqxx::row& row) {
-    j.writer().StartObject();
-    write_tenant_fields(j, row);
-    j.writer().EndObject();
-  };
-  return page_response(r, limit, write_row, [&](const pqxx::row& last) {
-    return sort.text() + "\n" + last[0].c_str() + "\n" + last[kTenantColumnCount].c_str();
-  });
+  return {std::to_string(limit),
+          sort.key,
+          sort.desc ? "true" : "false",
+          status,
+          plan,
+          pattern,
+          after,
+          before,
+          after_key,
+          after_id};
 }
 
-Response tenant_stats(RequestContext& ctx) {
+// api.tenant_stats(ctx)
+std::vector<db::Arg> stats(RequestContext& ctx) {
   require_super_admin(ctx, "read tenant statistics");
-  ctx.tenant_ctx.allow_inactive = true;  // a global route: no tenant is acted in
-  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
-  auto r = tx.exec_prepared("tenants_stats");
-  tx.commit();
-  if (r.size() != 1) throw std::runtime_error("tenants_stats returned no row");
-  return {200, r[0][0].c_str()};
+  return {};
 }
 
-// Handlers on one tenant: a super admin manages suspended and deleted tenants too.
-void allow_inactive_for_super_admin(RequestContext& ctx) {
-  ctx.tenant_ctx.allow_inactive = ctx.principal && ctx.principal->is_super_admin();
+// api.get_tenant(ctx): the tenant is the one the request acts in
+std::vector<db::Arg> get(RequestContext&) {
+  return {};
 }
 
-Response get_tenant(RequestContext& ctx) {
-  allow_inactive_for_super_admin(ctx);
-  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
-  ctx.tenant_id = tx.tenant_id();
-  auto r = tx.exec_prepared("tenants_get", tx.tenant_id());
-  tx.commit();
-  if (r.empty()) throw ApiError("tenant_not_found", "no such tenant");
-  util::JsonOut j;
-  j.begin_object();
-  write_tenant_fields(j, r[0]);
-  j.integer("member_count", r[0][kTenantColumnCount].as<int64_t>());
-  j.end_object();
-  return {200, j.take()};
-}
-
-Response patch_tenant(RequestContext& ctx) {
+// api.update_tenant(ctx, changes)
+std::vector<db::Arg> update(RequestContext& ctx) {
   reject_unknown_fields(ctx, {"name", "description", "plan", "metadata"});
   if (!ctx.has_json) throw ApiError("body_required", "a JSON body is required");
   const auto& p = *ctx.principal;
@@ -383,149 +314,38 @@ Response patch_tenant(RequestContext& ctx) {
   }
   if (auto v = metadata_field(ctx)) changes.raw("metadata", *v);
   changes.end_object();
-  // Only a super admin may patch a suspended or deleted tenant; the SQL decides which fields
-  // a tenant_admin may change (403 for plan and metadata).
-  allow_inactive_for_super_admin(ctx);
-  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
-  ctx.tenant_id = tx.tenant_id();
-  auto r = tx.exec_prepared("tenants_update", tx.tenant_id(), changes.take());
-  if (r.size() != 1) throw std::runtime_error("update_tenant returned no row");
-  tx.commit();
-  return {200, tenant_json(r[0])};
+  // The SQL decides which fields a tenant_admin may change (403 for plan and metadata), and
+  // that only a super admin reaches a suspended or deleted tenant.
+  return {changes.take()};
 }
 
-Response transition(RequestContext& ctx, const char* target, const std::string& reason) {
-  allow_inactive_for_super_admin(ctx);
-  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
-  ctx.tenant_id = tx.tenant_id();
-  auto r = tx.exec_prepared("tenants_transition", tx.tenant_id(), std::string(target), reason);
-  if (r.size() != 1) throw std::runtime_error("transition_tenant returned no row");
-  tx.commit();
-  return {200, tenant_json(r[0])};
-}
-
-std::string reason_field(const RequestContext& ctx, bool required) {
-  std::optional<std::string> reason;
-  if (required) {
-    reason = required_string(ctx, "reason", kMaxReason);
-  } else {
-    reason = optional_string(ctx, "reason", kMaxReason);
-  }
-  if (reason) check_text(*reason, "field 'reason'");
-  if (required && reason->find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw ApiError("validation_failed", "reason must not be empty");
-  }
-  return reason.value_or("");
-}
-
-Response activate_tenant(RequestContext& ctx) {
+// api.activate_tenant(ctx, reason)
+std::vector<db::Arg> activate(RequestContext& ctx) {
   require_super_admin(ctx, "activate tenants");
   reject_unknown_fields(ctx, {"reason"});
-  return transition(ctx, "active", reason_field(ctx, false));
+  return {reason_field(ctx, false)};
 }
 
-Response suspend_tenant(RequestContext& ctx) {
+// api.suspend_tenant(ctx, reason)
+std::vector<db::Arg> suspend(RequestContext& ctx) {
   require_super_admin(ctx, "suspend tenants");
   reject_unknown_fields(ctx, {"reason"});
-  return transition(ctx, "suspended", reason_field(ctx, true));
+  return {reason_field(ctx, true)};
 }
 
-// POST /v1/tenants/{id}/reprovision: retry the provisioning of a failed tenant (api.reprovision_tenant).
-Response reprovision_tenant(RequestContext& ctx) {
+// api.reprovision_tenant(ctx): retry the provisioning of a failed tenant
+std::vector<db::Arg> reprovision(RequestContext& ctx) {
   require_super_admin(ctx, "reprovision tenants");
   reject_unknown_fields(ctx, {});
-  allow_inactive_for_super_admin(ctx);
-  db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
-  ctx.tenant_id = tx.tenant_id();
-  auto r = tx.exec_prepared("tenants_reprovision", tx.tenant_id());
-  if (r.size() != 1) throw std::runtime_error("reprovision_tenant returned no row");
-  tx.commit();
-  const std::string id = r[0][0].c_str();
-  util::JsonOut j;
-  j.begin_object()
-      .str("tenant_id", id)
-      .str("status", r[0][1].c_str())
-      .str("status_url", "/v1/tenant-status/" + id)
-      .end_object();
-  Response res{202, j.take()};
-  res.headers["Location"] = "/v1/tenant-status/" + id;
-  return res;
+  return {};
 }
 
-Response delete_tenant(RequestContext& ctx) {
+// api.delete_tenant(ctx)
+std::vector<db::Arg> remove(RequestContext& ctx) {
   require_super_admin(ctx, "delete tenants");
-  transition(ctx, "deleted", "");
-  Response res{204, ""};
-  return res;
-}
-
-std::string list_sql(const std::string& key, bool desc) {
-  const std::string col = "t." + key;
-  const std::string typed = key == "created_at" ? "nullif($6, '')::timestamptz" : "nullif($6, '')";
-  const std::string cursor_key =
-      key == "created_at" ? "to_char(t.created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-                          : col;
-  const std::string dir = desc ? " desc" : "";
-  return "select " + tenant_columns("t.") + ", " + cursor_key +
-         " from tenantd.tenants t"
-         " where t.deleted_at is null"
-         " and (nullif($1, '') is null or t.status = $1)"
-         " and (nullif($2, '') is null or t.plan = $2)"
-         " and (nullif($3, '') is null or t.name ilike $3 or t.slug ilike $3)"
-         " and t.created_at >= coalesce(nullif($4, '')::timestamptz, '-infinity')"
-         " and t.created_at < coalesce(nullif($5, '')::timestamptz, 'infinity')"
-         " and (nullif($6, '') is null or (" +
-         col + ", t.id) " + (desc ? "<" : ">") + " (" + typed + ", nullif($7, '')::uuid))" + " order by " +
-         col + dir + ", t.id" + dir + " limit $8::int";
+  return {};
 }
 
 }  // namespace tenants
-
-void add_tenants_statements() {
-  std::vector<db::Statement> statements = {
-      {"tenants_get", "select " + tenant_columns("t.") +
-                          ", (select count(*) from tenantd.memberships m where m.tenant_id = t.id)"
-                          " from tenantd.tenants t where t.id = $1::uuid"},
-      {"tenants_create",
-       "select " + tenant_columns("") +
-           " from api.create_tenant($1, nullif($2, ''), $3, nullif($4, ''), nullif($5, '')::jsonb)"},
-      {"tenants_enqueue_provisioning", "select tenantd.enqueue_provisioning($1::uuid)"},
-      {"tenants_reprovision", "select tenant_id, status from api.reprovision_tenant($1::uuid)"},
-      {"tenants_update", "select " + tenant_columns("") + " from api.update_tenant($1::uuid, $2::jsonb)"},
-      {"tenants_transition",
-       "select " + tenant_columns("") + " from tenantd.transition_tenant($1::uuid, $2, nullif($3, ''))"},
-      // by_status covers every state, deleted included; total, by_plan and created_per_day
-      // count live tenants (deleted ones are gone from every list). Days are UTC days, the
-      // last 30 including today, zeros included, oldest first.
-      {"tenants_stats",
-       "select json_build_object("
-       " 'total', (select count(*) from tenantd.tenants t where t.deleted_at is null),"
-       " 'by_status', (select json_object_agg(s.state, (select count(*) from tenantd.tenants t"
-       "     where tenantd.tenant_state(t.status, t.deleted_at) = s.state) order by s.ord)"
-       "   from unnest(array['pending', 'provisioning', 'active', 'suspended', 'inactive', 'failed', "
-       "'deleted'])"
-       "        with ordinality as s (state, ord)),"
-       " 'by_plan', (select coalesce(json_object_agg(p.id, (select count(*) from tenantd.tenants t"
-       "     where t.plan = p.id and t.deleted_at is null) order by p.id), '{}'::json) from tenantd.plans p),"
-       " 'created_per_day', (select json_agg(json_build_object('date', to_char(d.day, 'YYYY-MM-DD'),"
-       "     'count', coalesce(c.n, 0)) order by d.day)"
-       "   from generate_series((now() at time zone 'utc')::date - 29, (now() at time zone 'utc')::date,"
-       "                        interval '1 day') as d (day)"
-       "   left join (select (t.created_at at time zone 'utc')::date as day, count(*) as n"
-       "                from tenantd.tenants t"
-       "               where t.deleted_at is null"
-       "                 and t.created_at >= ((now() at time zone 'utc')::date - 29)::timestamp at time zone "
-       "'utc'"
-       "               group by 1) as c on c.day = d.day::date)"
-       ")::text"},
-  };
-  for (const char* key : {"created_at", "name", "slug"}) {
-    statements.push_back({std::string("tenants_list_") + key + "_asc", tenants::list_sql(key, false)});
-    statements.push_back({std::string("tenants_list_") + key + "_desc", tenants::list_sql(key, true)});
-  }
-  db::add_statements(statements);
-
-}
-
 
 }  // namespace tenantd::api

@@ -1,21 +1,19 @@
 #pragma once
+#include <vector>
+
 #include "http/request_context.hpp"
 
-namespace tenantd::api {
+namespace tenantd::api::tenants {
 
-// Registers the named SQL statements its handlers still use.
-void add_tenants_statements();
+// Argument builders for the /v1/tenants routes (api/route_table.cpp names the functions).
+std::vector<db::Arg> create(RequestContext& ctx);
+std::vector<db::Arg> list(RequestContext& ctx);
+std::vector<db::Arg> stats(RequestContext& ctx);
+std::vector<db::Arg> get(RequestContext& ctx);
+std::vector<db::Arg> update(RequestContext& ctx);
+std::vector<db::Arg> activate(RequestContext& ctx);
+std::vector<db::Arg> suspend(RequestContext& ctx);
+std::vector<db::Arg> reprovision(RequestContext& ctx);
+std::vector<db::Arg> remove(RequestContext& ctx);
 
-namespace tenants {
-Response create_tenant(RequestContext& ctx);
-Response list_tenants(RequestContext& ctx);
-Response tenant_stats(RequestContext& ctx);
-Response get_tenant(RequestContext& ctx);
-Response patch_tenant(RequestContext& ctx);
-Response activate_tenant(RequestContext& ctx);
-Response suspend_tenant(RequestContext& ctx);
-Response reprovision_tenant(RequestContext& ctx);
-Response delete_tenant(RequestContext& ctx);
-}  // namespace tenants
-
-}  // namespace tenantd::api
+}  // namespace tenantd::api::tenants

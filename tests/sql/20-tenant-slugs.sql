@@ -46,33 +46,33 @@ select ok((select bool_and(tenantd.slug_problem(w) = format('slug %s is reserved
 set local role tenantd_app;
 select tests.act_as(null, :'ops', 'super_admin');
 select results_eq($$select slug, name, status, plan, description, metadata
-                      from api.create_tenant('  Initech Labs ', null, 'pro', 'widgets', '{"crm": 42}')$$,
+                      from tenantd.create_tenant('  Initech Labs ', null, 'pro', 'widgets', '{"crm": 42}')$$,
                   $$values ('initech-labs', 'Initech Labs', 'pending', 'pro', 'widgets', '{"crm": 42}'::jsonb)$$,
                   'derived slug; the tenant starts pending with the given plan');
-select results_eq($$select slug from api.create_tenant('Initech Labs', null, 'free', null, null)
-                    union all select slug from api.create_tenant('initech labs!', null, 'free', null, null)$$,
+select results_eq($$select slug from tenantd.create_tenant('Initech Labs', null, 'free', null, null)
+                    union all select slug from tenantd.create_tenant('initech labs!', null, 'free', null, null)$$,
                   $$values ('initech-labs-2'), ('initech-labs-3')$$,
                   'collisions get the next numeric suffix');
 -- (other suites may have made admin-2 …: the first free suffix is not known in advance)
-select matches((select slug from api.create_tenant('Admin', null, 'free', null, null)), '^admin-[0-9]+$',
+select matches((select slug from tenantd.create_tenant('Admin', null, 'free', null, null)), '^admin-[0-9]+$',
                'a derived slug that is reserved gets a suffix');
-select is((select slug from api.create_tenant('Gone Corp', null, 'free', null, null)), 'gone-corp-2',
+select is((select slug from tenantd.create_tenant('Gone Corp', null, 'free', null, null)), 'gone-corp-2',
           'a soft-deleted tenant''s slug counts as taken');
-select is((select slug from api.create_tenant('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaab', null, 'free', null, null)),
+select is((select slug from tenantd.create_tenant('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaab', null, 'free', null, null)),
           'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaab-2', 'a uuid-shaped derived slug gets a suffix');
-select is((select slug from api.create_tenant('Whatever', 'hooli', 'free', null, null)), 'hooli',
+select is((select slug from tenantd.create_tenant('Whatever', 'hooli', 'free', null, null)), 'hooli',
           'an explicit slug is used as given');
-select throws_ok($$select api.create_tenant('Hooli 2', 'hooli', 'free', null, null)$$,
+select throws_ok($$select tenantd.create_tenant('Hooli 2', 'hooli', 'free', null, null)$$,
                  'TDC12', 'slug hooli is already taken', 'a taken explicit slug: TD409 slug_taken');
-select throws_ok($$select api.create_tenant('Gone', 'gone-corp', 'free', null, null)$$,
+select throws_ok($$select tenantd.create_tenant('Gone', 'gone-corp', 'free', null, null)$$,
                  'TDC12', null, 'a soft-deleted tenant''s explicit slug: TD409');
-select throws_ok($$select api.create_tenant('W', 'www', 'free', null, null)$$,
+select throws_ok($$select tenantd.create_tenant('W', 'www', 'free', null, null)$$,
                  'TD422', 'slug www is reserved', 'an explicit reserved slug: TD422');
-select throws_ok($$select api.create_tenant('W', 'Bad_Slug', 'free', null, null)$$,
+select throws_ok($$select tenantd.create_tenant('W', 'Bad_Slug', 'free', null, null)$$,
                  'TD422', null, 'an explicit slug breaking DNS rules: TD422');
-select throws_ok($$select api.create_tenant('   ', null, 'free', null, null)$$,
+select throws_ok($$select tenantd.create_tenant('   ', null, 'free', null, null)$$,
                  'TD422', null, 'a blank name: TD422');
-select throws_ok($$select api.create_tenant('X', null, 'platinum', null, null)$$,
+select throws_ok($$select tenantd.create_tenant('X', null, 'platinum', null, null)$$,
                  'TD422', 'unknown plan ''platinum''', 'an unknown plan: TD422');
 -- audit rows are checked as the superuser: the super admin's context has no tenant, so the
 -- audit_log policies show it none
@@ -88,10 +88,10 @@ set local role tenantd_app;
 
 -- nobody but a super admin
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
-select throws_ok($$select api.create_tenant('Evil', null, 'free', null, null)$$,
+select throws_ok($$select tenantd.create_tenant('Evil', null, 'free', null, null)$$,
                  'TD403', null, 'a tenant admin cannot create tenants');
 select tests.act_as(:'ta', :'alice', 'member');
-select throws_ok($$select api.create_tenant('Evil', null, 'free', null, null)$$,
+select throws_ok($$select tenantd.create_tenant('Evil', null, 'free', null, null)$$,
                  'TD403', null, 'nor can a member');
 reset role;
 

@@ -121,7 +121,7 @@ select results_eq(format('select tenant_status from tenantd.enter_context(array[
 
 -- api.update_tenant: a super admin changes anything
 select tests.act_as(null, :'ops', 'super_admin');
-select results_eq(format($$select name, description, plan, metadata from api.update_tenant(%L, %L)$$,
+select results_eq(format($$select name, description, plan, metadata from tenantd.update_tenant(%L, %L)$$,
                          :'tb', '{"name": "Globex Intl", "plan": "enterprise", "metadata": {"tier": 1}, "description": null}'),
                   $$values ('Globex Intl', null::text, 'enterprise', '{"tier": 1}'::jsonb)$$,
                   'a super admin changes name, description, plan and metadata');
@@ -130,25 +130,25 @@ select results_eq(format($$select details from tenantd.audit_log where tenant_id
                   $$values ('{"fields": ["description", "metadata", "name", "plan"], "plan": {"from": "free", "to": "enterprise"}}'::jsonb)$$,
                   'a tenant.updated audit row lists the fields and the plan change');
 set local role tenantd_app;
-select throws_ok(format($$select api.update_tenant(%L, '{"plan": "platinum"}')$$, :'tb'), 'TD422', null, 'an unknown plan: TD422');
-select throws_ok(format($$select api.update_tenant(%L, '{"name": "  "}')$$, :'tb'), 'TD422', null, 'a blank name: TD422');
-select throws_ok(format($$select api.update_tenant(%L, '{"slug": "x"}')$$, :'tb'), 'TD422', null, 'an unknown field: TD422');
-select throws_ok($$select api.update_tenant('00000000-0000-4000-8000-00000000dead', '{"name": "x"}')$$,
+select throws_ok(format($$select tenantd.update_tenant(%L, '{"plan": "platinum"}')$$, :'tb'), 'TD422', null, 'an unknown plan: TD422');
+select throws_ok(format($$select tenantd.update_tenant(%L, '{"name": "  "}')$$, :'tb'), 'TD422', null, 'a blank name: TD422');
+select throws_ok(format($$select tenantd.update_tenant(%L, '{"slug": "x"}')$$, :'tb'), 'TD422', null, 'an unknown field: TD422');
+select throws_ok($$select tenantd.update_tenant('00000000-0000-4000-8000-00000000dead', '{"name": "x"}')$$,
                  'TDN05', null, 'an unknown tenant: TD404');
 
 -- a tenant admin: name and description of their own tenant only
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
-select results_eq(format($$select name, description from api.update_tenant(%L, '{"name": "Acme Two", "description": "d"}')$$, :'ta'),
+select results_eq(format($$select name, description from tenantd.update_tenant(%L, '{"name": "Acme Two", "description": "d"}')$$, :'ta'),
                   $$values ('Acme Two', 'd')$$, 'a tenant admin renames their own tenant');
-select throws_ok(format($$select api.update_tenant(%L, '{"plan": "pro"}')$$, :'ta'), 'TD403',
+select throws_ok(format($$select tenantd.update_tenant(%L, '{"plan": "pro"}')$$, :'ta'), 'TD403',
                  'a tenant_admin may change name and description only', 'but not its plan');
-select throws_ok(format($$select api.update_tenant(%L, '{"metadata": {}}')$$, :'ta'), 'TD403', null, 'nor its metadata');
+select throws_ok(format($$select tenantd.update_tenant(%L, '{"metadata": {}}')$$, :'ta'), 'TD403', null, 'nor its metadata');
 select throws_ok($$update tenantd.tenants set metadata = '{"x": 1}'$$, 'TD403', null,
                  'nor its metadata with a plain UPDATE (tg_tenants__protect_columns)');
-select throws_ok(format($$select api.update_tenant(%L, '{"name": "Pwned"}')$$, :'tb'), 'TD403', null,
+select throws_ok(format($$select tenantd.update_tenant(%L, '{"name": "Pwned"}')$$, :'tb'), 'TD403', null,
                  'nor another tenant');
 select tests.act_as(:'ta', :'alice', 'member');
-select throws_ok(format($$select api.update_tenant(%L, '{"name": "M"}')$$, :'ta'), 'TD403', null, 'a member changes nothing');
+select throws_ok(format($$select tenantd.update_tenant(%L, '{"name": "M"}')$$, :'ta'), 'TD403', null, 'a member changes nothing');
 
 -- tenant_audit: only a super admin writes about a tenant other than the context's
 select throws_ok(format($$select tenantd.tenant_audit(%L, 'tenant.forged', '{}')$$, :'tb'), 'TD403', null,

@@ -88,10 +88,10 @@ select lives_ok($$select tenantd.provisioning_failed((select id from ids where n
                 'the on_failure hook records it');
 reset role;
 set local role tenantd_app;
-select is((select status from api.tenant_status((select id from ids where name = 'bad'))), 'failed', 'status failed');
-select is((select error_code from api.tenant_status((select id from ids where name = 'bad'))), 'provisioning_failed',
+select is((select status from tenantd.tenant_status((select id from ids where name = 'bad'))), 'failed', 'status failed');
+select is((select error_code from tenantd.tenant_status((select id from ids where name = 'bad'))), 'provisioning_failed',
           'with an error code and no error text');
-select throws_ok($$select api.reprovision_tenant((select id from ids where name = 'bad'))$$, 'TD403', null,
+select throws_ok($$select tenantd.reprovision_tenant((select id from ids where name = 'bad'))$$, 'TD403', null,
                  'reprovision needs a super admin');
 reset role;
 select is((select count(*)::int from tenantd.roles where tenant_id = (select id from ids where name = 'bad')), 0,
@@ -99,7 +99,7 @@ select is((select count(*)::int from tenantd.roles where tenant_id = (select id 
 update tenantd.plans set features = '{"sso": true}' where id = 't60_broken';
 select tests.act_as(null, null, 'super_admin');
 set local role tenantd_app;
-select is((select status from api.reprovision_tenant((select id from ids where name = 'bad'))), 'failed',
+select is((select status from tenantd.reprovision_tenant((select id from ids where name = 'bad'))), 'failed',
           'a super admin reprovisions a failed tenant');
 reset role;
 set local role tenantd_worker;

@@ -1,15 +1,15 @@
--- api.update_tenant(id, changes): PATCH /v1/tenants/{id}. `changes` is a JSON object with any
+-- tenantd.update_tenant(id, changes): PATCH /v1/tenants/{id}. `changes` is a JSON object with any
 -- of name, description (null clears it), plan, metadata (replaces the whole object). A super
 -- admin may change every one of them; a tenant_admin acting in that very tenant may change name
 -- and description only (the same rule as tenantd.tg_tenants__protect_columns, which guards a
 -- plain UPDATE in psql). Writes a 'tenant.updated' audit row listing the changed fields (and
 -- the plan change) in the same transaction. An empty object changes nothing and writes nothing.
--- Returns the row.
+-- Returns the row. Called by the endpoint function api.update_tenant(ctx, changes).
 --
 -- Errors: TD403 not allowed (role, another tenant, or a field a tenant_admin may not change);
 -- TD404 tenant_not_found; TD422 unknown field, wrong type, empty or long name, unknown plan.
 -- Security invoker: the tenants update policies apply as they are.
-create or replace function api.update_tenant(p_id uuid, p_changes jsonb) returns tenantd.tenants
+create or replace function tenantd.update_tenant(p_id uuid, p_changes jsonb) returns tenantd.tenants
 language plpgsql volatile
 as $$
 declare
@@ -92,5 +92,5 @@ begin
 end
 $$;
 
-revoke all on function api.update_tenant(uuid, jsonb) from public;
-grant execute on function api.update_tenant(uuid, jsonb) to tenantd_app;
+revoke all on function tenantd.update_tenant(uuid, jsonb) from public;
+grant execute on function tenantd.update_tenant(uuid, jsonb) to tenantd_app;

@@ -1,6 +1,8 @@
--- api.create_tenant(name, slug, plan, description, metadata): sign a tenant up (POST
+-- tenantd.create_tenant(name, slug, plan, description, metadata): sign a tenant up (POST
 -- /v1/tenants). The tenant starts pending; tenantd.transition_tenant moves it on. Writes a
--- 'tenant.created' audit row in the same transaction. Returns the new row.
+-- 'tenant.created' audit row in the same transaction. Returns the new row. The endpoint
+-- function api.create_tenant(ctx, …) calls it (and enqueues the provisioning job); a DBA in psql
+-- may call it directly.
 --
 -- Slug: an explicit slug must pass tenantd.slug_problem (TD422 otherwise) and be free (TD409
 -- slug_taken; soft-deleted tenants keep theirs); without one it is derived from the name by
@@ -9,7 +11,7 @@
 -- Errors: TD403 not a super admin; TD409 slug_taken; TD422 empty name, unknown plan, bad slug,
 -- metadata not an object.
 -- Security invoker: tenants.insert_as_super_admin is the rule that lets the caller insert.
-create or replace function api.create_tenant(
+create or replace function tenantd.create_tenant(
   p_name text,
   p_slug text,
   p_plan text,
@@ -52,5 +54,5 @@ begin
 end
 $$;
 
-revoke all on function api.create_tenant(text, text, text, text, jsonb) from public;
-grant execute on function api.create_tenant(text, text, text, text, jsonb) to tenantd_app;
+revoke all on function tenantd.create_tenant(text, text, text, text, jsonb) from public;
+grant execute on function tenantd.create_tenant(text, text, text, text, jsonb) to tenantd_app;
