@@ -16,11 +16,16 @@ declare
   v_rows json[];
 begin
   perform tenantd.enter(ctx);
+  -- decided here from the context: tenantd.list_jobs also lets the owner's sessions in (psql),
+  -- which a request never is
+  if not tenantd.is_super_admin() then
+    raise exception using errcode = 'TD403', message = 'only a super_admin may list jobs';
+  end if;
   if p_limit is null or p_limit not between 1 and 200 then
     raise exception using errcode = 'TD400', message = 'limit must be between 1 and 200';
   end if;
-  -- tenantd.list_jobs (definer: the app role has no grants on tenantd.jobs) refuses anyone but
-  -- a super admin; one row more than asked says whether another page exists
+  -- tenantd.list_jobs: definer, the app role has no grants on tenantd.jobs; one row more than
+  -- asked says whether another page exists
   v_rows := array(select json_build_object(
                            'id', j.id, 'kind', j.kind, 'state', j.state, 'attempts', j.attempts,
                            'max_attempts', j.max_attempts, 'run_at', tenantd.rfc3339(j.run_at),
