@@ -7,22 +7,22 @@
 -- Errors: TD403 not a super admin; TD404 tenant_not_found; TD409 invalid_state (not failed).
 -- Race: the tenant row lock; a worker provisioning it at the same moment holds that lock, so
 -- the state read here is the committed one.
--- SECURITY DEFINER: tenantd.jobs has no grants for the app (the caller's own super-admin
--- policies would do for the tenant row).
+-- Security invoker: the caller's own super-admin policies lock and update the tenant row and
+-- tenantd.tenant_audit writes the audit row; the one step on tenantd.jobs (no grants for the
+-- app) is tenantd.enqueue_provisioning's. is_super_admin() is therefore judged as the caller:
+-- a registered operator, not a forged app.role (which the owner's rights would honour).
 create or replace function tenantd.reprovision_tenant(p_tenant uuid)
 returns table (tenant_id uuid, status text)
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
 #variable_conflict use_column
 declare
-  v_saved text[];
   v_row tenantd.tenants%rowtype;
 begin
   if not tenantd.is_super_admin() then
     raise exception using errcode = 'TD403', message = 'only a super_admin may reprovision tenants';
   end if;
-  v_saved := tenantd.enter_system_context(p_tenant);
   -- "for no key update", not "for update": the request already holds a key-share lock on this
   -- row when a super admin's entry wrote its audit row (the audit_log foreign key), and two such
   -- requests each upgrading to "for update" deadlock. The change below touches no key column.
@@ -38,7 +38,6 @@ begin
   update tenantd.tenants t set provisioning_status = 'queued' where t.id = p_tenant;
   perform tenantd.tenant_audit(p_tenant, 'tenant.reprovision_requested',
     jsonb_build_object('previous_error', v_row.provisioning_error, 'attempts', v_row.provisioning_attempts));
-  perform tenantd.leave_system_context(v_saved);
   return query select p_tenant, v_row.status;
 end
 $$;

@@ -15,13 +15,14 @@
 \set carol_a '{"refs": ["acme"], "user_id": "aaaaaaaa-0000-4000-8000-00000000000c", "role": "member", "allow_inactive": true}'
 \set bob_b '{"refs": ["globex"], "user_id": "bbbbbbbb-0000-4000-8000-000000000001", "role": "tenant_admin", "allow_inactive": true}'
 begin;
-select plan(50);
+select plan(53);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 select tests.create_user('carol@acme.test', :'carol');
 select tests.add_member(:'ta', :'carol', 'member');
 -- a signed-up tenant whose admin invitation token waits for the holder of key 'k-22'
 select tests.create_tenant('initech', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc');
+select tests.create_tenant('broken', 'dddddddd-dddd-4ddd-8ddd-dddddddddddd', 'failed');
 insert into tenantd.tenant_signups (tenant_id, admin_email, invitation_nonce, invitation_token_hash)
 select 'cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'boss@initech.test', n,
        sha256(convert_to(rtrim(translate(encode(tenantd.hmac_sha256('k-22'::bytea,
@@ -101,7 +102,7 @@ select is((select convert_from(decode(rpad(c, (length(c) + 3) / 4 * 4, '='), 'ba
           E'-slug\ncccccccc-cccc-4ccc-8ccc-cccccccccccc\ninitech',
           'list_tenants: the cursor holds the sort, the id and the key');
 select is((api.list_tenants(:'ops', 50, 'slug', false, null, null, null, now(), null, 'acme', :'ta')).body -> 'data' -> 0 ->> 'slug',
-          'globex', 'list_tenants: the page after the cursor');
+          'broken', 'list_tenants: the page after the cursor');
 select is((api.list_tenants(:'ops', 50, 'name', false, null, null, '%lobe%', now(), null, null, null)).body::text,
           (select format('{"data" : [%s], "next_cursor" : null}',
                          (select tenantd.tenant_json(t) from tenantd.tenants t where t.slug = 'globex')::text)),
@@ -132,6 +133,17 @@ select throws_ok(format($$select api.delete_tenant(%L)$$, :'alice_a'), 'TD403', 
 select throws_ok(format($$select api.reprovision_tenant(%L)$$, :'bob_b'), 'TD403', null, 'reprovision_tenant: not for a tenant_admin');
 select throws_ok(format($$select api.reprovision_tenant(%L)$$, :'ops_b'), 'TDC06', null,
                  'reprovision_tenant: an active tenant is not failed: invalid_state');
+-- the attack: the app role forges app.role = super_admin without a registered operator; the
+-- procedure runs as its caller, so is_super_admin() does not take the forgery
+select throws_ok($$select set_config('app.role', 'super_admin', true), set_config('app.subject', '', true),
+                          tenantd.reprovision_tenant('dddddddd-dddd-4ddd-8ddd-dddddddddddd')$$,
+                 'TD403', null, 'reprovision_tenant: a forged super_admin role is refused');
+select results_eq(format($$select (r).status, (r).body ->> 'status', (r).headers ->> 'Location'
+                             from (select api.reprovision_tenant(%L) as r) x$$, replace(:'ops_b', 'globex', 'broken')),
+                  $$values (202, 'failed', '/v1/tenant-status/dddddddd-dddd-4ddd-8ddd-dddddddddddd')$$,
+                  'reprovision_tenant: a super admin queues a failed tenant again');
+select is((api.tenant_status('{}', 'dddddddd-dddd-4ddd-8ddd-dddddddddddd', null)).body ->> 'provisioning_status',
+          'queued', 'reprovision_tenant: provisioning is queued');
 select results_eq(format($$select (r).status, (r).body is null from (select api.delete_tenant(%L) as r) x$$,
                          replace(:'ops_b', 'globex', 'hooli')),
                   $$values (204, true)$$, 'delete_tenant: 204 without a body');
@@ -141,10 +153,14 @@ select is((api.get_tenant(replace(:'ops_b', 'globex', 'hooli')::jsonb)).body ->>
 -- api.list_jobs
 select throws_ok(format($$select api.list_jobs(%L, null, null, null, 50)$$, :'alice_a'), 'TD403', null,
                  'list_jobs: not for a tenant_admin');
-select results_eq(format($$select (r).status, (r).body -> 'data' -> 0 ->> 'kind', (r).body -> 'data' -> 0 -> 'payload' ->> 'tenant_id'
-                             from (select api.list_jobs(%L, 'queued', 'tenant.provision', null, 1) as r) x$$, :'ops'),
-                  $$select 200, 'tenant.provision', (r).body ->> 'id' from created$$,
-                  'list_jobs: the provisioning job create_tenant enqueued, newest first');
+select results_eq(format($$select (r).status, d ->> 'kind', d -> 'payload' ->> 'tenant_id', (r).body ->> 'next_cursor' is not null
+                             from (select api.list_jobs(%L, 'queued', 'tenant.provision', null, 2) as r) x
+                                  cross join lateral json_array_elements((r).body -> 'data') with ordinality as e (d, n)
+                            order by n$$, :'ops'),
+                  $$select 200, 'tenant.provision', 'dddddddd-dddd-4ddd-8ddd-dddddddddddd', false
+                    union all
+                    select 200, 'tenant.provision', (r).body ->> 'id', false from created$$,
+                  'list_jobs: the jobs reprovision_tenant and create_tenant enqueued, newest first');
 
 -- api.get_me
 select results_eq(format($$select (r).body ->> 'role', (r).body ->> 'tenant_id', (r).body -> 'user' ->> 'email',
