@@ -1,14 +1,21 @@
 -- tenantd.list_jobs(state, kind, after_id, limit): jobs for the admin API (super_admin only),
 -- newest first, keyset on id.
 --
--- SECURITY DEFINER: the app role has no grants on tenantd.jobs.
+-- SECURITY DEFINER: the app role has no grants on tenantd.jobs. Called by api.list_jobs (GET
+-- /v1/admin/jobs) and by `tenantd jobs list`.
 create or replace function tenantd.list_jobs(p_state text, p_kind text, p_before_id bigint, p_limit integer)
 returns setof tenantd.jobs
 language plpgsql stable security definer
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
 begin
-  if not tenantd.is_super_admin() and not pg_has_role(session_user, 'tenantd_owner', 'member') then
+  -- not tenantd.is_super_admin(): inside a definer function current_user is the owner, for
+  -- which it honours app.role alone, and the app role can write app.role with set_config. The
+  -- operator must be registered (as tenantd.enter checked), or the session an owner's (psql,
+  -- `tenantd jobs list`).
+  if not (tenantd.current_role_name() is not distinct from 'super_admin'
+          and tenantd.is_platform_admin(pg_catalog.current_setting('app.subject', true)))
+     and not pg_catalog.pg_has_role(session_user, 'tenantd_owner', 'member') then
     raise exception using errcode = 'TD403', message = 'only a super_admin may list jobs';
   end if;
   return query

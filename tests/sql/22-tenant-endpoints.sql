@@ -15,7 +15,7 @@
 \set carol_a '{"refs": ["acme"], "user_id": "aaaaaaaa-0000-4000-8000-00000000000c", "role": "member", "allow_inactive": true}'
 \set bob_b '{"refs": ["globex"], "user_id": "bbbbbbbb-0000-4000-8000-000000000001", "role": "tenant_admin", "allow_inactive": true}'
 begin;
-select plan(53);
+select plan(55);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 select tests.create_user('carol@acme.test', :'carol');
@@ -196,7 +196,18 @@ select throws_ok($$select tenantd.reveal_signup_token('cccccccc-cccc-4ccc-8ccc-c
                     from tenantd.tenant_signups$$, '42501', null,
                  'the app role still cannot read tenant_signups itself');
 
+-- the attack: SQL of the app role's own session (session_user tenantd_app, as in production)
+-- forges app.role = super_admin and calls the definer tenantd.list_jobs directly
 reset role;
+set local session authorization tenantd_app;
+select throws_ok($$select set_config('app.role', 'super_admin', true), set_config('app.subject', '', true),
+                          (select count(*) from tenantd.list_jobs(null, null, null, 5))$$,
+                 'TD403', null, 'list_jobs: a forged super_admin role reads no job');
+select is((select count(*)::int from (select set_config('app.role', 'super_admin', true),
+                                             set_config('app.subject', 'tests-operator', true)) s,
+                                     tenantd.list_jobs(null, null, null, 5)) > 0,
+          true, 'list_jobs: the registered operator does');
+reset session authorization;
 select is((select count(*)::int from tenantd.audit_log
             where tenant_id = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc' and action = 'tenant.admin_invitation_revealed'),
           1, 'the reveal is audited once');
