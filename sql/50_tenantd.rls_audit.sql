@@ -15,6 +15,12 @@
 --   definer_without_search_path  a SECURITY DEFINER function without a pinned search_path
 --   unlisted_global_table        a table in schema tenantd or api without RLS and without a
 --                                tenant_id that tenantd.global_tables() does not list
+--   definer_endpoint_function    a SECURITY DEFINER function in schema api: endpoint functions
+--                                run as the caller, so row-level security binds all they do
+--   unlisted_definer_function    any other SECURITY DEFINER function that
+--                                tenantd.definer_functions() does not list with its reason
+--   unlisted_owner_policy        a policy for tenantd_owner (what definer code sees) that
+--                                tenantd.owner_policies() does not list with its reason
 -- Security invoker: it reads only the catalogs, which every role may read.
 -- plpgsql rather than sql: tenantd.global_tables() is defined in policies/, applied after sql/.
 create or replace function tenantd.rls_audit()
@@ -131,6 +137,29 @@ begin
        and t.tenant_attnum is null
        and not t.relrowsecurity
        and t.name not in (select g.table_name from tenantd.global_tables() g)
+    union all
+    select 'definer_endpoint_function', p.oid::regprocedure::text,
+           'an api.* function must be security invoker'
+      from pg_proc p
+      join pg_namespace n on n.oid = p.pronamespace
+     where n.nspname = 'api' and p.prosecdef
+    union all
+    select 'unlisted_definer_function', p.oid::regprocedure::text,
+           'security definer function not listed in tenantd.definer_functions()'
+      from pg_proc p
+      join audited_schemas n on n.oid = p.pronamespace
+     where p.prosecdef
+       and n.nspname not in ('api', 'tests')
+       and ('pg_proc'::regclass, p.oid) not in (select * from extension_members)
+       and p.oid::regprocedure::text not in (select d.function_name from tenantd.definer_functions() d)
+    union all
+    select 'unlisted_owner_policy', format('%s %I', c.oid::regclass, p.polname),
+           'policy for tenantd_owner not listed in tenantd.owner_policies()'
+      from pg_policy p
+      join pg_class c on c.oid = p.polrelid
+      join pg_roles o on o.rolname = 'tenantd_owner'
+     where o.oid = any (p.polroles)
+       and format('%s %I', c.oid::regclass, p.polname) not in (select o2.policy_name from tenantd.owner_policies() o2)
   )
   select p.problem::text, p.object::text, p.detail::text
     from problems p

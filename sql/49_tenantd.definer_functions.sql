@@ -1,0 +1,62 @@
+-- tenantd.definer_functions(): every SECURITY DEFINER function the schema may have, with the
+-- reason it cannot run as its caller. tenantd.rls_audit() reports any other
+-- (unlisted_definer_function) and any definer function in schema api (endpoint functions run as
+-- the caller). A definer function runs as tenantd_owner, whose policies (tenantd.owner_policies())
+-- show rows the caller could not see: each one here is small, cross-tenant by nature, and
+-- returns only what its caller may see. docs/architecture.md explains each at more length.
+-- Adding a definer function means adding it here, in the same commit, with its reason.
+create or replace function tenantd.definer_functions()
+returns table (function_name text, reason text)
+language sql immutable parallel safe
+as $$
+  values
+    -- the request context: before it is set, the policies hide every row
+    ('tenantd.enter(jsonb)', 'resolves the tenant and checks the principal before any context exists; returns the tenant id only'),
+    ('tenantd.enter_context(text[],text,text,text,text,text)', 'the same for psql users and the pgTAP probe (returns id, status, problem, role)'),
+    ('tenantd.is_platform_admin(text)', 'reads the operator registry, which no login role may list'),
+    -- identities are global: finding one by email or keeping its copies in step crosses tenants
+    ('tenantd.create_member(text,text,text,text,integer)', 'finds or creates the global identity by email and counts its memberships in other tenants (MAX_TENANTS_PER_USER)'),
+    ('tenantd.set_member_display_name(uuid,text)', 'a member renaming themself: the memberships update policy needs members:write, which they lack'),
+    ('tenantd.tg_memberships__copy_user()', 'copies the identity''s email and disabled flag into the membership; the writer may not see the users row'),
+    ('tenantd.tg_users__sync_memberships()', 'an identity''s new email or disabled flag reaches its memberships in every tenant'),
+    ('tenantd.tg_memberships__keep_admin()', 'counts the tenant''s active admins whatever the writer may read'),
+    ('tenantd.activate_after_onboarding()', 'the last onboarding step activates the tenant, a status change tenant roles may not write'),
+    -- public routes: no principal yet, the row is found by what the request presents
+    ('api.accept_invitation(bytea,text,text,integer)', 'finds the invitation by its token hash and joins the person to its tenant'),
+    ('api.check_invitation_token(bytea)', 'finds the invitation by its token hash before any password work'),
+    ('api.auth_login_begin(text,text)', 'finds the tenant and the membership credential by slug and email'),
+    ('api.auth_login_complete(uuid,uuid,text,bytea,integer)', 'compares the credential inside the database; the app role never reads it'),
+    ('api.auth_logout(uuid,bytea)', 'finds the session by its refresh-token hash'),
+    ('api.auth_refresh(uuid,bytea,bytea,integer)', 'finds and rotates the session by its refresh-token hash'),
+    ('api.signup(text,text,text,text,text,text,bytea,bytea)', 'creates a tenant and its first admin for a caller who has no context'),
+    ('api.signup_rate_hit(text,integer)', 'counts sign-ups per client address across tenants'),
+    ('api.signup_invitation_nonce(uuid)', 'reads the sign-up record the app role has no grant on'),
+    ('api.reveal_signup_invitation(uuid,bytea)', 'reveals the admin invitation token once to the holder of the sign-up key'),
+    ('tenantd.tenant_status(uuid)', 'the public status page: no context, returns the status columns only'),
+    ('tenantd.reveal_signup_token(uuid,text)', 'reveals the sign-up token once to the holder of its key; the app role has no grant on tenant_signups'),
+    ('tenantd.enqueue_provisioning(uuid)', 'enqueues the provisioning job; the app role has no grant on the queue'),
+    ('tenantd.sweep_signup_attempts()', 'housekeeping across tenants'),
+    -- the workers (tenantd_worker) and the queue
+    ('tenantd.provision_tenant(uuid,integer,integer)', 'provisioning acts for the platform in a tenant nobody is signed in to'),
+    ('tenantd.provisioning_failed(uuid,text,integer,boolean)', 'records a failed provisioning on the tenant'),
+    ('tenantd.receive_webhook_event(text,text,jsonb)', 'records an identity-provider event for the workers'),
+    ('tenantd.apply_webhook_event(text,integer)', 'applies a provider event to whichever tenant and identity it names'),
+    ('tenantd.fail_webhook_event(text,text,integer)', 'records a failed provider event'),
+    ('tenantd.sweep_webhook_events(integer)', 'housekeeping across tenants'),
+    ('tenantd.enqueue_job(text,jsonb,timestamp with time zone,integer,text)', 'the queue is readable by no login role; enqueueing goes through here'),
+    ('tenantd.claim_job(text,integer,text[])', 'the queue: workers only'),
+    ('tenantd.lock_job(bigint,text)', 'the queue: workers only'),
+    ('tenantd.complete_job(bigint,text)', 'the queue: workers only'),
+    ('tenantd.fail_job(bigint,text,text,integer)', 'the queue: workers only'),
+    ('tenantd.retry_job(bigint)', 'the queue: registered operators only'),
+    ('tenantd.list_jobs(text,text,bigint,integer)', 'the queue: registered operators only'),
+    ('tenantd.cleanup_sessions(integer)', 'housekeeping across tenants'),
+    ('tenantd.sweep_idempotency_keys()', 'housekeeping across tenants'),
+    ('tenantd.sweep_jobs(integer)', 'housekeeping across tenants'),
+    ('tenantd.sweep_login_attempts()', 'housekeeping across tenants'),
+    ('tenantd.idempotency_begin(text,text,text,integer)', 'the idempotency records are readable by no login role; begin claims or replays one'),
+    ('tenantd.idempotency_finish(text,text,integer,text)', 'stores the answer under the key begin claimed')
+$$;
+
+revoke all on function tenantd.definer_functions() from public;
+grant execute on function tenantd.definer_functions() to tenantd_readonly;
