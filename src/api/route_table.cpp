@@ -20,13 +20,10 @@ namespace tenantd::api {
 void register_all(Router& r) {
   add_admin_jobs_statements();
   add_audit_log_statements();
-  add_auth_statements();
   add_config_statements();
-  add_invitations_statements();
   add_me_statements();
   add_onboarding_statements();
   add_roles_statements();
-  add_signup_statements();
   add_tenant_status_statements();
   add_tenants_statements();
 
@@ -37,9 +34,10 @@ void register_all(Router& r) {
   r.add_tenant("GET", "/audit-log", audit_log::list_audit_log);
 
   // auth
+  // login: two calls around the password KDF; refresh: the answer's access token is signed here
   r.add("POST", "/v1/auth/token", Scope::kPublic, tokens::login, opts().limited(RateLimit::kLogin));
   r.add("POST", "/v1/auth/refresh", Scope::kPublic, tokens::refresh);
-  r.add("POST", "/v1/auth/logout", Scope::kPublic, tokens::logout);
+  r.call("POST", "/v1/auth/logout", Scope::kPublic, "api.auth_logout", tokens::logout);
 
   // config
   r.add_tenant("GET", "/config", config::list_all);
@@ -53,12 +51,20 @@ void register_all(Router& r) {
   r.add("GET", "/readyz", Scope::kPublic, health::readyz);
 
   // invitations
-  r.add_tenant("POST", "/invitations", invitations::create_invitation);
-  r.add_tenant("GET", "/invitations", invitations::list_invitations);
-  r.add_tenant("POST", "/invitations/bulk", invitations::create_bulk);
-  r.add_tenant("GET", "/invitations/{id}", invitations::get_invitation);
-  r.add_tenant("POST", "/invitations/{id}/revoke", invitations::revoke_invitation);
-  r.add("POST", "/v1/invitations/accept", Scope::kPublic, invitations::accept_invitation, opts().limited(RateLimit::kAccept));
+  r.call_tenant("POST", "/invitations", "api.create_invitation", invitations::create,
+                opts().needs("invitations:write").with_idempotency_key());
+  r.call_tenant("GET", "/invitations", "api.list_invitations", invitations::list,
+                opts().needs("invitations:write"));
+  // bulk: one call; the entries' SQLSTATEs become problem codes through the problem table here
+  r.add_tenant("POST", "/invitations/bulk", invitations::create_bulk,
+               opts().needs("invitations:write").with_idempotency_key());
+  r.call_tenant("GET", "/invitations/{id}", "api.get_invitation", invitations::get,
+                opts().needs("invitations:write"));
+  r.call_tenant("POST", "/invitations/{id}/revoke", "api.revoke_invitation", invitations::revoke,
+                opts().needs("invitations:write"));
+  // accept: with a password, the token check and the password hash come before the accepting call
+  r.add("POST", "/v1/invitations/accept", Scope::kPublic, invitations::accept,
+        opts().limited(RateLimit::kAccept));
 
   // me
   r.add("GET", "/v1/me", Scope::kAuthenticated, me::get_me);
@@ -76,7 +82,9 @@ void register_all(Router& r) {
   r.add_tenant("DELETE", "/roles/{id}", roles::delete_role);
 
   // signup
-  r.add("POST", "/v1/signup", Scope::kPublic, signup::signup, opts().limited(RateLimit::kSignup));
+  // two calls: the database's per-address count commits even when the sign-up fails
+  r.add("POST", "/v1/signup", Scope::kPublic, signup::signup,
+        opts().limited(RateLimit::kSignup).with_idempotency_key());
 
   // tenant_status
   r.add("GET", "/v1/tenant-status/{id}", Scope::kPublic, tenant_status::public_status);
@@ -102,6 +110,7 @@ void register_all(Router& r) {
   r.call_tenant("DELETE", "/users/{id}", "api.delete_member", users::remove, opts().needs("members:write"));
 
   // webhooks
+  // one call, on the worker pool (receipt enqueues a job, which the app role may not)
   r.add("POST", "/v1/webhooks/identity", Scope::kPublic, webhooks::receive);
 }
 
