@@ -32,10 +32,10 @@ begin
                     || '|' || i.id order by i.created_at desc, i.id desc))[p_limit]
     into v_rows, v_last
     from tenantd.list_invitations(p_status, p_after_created_at, p_after_id, p_limit + 1) i;
-  return tenantd.reply(200, json_build_object(
-    'data', coalesce(array_to_json(v_rows[1:p_limit]), '[]'::json),
-    'next_cursor', case when coalesce(array_length(v_rows, 1), 0) > p_limit
-                        then tenantd.encode_cursor(v_last) end));
+  return tenantd.reply(200, (select row_to_json(x)
+    from (select coalesce(array_to_json(v_rows[1:p_limit]), '[]'::json) as data,
+                 case when coalesce(array_length(v_rows, 1), 0) > p_limit
+                      then tenantd.encode_cursor(v_last) end as next_cursor) x));
 end
 $$;
 

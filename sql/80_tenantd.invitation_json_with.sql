@@ -9,16 +9,16 @@ create or replace function tenantd.invitation_json_with(
 language sql immutable parallel safe
 as $$
   select case when p_shown_once
-    then json_build_object('id', p_id, 'email', p_email, 'role', p_role, 'status', p_status,
-                           'expires_at', tenantd.rfc3339(p_expires_at),
-                           'created_at', tenantd.rfc3339(p_created_at), 'invited_by', p_invited_by,
-                           'accepted_at', null, 'accepted_by', null, 'revoked_at', null,
-                           'token', null, 'token_shown_once', true)
-    else json_build_object('id', p_id, 'email', p_email, 'role', p_role, 'status', p_status,
-                           'expires_at', tenantd.rfc3339(p_expires_at),
-                           'created_at', tenantd.rfc3339(p_created_at), 'invited_by', p_invited_by,
-                           'accepted_at', null, 'accepted_by', null, 'revoked_at', null,
-                           'token', p_token)
+    then (select row_to_json(x)
+            from (select p_id as id, p_email as email, p_role as role, p_status as status,
+                         tenantd.rfc3339(p_expires_at) as expires_at, tenantd.rfc3339(p_created_at) as created_at,
+                         p_invited_by as invited_by, null::text as accepted_at, null::uuid as accepted_by,
+                         null::text as revoked_at, null::text as token, true as token_shown_once) x)
+    else (select row_to_json(x)
+            from (select p_id as id, p_email as email, p_role as role, p_status as status,
+                         tenantd.rfc3339(p_expires_at) as expires_at, tenantd.rfc3339(p_created_at) as created_at,
+                         p_invited_by as invited_by, null::text as accepted_at, null::uuid as accepted_by,
+                         null::text as revoked_at, p_token as token) x)
   end
 $$;
 

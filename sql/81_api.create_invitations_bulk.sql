@@ -57,15 +57,15 @@ begin
   for v_row in select b.*, v_tokens ->> b.idx::text as token
                  from tenantd.create_invitations_bulk(v_in) b loop
     if v_row.error_state is null then
-      v_shown := json_build_object('index', v_row.idx, 'status', 201, 'invitation',
+      v_shown := (select row_to_json(x) from (select v_row.idx as index, 201 as status,
         tenantd.invitation_json_with(v_row.id, v_row.email, v_row.role, v_row.status, v_row.expires_at,
-                                     v_row.created_at, v_row.invited_by, v_row.token, false));
-      v_kept := json_build_object('index', v_row.idx, 'status', 201, 'invitation',
+                                     v_row.created_at, v_row.invited_by, v_row.token, false) as invitation) x);
+      v_kept := (select row_to_json(x) from (select v_row.idx as index, 201 as status,
         tenantd.invitation_json_with(v_row.id, v_row.email, v_row.role, v_row.status, v_row.expires_at,
-                                     v_row.created_at, v_row.invited_by, null, false));
+                                     v_row.created_at, v_row.invited_by, null, false) as invitation) x);
     else
-      v_shown := json_build_object('index', v_row.idx, 'sqlstate', v_row.error_state,
-                                   'detail', split_part(v_row.error_message, E'\n', 1));
+      v_shown := (select row_to_json(x) from (select v_row.idx as index, v_row.error_state as sqlstate,
+                                                     split_part(v_row.error_message, E'\n', 1) as detail) x);
       v_kept := v_shown;
     end if;
     v_done := v_done || jsonb_build_object(v_row.idx::text, jsonb_build_array(v_shown::text, v_kept::text));
@@ -79,19 +79,20 @@ begin
         v_created := v_created + 1;
       end if;
     else
-      v_shown := json_build_object('index', (v_entry ->> 'index')::int, 'status', (v_entry ->> 'status')::int,
-                                   'code', v_entry ->> 'code', 'detail', v_entry ->> 'detail');
+      v_shown := (select row_to_json(x) from (select (v_entry ->> 'index')::int as index,
+                                                     (v_entry ->> 'status')::int as status,
+                                                     v_entry ->> 'code' as code, v_entry ->> 'detail' as detail) x);
       v_with := v_with || v_shown;
       v_without := v_without || v_shown;
     end if;
   end loop;
 
-  perform tenantd.idempotent_store(ctx, tenantd.reply(200, json_build_object(
-    'results', array_to_json(v_without), 'created', v_created,
-    'failed', coalesce(array_length(v_without, 1), 0) - v_created), v_headers));
-  return tenantd.reply(200, json_build_object(
-    'results', array_to_json(v_with), 'created', v_created,
-    'failed', coalesce(array_length(v_with, 1), 0) - v_created), v_headers);
+  perform tenantd.idempotent_store(ctx, tenantd.reply(200, (select row_to_json(x)
+    from (select array_to_json(v_without) as results, v_created as created,
+                 coalesce(array_length(v_without, 1), 0) - v_created as failed) x), v_headers));
+  return tenantd.reply(200, (select row_to_json(x)
+    from (select array_to_json(v_with) as results, v_created as created,
+                 coalesce(array_length(v_with, 1), 0) - v_created as failed) x), v_headers);
 end
 $$;
 

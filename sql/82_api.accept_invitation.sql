@@ -18,11 +18,10 @@ declare
   v_body json;
 begin
   perform tenantd.enter(ctx);
-  select json_build_object('invitation_id', a.invitation_id, 'tenant_id', a.tenant_id,
-                           'tenant_slug', a.tenant_slug, 'user_id', a.user_id, 'email', a.email,
-                           'role', a.role, 'accepted_at', tenantd.rfc3339(a.accepted_at))
-    into v_body
-    from tenantd.accept_invitation(p_token_hash, p_password_hash, p_display_name, p_max_tenants) a;
+  select row_to_json(x) into v_body
+    from (select a.invitation_id, a.tenant_id, a.tenant_slug, a.user_id, a.email, a.role,
+                 tenantd.rfc3339(a.accepted_at) as accepted_at
+            from tenantd.accept_invitation(p_token_hash, p_password_hash, p_display_name, p_max_tenants) a) x;
   if v_body is null then
     raise exception using errcode = 'TD500', message = 'accepting answered nothing';
   end if;

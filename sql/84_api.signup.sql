@@ -30,9 +30,10 @@ begin
     from tenantd.signup(p_organization_name, p_slug, p_plan, p_admin_email, p_admin_password_hash, null,
                         p_invitation_nonce, p_invitation_token_hash);
   return tenantd.idempotent_store(ctx, tenantd.reply(202,
-    json_build_object('tenant_id', v_new.tenant_id, 'status', v_new.status,
-                      'status_url', '/v1/tenant-status/' || v_new.tenant_id,
-                      'admin', case when p_admin_password_hash is not null then 'password' else 'invitation' end),
+    (select row_to_json(x)
+       from (select v_new.tenant_id as tenant_id, v_new.status as status,
+                    '/v1/tenant-status/' || v_new.tenant_id as status_url,
+                    case when p_admin_password_hash is not null then 'password' else 'invitation' end as admin) x),
     json_build_object('Location', '/v1/tenant-status/' || v_new.tenant_id)));
 end
 $$;

@@ -14,7 +14,8 @@ declare
 begin
   perform tenantd.enter(ctx);
   v_created := tenantd.receive_webhook_event(p_id, p_type, p_payload);
-  return tenantd.reply(200, json_build_object('id', p_id, 'type', p_type, 'duplicate', not v_created));
+  return tenantd.reply(200, (select row_to_json(x)
+                               from (select p_id as id, p_type as type, not v_created as duplicate) x));
 end
 $$;
 
