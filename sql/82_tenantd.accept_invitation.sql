@@ -29,9 +29,8 @@
 -- is inserted through memberships.insert_as_owner, which exists for this procedure, after the
 -- checks above. The previous context is restored before returning. Only the new membership's
 -- tenant, user and role are returned. search_path pinned, names schema-qualified.
--- An earlier version returned user_created (whether the identity existed before), which told
--- whoever holds the token that the email had an account elsewhere. CREATE OR REPLACE cannot
--- change the result columns, so that version is dropped first.
+-- It does not say whether the identity existed before (that would tell whoever holds the token
+-- that the email has an account elsewhere).
 create or replace function tenantd.accept_invitation(
   p_token_hash bytea,
   p_password_hash text,
