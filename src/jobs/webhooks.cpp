@@ -7,6 +7,9 @@
 #include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
+
+#include "http/problem_table.hpp"
 #include "jobs/handlers.hpp"
 #include "jobs/worker.hpp"
 
@@ -38,7 +41,14 @@ void register_webhook_handlers() {
       "webhook.process",
       [](pqxx::work& tx, const Job& job) {
         const std::string event_id = event_id_of(job);
-        auto r = tx.exec_params("select tenantd.apply_webhook_event($1, $2)", event_id, job.attempts);
+        pqxx::result r;
+        try {
+          r = tx.exec_params("select tenantd.apply_webhook_event($1, $2)", event_id, job.attempts);
+        } catch (const pqxx::sql_error& e) {
+          // A failed event's last_error starts with its problem code (the one problem table),
+          // which messages no longer carry: an operator sees "unknown_organization: …".
+          throw std::runtime_error(std::string(problem_for_sqlstate(e.sqlstate()).code) + ": " + e.what());
+        }
         spdlog::info("\"msg\":\"webhook event applied\",\"event\":\"{}\",\"result\":\"{}\"",
                      log_safe(event_id), log_safe(r.at(0).at(0).is_null() ? "" : r.at(0).at(0).c_str()));
       },
