@@ -68,9 +68,12 @@ std::string bytea_hex(const std::string& hex) {
 // One result of the bulk answer: an entry that failed in SQL comes as {index, sqlstate,
 // detail} and leaves as {index, status, code, detail}, as the one problem table says.
 void map_bulk_result(rapidjson::Value& entry, rapidjson::Document::AllocatorType& a) {
-  if (!entry.IsObject() || !entry.HasMember("sqlstate")) return;
+  if (!entry.IsObject() || !entry.HasMember("sqlstate") || !entry["sqlstate"].IsString()) return;
   const SqlProblem p = problem_for_sqlstate(entry["sqlstate"].GetString());
-  const std::string detail = p.fixed_detail ? p.fixed_detail : entry["detail"].GetString();
+  const std::string detail = p.fixed_detail ? p.fixed_detail
+                             : entry.HasMember("detail") && entry["detail"].IsString()
+                                 ? entry["detail"].GetString()
+                                 : "";
   rapidjson::Value out(rapidjson::kObjectType);
   out.AddMember("index", entry["index"], a);
   out.AddMember("status", p.status, a);
