@@ -47,10 +47,10 @@ begin
   perform pg_catalog.pg_advisory_xact_lock(
     pg_catalog.hashtextextended('tenantd.invitations:' || v_tenant::text || ':' || lower(p_email), 0));
 
+  -- the membership's copy of the address: the caller need not see the users row
   if exists (select 1
                from tenantd.memberships m
-               join tenantd.users u on u.id = m.user_id
-              where m.tenant_id = v_tenant and lower(u.email) = lower(p_email)) then
+              where m.tenant_id = v_tenant and lower(m.email) = lower(p_email)) then
     raise exception using errcode = 'TDC02',
       message = 'this address belongs to a member of the tenant';
   end if;

@@ -50,6 +50,8 @@ declare
   v_prev_tenant text := coalesce(pg_catalog.current_setting('app.tenant_id', true), '');
   v_prev_user text := coalesce(pg_catalog.current_setting('app.user_id', true), '');
   v_prev_role text := coalesce(pg_catalog.current_setting('app.role', true), '');
+  v_prev_permissions text := coalesce(pg_catalog.current_setting('app.permissions', true), '');
+  v_prev_email text := coalesce(pg_catalog.current_setting('app.user_email', true), '');
 begin
   if p_token_hash is null or length(p_token_hash) <> 32 then
     raise exception using errcode = 'TDN02',
@@ -125,6 +127,9 @@ begin
   perform pg_catalog.set_config('app.tenant_id', v_inv.tenant_id::text, true);
   perform pg_catalog.set_config('app.user_id', v_user.id::text, true);
   perform pg_catalog.set_config('app.role', v_inv.role, true);
+  perform pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_inv.role), true);
+  -- the invitee policy on invitations compares the invitation's address with this one
+  perform pg_catalog.set_config('app.user_email', v_user.email, true);
 
   insert into tenantd.memberships as m (tenant_id, user_id, role, password_hash, display_name,
                                        accepted_at, source)
@@ -151,6 +156,8 @@ begin
   perform pg_catalog.set_config('app.tenant_id', v_prev_tenant, true);
   perform pg_catalog.set_config('app.user_id', v_prev_user, true);
   perform pg_catalog.set_config('app.role', v_prev_role, true);
+  perform pg_catalog.set_config('app.permissions', v_prev_permissions, true);
+  perform pg_catalog.set_config('app.user_email', v_prev_email, true);
 
   return query select v_inv.id, v_inv.tenant_id, v_tenant.slug, v_user.id, v_user.email,
                       v_inv.role, now();

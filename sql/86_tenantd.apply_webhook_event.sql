@@ -52,6 +52,8 @@ declare
   v_prev_user text := coalesce(pg_catalog.current_setting('app.user_id', true), '');
   v_prev_role text := coalesce(pg_catalog.current_setting('app.role', true), '');
   v_prev_request text := coalesce(pg_catalog.current_setting('app.request_id', true), '');
+  v_prev_permissions text := coalesce(pg_catalog.current_setting('app.permissions', true), '');
+  v_prev_email text := coalesce(pg_catalog.current_setting('app.user_email', true), '');
   v_tenant tenantd.tenants%rowtype;
   v_user tenantd.users%rowtype;
   v_org text;
@@ -82,7 +84,9 @@ begin
   end if;
 
   perform pg_catalog.set_config('app.role', 'super_admin', true);
+  perform pg_catalog.set_config('app.permissions', tenantd.context_permissions('super_admin'), true);
   perform pg_catalog.set_config('app.user_id', '', true);
+  perform pg_catalog.set_config('app.user_email', '', true);
   perform pg_catalog.set_config('app.tenant_id', '', true);
   perform pg_catalog.set_config('app.request_id', 'webhook:' || left(p_event_id, 180), true);
 
@@ -334,6 +338,8 @@ begin
   perform pg_catalog.set_config('app.tenant_id', v_prev_tenant, true);
   perform pg_catalog.set_config('app.user_id', v_prev_user, true);
   perform pg_catalog.set_config('app.role', v_prev_role, true);
+  perform pg_catalog.set_config('app.permissions', v_prev_permissions, true);
+  perform pg_catalog.set_config('app.user_email', v_prev_email, true);
   perform pg_catalog.set_config('app.request_id', v_prev_request, true);
   return v_result;
 end

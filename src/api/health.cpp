@@ -1,9 +1,11 @@
 // /healthz, /readyz: liveness and readiness.
+#include "api/health.hpp"
+
 #include <pqxx/pqxx>
 
-#include "api/health.hpp"
 #include "db/migrator.hpp"
 #include "db/pool.hpp"
+#include "db/readiness.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "util/config.hpp"
@@ -11,9 +13,7 @@
 
 namespace tenantd::api {
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 namespace health {
 
@@ -32,16 +32,9 @@ Response readyz(RequestContext& ctx) {
   int applied = 0;
   int count = 0;
   try {
-    auto lease = ctx.svc.pool.acquire();
-    try {
-      pqxx::nontransaction tx(lease.conn());
-      auto r = tx.exec("select coalesce(max(version), 0), count(*) from tenantd_migrations.history");
-      applied = r[0][0].as<int>();
-      count = r[0][1].as<int>();
-    } catch (const pqxx::broken_connection&) {
-      lease.mark_broken();
-      throw;
-    }
+    const auto state = db::migration_state(ctx.svc.pool);
+    applied = state.latest_applied;
+    count = state.applied_count;
   } catch (const std::exception&) {
     throw ApiError("not_ready", "the database is not reachable", {{"Retry-After", "1"}});
   }
@@ -73,6 +66,5 @@ Response metrics_text(RequestContext& ctx) {
 }
 
 }  // namespace health
-
 
 }  // namespace tenantd::api

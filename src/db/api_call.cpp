@@ -33,7 +33,8 @@ Reply to_reply(const pqxx::result& r, const std::string& function) {
   if (!row[2].is_null()) {
     rapidjson::Document d;
     d.Parse(row[2].c_str());
-    if (d.HasParseError() || !d.IsObject()) throw std::runtime_error(function + " returned malformed headers");
+    if (d.HasParseError() || !d.IsObject())
+      throw std::runtime_error(function + " returned malformed headers");
     for (auto it = d.MemberBegin(); it != d.MemberEnd(); ++it) {
       if (it->value.IsString()) reply.headers.emplace_back(it->name.GetString(), it->value.GetString());
     }
@@ -74,7 +75,8 @@ Reply call_api(ConnectionPool& pool, const std::string& function, const std::str
         lease.conn().prepare(name, statement_text(function, params.size()));
         r = tx.exec_prepared(name, pqxx::prepare::make_dynamic_params(params));
       } else {
-        r = tx.exec_params(statement_text(function, params.size()), pqxx::prepare::make_dynamic_params(params));
+        r = tx.exec_params(statement_text(function, params.size()),
+                           pqxx::prepare::make_dynamic_params(params));
       }
       return to_reply(r, function);
     } catch (const pqxx::broken_connection&) {

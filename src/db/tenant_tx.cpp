@@ -90,8 +90,7 @@ void TenantTx::begin(const TenantContext& ctx) {
                      {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
     }
     if (problem == "operator_not_registered") {
-      throw ApiError("operator_not_registered",
-                     "the token's subject is not a registered platform operator",
+      throw ApiError("operator_not_registered", "the token's subject is not a registered platform operator",
                      {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
     }
     throw ApiError(problem, "the request context is invalid");
