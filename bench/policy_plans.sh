@@ -104,14 +104,14 @@ select t.id, t.slug, t.name, t.status from tenantd.tenants t
  where t.deleted_at is null order by t.created_at desc, t.id desc limit 51;
 
 \echo
-\echo '== 3. invitations list (GET /v1/invitations), tenant_admin of tenant 7: api.list_invitations'
+\echo '== 3. invitations list (GET /v1/invitations), tenant_admin of tenant 7: tenantd.list_invitations (inside api.list_invitations)'
 select 'context entered: ' || (problem is null) from tenantd.enter_context(array[md5('plans-tenant-7')::uuid::text],
                                                   md5('plans-user-7-1')::uuid::text, 'tenant_admin', 'plans', 'plans');
 -- auto_explain's settings are the superuser's; the context stays (it is per transaction)
 reset role;
 set local auto_explain.log_min_duration = 0;
 set local role tenantd_app;
-select count(*) || ' invitations listed' from api.list_invitations(null, null, null, 51);
+select count(*) || ' invitations listed' from tenantd.list_invitations(null, null, null, 51);
 
 \echo
 \echo '== 4. audit log list (GET /v1/audit-log), tenant_admin of tenant 7: api.list_audit_log'

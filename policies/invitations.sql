@@ -6,7 +6,7 @@
 alter table tenantd.invitations enable row level security;
 alter table tenantd.invitations force row level security;
 
--- Column grants: the app role never reads token_hash (only api.accept_invitation, running as
+-- Column grants: the app role never reads token_hash (only tenantd.accept_invitation, running as
 -- the owner, compares it), and may change only the columns of a status change.
 revoke all on table tenantd.invitations from public, tenantd_app, tenantd_readonly;
 grant select (tenant_id, id, email, role, status, expires_at, accepted_at, accepted_by,
@@ -38,7 +38,7 @@ create policy update_own_tenant on tenantd.invitations for update
               and tenantd.has_permission('invitations:write'));
 
 -- the invitee: a user whose email the invitation names may mark a pending invitation accepted
--- by themself, and nothing else (api.accept_invitation sets app.user_id to that user and
+-- by themself, and nothing else (tenantd.accept_invitation sets app.user_id to that user and
 -- app.user_email to their address; the email comes from the context, set from the same users
 -- row as app.user_id, rather than from a subquery into users)
 create policy update_accept_own on tenantd.invitations for update
@@ -52,7 +52,7 @@ create policy update_accept_own on tenantd.invitations for update
 create policy delete_denied on tenantd.invitations for delete
   using (false);
 
--- api.accept_invitation (SECURITY DEFINER, runs as the owner) finds an invitation by the hash
+-- tenantd.accept_invitation (SECURITY DEFINER, runs as the owner) finds an invitation by the hash
 -- of the token the invitee presents, before any tenant context exists. tenantd_owner and its
 -- members only; tenantd_app never gets it.
 create policy select_as_owner on tenantd.invitations for select to tenantd_owner

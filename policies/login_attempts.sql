@@ -1,5 +1,5 @@
 -- tenantd.login_attempts: tenant-owned security records behind the login lockout. Written only
--- by the login functions (api.auth_login_begin/api.auth_login_complete, SECURITY DEFINER),
+-- by the login functions (tenantd.auth_login_begin/tenantd.auth_login_complete, SECURITY DEFINER),
 -- which set the tenant context transaction-locally first, so even they write through the
 -- own-tenant policies below. The app role may only read, and only with audit:read (these are
 -- security records, like the audit log); nobody but the owner's functions writes.

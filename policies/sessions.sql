@@ -3,8 +3,8 @@
 alter table tenantd.sessions enable row level security;
 alter table tenantd.sessions force row level security;
 
--- Sessions are written only by the SECURITY DEFINER functions api.auth_login_complete,
--- api.auth_refresh and api.auth_logout (and the cleanup job): a member context that can run SQL
+-- Sessions are written only by the SECURITY DEFINER functions tenantd.auth_login_complete,
+-- tenantd.auth_refresh and tenantd.auth_logout (and the cleanup job): a member context that can run SQL
 -- must not mint, extend or un-revoke a session. Nobody but the owner reads refresh_token_hash.
 -- Removing a member removes their sessions through the foreign key's cascade.
 revoke all on table tenantd.sessions from public, tenantd_app, tenantd_readonly;

@@ -1,5 +1,5 @@
 -- tenantd.signup_attempts: the sign-up rate counter (no tenant data). Only the owner's SECURITY
--- DEFINER functions api.signup_rate_hit and tenantd.sweep_signup_attempts use it; no grants to
+-- DEFINER functions tenantd.signup_rate_hit and tenantd.sweep_signup_attempts use it; no grants to
 -- the app or readonly roles, and RLS forced with owner-only policies, so it is not a global
 -- table (tenantd.global_tables()) and nobody else sees which addresses signed up.
 alter table tenantd.signup_attempts enable row level security;

@@ -1,4 +1,4 @@
--- tenantd.tenant_signups: tenant-owned hand-over from api.signup to the provisioning job (admin
+-- tenantd.tenant_signups: tenant-owned hand-over from tenantd.signup to the provisioning job (admin
 -- email, password hash, invitation nonce and token hash). Only the owner's SECURITY DEFINER
 -- functions touch it, and they set the tenant context transaction-locally first, so even they
 -- go through the own-tenant policies below. The app role has no grants at all: a password hash

@@ -1,5 +1,5 @@
 -- tenantd.enqueue_provisioning(tenant): the tenant's 'tenant.provision' job, in the caller's
--- transaction (api.signup, POST /v1/tenants, api.reprovision_tenant). One job per tenant: the
+-- transaction (tenantd.signup, POST /v1/tenants, api.reprovision_tenant). One job per tenant: the
 -- dedupe key 'provision:<tenant id>' is unique in tenantd.jobs, so two enqueuers racing get
 -- the same job (the unique constraint decides). A job that already ended (failed after its
 -- last attempt, or completed) is queued again now with its attempts reset; a queued one waiting

@@ -1,6 +1,6 @@
 -- tenantd.enter_system_context(tenant) / tenantd.leave_system_context(saved): sign-up and
 -- provisioning work for a tenant nobody is signed in to (a public request, a job worker). The
--- SECURITY DEFINER functions that do it (api.signup, tenantd.provision_tenant,
+-- SECURITY DEFINER functions that do it (tenantd.signup, tenantd.provision_tenant,
 -- tenantd.provisioning_failed, api.reprovision_tenant) set the context transaction-locally to
 -- "the platform (super_admin) acting in this tenant", so their writes still pass the ordinary
 -- own-tenant and super-admin policies and the audit rows land in the right tenant, then restore

@@ -4,7 +4,7 @@
 -- short note of what was done (for the job log). An event already completed, or swept, is a
 -- no-op.
 --
---   organization.created   api.signup(name, slug if valid, plan 'free' or public_metadata.plan,
+--   organization.created   tenantd.signup(name, slug if valid, plan 'free' or public_metadata.plan,
 --                          no admin, external_id = data.id): one tenant per organization
 --   organization.updated   the tenant's name
 --   organization.deleted   the tenant is soft-deleted (tenantd.transition_tenant)
@@ -30,7 +30,7 @@
 -- the transaction-level advisory lock 'tenantd.external_org:<org id>', and every user event
 -- 'tenantd.external_user:<user id>', so two workers never apply events of one organization or
 -- user at the same time; the unique constraints on tenants.external_id and users.external_id
--- (and api.signup returning the existing tenant) remain the final guard: never two tenants for
+-- (and tenantd.signup returning the existing tenant) remain the final guard: never two tenants for
 -- one organization, never two identities for one external user.
 --
 -- SECURITY DEFINER: job handlers connect as tenantd_app without any context, and the work
@@ -119,14 +119,14 @@ begin
         v_plan := 'free';
       end if;
       begin
-        select s.* into v_signup from api.signup(v_name, v_slug, v_plan, null, null, v_org) s;
+        select s.* into v_signup from tenantd.signup(v_name, v_slug, v_plan, null, null, v_org) s;
       exception when sqlstate 'TDC12' then
         -- slug_taken: the organization's slug belongs to another tenant; let sign-up derive
         -- one from the name
         if v_slug is null then
           raise;
         end if;
-        select s.* into v_signup from api.signup(v_name, null, v_plan, null, null, v_org) s;
+        select s.* into v_signup from tenantd.signup(v_name, null, v_plan, null, null, v_org) s;
       end;
       v_result := case when v_signup.created then 'tenant created: ' else 'tenant exists: ' end
                   || v_signup.tenant_id;

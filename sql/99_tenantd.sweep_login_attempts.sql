@@ -1,7 +1,7 @@
 -- tenantd.sweep_login_attempts(): deletes login attempts older than an hour, in every tenant;
 -- run by the hourly maintenance sweep. Returns the count.
--- The lockout reads only the last 15 minutes (api.auth_login_begin) and login completion the
--- last 5 (api.auth_login_complete); an hour is that window plus a wide margin, so a sweep never
+-- The lockout reads only the last 15 minutes (tenantd.auth_login_begin) and login completion the
+-- last 5 (tenantd.auth_login_complete); an hour is that window plus a wide margin, so a sweep never
 -- shortens a lockout. Without it an unauthenticated client could grow the table forever by
 -- trying ever new email addresses (the login function prunes only the account it touches).
 --

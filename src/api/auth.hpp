@@ -1,15 +1,15 @@
 #pragma once
+#include <vector>
+
 #include "http/request_context.hpp"
 
-namespace tenantd::api {
+namespace tenantd::api::tokens {
 
-// Registers the named SQL statements its handlers still use.
-void add_auth_statements();
-
-namespace tokens {
+// Answer by themselves (docs/architecture.md): the access token is signed by the service;
+// login derives the password key between its two calls.
 Response login(RequestContext& ctx);
 Response refresh(RequestContext& ctx);
-Response logout(RequestContext& ctx);
-}  // namespace tokens
+// Argument builder for api.auth_logout.
+std::vector<db::Arg> logout(RequestContext& ctx);
 
-}  // namespace tenantd::api
+}  // namespace tenantd::api::tokens

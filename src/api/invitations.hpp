@@ -1,18 +1,19 @@
 #pragma once
+#include <vector>
+
 #include "http/request_context.hpp"
 
-namespace tenantd::api {
+namespace tenantd::api::invitations {
 
-// Registers the named SQL statements its handlers still use.
-void add_invitations_statements();
+// Argument builders for the /v1/invitations routes (api/route_table.cpp names the functions).
+std::vector<db::Arg> create(RequestContext& ctx);
+std::vector<db::Arg> list(RequestContext& ctx);
+std::vector<db::Arg> get(RequestContext& ctx);
+std::vector<db::Arg> revoke(RequestContext& ctx);
 
-namespace invitations {
-Response create_invitation(RequestContext& ctx);
+// Routes that answer by themselves (docs/architecture.md lists why): bulk maps per-entry
+// SQLSTATEs through the problem table; accept hashes a password between two calls.
 Response create_bulk(RequestContext& ctx);
-Response list_invitations(RequestContext& ctx);
-Response get_invitation(RequestContext& ctx);
-Response revoke_invitation(RequestContext& ctx);
-Response accept_invitation(RequestContext& ctx);
-}  // namespace invitations
+Response accept(RequestContext& ctx);
 
-}  // namespace tenantd::api
+}  // namespace tenantd::api::invitations

@@ -18,9 +18,6 @@
 namespace tenantd::api {
 
 void register_all(Router& r) {
-  add_auth_statements();
-  add_invitations_statements();
-  add_signup_statements();
 
   // admin_jobs
   r.call("GET", "/v1/admin/jobs", Scope::kAuthenticated, "api.list_jobs", admin_jobs::list_jobs);
@@ -29,9 +26,10 @@ void register_all(Router& r) {
   r.call_tenant("GET", "/audit-log", "api.list_audit_log", audit_log::list, opts().needs("audit:read"));
 
   // auth
+  // login: two calls around the password KDF; refresh: the answer's access token is signed here
   r.add("POST", "/v1/auth/token", Scope::kPublic, tokens::login, opts().limited(RateLimit::kLogin));
   r.add("POST", "/v1/auth/refresh", Scope::kPublic, tokens::refresh);
-  r.add("POST", "/v1/auth/logout", Scope::kPublic, tokens::logout);
+  r.call("POST", "/v1/auth/logout", Scope::kPublic, "api.auth_logout", tokens::logout);
 
   // config
   // (the permission depends on the type: config:secrets for integrations; decided in SQL)
@@ -46,12 +44,19 @@ void register_all(Router& r) {
   r.add("GET", "/readyz", Scope::kPublic, health::readyz);
 
   // invitations
-  r.add_tenant("POST", "/invitations", invitations::create_invitation);
-  r.add_tenant("GET", "/invitations", invitations::list_invitations);
-  r.add_tenant("POST", "/invitations/bulk", invitations::create_bulk);
-  r.add_tenant("GET", "/invitations/{id}", invitations::get_invitation);
-  r.add_tenant("POST", "/invitations/{id}/revoke", invitations::revoke_invitation);
-  r.add("POST", "/v1/invitations/accept", Scope::kPublic, invitations::accept_invitation,
+  r.call_tenant("POST", "/invitations", "api.create_invitation", invitations::create,
+                opts().needs("invitations:write").with_idempotency_key());
+  r.call_tenant("GET", "/invitations", "api.list_invitations", invitations::list,
+                opts().needs("invitations:write"));
+  // bulk: one call; the entries' SQLSTATEs become problem codes through the problem table here
+  r.add_tenant("POST", "/invitations/bulk", invitations::create_bulk,
+               opts().needs("invitations:write").with_idempotency_key());
+  r.call_tenant("GET", "/invitations/{id}", "api.get_invitation", invitations::get,
+                opts().needs("invitations:write"));
+  r.call_tenant("POST", "/invitations/{id}/revoke", "api.revoke_invitation", invitations::revoke,
+                opts().needs("invitations:write"));
+  // accept: with a password, the token check and the password hash come before the accepting call
+  r.add("POST", "/v1/invitations/accept", Scope::kPublic, invitations::accept,
         opts().limited(RateLimit::kAccept));
 
   // me
@@ -72,7 +77,9 @@ void register_all(Router& r) {
   r.call_tenant("DELETE", "/roles/{id}", "api.delete_role", roles::remove, opts().needs("roles:write"));
 
   // signup
-  r.add("POST", "/v1/signup", Scope::kPublic, signup::signup, opts().limited(RateLimit::kSignup));
+  // two calls: the database's per-address count commits even when the sign-up fails
+  r.add("POST", "/v1/signup", Scope::kPublic, signup::signup,
+        opts().limited(RateLimit::kSignup).with_idempotency_key());
 
   // tenant_status
   r.call("GET", "/v1/tenant-status/{id}", Scope::kPublic, "api.tenant_status", tenant_status::public_status);
@@ -111,6 +118,7 @@ void register_all(Router& r) {
   r.call_tenant("DELETE", "/users/{id}", "api.delete_member", users::remove, opts().needs("members:write"));
 
   // webhooks
+  // one call, on the worker pool (receipt enqueues a job, which the app role may not)
   r.add("POST", "/v1/webhooks/identity", Scope::kPublic, webhooks::receive);
 }
 

@@ -1,17 +1,20 @@
 // POST /v1/webhooks/identity: identity-provider events (Clerk through Svix) in the Standard
-// Webhooks format. The handler only verifies, records and enqueues (one short transaction,
-// tenantd.receive_webhook_event); the 'webhook.process' job (src/jobs/webhooks.cpp) applies the
+// Webhooks format. The handler only verifies, records and enqueues (one statement,
+// api.receive_webhook_event); the 'webhook.process' job (src/jobs/webhooks.cpp) applies the
 // event, so the provider gets its 2xx fast. docs/webhooks.md describes set-up and events.
+// A route that answers by itself (docs/architecture.md): its one call goes over the worker
+// pool (tenantd_worker), because receiving an event enqueues a job, which the app role may not.
+#include "api/webhooks.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <ctime>
 
-#include "api/webhooks.hpp"
+#include "api/reply.hpp"
 #include "auth/webhook_signature.hpp"
 #include "db/pool.hpp"
 #include "http/problem.hpp"
 #include "util/config.hpp"
-#include "util/json.hpp"
 
 namespace tenantd::api {
 
@@ -55,27 +58,12 @@ Response receive(RequestContext& ctx) {
   const std::string type = ctx.json["type"].GetString();
 
   // Recorded as tenantd_worker: receiving an event enqueues its job, which the app role may not
-  // do. No tenant context is involved (the event names no tenant yet), hence a plain transaction.
+  // do. No tenant is involved (the event names none yet); the context carries the request id.
   if (!ctx.svc.worker_pool) throw std::runtime_error("no worker pool for webhook receipt");
-  bool created = false;
-  {
-    db::Lease lease = ctx.svc.worker_pool->acquire();
-    try {
-      pqxx::work tx(lease.conn());
-      auto r = tx.exec_params("select tenantd.receive_webhook_event($1, $2, $3::jsonb)", id, type, ctx.body);
-      tx.commit();
-      created = r.at(0).at(0).as<bool>();
-    } catch (const pqxx::broken_connection&) {
-      lease.mark_broken();
-      throw;
-    }
-  }
-  util::JsonOut j;
-  j.begin_object().str("id", id).str("type", type).boolean("duplicate", !created).end_object();
-  return {200, j.take()};
+  return reply_response(db::call_api(*ctx.svc.worker_pool, "api.receive_webhook_event", ctx.context_json,
+                                     {id, type, ctx.body}, false));
 }
 
 }  // namespace webhooks
-
 
 }  // namespace tenantd::api

@@ -228,6 +228,24 @@ TEST_F(SignupTest, ATakenSlugIs409AndCreatesNothing) {
             s.slug + "-2");
 }
 
+// A public route enters a context too (issue 9): the sign-up's audit row names the request
+// that made it, so an operator can follow a tenant back to the request's log line.
+TEST_F(SignupTest, TheSignupAuditRowCarriesTheRequestId) {
+  const std::string slug = "su-rid-" + tag_;
+  const std::string rid = "signup-rid-" + tag_;
+  auto r = req("POST", "/v1/signup", {{"X-Request-Id", rid}},
+               body_for(slug, R"(,"admin_password":"long enough pw")"));
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.header("x-request-id"), rid);
+  const std::string id = str(parse(r.body), "tenant_id");
+  ASSERT_TRUE(util::is_uuid(id)) << r.body;
+  EXPECT_EQ(
+      one("select coalesce(string_agg(coalesce(request_id, '<null>'), ','), '<none>') from tenantd.audit_log "
+          "where tenant_id = '" +
+          id + "' and action = 'tenant.created'"),
+      rid);
+}
+
 TEST_F(SignupTest, HundredConcurrentSignupsWithOneKeyMakeOneTenantAndOneJob) {
   const std::string slug = "su-100-" + tag_;
   const std::string key = util::new_uuid();

@@ -20,7 +20,7 @@ select is_empty(format($$select id from tenantd.sessions where tenant_id = %L or
                 'A cannot select B''s sessions');
 select throws_ok($$select id from tenantd.sessions where refresh_token_hash = '\xbb03'$$, '42501', null,
                  'nobody in the app role looks sessions up by token hash (only the definer functions do)');
--- sessions are written only by api.auth_login_complete / auth_refresh / auth_logout
+-- sessions are written only by tenantd.auth_login_complete / auth_refresh / auth_logout
 select throws_ok(format($$insert into tenantd.sessions (tenant_id, user_id, refresh_token_hash, expires_at)
                           values (%L, %L, '\xbb99', now() + interval '1 day')$$, :'tb', :'bob'),
                  '42501', null, 'A cannot insert a session with B''s tenant_id');

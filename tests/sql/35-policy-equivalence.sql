@@ -349,7 +349,7 @@ select ok((select count(distinct outcome) from eq_results where phase = 'new' an
           and exists (select 1 from eq_results where phase = 'new' and probe like 'insert%' and outcome = 'rows:1')
           and exists (select 1 from eq_results where phase = 'new' and probe like 'insert%' and outcome = 'error:42501'),
           'rows are both shown and hidden, updated and not, inserted and refused');
--- (as the owner, as api.accept_invitation runs: the app role also needs the select policy,
+-- (as the owner, as tenantd.accept_invitation runs: the app role also needs the select policy,
 -- which asks for invitations:write)
 select is((select count(*)::int from eq_results where phase = 'new' and probe = 'accept' and outcome = 'rows:1'
              and context = 'invitee (no member) in A' and db_role = 'tenantd_owner'), 1,

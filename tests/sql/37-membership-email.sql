@@ -68,7 +68,7 @@ select results_eq(format('select bool_and(user_disabled), count(*)::int from ten
 -- for an inviter who cannot see the member's users row
 set local role tenantd_app;
 select tests.act_as(:'tb', :'bob', 'tenant_admin');
-select throws_ok($$select * from api.create_invitation('ALICE@new.test', 'member', 7, sha256('tok-alice'))$$,
+select throws_ok($$select * from tenantd.create_invitation('ALICE@new.test', 'member', 7, sha256('tok-alice'))$$,
                  'TDC02', 'this address belongs to a member of the tenant',
                  'inviting a member''s (new) address is refused from memberships.email');
 reset role;

@@ -1,8 +1,8 @@
--- Sign-up and provisioning functions (issue 5): api.signup (pending tenant + job, nothing of the
+-- Sign-up and provisioning functions (issue 5): tenantd.signup (pending tenant + job, nothing of the
 -- preseed; slug and external_id decided by unique constraints), tenantd.provision_tenant (the
 -- whole preseed in one go, verified; idempotent), tenantd.verify_preseed, a failed provisioning
 -- leaving no preseed rows, api.reprovision_tenant, api.tenant_status, the invitation reveal,
--- api.signup_rate_hit; and tenant_signups isolation as tenantd_app.
+-- tenantd.signup_rate_hit; and tenant_signups isolation as tenantd_app.
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 \set ta aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
 begin;
@@ -14,12 +14,12 @@ create temp table ids (name text primary key, id uuid);
 grant all on ids to tenantd_app, tenantd_worker;
 
 set local role tenantd_app;
-insert into ids select 'pw', tenant_id from api.signup('T60 Password', 't60-pw', 'pro', 'boss@t60.test', 'scrypt-hash', null);
-insert into ids select 'inv', tenant_id from api.signup('T60 Invite', null, 'free', 'inv@t60.test', null, 'org_t60',
+insert into ids select 'pw', tenant_id from tenantd.signup('T60 Password', 't60-pw', 'pro', 'boss@t60.test', 'scrypt-hash', null);
+insert into ids select 'inv', tenant_id from tenantd.signup('T60 Invite', null, 'free', 'inv@t60.test', null, 'org_t60',
                                                        decode(repeat('01', 32), 'hex'), sha256('t60-token'::bytea));
 reset role;
 select is((select status from tenantd.tenants where id = (select id from ids where name = 'pw')), 'pending',
-          'api.signup creates a pending tenant');
+          'tenantd.signup creates a pending tenant');
 select is((select slug from tenantd.tenants where id = (select id from ids where name = 'inv')), 't60-invite',
           'the slug is derived from the name when none is given');
 select is((select count(*)::int from tenantd.jobs where dedupe_key = 'provision:' || (select id from ids where name = 'pw')),
@@ -32,15 +32,15 @@ select is((select action from tenantd.audit_log where tenant_id = (select id fro
           'tenant.created', 'one tenant.created audit row');
 
 set local role tenantd_app;
-select throws_ok($$select api.signup('Dup', 't60-pw', 'free', 'x@t60.test', 'h', null)$$, 'TDC12',
+select throws_ok($$select tenantd.signup('Dup', 't60-pw', 'free', 'x@t60.test', 'h', null)$$, 'TDC12',
                  'slug t60-pw is already taken', 'a taken slug is TD409 slug_taken');
-select throws_ok($$select api.signup('Bad', 'www', 'free', 'x@t60.test', 'h', null)$$, 'TDV05', null, 'a reserved slug is TD422');
-select throws_ok($$select api.signup('Bad', null, 'platinum', 'x@t60.test', 'h', null)$$, 'TDV08', null, 'an unknown plan is TD422');
-select throws_ok($$select api.signup('Bad', null, 'free', 'nope', 'h', null)$$, 'TDV03', null, 'a bad email is TD422');
-select throws_ok($$select api.signup(' ', null, 'free', 'x@t60.test', 'h', null)$$, 'TD422', null, 'an empty name is TD422');
-select throws_ok($$select api.signup('Bad', null, 'free', 'x@t60.test', null, null)$$, 'TD422', null,
+select throws_ok($$select tenantd.signup('Bad', 'www', 'free', 'x@t60.test', 'h', null)$$, 'TDV05', null, 'a reserved slug is TD422');
+select throws_ok($$select tenantd.signup('Bad', null, 'platinum', 'x@t60.test', 'h', null)$$, 'TDV08', null, 'an unknown plan is TD422');
+select throws_ok($$select tenantd.signup('Bad', null, 'free', 'nope', 'h', null)$$, 'TDV03', null, 'a bad email is TD422');
+select throws_ok($$select tenantd.signup(' ', null, 'free', 'x@t60.test', 'h', null)$$, 'TD422', null, 'an empty name is TD422');
+select throws_ok($$select tenantd.signup('Bad', null, 'free', 'x@t60.test', null, null)$$, 'TD422', null,
                  'an admin email needs a password hash or an invitation');
-select results_eq($$select created from api.signup('Other name', null, 'free', null, null, 'org_t60')$$,
+select results_eq($$select created from tenantd.signup('Other name', null, 'free', null, null, 'org_t60')$$,
                   array[false], 'a known external_id returns its tenant, created = false');
 reset role;
 select is((select count(*)::int from tenantd.tenants where external_id = 'org_t60'), 1, 'and creates nothing');
@@ -79,7 +79,7 @@ select is((select count(*) from tenantd.audit_log where tenant_id = (select id f
 -- a failing step: a plan whose configuration violates a constraint
 insert into tenantd.plans (id, name, features) values ('t60_broken', 'Broken', '{"Bad Key": 1}');
 set local role tenantd_app;
-insert into ids select 'bad', tenant_id from api.signup('T60 Broken', null, 't60_broken', 'b@t60.test', 'h', null);
+insert into ids select 'bad', tenant_id from tenantd.signup('T60 Broken', null, 't60_broken', 'b@t60.test', 'h', null);
 reset role;
 set local role tenantd_worker;
 select throws_ok($$select tenantd.provision_tenant((select id from ids where name = 'bad'), 1)$$, '23514', null,
@@ -111,7 +111,7 @@ set local role tenantd_app;
 select tests.act_as((select id from ids where name = 'pw'), null, 'tenant_admin');
 select throws_ok('select * from tenantd.tenant_signups', '42501', null, 'tenantd_app cannot read tenant_signups');
 select throws_ok('select * from tenantd.signup_attempts', '42501', null, 'nor signup_attempts');
-select is(array[api.signup_rate_hit('10.60.0.1', 1), least(api.signup_rate_hit('10.60.0.1', 1), 1)], array[0, 1],
+select is(array[tenantd.signup_rate_hit('10.60.0.1', 1), least(tenantd.signup_rate_hit('10.60.0.1', 1), 1)], array[0, 1],
           'signup_rate_hit: the first attempt of a minute passes, the second over the limit waits');
 reset role;
 select * from finish();

@@ -61,8 +61,8 @@ reset role;
 update tenantd.memberships set password_hash = 'scrypt$15$8$1$ZGF2ZS1zYWx0LTAx$ZGF2ZS1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMjM0'
  where user_id = :'dave';
 set local role tenantd_app;
-select is((select key_params from api.auth_login_begin('acme', 'dave@acme.test')), 'scrypt$15$8$1$ZGF2ZS1zYWx0LTAx',
-          'api.auth_login_begin answers the parameters and salt, never the stored key');
+select is((select key_params from tenantd.auth_login_begin('acme', 'dave@acme.test')), 'scrypt$15$8$1$ZGF2ZS1zYWx0LTAx',
+          'tenantd.auth_login_begin answers the parameters and salt, never the stored key');
 
 select * from finish();
 rollback;
