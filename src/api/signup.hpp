@@ -4,7 +4,6 @@
 namespace tenantd::api {
 
 // Registers the named SQL statements its handlers still use.
-void add_signup_statements();
 
 namespace signup {
 Response signup(RequestContext& ctx);

@@ -7,7 +7,7 @@
 #include "auth/jwt.hpp"
 #include "cli/commands.hpp"
 #include "db/pool.hpp"
-#include "db/statements.hpp"
+#include "db/statement_mode.hpp"
 #include "http/endpoint.hpp"
 #include "jobs/worker.hpp"
 #include "util/config.hpp"
@@ -61,12 +61,12 @@ int cmd_serve(const Args&) {
     return 2;
   }
 
-  // Routes register their SQL statements; this happens before any connection opens.
+  // The route table: every route, its options and the api.* function it calls.
   Router router;
   api::register_all(router);
   db::set_prepared_statements(cfg.db_prepared_statements);
   db::ConnectionPool pool(cfg.database_url, static_cast<size_t>(cfg.db_pool_size),
-                          std::chrono::milliseconds(cfg.db_acquire_timeout_ms), db::prepare_statements);
+                          std::chrono::milliseconds(cfg.db_acquire_timeout_ms));
   // A small pool as tenantd_worker for routes that record work for the workers (webhook
   // receipt); connections open lazily, on the first such request.
   db::ConnectionPool worker_pool(cfg.worker_database_url, 2,

@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include "db/statements.hpp"
+#include "db/statement_mode.hpp"
 
 namespace tenantd::db {
 namespace {

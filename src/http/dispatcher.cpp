@@ -140,8 +140,9 @@ std::string context_json(const RequestContext& ctx, const Route& route, const st
   j.str("request_id", ctx.request_id).str("route", route_label).str("client", ctx.client_address);
   if (ctx.principal) {
     j.begin_array("refs");
-    for (const auto& r : ctx.tenant_ctx.tenant_refs) j.element(r);
+    for (const auto& r : ctx.tenant_refs) j.element(r);
     j.end_array();
+    // the role is the token's claim: tenantd.enter checks it and may narrow it
     j.str("user_id", ctx.principal->user_id).str("role", ctx.principal->role).str("subject", ctx.principal->sub);
   }
   if (route.options.allow_inactive) j.boolean("allow_inactive", true);
@@ -243,13 +244,8 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     ri.tenant_required = route.scope == Scope::kTenant;
     ResolutionResult rr = resolve_tenant(ri);
     if (!rr.ok()) throw ApiError(rr.code, rr.detail);
-    ctx.tenant_ctx.tenant_refs = std::move(rr.refs);
-    ctx.tenant_ctx.user_id = ctx.principal->user_id;
-    ctx.tenant_ctx.role = ctx.principal->role;  // a claim: enter_context checks and may narrow it
-    ctx.tenant_ctx.subject = ctx.principal->sub;
-    ctx.tenant_ctx.request_id = ctx.request_id;
-    ctx.tenant_ctx.route = in.method + " " + route.pattern;
-    if (!ctx.tenant_ctx.tenant_refs.empty()) ctx.tenant_id = ctx.tenant_ctx.tenant_refs.front();
+    ctx.tenant_refs = std::move(rr.refs);
+    if (!ctx.tenant_refs.empty()) ctx.tenant_id = ctx.tenant_refs.front();
   }
   ctx.context_json = context_json(ctx, route, in.method + " " + route.pattern);
   if (route.function.empty()) return route.fn(ctx);

@@ -4,9 +4,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "db/api_call.hpp"
-#include "db/tenant_tx.hpp"
 #include "http/principal.hpp"
 #include "http/response.hpp"
 #include "http/services.hpp"
@@ -28,8 +28,10 @@ struct RequestContext {
   rapidjson::Document json;  // parsed body (object), when the request had one
   bool has_json = false;
   std::optional<Principal> principal;
-  db::TenantContext tenant_ctx;  // refs resolved by the HTTP layer; resolved to an id in the database
-  std::string tenant_id;         // set by handlers once the transaction resolved it (for the access log)
+  // Tenant references in resolution order (token claim, path, header, Host), each a uuid or a
+  // slug; tenantd.enter resolves them to one tenant or refuses.
+  std::vector<std::string> tenant_refs;
+  std::string tenant_id;  // the first reference, for the access log
   // The context every api.* call carries as its first argument (tenantd.enter): built once by
   // the dispatcher from the token, the tenant references and the route table's options.
   std::string context_json;

@@ -9,34 +9,15 @@
 #include <future>
 #include <thread>
 
-#include "api/route_table.hpp"
 #include "db/api_call.hpp"
 #include "db/pool.hpp"
-#include "db/statements.hpp"
-#include "db/tenant_tx.hpp"
+#include "db/statement_mode.hpp"
 #include "http/problem.hpp"
 #include "support.hpp"
 #include "util/uuid.hpp"
 
 namespace tenantd::test {
 namespace {
-
-// The pool prepares the statements the resource files register.
-void ensure_statements() {
-  static Router router;
-  static const bool once = (api::register_all(router), true);
-  (void)once;
-}
-
-db::TenantContext ctx_for(const Seed& s, const std::string& role = "member") {
-  db::TenantContext c;
-  c.tenant_refs = {s.id};
-  c.user_id = s.user_ids[0];
-  c.role = role;
-  c.request_id = "pool-test";
-  c.route = "test";
-  return c;
-}
 
 int backend_pid(pqxx::connection& c) {
   return c.backendpid();
@@ -48,85 +29,66 @@ std::string setting_outside_tx(pqxx::connection& c, const std::string& name) {
   return r[0][0].c_str();
 }
 
-TEST(PoolTest, ContextDoesNotOutliveTheTransaction) {
-  ensure_statements();
+// The context an api.* call carries (what the dispatcher builds): a member of `s`, and
+// optionally more tenant references.
+std::string call_context(const Seed& s, const std::string& extra_ref = "") {
+  return R"({"request_id":"pool-test","route":"test","client":"127.0.0.1","refs":[")" + s.id + R"(")" +
+         (extra_ref.empty() ? "" : R"(,")" + extra_ref + R"(")") + R"(],"user_id":")" + s.user_ids[0] +
+         R"(","role":"member","subject":")" + s.user_ids[0] + R"("})";
+}
+
+const std::vector<db::Arg> kFirstPage = {"10", std::nullopt, std::nullopt, std::nullopt};
+
+// One call is one autocommit statement: the context it entered (permissions and email
+// included) is gone when it returns, on the same connection, in both statement modes; a
+// refused context leaves no open transaction behind.
+TEST(PoolTest, ContextEndsWithTheStatement) {
   Seed a = seed_tenant("poolctx", 2);
-  db::ConnectionPool pool(app_url(), 1, std::chrono::milliseconds(2000), db::prepare_statements);
-  int pid_in_tx = 0;
-  {
-    db::TenantTx tx(pool, ctx_for(a));
-    EXPECT_EQ(tx.tenant_id(), a.id);
-    auto r = tx.exec(
-        "select current_setting('app.tenant_id'), current_setting('app.user_id'), "
-        "current_setting('app.permissions') <> ''");
-    EXPECT_EQ(std::string(r[0][0].c_str()), a.id);
-    EXPECT_EQ(std::string(r[0][1].c_str()), a.user_ids[0]);
-    EXPECT_EQ(std::string(r[0][2].c_str()), "t");  // the role's permissions, in the context too
-    pid_in_tx = backend_pid(tx.conn());
-    tx.commit();
-  }
-  {
-    // Same physical connection (pool of one), no transaction: nothing of tenant A remains.
-    auto lease = pool.acquire();
-    EXPECT_EQ(backend_pid(lease.conn()), pid_in_tx);
-    for (const char* g : {"app.tenant_id", "app.user_id", "app.role", "app.request_id", "app.permissions",
-                          "app.user_email"}) {
-      const std::string v = setting_outside_tx(lease.conn(), g);
-      EXPECT_TRUE(v.empty() || v == "<unset>") << g << " = " << v;
-    }
-    pqxx::nontransaction tx(lease.conn());
-    EXPECT_EQ(tx.exec("select count(*) from tenantd.memberships")[0][0].as<int>(), 0);
-  }
-  {
-    // A transaction left without commit (an exception in a handler) rolls back, and a
-    // refused context (mismatch) leaves no open transaction behind.
+  for (bool prepared : {true, false}) {
+    db::set_prepared_statements(prepared);
+    db::ConnectionPool pool(app_url(), 1, std::chrono::milliseconds(2000));
+    int pid = 0;
     {
-      db::TenantTx tx(pool, ctx_for(a));
-      tx.exec("select 1");
+      auto lease = pool.acquire();
+      pid = backend_pid(lease.conn());
     }
-    db::TenantContext bad = ctx_for(a);
-    bad.tenant_refs.push_back(util::new_uuid());
-    EXPECT_THROW(db::TenantTx tx(pool, bad), ApiError);
+    auto reply = db::call_api(pool, "api.list_members", call_context(a), kFirstPage, true);
+    EXPECT_EQ(reply.status, 200);
+    EXPECT_NE(reply.body.find(a.user_ids[1]), std::string::npos) << reply.body;
+    {
+      // Same physical connection (pool of one), no transaction: nothing of tenant A remains.
+      auto lease = pool.acquire();
+      EXPECT_EQ(backend_pid(lease.conn()), pid);
+      for (const char* g : {"app.tenant_id", "app.user_id", "app.role", "app.request_id", "app.permissions",
+                            "app.user_email", "app.client", "app.route"}) {
+        const std::string v = setting_outside_tx(lease.conn(), g);
+        EXPECT_TRUE(v.empty() || v == "<unset>") << g << " = " << v;
+      }
+      pqxx::nontransaction tx(lease.conn());
+      EXPECT_EQ(tx.exec("select count(*) from tenantd.memberships")[0][0].as<int>(), 0);
+    }
+    // A refused context (a second tenant named) raises and leaves nothing open.
+    try {
+      db::call_api(pool, "api.list_members", call_context(a, util::new_uuid()), kFirstPage, true);
+      ADD_FAILURE() << "a context naming an unknown tenant was accepted";
+    } catch (const pqxx::sql_error& e) {
+      EXPECT_EQ(e.sqlstate(), "TDN05");
+    }
     auto lease = pool.acquire();
     pqxx::nontransaction tx(lease.conn());
-    EXPECT_EQ(std::string(tx.exec("select current_setting('app.tenant_id', true)")[0][0].c_str()), "");
+    EXPECT_EQ(std::string(tx.exec("select coalesce(current_setting('app.tenant_id', true), '')")[0][0].c_str()), "");
     // Not inside a leftover transaction: now() moves between statements only outside one.
     auto t1 = tx.exec("select now()::text")[0][0].as<std::string>();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     auto t2 = tx.exec("select now()::text")[0][0].as<std::string>();
     EXPECT_NE(t1, t2);
   }
-}
-
-// The context an api.* call carries (what the dispatcher builds): a member of `s`.
-std::string call_context(const Seed& s) {
-  return R"({"request_id":"pool-test","route":"test","client":"127.0.0.1","refs":[")" + s.id +
-         R"("],"user_id":")" + s.user_ids[0] + R"(","role":"member","subject":")" + s.user_ids[0] + R"("})";
-}
-
-// One call is one autocommit statement: the context it entered is gone when it returns, on
-// the same connection, in both statement modes.
-TEST(PoolTest, CallContextEndsWithTheStatement) {
-  Seed a = seed_tenant("poolcall", 2);
-  for (bool prepared : {true, false}) {
-    db::set_prepared_statements(prepared);
-    db::ConnectionPool pool(app_url(), 1, std::chrono::milliseconds(2000), db::prepare_statements);
-    auto reply = db::call_api(pool, "api.list_members", call_context(a),
-                              {"10", std::nullopt, std::nullopt, std::nullopt}, true);
-    EXPECT_EQ(reply.status, 200);
-    EXPECT_NE(reply.body.find(a.user_ids[1]), std::string::npos) << reply.body;
-    auto lease = pool.acquire();
-    for (const char* g : {"app.tenant_id", "app.user_id", "app.role", "app.request_id"}) {
-      const std::string v = setting_outside_tx(lease.conn(), g);
-      EXPECT_TRUE(v.empty() || v == "<unset>") << g << " = " << v;
-    }
-  }
   db::set_prepared_statements(true);
 }
 
 TEST(PoolTest, DirectTerminatedConnectionIsReplaced) {
   Seed a = seed_tenant("poolterm", 2);
-  db::ConnectionPool pool(app_url(), 1, std::chrono::milliseconds(2000), db::prepare_statements);
+  db::ConnectionPool pool(app_url(), 1, std::chrono::milliseconds(2000));
   int old_pid = 0;
   {
     auto lease = pool.acquire();
@@ -135,8 +97,7 @@ TEST(PoolTest, DirectTerminatedConnectionIsReplaced) {
   admin_exec("select pg_terminate_backend(" + std::to_string(old_pid) + ")");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   // a read is sent again on a new connection
-  auto reply = db::call_api(pool, "api.list_members", call_context(a),
-                            {"10", std::nullopt, std::nullopt, std::nullopt}, true);
+  auto reply = db::call_api(pool, "api.list_members", call_context(a), kFirstPage, true);
   EXPECT_EQ(reply.status, 200);
   EXPECT_NE(reply.body.find(a.user_ids[1]), std::string::npos) << reply.body;
   auto lease = pool.acquire();
