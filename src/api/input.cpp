@@ -1,6 +1,6 @@
 #include "api/input.hpp"
 
-#include "auth/base64url.hpp"
+#include "util/base64url.hpp"
 #include "http/problem.hpp"
 
 namespace tenantd::api {
@@ -56,11 +56,11 @@ int page_limit(const RequestContext& ctx) {
 }
 
 std::string encode_cursor(const std::string& key) {
-  return auth::base64url_encode(key);
+  return util::base64url_encode(key);
 }
 
 std::string decode_cursor(const std::string& cursor) {
-  auto raw = auth::base64url_decode(cursor);
+  auto raw = util::base64url_decode(cursor);
   if (!raw) throw ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
   return *raw;
 }

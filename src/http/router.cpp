@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/percent_encoding.hpp"
+
 namespace tenantd {
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -16,29 +18,6 @@ std::vector<std::string> split_path(const std::string& path) {
     if (j == std::string::npos) j = path.size();
     out.push_back(path.substr(i, j - i));
     i = j;
-  }
-  return out;
-}
-
-std::optional<std::string> percent_decode(std::string_view s) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    const int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
   }
   return out;
 }
@@ -98,7 +77,7 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     }
   }
   for (auto it = best.params.begin(); it != best.params.end();) {
-    auto decoded = percent_decode(it->second);
+    auto decoded = util::percent_decode(it->second);
     if (!decoded) {
       best.bad_param = it->first;
       it = best.params.erase(it);

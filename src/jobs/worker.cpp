@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "jobs/handlers.hpp"
+#include "util/json_escape.hpp"
 
 namespace tenantd::jobs {
 namespace {
@@ -39,19 +40,6 @@ class Wakeup : public pqxx::notification_receiver {
   explicit Wakeup(pqxx::connection_base& c) : pqxx::notification_receiver(c, "tenantd_jobs") {}
   void operator()(const std::string&, int) override {}
 };
-
-std::string json_escape(const std::string& s) {
-  std::string o;
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      o += '\\';
-      o += static_cast<char>(c);
-    } else if (c >= 0x20) {
-      o += static_cast<char>(c);
-    }
-  }
-  return o;
-}
 
 }  // namespace
 
@@ -164,7 +152,7 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
   fail.commit();
   spdlog::warn(
       "\"msg\":\"job failed\",\"job\":{},\"kind\":\"{}\",\"attempt\":{},\"state\":\"{}\",\"error\":\"{}\"",
-      job.id, job.kind, job.attempts, r[0][0].is_null() ? "" : r[0][0].c_str(), json_escape(error));
+      job.id, job.kind, job.attempts, r[0][0].is_null() ? "" : r[0][0].c_str(), util::json_escape(error));
   return true;
 }
 
@@ -190,7 +178,7 @@ void WorkerPool::loop(int index) {
       }
     } catch (const std::exception& e) {
       spdlog::error("\"msg\":\"worker error\",\"worker\":\"{}\",\"error\":\"{}\"", worker_id,
-                    json_escape(e.what()));
+                    util::json_escape(e.what()));
       for (int i = 0; i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }

@@ -64,11 +64,6 @@ HttpResponse deliver(int port, const Delivery& d) {
   return http_request(port, "POST", "/v1/webhooks/identity", h, d.sent_body.empty() ? d.body : d.sent_body);
 }
 
-std::string q1(const std::string& sql) {
-  auto r = admin_query(sql);
-  return r.empty() || r[0].empty() ? "" : r[0][0];
-}
-
 std::string event_status(const std::string& id) {
   return q1("select status from tenantd.webhook_events where id = '" + id + "'");
 }
