@@ -45,19 +45,20 @@ $$;
 alter table tenantd.users disable trigger tg__stamp;
 alter table tenantd.memberships disable trigger tg__stamp;
 
-insert into tenantd.users (id, email, display_name, created_at, updated_at)
+insert into tenantd.users (id, email, created_at, updated_at)
 select md5('bench-user-' || t || '-' || m)::uuid,
        'user' || m || '@bench-' || t || '.example.com',
-       'Bench user ' || t || '-' || m,
        now(), now()
   from generate_series(1, 1000) as t, generate_series(1, 1000) as m;
 
-insert into tenantd.memberships (tenant_id, id, user_id, role, created_at, updated_at)
+-- display_name is the membership's (migrations/0031): the name this tenant knows the person by.
+insert into tenantd.memberships (tenant_id, id, user_id, role, display_name, accepted_at, created_at, updated_at)
 select md5('bench-tenant-' || t)::uuid,
        md5('bench-membership-' || t || '-' || m)::uuid,
        md5('bench-user-' || t || '-' || m)::uuid,
        case when m = 1 then 'tenant_admin' else 'member' end,
-       now(), now()
+       'Bench user ' || t || '-' || m,
+       now(), now(), now()
   from generate_series(1, 1000) as t, generate_series(1, 1000) as m;
 
 alter table tenantd.users enable trigger tg__stamp;

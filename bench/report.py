@@ -197,7 +197,7 @@ def pgbench_result(s: Scenario, raw_dir: str, facts: Dict[str, str], max_foreign
             counted_tx += run["tx"]
             secs += run["tx"] / run["tps"]
             _, own, foreign = cpu(facts[f"{base}.cpu"])
-            disturbed = float(foreign) > max_foreign
+            disturbed = disturbed or float(foreign) > max_foreign  # either half
             cpu_own += float(own) / 2
             cpu_foreign += float(foreign) / 2
             logs = sorted(glob.glob(os.path.join(raw_dir, f"{s.raw}.{h}.{a}.log.*")))

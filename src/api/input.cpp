@@ -1,7 +1,7 @@
 #include "api/input.hpp"
 
-#include "util/base64url.hpp"
 #include "http/problem.hpp"
+#include "util/base64url.hpp"
 
 namespace tenantd::api {
 

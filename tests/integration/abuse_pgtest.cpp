@@ -33,10 +33,6 @@ void expect_rate_limited(const HttpResponse& r) {
   EXPECT_GE(std::stoi(ra), 1);
 }
 
-std::string uniq() {
-  return util::new_uuid().substr(0, 8);
-}
-
 // The value of an unlabelled counter line in /metrics.
 long long metric(int port, const std::string& name) {
   const auto r = http_request(port, "GET", "/metrics");

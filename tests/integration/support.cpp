@@ -346,6 +346,10 @@ std::string str(const rapidjson::Value& v, const char* k) {
   return std::string(v[k].GetString(), v[k].GetStringLength());
 }
 
+std::string uniq() {
+  return util::new_uuid().substr(0, 8);
+}
+
 std::string q1(const std::string& sql) {
   auto rows = admin_query(sql);
   return rows.empty() || rows[0].empty() ? std::string() : rows[0][0];

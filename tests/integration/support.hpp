@@ -102,6 +102,9 @@ rapidjson::Document parse(const std::string& body);
 // The string member `k` of `v`; "" when `v` is not an object or `k` is absent or not a string.
 std::string str(const rapidjson::Value& v, const char* k);
 
+// 8 random hex characters, to make names (slugs, emails, keys) unique per test run.
+std::string uniq();
+
 // The first column of the first row of `sql` run as the superuser; "" when there is no row.
 std::string q1(const std::string& sql);
 

@@ -30,10 +30,6 @@ std::string key_of(const std::string& secret) {
 std::string now_ts(int64_t offset = 0) {
   return std::to_string(static_cast<int64_t>(std::time(nullptr)) + offset);
 }
-std::string uniq() {
-  return util::new_uuid().substr(0, 8);
-}
-
 struct Delivery {
   Delivery(std::string id_, std::string body_, std::string spelling_ = "webhook",
            std::string secret_ = kSpecSecret, std::string ts_ = "", std::string signature_ = "",
