@@ -1,15 +1,27 @@
--- bench/load.sql: the benchmark data set, loaded once into the tenantd_bench database by
--- bench/run.sh (as the superuser, over the cluster's Unix socket).
+-- bench/load.sql: the benchmark data set, loaded once into the bench database by bench/run.sh
+-- (as the superuser, over the cluster's Unix socket). psql variables `tenants` and `members`
+-- give the shape (defaults 1,000 x 1,000; BENCH_SCALE=1 loads 100,000 x 100 into its own
+-- database):
 --
---   1,000 tenants   id = md5('bench-tenant-' || t)::uuid, slug 'bench-' || t, status active
---   1,000,000 users id = md5('bench-user-' || t || '-' || m)::uuid, email
---                   'user' || m || '@bench-' || t || '.example.com' (unique), t, m in 1..1000
---   1,000,000 memberships: user (t, m) in tenant t; m = 1 is the tenant_admin, others member
+--   tenants         id = md5('bench-tenant-' || t)::uuid, slug 'bench-' || t, status active
+--   users           id = md5('bench-user-' || t || '-' || m)::uuid, email
+--                   'user' || m || '@bench-' || t || '.example.com' (unique)
+--   memberships     user (t, m) in tenant t; m = 1 is the tenant_admin, others member; the
+--                   membership carries the display name (the identity model: profiles are
+--                   per tenant)
 --
 -- Every id is deterministic, so bench/users_list.pgbench and the tokens bench/run.sh mints
 -- name the same rows on every machine. Set-based inserts in one transaction: a load that is
 -- interrupted leaves nothing behind, and run.sh's marker (1,000 bench tenants) is exact.
 \set ON_ERROR_STOP on
+\if :{?tenants}
+\else
+  \set tenants 1000
+\endif
+\if :{?members}
+\else
+  \set members 1000
+\endif
 
 -- Bulk-load settings for this session only.
 set synchronous_commit = off;
@@ -23,7 +35,7 @@ begin;
 -- function seeded these with AFTER INSERT triggers on tenants; the guard covers both.
 insert into tenantd.tenants (id, slug, name, status, plan, activated_at)
 select md5('bench-tenant-' || t)::uuid, 'bench-' || t, 'Bench tenant ' || t, 'active', 'free', now()
-  from generate_series(1, 1000) as t;
+  from generate_series(1, :tenants) as t;
 
 do $$
 begin
@@ -49,17 +61,16 @@ insert into tenantd.users (id, email, created_at, updated_at)
 select md5('bench-user-' || t || '-' || m)::uuid,
        'user' || m || '@bench-' || t || '.example.com',
        now(), now()
-  from generate_series(1, 1000) as t, generate_series(1, 1000) as m;
+  from generate_series(1, :tenants) as t, generate_series(1, :members) as m;
 
--- display_name is the membership's (migrations/0031): the name this tenant knows the person by.
-insert into tenantd.memberships (tenant_id, id, user_id, role, display_name, accepted_at, created_at, updated_at)
+insert into tenantd.memberships (tenant_id, id, user_id, role, display_name, created_at, updated_at)
 select md5('bench-tenant-' || t)::uuid,
        md5('bench-membership-' || t || '-' || m)::uuid,
        md5('bench-user-' || t || '-' || m)::uuid,
        case when m = 1 then 'tenant_admin' else 'member' end,
        'Bench user ' || t || '-' || m,
-       now(), now(), now()
-  from generate_series(1, 1000) as t, generate_series(1, 1000) as m;
+       now(), now()
+  from generate_series(1, :tenants) as t, generate_series(1, :members) as m;
 
 alter table tenantd.users enable trigger tg__stamp;
 alter table tenantd.memberships enable trigger tg__stamp;

@@ -17,16 +17,16 @@ grant select on table tenantd.audit_log to tenantd_readonly;
 call tenantd.drop_policies('tenantd.audit_log');
 
 create policy select_own_tenant_with_audit_read on tenantd.audit_log for select
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and (select tenantd.has_permission('audit:read')));
+  using (tenant_id = tenantd.current_tenant_id()
+         and tenantd.has_permission('audit:read'));
 
 -- tenantd_readonly (DBAs, reporting) reads the tenant it names, whatever app.role says, as for
 -- memberships; the app role has no such policy
 create policy select_own_tenant_reporting on tenantd.audit_log for select to tenantd_readonly
-  using (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = tenantd.current_tenant_id());
 
 create policy insert_own_tenant on tenantd.audit_log for insert
-  with check (tenant_id = (select tenantd.current_tenant_id()));
+  with check (tenant_id = tenantd.current_tenant_id());
 
 create policy update_denied on tenantd.audit_log for update
   using (false);

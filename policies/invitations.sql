@@ -20,33 +20,34 @@ grant update (status, accepted_at, accepted_by, revoked_at, revoked_by)
 call tenantd.drop_policies('tenantd.invitations');
 
 create policy select_own_tenant on tenantd.invitations for select
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and (select tenantd.has_permission('invitations:write')));
+  using (tenant_id = tenantd.current_tenant_id()
+         and tenantd.has_permission('invitations:write'));
 
 -- a new invitation is pending and names its inviter truthfully
 create policy insert_own_tenant on tenantd.invitations for insert
-  with check (tenant_id = (select tenantd.current_tenant_id())
-              and (select tenantd.has_permission('invitations:write'))
+  with check (tenant_id = tenantd.current_tenant_id()
+              and tenantd.has_permission('invitations:write')
               and status = 'pending'
-              and invited_by is not distinct from (select tenantd.current_user_id()));
+              and invited_by is not distinct from tenantd.current_user_id());
 
 -- WITH CHECK as well: a row must not be moved into another tenant
 create policy update_own_tenant on tenantd.invitations for update
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and (select tenantd.has_permission('invitations:write')))
-  with check (tenant_id = (select tenantd.current_tenant_id())
-              and (select tenantd.has_permission('invitations:write')));
+  using (tenant_id = tenantd.current_tenant_id()
+         and tenantd.has_permission('invitations:write'))
+  with check (tenant_id = tenantd.current_tenant_id()
+              and tenantd.has_permission('invitations:write'));
 
 -- the invitee: a user whose email the invitation names may mark a pending invitation accepted
--- by themself, and nothing else (api.accept_invitation sets app.user_id to that user)
+-- by themself, and nothing else (api.accept_invitation sets app.user_id to that user and
+-- app.user_email to their address; the email comes from the context, set from the same users
+-- row as app.user_id, rather than from a subquery into users)
 create policy update_accept_own on tenantd.invitations for update
-  using (tenant_id = (select tenantd.current_tenant_id())
+  using (tenant_id = tenantd.current_tenant_id()
          and status = 'pending'
-         and lower(email) = (select lower(u.email) from tenantd.users u
-                              where u.id = (select tenantd.current_user_id())))
-  with check (tenant_id = (select tenantd.current_tenant_id())
+         and lower(email) = lower(tenantd.current_user_email()))
+  with check (tenant_id = tenantd.current_tenant_id()
               and status = 'accepted'
-              and accepted_by = (select tenantd.current_user_id()));
+              and accepted_by = tenantd.current_user_id());
 
 create policy delete_denied on tenantd.invitations for delete
   using (false);

@@ -14,8 +14,10 @@ alter table tenantd.memberships force row level security;
 -- The app role writes neither the credential nor the acceptance marker nor the source: those
 -- are set by the definer procedures that create and take up memberships.
 revoke all on table tenantd.memberships from public, tenantd_app, tenantd_readonly;
+-- email and user_disabled are copies of the users row kept by triggers
+-- (tg_memberships__copy_user, tg_users__sync_memberships): readable, never written by the app.
 grant select (tenant_id, id, user_id, role, disabled, display_name, accepted_at, source,
-              created_at, updated_at, created_by, updated_by)
+              email, user_disabled, created_at, updated_at, created_by, updated_by)
   on table tenantd.memberships to tenantd_app, tenantd_readonly;
 grant insert (tenant_id, id, user_id, role, disabled, display_name, created_at, updated_at,
               created_by, updated_by)
@@ -28,28 +30,28 @@ grant delete on table tenantd.memberships to tenantd_app;
 call tenantd.drop_policies('tenantd.memberships');
 
 create policy select_own_tenant on tenantd.memberships for select
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and ((select tenantd.has_permission('members:read'))
-              or user_id = (select tenantd.current_user_id())));
+  using (tenant_id = tenantd.current_tenant_id()
+         and (tenantd.has_permission('members:read')
+              or user_id = tenantd.current_user_id()));
 
 -- tenantd_readonly (DBAs, reporting) reads the tenant it names, whatever app.role says
 create policy select_own_tenant_reporting on tenantd.memberships for select to tenantd_readonly
-  using (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = tenantd.current_tenant_id());
 
 create policy insert_own_tenant on tenantd.memberships for insert
-  with check (tenant_id = (select tenantd.current_tenant_id())
-              and (select tenantd.has_permission('members:write')));
+  with check (tenant_id = tenantd.current_tenant_id()
+              and tenantd.has_permission('members:write'));
 
 -- WITH CHECK as well: a row must not be moved into another tenant
 create policy update_own_tenant on tenantd.memberships for update
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and (select tenantd.has_permission('members:write')))
-  with check (tenant_id = (select tenantd.current_tenant_id())
-              and (select tenantd.has_permission('members:write')));
+  using (tenant_id = tenantd.current_tenant_id()
+         and tenantd.has_permission('members:write'))
+  with check (tenant_id = tenantd.current_tenant_id()
+              and tenantd.has_permission('members:write'));
 
 create policy delete_own_tenant on tenantd.memberships for delete
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and (select tenantd.has_permission('members:write')));
+  using (tenant_id = tenantd.current_tenant_id()
+         and tenantd.has_permission('members:write'));
 
 -- SECURITY DEFINER procedures run as the owner. api.create_member counts a user's memberships
 -- in every tenant (MAX_TENANTS_PER_USER); a procedure that joins a person to a tenant before any
@@ -65,5 +67,5 @@ create policy insert_as_owner on tenantd.memberships for insert to tenantd_owner
 -- login and let a person rename themself in a tenant; they set the context to that tenant
 -- first, and this policy keeps them inside it.
 create policy update_as_owner on tenantd.memberships for update to tenantd_owner
-  using (tenant_id = (select tenantd.current_tenant_id()))
-  with check (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = tenantd.current_tenant_id())
+  with check (tenant_id = tenantd.current_tenant_id());

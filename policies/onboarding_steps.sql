@@ -13,22 +13,22 @@ grant select on table tenantd.onboarding_steps to tenantd_readonly;
 call tenantd.drop_policies('tenantd.onboarding_steps');
 
 create policy select_own_tenant on tenantd.onboarding_steps for select
-  using (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = tenantd.current_tenant_id());
 
 create policy insert_own_tenant_with_tenant_write on tenantd.onboarding_steps for insert
-  with check (tenant_id = (select tenantd.current_tenant_id())
-              and (select tenantd.has_permission('tenant:write')));
+  with check (tenant_id = tenantd.current_tenant_id()
+              and tenantd.has_permission('tenant:write'));
 
 -- WITH CHECK as well: a row must not be moved into another tenant
 create policy update_own_tenant_with_tenant_write on tenantd.onboarding_steps for update
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and (select tenantd.has_permission('tenant:write')))
-  with check (tenant_id = (select tenantd.current_tenant_id())
-              and (select tenantd.has_permission('tenant:write')));
+  using (tenant_id = tenantd.current_tenant_id()
+         and tenantd.has_permission('tenant:write'))
+  with check (tenant_id = tenantd.current_tenant_id()
+              and tenantd.has_permission('tenant:write'));
 
 create policy delete_own_tenant_with_tenant_write on tenantd.onboarding_steps for delete
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and (select tenantd.has_permission('tenant:write')));
+  using (tenant_id = tenantd.current_tenant_id()
+         and tenantd.has_permission('tenant:write'));
 
 -- tg_tenants__seed_onboarding (SECURITY DEFINER, runs as the owner) inserts the default steps of
 -- a new tenant, which has no context yet. tenantd_owner and its members only, and only steps

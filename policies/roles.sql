@@ -13,25 +13,25 @@ grant select on table tenantd.roles to tenantd_readonly;
 call tenantd.drop_policies('tenantd.roles');
 
 create policy select_own_tenant on tenantd.roles for select
-  using (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = tenantd.current_tenant_id());
 
 create policy insert_own_tenant on tenantd.roles for insert
-  with check (tenant_id = (select tenantd.current_tenant_id())
-              and (select tenantd.has_permission('roles:write'))
+  with check (tenant_id = tenantd.current_tenant_id()
+              and tenantd.has_permission('roles:write')
               and not built_in);
 
 -- WITH CHECK as well: a row must not be moved into another tenant or turned into a built-in
 create policy update_own_tenant on tenantd.roles for update
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and (select tenantd.has_permission('roles:write'))
+  using (tenant_id = tenantd.current_tenant_id()
+         and tenantd.has_permission('roles:write')
          and not built_in)
-  with check (tenant_id = (select tenantd.current_tenant_id())
-              and (select tenantd.has_permission('roles:write'))
+  with check (tenant_id = tenantd.current_tenant_id()
+              and tenantd.has_permission('roles:write')
               and not built_in);
 
 create policy delete_own_tenant on tenantd.roles for delete
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and (select tenantd.has_permission('roles:write'))
+  using (tenant_id = tenantd.current_tenant_id()
+         and tenantd.has_permission('roles:write')
          and not built_in);
 
 -- tg_tenants__seed_roles (SECURITY DEFINER, runs as the owner) inserts the built-ins of a new

@@ -15,15 +15,15 @@ grant select (tenant_id, id, user_id, created_at, expires_at, revoked_at, last_u
 call tenantd.drop_policies('tenantd.sessions');
 
 create policy select_own_tenant on tenantd.sessions for select
-  using (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = tenantd.current_tenant_id());
 
 create policy insert_own_tenant on tenantd.sessions for insert
-  with check (tenant_id = (select tenantd.current_tenant_id()));
+  with check (tenant_id = tenantd.current_tenant_id());
 
 -- WITH CHECK as well: a row must not be moved into another tenant
 create policy update_own_tenant on tenantd.sessions for update
-  using (tenant_id = (select tenantd.current_tenant_id()))
-  with check (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = tenantd.current_tenant_id())
+  with check (tenant_id = tenantd.current_tenant_id());
 
 create policy delete_own_tenant on tenantd.sessions for delete
-  using (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = tenantd.current_tenant_id());

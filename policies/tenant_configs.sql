@@ -16,31 +16,31 @@ grant select on table tenantd.tenant_configs to tenantd_readonly;
 call tenantd.drop_policies('tenantd.tenant_configs');
 
 create policy select_own_tenant on tenantd.tenant_configs for select
-  using (tenant_id = (select tenantd.current_tenant_id())
+  using (tenant_id = tenantd.current_tenant_id()
          and (type = 'features'
               or (type <> 'integrations'
-                  and ((select tenantd.has_permission('config:read'))
-                       or (select tenantd.has_permission('config:write'))))
+                  and (tenantd.has_permission('config:read')
+                       or tenantd.has_permission('config:write')))
               or (type = 'integrations'
-                  and ((select tenantd.has_permission('config:read'))
-                       or (select tenantd.has_permission('config:write')))
-                  and (select tenantd.has_permission('config:secrets')))));
+                  and (tenantd.has_permission('config:read')
+                       or tenantd.has_permission('config:write'))
+                  and tenantd.has_permission('config:secrets'))));
 
 create policy insert_own_tenant_with_config_write on tenantd.tenant_configs for insert
-  with check (tenant_id = (select tenantd.current_tenant_id())
-              and (select tenantd.has_permission('config:write'))
-              and (type <> 'integrations' or (select tenantd.has_permission('config:secrets'))));
+  with check (tenant_id = tenantd.current_tenant_id()
+              and tenantd.has_permission('config:write')
+              and (type <> 'integrations' or tenantd.has_permission('config:secrets')));
 
 -- WITH CHECK as well: a row must not be moved into another tenant (or out of integrations)
 create policy update_own_tenant_with_config_write on tenantd.tenant_configs for update
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and (select tenantd.has_permission('config:write'))
-         and (type <> 'integrations' or (select tenantd.has_permission('config:secrets'))))
-  with check (tenant_id = (select tenantd.current_tenant_id())
-              and (select tenantd.has_permission('config:write'))
-              and (type <> 'integrations' or (select tenantd.has_permission('config:secrets'))));
+  using (tenant_id = tenantd.current_tenant_id()
+         and tenantd.has_permission('config:write')
+         and (type <> 'integrations' or tenantd.has_permission('config:secrets')))
+  with check (tenant_id = tenantd.current_tenant_id()
+              and tenantd.has_permission('config:write')
+              and (type <> 'integrations' or tenantd.has_permission('config:secrets')));
 
 create policy delete_own_tenant_with_config_write on tenantd.tenant_configs for delete
-  using (tenant_id = (select tenantd.current_tenant_id())
-         and (select tenantd.has_permission('config:write'))
-         and (type <> 'integrations' or (select tenantd.has_permission('config:secrets'))));
+  using (tenant_id = tenantd.current_tenant_id()
+         and tenantd.has_permission('config:write')
+         and (type <> 'integrations' or tenantd.has_permission('config:secrets')));

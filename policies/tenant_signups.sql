@@ -11,12 +11,12 @@ revoke all on table tenantd.tenant_signups from public, tenantd_app, tenantd_rea
 call tenantd.drop_policies('tenantd.tenant_signups');
 
 create policy select_own_tenant on tenantd.tenant_signups for select
-  using (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = tenantd.current_tenant_id());
 create policy insert_own_tenant on tenantd.tenant_signups for insert
-  with check (tenant_id = (select tenantd.current_tenant_id()));
+  with check (tenant_id = tenantd.current_tenant_id());
 -- WITH CHECK as well: a row must not be moved into another tenant
 create policy update_own_tenant on tenantd.tenant_signups for update
-  using (tenant_id = (select tenantd.current_tenant_id()))
-  with check (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = tenantd.current_tenant_id())
+  with check (tenant_id = tenantd.current_tenant_id());
 create policy delete_own_tenant on tenantd.tenant_signups for delete
-  using (tenant_id = (select tenantd.current_tenant_id()));
+  using (tenant_id = tenantd.current_tenant_id());

@@ -1,5 +1,7 @@
 -- tenantd.users: global identities. Emails are personal data shared across tenants, so a
--- request sees only itself and the members of the tenant it acts in; super admins see all.
+-- request sees only itself; super admins see all. Member lists read the copy of the address a
+-- membership carries (memberships.email, memberships.user_disabled), so no policy here looks
+-- into memberships.
 -- Column grants: the app role never reads external_id (the identity-provider link: knowing it
 -- is half of forging a provider event or token mapping) and may write only the email and the
 -- disabled switch. Credentials and profiles are not here at all: they belong to memberships
@@ -19,35 +21,26 @@ grant delete on table tenantd.users to tenantd_app;
 call tenantd.drop_policies('tenantd.users');
 
 create policy select_self on tenantd.users for select
-  using (id = (select tenantd.current_user_id()));
-
--- members of the current tenant; the tenant test is spelled out rather than left to the
--- memberships policy, so this holds for any role that reads it
-create policy select_members_of_own_tenant on tenantd.users for select
-  using (exists (
-    select 1
-      from tenantd.memberships m
-     where m.tenant_id = (select tenantd.current_tenant_id())
-       and m.user_id = users.id));
+  using (id = tenantd.current_user_id());
 
 create policy select_as_super_admin on tenantd.users for select
-  using ((select tenantd.is_super_admin()));
+  using (tenantd.is_super_admin());
 
 create policy insert_as_super_admin on tenantd.users for insert
-  with check ((select tenantd.is_super_admin()));
+  with check (tenantd.is_super_admin());
 
 create policy update_as_super_admin on tenantd.users for update
-  using ((select tenantd.is_super_admin()))
-  with check ((select tenantd.is_super_admin()));
+  using (tenantd.is_super_admin())
+  with check (tenantd.is_super_admin());
 
 -- a user edits their own identity (email); tg_users__protect_columns keeps `disabled` for super
 -- admins
 create policy update_self on tenantd.users for update
-  using (id = (select tenantd.current_user_id()))
-  with check (id = (select tenantd.current_user_id()));
+  using (id = tenantd.current_user_id())
+  with check (id = tenantd.current_user_id());
 
 create policy delete_as_super_admin on tenantd.users for delete
-  using ((select tenantd.is_super_admin()));
+  using (tenantd.is_super_admin());
 
 -- api.create_member (SECURITY DEFINER, runs as the owner) finds a user by email across tenants
 -- and creates new ones. tenantd_owner and its members only.

@@ -37,7 +37,8 @@ for f in "$root"/tests/sql/setup/*.sql; do
 done
 
 shopt -s nullglob
-files=("$root"/tests/sql/*.sql)
+# Further arguments: run only these test files (during development).
+if [ $# -gt 1 ]; then files=("${@:2}"); else files=("$root"/tests/sql/*.sql); fi
 if [ ${#files[@]} -eq 0 ]; then
   echo "pgtap.sh: no test files in $root/tests/sql" >&2
   exit 2

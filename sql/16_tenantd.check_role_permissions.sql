@@ -12,19 +12,19 @@ declare
   v_perm text;
 begin
   if p_permissions is null then
-    raise exception using errcode = 'TD422',
-      message = 'unknown_permission: permissions must be a list of permission names';
+    raise exception using errcode = 'TDV07',
+      message = 'permissions must be a list of permission names';
   end if;
   foreach v_perm in array p_permissions loop
     if v_perm is null or not (v_perm = any (tenantd.permission_catalogue())) then
-      raise exception using errcode = 'TD422',
-        message = format('unknown_permission: %s is not a permission (known: %s)',
+      raise exception using errcode = 'TDV07',
+        message = format('%s is not a permission (known: %s)',
                          coalesce(quote_literal(v_perm), 'null'),
                          array_to_string(tenantd.permission_catalogue(), ', '));
     end if;
     if not tenantd.has_permission(v_perm) then
-      raise exception using errcode = 'TD403',
-        message = format('role_escalation: you cannot grant %s, which you do not hold', v_perm);
+      raise exception using errcode = 'TDF03',
+        message = format('you cannot grant %s, which you do not hold', v_perm);
     end if;
   end loop;
   return array(select distinct p from unnest(p_permissions) as p order by p);

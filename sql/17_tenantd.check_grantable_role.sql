@@ -11,13 +11,13 @@ as $$
 begin
   if p_role is null or not exists (select 1 from tenantd.roles r
                                     where r.tenant_id = tenantd.current_tenant_id() and r.name = p_role) then
-    raise exception using errcode = 'TD422',
-      message = format('unknown_role: role must be one of the tenant''s roles (got %s)',
+    raise exception using errcode = 'TDV09',
+      message = format('role must be one of the tenant''s roles (got %s)',
                        coalesce(quote_literal(p_role), 'null'));
   end if;
   if not tenantd.may_grant_role(p_role) then
-    raise exception using errcode = 'TD403',
-      message = format('role_escalation: role %s holds permissions you do not have', p_role);
+    raise exception using errcode = 'TDF03',
+      message = format('role %s holds permissions you do not have', p_role);
   end if;
 end
 $$;

@@ -39,8 +39,8 @@ begin
                     and m.id <> old.id
                     and m.role = 'tenant_admin'
                     and not m.disabled) then
-    raise exception using errcode = 'TD409',
-      message = 'last_admin: a tenant must keep at least one active tenant_admin';
+    raise exception using errcode = 'TDC09',
+      message = 'a tenant must keep at least one active tenant_admin';
   end if;
   return case tg_op when 'DELETE' then old else new end;
 end

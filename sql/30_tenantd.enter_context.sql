@@ -1,7 +1,8 @@
 -- tenantd.enter_context(refs, user_id, role, request_id, route, subject): the first statement of
 -- every request transaction. Resolves the tenant references the request carried, checks the
 -- principal against the database and sets the transaction-local context (app.tenant_id,
--- app.user_id, app.role, app.request_id, app.subject).
+-- app.user_id, app.role, app.request_id, app.subject, and from the checked rows app.user_email
+-- and app.permissions: the effective role's permissions, tenantd.context_permissions).
 --
 -- p_refs: the references in the order the HTTP layer found them (token claim, path, header,
 -- host); each is a uuid (matched against tenants.id) or a slug; NULL and '' elements are ignored.
@@ -67,6 +68,7 @@ declare
   v_membership record;
   v_claim_permissions text[];
   v_member_permissions text[];
+  v_email text;
 begin
   -- The C++ layer passes canonical values; anything else is a bug there, refused rather than
   -- copied into the context and from there into audit rows.
@@ -129,7 +131,8 @@ begin
   elsif v_user is null then
     v_role := '';  -- anonymous (public routes): nothing to check, no role
   else
-    if not exists (select 1 from tenantd.users u where u.id = v_user and not u.disabled) then
+    select u.email into v_email from tenantd.users u where u.id = v_user and not u.disabled;
+    if not found then
       return query select null::uuid, null::text, 'membership_revoked'::text, null::text;
       return;
     end if;
@@ -152,6 +155,7 @@ begin
   perform pg_catalog.set_config('app.user_id', coalesce(v_user::text, ''), true);
   perform pg_catalog.set_config('app.request_id', coalesce(p_request_id, ''), true);
   perform pg_catalog.set_config('app.subject', coalesce(p_subject, ''), true);
+  perform pg_catalog.set_config('app.user_email', coalesce(v_email, ''), true);
 
   -- A claim other than the membership role narrows it when it is a role of this tenant whose
   -- permissions the membership role all has. Read after app.tenant_id is set: the roles
@@ -165,6 +169,9 @@ begin
     end if;
   end if;
   perform pg_catalog.set_config('app.role', v_role, true);
+  -- the role's permissions, computed once here for the whole transaction: the policies and
+  -- tenantd.has_permission read this list and never look the role up again
+  perform pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_role), true);
 
   if v_tenant is not null then
     select tenantd.tenant_state(t.status, t.deleted_at) into v_status

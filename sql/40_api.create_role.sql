@@ -17,16 +17,16 @@ declare
 begin
   perform tenantd.require_permission('roles:write', 'managing roles');
   if p_name is null or p_name !~ '^[a-z][a-z0-9_]{0,62}$' or p_name = 'super_admin' then
-    raise exception using errcode = 'TD422',
-      message = 'invalid_role_name: a role name is 1-63 characters of a-z, 0-9 and _, starting with a letter (not super_admin)';
+    raise exception using errcode = 'TDV04',
+      message = 'a role name is 1-63 characters of a-z, 0-9 and _, starting with a letter (not super_admin)';
   end if;
   if length(p_description) > 1000 then
     raise exception using errcode = 'TD422', message = 'description is longer than 1000 characters';
   end if;
   v_perms := tenantd.check_role_permissions(p_permissions);
   if exists (select 1 from tenantd.roles r where r.tenant_id = v_tenant and r.name = p_name) then
-    raise exception using errcode = 'TD409',
-      message = format('role_exists: the tenant already has a role named %s', p_name);
+    raise exception using errcode = 'TDC10',
+      message = format('the tenant already has a role named %s', p_name);
   end if;
 
   insert into tenantd.roles (name, description) values (p_name, p_description) returning id into v_id;

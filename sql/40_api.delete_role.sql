@@ -16,17 +16,17 @@ begin
   perform tenantd.require_permission('roles:write', 'managing roles');
   select r.* into v_role from tenantd.roles r where r.tenant_id = v_tenant and r.id = p_id;
   if not found then
-    raise exception using errcode = 'TD404', message = 'role_not_found: no such role in this tenant';
+    raise exception using errcode = 'TDN04', message = 'no such role in this tenant';
   end if;
   if v_role.built_in then
-    raise exception using errcode = 'TD409',
-      message = format('built_in_role: %s is a built-in role and cannot be deleted', v_role.name);
+    raise exception using errcode = 'TDC03',
+      message = format('%s is a built-in role and cannot be deleted', v_role.name);
   end if;
   select count(*) into v_count from tenantd.memberships m
    where m.tenant_id = v_tenant and m.role = v_role.name;
   if v_count > 0 then
-    raise exception using errcode = 'TD409',
-      message = format('role_in_use: %s member(s) have role %s; give them another role first',
+    raise exception using errcode = 'TDC11',
+      message = format('%s member(s) have role %s; give them another role first',
                        v_count, v_role.name);
   end if;
 

@@ -23,18 +23,18 @@ begin
   perform tenantd.require_permission('roles:write', 'managing roles');
   select r.* into v_role from tenantd.roles r where r.tenant_id = v_tenant and r.id = p_id;
   if not found then
-    raise exception using errcode = 'TD404', message = 'role_not_found: no such role in this tenant';
+    raise exception using errcode = 'TDN04', message = 'no such role in this tenant';
   end if;
   if v_role.built_in then
-    raise exception using errcode = 'TD409',
-      message = format('built_in_role: %s is a built-in role and cannot be changed', v_role.name);
+    raise exception using errcode = 'TDC03',
+      message = format('%s is a built-in role and cannot be changed', v_role.name);
   end if;
   -- two concurrent edits of one role apply one after the other (built-ins are refused above:
   -- the update policy hides them from FOR UPDATE)
   perform 1 from tenantd.roles r where r.tenant_id = v_tenant and r.id = p_id for update;
   if not tenantd.may_grant_role(v_role.name) then
-    raise exception using errcode = 'TD403',
-      message = format('role_escalation: role %s holds permissions you do not have', v_role.name);
+    raise exception using errcode = 'TDF03',
+      message = format('role %s holds permissions you do not have', v_role.name);
   end if;
   if p_set_description and length(p_description) > 1000 then
     raise exception using errcode = 'TD422', message = 'description is longer than 1000 characters';

@@ -1,6 +1,6 @@
 -- tenantd.set_member_display_name(user_id, display_name): sets the display name of the user's
 -- membership in the current tenant — the profile this tenant sees, and only this tenant.
--- Returns whether anything changed. Called by api.update_member after its permission checks;
+-- Returns whether anything changed. Called by tenantd.update_member after its permission checks;
 -- it checks again itself (the user or a super_admin in this tenant).
 --
 -- SECURITY DEFINER because a member (no members:write) must be able to rename themself, and
@@ -20,8 +20,8 @@ begin
     raise exception using errcode = 'TD400', message = 'no tenant context';
   end if;
   if p_user_id is distinct from tenantd.current_user_id() and not tenantd.is_super_admin() then
-    raise exception using errcode = 'TD403',
-      message = 'display_name_not_yours: only the user or a super_admin may change a display_name';
+    raise exception using errcode = 'TDF01',
+      message = 'only the user or a super_admin may change a display_name';
   end if;
   if length(p_display_name) > 200 then
     raise exception using errcode = 'TD422', message = 'display_name is longer than 200 characters';

@@ -65,7 +65,7 @@ begin
   -- requests each upgrading to "for update" deadlock. The change below touches no key column.
   select * into v_old from tenantd.tenants t where t.id = p_id for no key update;
   if not found then
-    raise exception using errcode = 'TD404', message = 'tenant_not_found: no such tenant';
+    raise exception using errcode = 'TDN05', message = 'no such tenant';
   end if;
   if v_fields is null then
     return v_old;

@@ -35,7 +35,7 @@ begin
     else
       if v_n > 10000 then
         -- not reachable in practice; a loop without an end is worse than a clear error
-        raise exception using errcode = 'TD409', message = 'slug_taken: no free slug derived from this name';
+        raise exception using errcode = 'TDC12', message = 'no free slug derived from this name';
       end if;
       v_candidate := tenantd.slugify(p_name, v_n);
       -- skip what cannot win without spending a subtransaction on it
@@ -54,8 +54,8 @@ begin
         raise;
       end if;
       if p_slug is not null then
-        raise exception using errcode = 'TD409',
-          message = format('slug_taken: slug %s is already taken', p_slug);
+        raise exception using errcode = 'TDC12',
+          message = format('slug %s is already taken', p_slug);
       end if;
     end;
   end loop;

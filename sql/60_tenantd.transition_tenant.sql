@@ -54,7 +54,7 @@ begin
   -- requests each upgrading to "for update" deadlock. The change below touches no key column.
   select * into v_row from tenantd.tenants t where t.id = p_id for no key update;
   if not found then
-    raise exception using errcode = 'TD404', message = 'tenant_not_found: no such tenant';
+    raise exception using errcode = 'TDN05', message = 'no such tenant';
   end if;
   v_from := tenantd.tenant_state(v_row.status, v_row.deleted_at);
 
@@ -75,8 +75,8 @@ begin
       ) as allowed (from_state, to_state)
      where allowed.from_state = v_from and allowed.to_state = p_target)
   then
-    raise exception using errcode = 'TD409',
-      message = format('invalid_transition: cannot %s %s %s tenant%s', v_verb,
+    raise exception using errcode = 'TDC07',
+      message = format('cannot %s %s %s tenant%s', v_verb,
                        case when v_from ~ '^[aeiou]' then 'an' else 'a' end, v_from,
                        case when p_target = 'pending' then ' to pending' else '' end);
   end if;

@@ -43,8 +43,8 @@ begin
     select s.* into v_step from tenantd.onboarding_steps s
      where s.tenant_id = v_tenant and s.key = p_key;
     if not found then
-      raise exception using errcode = 'TD404',
-        message = 'onboarding_step_not_found: this tenant has no onboarding step with this key';
+      raise exception using errcode = 'TDN03',
+        message = 'this tenant has no onboarding step with this key';
     end if;
   end if;
 

@@ -33,8 +33,8 @@ begin
    where c.tenant_id = v_tenant and c.type = p_type and c.key = p_key
   returning c.id into v_id;
   if v_id is null then
-    raise exception using errcode = 'TD404',
-      message = format('config_not_found: no %s configuration entry with this key', p_type);
+    raise exception using errcode = 'TDN01',
+      message = format('no %s configuration entry with this key', p_type);
   end if;
 
   insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)

@@ -33,19 +33,19 @@ declare
 begin
   perform tenantd.require_permission('audit:read', 'reading the audit log');
   if v_from is not null and v_to is not null and v_from > v_to then
-    raise exception using errcode = 'TD400',
-      message = 'invalid_time_range: from must not be later than to';
+    raise exception using errcode = 'TDB05',
+      message = 'from must not be later than to';
   end if;
   if (p_after_at is null) <> (p_after_id is null) then
-    raise exception using errcode = 'TD400',
-      message = 'invalid_cursor: the cursor is not one this service issued';
+    raise exception using errcode = 'TDB03',
+      message = 'the cursor is not one this service issued';
   end if;
   if p_after_at is not null then
     begin
       v_after_at := tenantd.parse_rfc3339(p_after_at, 'cursor');
-    exception when sqlstate 'TD400' then
-      raise exception using errcode = 'TD400',
-        message = 'invalid_cursor: the cursor is not one this service issued';
+    exception when sqlstate 'TDB06' then
+      raise exception using errcode = 'TDB03',
+        message = 'the cursor is not one this service issued';
     end;
   end if;
 

@@ -45,8 +45,8 @@ begin
   end if;
   v_size := octet_length(p_value::text);
   if v_size > 65536 then
-    raise exception using errcode = 'TD422',
-      message = format('config_value_too_large: a configuration value is at most 65536 bytes '
+    raise exception using errcode = 'TDV01',
+      message = format('a configuration value is at most 65536 bytes '
                        'of JSON text (this one is %s)', v_size);
   end if;
 

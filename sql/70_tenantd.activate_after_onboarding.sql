@@ -25,6 +25,7 @@ as $$
 declare
   v_tenant uuid := tenantd.current_tenant_id();
   v_role text := pg_catalog.current_setting('app.role', true);
+  v_permissions text := pg_catalog.current_setting('app.permissions', true);
   v_status text;
   v_count int;
 begin
@@ -43,12 +44,14 @@ begin
   end if;
 
   perform pg_catalog.set_config('app.role', 'super_admin', true);
+  perform pg_catalog.set_config('app.permissions', tenantd.context_permissions('super_admin'), true);
   -- the status test is repeated here: a concurrent suspend that committed meanwhile wins
   update tenantd.tenants t
      set status = 'active', activated_at = now(), status_reason = 'onboarding completed'
    where t.id = v_tenant and t.deleted_at is null and t.status = v_status;
   get diagnostics v_count = row_count;
   perform pg_catalog.set_config('app.role', coalesce(v_role, ''), true);
+  perform pg_catalog.set_config('app.permissions', coalesce(v_permissions, ''), true);
   if v_count = 0 then
     return false;
   end if;

@@ -11,13 +11,13 @@ set search_path = pg_catalog, pg_temp
 as $$
 begin
   if p_type is null or p_type not in ('general', 'auth', 'billing', 'features', 'integrations') then
-    raise exception using errcode = 'TD400',
-      message = 'invalid_config_type: the configuration type must be one of general, auth, '
+    raise exception using errcode = 'TDB02',
+      message = 'the configuration type must be one of general, auth, '
                 'billing, features, integrations';
   end if;
   if p_key is not null and p_key !~ '^[a-z0-9_.-]{1,128}$' then
-    raise exception using errcode = 'TD400',
-      message = 'invalid_config_key: a configuration key is 1 to 128 characters of a-z, 0-9, '
+    raise exception using errcode = 'TDB01',
+      message = 'a configuration key is 1 to 128 characters of a-z, 0-9, '
                 '''_'', ''.'' and ''-''';
   end if;
 end

@@ -20,8 +20,8 @@ begin
       null;  -- out-of-range fields (class 22): fall through to the one error below
     end;
   end if;
-  raise exception using errcode = 'TD400',
-    message = format('invalid_timestamp: %s must be an RFC 3339 timestamp such as '
+  raise exception using errcode = 'TDB06',
+    message = format('%s must be an RFC 3339 timestamp such as '
                      '2024-05-01T12:00:00Z', p_field);
 end
 $$;

@@ -47,19 +47,19 @@ begin
   perform pg_catalog.pg_advisory_xact_lock(
     pg_catalog.hashtextextended('tenantd.invitations:' || v_tenant::text || ':' || lower(p_email), 0));
 
+  -- the membership's copy of the address: the caller need not see the users row
   if exists (select 1
                from tenantd.memberships m
-               join tenantd.users u on u.id = m.user_id
-              where m.tenant_id = v_tenant and lower(u.email) = lower(p_email)) then
-    raise exception using errcode = 'TD409',
-      message = 'already_member: this address belongs to a member of the tenant';
+              where m.tenant_id = v_tenant and lower(m.email) = lower(p_email)) then
+    raise exception using errcode = 'TDC02',
+      message = 'this address belongs to a member of the tenant';
   end if;
   if exists (select 1
                from tenantd.invitations i
               where i.tenant_id = v_tenant and lower(i.email) = lower(p_email)
                 and i.status = 'pending' and i.expires_at > now()) then
-    raise exception using errcode = 'TD409',
-      message = 'already_invited: a pending invitation for this address exists; revoke it first';
+    raise exception using errcode = 'TDC01',
+      message = 'a pending invitation for this address exists; revoke it first';
   end if;
 
   insert into tenantd.invitations as i (email, role, token_hash, expires_at, invited_by)

@@ -26,12 +26,12 @@ begin
    where i.tenant_id = v_tenant and i.id = p_id
      for update;
   if not found then
-    raise exception using errcode = 'TD404',
-      message = 'invitation_not_found: no such invitation in this tenant';
+    raise exception using errcode = 'TDN02',
+      message = 'no such invitation in this tenant';
   end if;
   if v_status = 'accepted' then
-    raise exception using errcode = 'TD409',
-      message = 'invitation_accepted: an accepted invitation cannot be revoked; remove the member instead';
+    raise exception using errcode = 'TDC08',
+      message = 'an accepted invitation cannot be revoked; remove the member instead';
   end if;
   if v_status = 'pending' then
     update tenantd.invitations i

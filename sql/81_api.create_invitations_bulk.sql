@@ -39,8 +39,8 @@ begin
     raise exception using errcode = 'TD422', message = 'invitations must be an array';
   end if;
   if jsonb_array_length(p_entries) > 1000 then
-    raise exception using errcode = 'TD422',
-      message = 'too_many_entries: at most 1000 invitations per request';
+    raise exception using errcode = 'TDV06',
+      message = 'at most 1000 invitations per request';
   end if;
 
   for v_entry in select e.value from jsonb_array_elements(p_entries) as e (value) loop

@@ -16,7 +16,7 @@
 --   TD403 'tenant_suspended: …'      the tenant is suspended (the invitation stays pending)
 --   TD403 'user_disabled: …'         the existing identity is disabled
 --   TD409 'already_member: …'        the identity is a member already (invitation stays pending)
---   TD409 'too_many_tenants: …'      MAX_TENANTS_PER_USER reached (same rule as api.create_member)
+--   TD409 'too_many_tenants: …'      MAX_TENANTS_PER_USER reached (same rule as tenantd.create_member)
 --
 -- SECURITY DEFINER because the caller has no tenant context and no identity yet: it must find
 -- an invitation in an unknown tenant (policy invitations.select_as_owner), find or create a
@@ -61,10 +61,12 @@ declare
   v_prev_tenant text := coalesce(pg_catalog.current_setting('app.tenant_id', true), '');
   v_prev_user text := coalesce(pg_catalog.current_setting('app.user_id', true), '');
   v_prev_role text := coalesce(pg_catalog.current_setting('app.role', true), '');
+  v_prev_permissions text := coalesce(pg_catalog.current_setting('app.permissions', true), '');
+  v_prev_email text := coalesce(pg_catalog.current_setting('app.user_email', true), '');
 begin
   if p_token_hash is null or length(p_token_hash) <> 32 then
-    raise exception using errcode = 'TD404',
-      message = 'invitation_not_found: no invitation matches this token';
+    raise exception using errcode = 'TDN02',
+      message = 'no invitation matches this token';
   end if;
 
   -- Two acceptances of one token at once: the second waits here until the first commits, and
@@ -75,33 +77,33 @@ begin
     pg_catalog.hashtextextended('tenantd.invitation_accept:' || encode(p_token_hash, 'hex'), 0));
   select i.* into v_inv from tenantd.invitations i where i.token_hash = p_token_hash;
   if not found then
-    raise exception using errcode = 'TD404',
-      message = 'invitation_not_found: no invitation matches this token';
+    raise exception using errcode = 'TDN02',
+      message = 'no invitation matches this token';
   end if;
   if v_inv.status = 'accepted' then
-    raise exception using errcode = 'TD410',
-      message = 'invitation_unusable: this invitation has already been accepted';
+    raise exception using errcode = 'TDG01',
+      message = 'this invitation has already been accepted';
   end if;
   if v_inv.status = 'revoked' then
-    raise exception using errcode = 'TD410',
-      message = 'invitation_unusable: this invitation has been revoked';
+    raise exception using errcode = 'TDG01',
+      message = 'this invitation has been revoked';
   end if;
   if v_inv.expires_at <= now() then
-    raise exception using errcode = 'TD410',
-      message = 'invitation_unusable: this invitation has expired';
+    raise exception using errcode = 'TDG01',
+      message = 'this invitation has expired';
   end if;
 
   select t.* into v_tenant from tenantd.tenants t where t.id = v_inv.tenant_id;
   if v_tenant.deleted_at is not null then
-    raise exception using errcode = 'TD410',
-      message = 'invitation_unusable: the tenant of this invitation no longer exists';
+    raise exception using errcode = 'TDG01',
+      message = 'the tenant of this invitation no longer exists';
   end if;
   if v_tenant.status = 'suspended' then
-    raise exception using errcode = 'TD403',
-      message = 'tenant_suspended: the tenant is suspended; the invitation can be accepted once it is active again';
+    raise exception using errcode = 'TDF04',
+      message = 'the tenant is suspended; the invitation can be accepted once it is active again';
   end if;
 
-  -- find-or-create, race-safe (as api.create_member): a concurrent insert of the same email
+  -- find-or-create, race-safe (as tenantd.create_member): a concurrent insert of the same email
   -- makes ours do nothing, and the select that follows sees the winner's row
   insert into tenantd.users as u (email)
   values (v_inv.email)
@@ -113,12 +115,12 @@ begin
       raise exception using errcode = 'TD409', message = 'the user was changed concurrently, retry';
     end if;
     if v_user.disabled then
-      raise exception using errcode = 'TD403',
-        message = 'user_disabled: this account is disabled';
+      raise exception using errcode = 'TDF05',
+        message = 'this account is disabled';
     end if;
   end if;
 
-  -- MAX_TENANTS_PER_USER, serialised per user exactly as api.create_member does (same lock key)
+  -- MAX_TENANTS_PER_USER, serialised per user exactly as tenantd.create_member does (same lock key)
   if p_max_tenants is not null then
     perform pg_catalog.pg_advisory_xact_lock(
       pg_catalog.hashtextextended('tenantd.user_memberships:' || v_user.id::text, 0));
@@ -127,8 +129,8 @@ begin
       join tenantd.tenants t on t.id = m.tenant_id and t.deleted_at is null
      where m.user_id = v_user.id and m.tenant_id <> v_inv.tenant_id and m.accepted_at is not null;
     if v_count >= p_max_tenants then
-      raise exception using errcode = 'TD409',
-        message = format('too_many_tenants: a user may belong to at most %s tenants', p_max_tenants);
+      raise exception using errcode = 'TDC14',
+        message = format('a user may belong to at most %s tenants', p_max_tenants);
     end if;
   end if;
 
@@ -136,6 +138,9 @@ begin
   perform pg_catalog.set_config('app.tenant_id', v_inv.tenant_id::text, true);
   perform pg_catalog.set_config('app.user_id', v_user.id::text, true);
   perform pg_catalog.set_config('app.role', v_inv.role, true);
+  perform pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_inv.role), true);
+  -- the invitee policy on invitations compares the invitation's address with this one
+  perform pg_catalog.set_config('app.user_email', v_user.email, true);
 
   insert into tenantd.memberships as m (tenant_id, user_id, role, password_hash, display_name,
                                        accepted_at, source)
@@ -143,8 +148,8 @@ begin
           'invitation')
   on conflict (tenant_id, user_id) do nothing;
   if not found then
-    raise exception using errcode = 'TD409',
-      message = 'already_member: you are already a member of this tenant';
+    raise exception using errcode = 'TDC02',
+      message = 'you are already a member of this tenant';
   end if;
 
   update tenantd.invitations i
@@ -162,6 +167,8 @@ begin
   perform pg_catalog.set_config('app.tenant_id', v_prev_tenant, true);
   perform pg_catalog.set_config('app.user_id', v_prev_user, true);
   perform pg_catalog.set_config('app.role', v_prev_role, true);
+  perform pg_catalog.set_config('app.permissions', v_prev_permissions, true);
+  perform pg_catalog.set_config('app.user_email', v_prev_email, true);
 
   return query select v_inv.id, v_inv.tenant_id, v_tenant.slug, v_user.id, v_user.email,
                       v_inv.role, now();

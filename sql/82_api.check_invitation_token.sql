@@ -28,11 +28,11 @@ begin
     v_found := found;
   end if;
   if not v_found then
-    raise exception using errcode = 'TD404',
-      message = 'invitation_not_found: no invitation matches this token';
+    raise exception using errcode = 'TDN02',
+      message = 'no invitation matches this token';
   end if;
   if v_status <> 'pending' or v_expires <= now() or v_deleted is not null then
-    raise exception using errcode = 'TD410', message = 'invitation_unusable: this invitation cannot be accepted';
+    raise exception using errcode = 'TDG01', message = 'this invitation cannot be accepted';
   end if;
 end
 $$;

@@ -90,6 +90,7 @@ begin
 
   perform pg_catalog.set_config('app.user_id', v_attempt.user_id::text, true);
   perform pg_catalog.set_config('app.role', v_membership.role, true);
+  perform pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_membership.role), true);
 
   update tenantd.login_attempts a set succeeded = true, user_id = v_attempt.user_id
    where a.tenant_id = p_tenant_id and a.id = p_attempt_id;

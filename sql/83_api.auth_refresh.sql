@@ -81,6 +81,7 @@ begin
   end if;
 
   perform pg_catalog.set_config('app.role', v_membership.role, true);
+  perform pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_membership.role), true);
 
   insert into tenantd.sessions as s (tenant_id, user_id, refresh_token_hash, expires_at,
                                      last_used_at, family_id)

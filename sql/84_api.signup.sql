@@ -49,30 +49,30 @@ declare
   v_existing uuid;
 begin
   if v_name = '' or length(v_name) > 200 then
-    raise exception using errcode = 'TD422', message = 'validation_failed: organization_name must be 1 to 200 characters';
+    raise exception using errcode = 'TD422', message = 'organization_name must be 1 to 200 characters';
   end if;
   if p_plan is null or not exists (select 1 from tenantd.plans p where p.id = p_plan) then
-    raise exception using errcode = 'TD422',
-      message = format('unknown_plan: unknown plan %s', coalesce(quote_literal(p_plan), 'null'));
+    raise exception using errcode = 'TDV08',
+      message = format('unknown plan %s', coalesce(quote_literal(p_plan), 'null'));
   end if;
   if v_email is not null and (length(v_email) > 254 or v_email !~ '^[^@[:space:]]+@[^@[:space:]]+$') then
-    raise exception using errcode = 'TD422', message = 'invalid_email: admin_email is not an email address';
+    raise exception using errcode = 'TDV03', message = 'admin_email is not an email address';
   end if;
   if v_email is not null and (p_admin_password_hash is null) = (p_invitation_token_hash is null) then
     raise exception using errcode = 'TD422',
-      message = 'validation_failed: an admin needs either a password hash or an invitation, not both';
+      message = 'an admin needs either a password hash or an invitation, not both';
   end if;
   if (p_invitation_nonce is null) <> (p_invitation_token_hash is null)
      or length(p_invitation_nonce) <> 32 or length(p_invitation_token_hash) <> 32 then
-    raise exception using errcode = 'TD422', message = 'validation_failed: malformed invitation nonce or hash';
+    raise exception using errcode = 'TD422', message = 'malformed invitation nonce or hash';
   end if;
   if p_external_id is not null and (p_external_id = '' or length(p_external_id) > 255) then
-    raise exception using errcode = 'TD422', message = 'validation_failed: external_id must be 1 to 255 characters';
+    raise exception using errcode = 'TD422', message = 'external_id must be 1 to 255 characters';
   end if;
   if p_slug is not null then
     v_problem := tenantd.slug_problem(p_slug);
     if v_problem is not null then
-      raise exception using errcode = 'TD422', message = 'invalid_slug: ' || v_problem;
+      raise exception using errcode = 'TDV05', message = '' || v_problem;
     end if;
   end if;
 

@@ -16,10 +16,10 @@ declare
   v_id bigint;
 begin
   if not (tenantd.is_super_admin() or pg_catalog.pg_has_role(session_user, 'tenantd_owner', 'member')) then
-    raise exception using errcode = 'TD403', message = 'forbidden: only a super_admin may provision tenants';
+    raise exception using errcode = 'TD403', message = 'only a super_admin may provision tenants';
   end if;
   if not exists (select 1 from tenantd.tenants t where t.id = p_tenant) then
-    raise exception using errcode = 'TD404', message = 'tenant_not_found: no such tenant';
+    raise exception using errcode = 'TDN05', message = 'no such tenant';
   end if;
   update tenantd.jobs j
      set state = 'queued', run_at = now(), attempts = 0, last_error = null, lease_until = null,

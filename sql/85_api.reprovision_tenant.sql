@@ -20,7 +20,7 @@ declare
   v_row tenantd.tenants%rowtype;
 begin
   if not tenantd.is_super_admin() then
-    raise exception using errcode = 'TD403', message = 'forbidden: only a super_admin may reprovision tenants';
+    raise exception using errcode = 'TD403', message = 'only a super_admin may reprovision tenants';
   end if;
   v_saved := tenantd.enter_system_context(p_tenant);
   -- "for no key update", not "for update": the request already holds a key-share lock on this
@@ -28,11 +28,11 @@ begin
   -- requests each upgrading to "for update" deadlock. The change below touches no key column.
   select * into v_row from tenantd.tenants t where t.id = p_tenant for no key update;
   if not found or v_row.deleted_at is not null then
-    raise exception using errcode = 'TD404', message = 'tenant_not_found: no such tenant';
+    raise exception using errcode = 'TDN05', message = 'no such tenant';
   end if;
   if v_row.status <> 'failed' then
-    raise exception using errcode = 'TD409',
-      message = format('invalid_state: only a failed tenant can be reprovisioned (this one is %s)', v_row.status);
+    raise exception using errcode = 'TDC06',
+      message = format('only a failed tenant can be reprovisioned (this one is %s)', v_row.status);
   end if;
   perform tenantd.enqueue_provisioning(p_tenant);
   update tenantd.tenants t set provisioning_status = 'queued' where t.id = p_tenant;

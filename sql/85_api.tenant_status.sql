@@ -33,7 +33,7 @@ begin
     from tenantd.tenants t
    where t.id = p_tenant;
   if not found then
-    raise exception using errcode = 'TD404', message = 'tenant_not_found: no such tenant';
+    raise exception using errcode = 'TDN05', message = 'no such tenant';
   end if;
   perform tenantd.leave_system_context(v_saved);
 end

@@ -98,8 +98,8 @@ begin
 
   v_problems := tenantd.verify_preseed(p_tenant);
   if cardinality(v_problems) > 0 then
-    raise exception using errcode = 'TD500',
-      message = 'preseed_incomplete: ' || array_to_string(v_problems, '; ');
+    raise exception using errcode = 'TDI01',
+      message = '' || array_to_string(v_problems, '; ');
   end if;
 
   perform tenantd.transition_tenant(p_tenant, 'active', 'provisioned');

@@ -51,9 +51,9 @@ begin
   select * into v_signup from tenantd.tenant_signups s where s.tenant_id = p_tenant;
   if found then
     if v_signup.invitation_token_hash is null then
-      if not exists (select 1 from tenantd.memberships m join tenantd.users u on u.id = m.user_id
+      if not exists (select 1 from tenantd.memberships m
                       where m.tenant_id = p_tenant and m.role = 'tenant_admin'
-                        and lower(u.email) = lower(v_signup.admin_email)) then
+                        and lower(m.email) = lower(v_signup.admin_email)) then
         v_problems := v_problems || 'missing admin membership'::text;
       end if;
     elsif not exists (select 1 from tenantd.invitations i

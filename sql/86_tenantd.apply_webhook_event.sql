@@ -52,6 +52,8 @@ declare
   v_prev_user text := coalesce(pg_catalog.current_setting('app.user_id', true), '');
   v_prev_role text := coalesce(pg_catalog.current_setting('app.role', true), '');
   v_prev_request text := coalesce(pg_catalog.current_setting('app.request_id', true), '');
+  v_prev_permissions text := coalesce(pg_catalog.current_setting('app.permissions', true), '');
+  v_prev_email text := coalesce(pg_catalog.current_setting('app.user_email', true), '');
   v_tenant tenantd.tenants%rowtype;
   v_user tenantd.users%rowtype;
   v_org text;
@@ -78,11 +80,13 @@ begin
   end if;
   v_data := v_event.payload -> 'data';
   if v_data is null or jsonb_typeof(v_data) <> 'object' then
-    raise exception using errcode = 'TD422', message = 'invalid_event: the event has no "data" object';
+    raise exception using errcode = 'TDB04', message = 'the event has no "data" object';
   end if;
 
   perform pg_catalog.set_config('app.role', 'super_admin', true);
+  perform pg_catalog.set_config('app.permissions', tenantd.context_permissions('super_admin'), true);
   perform pg_catalog.set_config('app.user_id', '', true);
+  perform pg_catalog.set_config('app.user_email', '', true);
   perform pg_catalog.set_config('app.tenant_id', '', true);
   perform pg_catalog.set_config('app.request_id', 'webhook:' || left(p_event_id, 180), true);
 
@@ -90,7 +94,7 @@ begin
     v_org := case when v_event.type like 'organization.%' then v_data ->> 'id'
                   else v_data -> 'organization' ->> 'id' end;
     if coalesce(v_org, '') = '' or length(v_org) > 255 then
-      raise exception using errcode = 'TD422', message = 'invalid_event: the event names no organization id';
+      raise exception using errcode = 'TDB04', message = 'the event names no organization id';
     end if;
     perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantd.external_org:' || v_org, 0));
     select t.* into v_tenant from tenantd.tenants t where t.external_id = v_org;
@@ -116,9 +120,10 @@ begin
       end if;
       begin
         select s.* into v_signup from api.signup(v_name, v_slug, v_plan, null, null, v_org) s;
-      exception when sqlstate 'TD409' then
-        -- the organization's slug belongs to another tenant: let sign-up derive one from the name
-        if v_slug is null or sqlerrm not like 'slug_taken:%' then
+      exception when sqlstate 'TDC12' then
+        -- slug_taken: the organization's slug belongs to another tenant; let sign-up derive
+        -- one from the name
+        if v_slug is null then
           raise;
         end if;
         select s.* into v_signup from api.signup(v_name, null, v_plan, null, null, v_org) s;
@@ -129,8 +134,8 @@ begin
 
   elsif v_event.type = 'organization.updated' then
     if v_tenant.id is null then
-      raise exception using errcode = 'TD404',
-        message = format('unknown_organization: no tenant for organization %s yet', v_org);
+      raise exception using errcode = 'TDN06',
+        message = format('no tenant for organization %s yet', v_org);
     end if;
     v_name := left(nullif(btrim(v_data ->> 'name'), ''), 200);
     if v_tenant.deleted_at is not null then
@@ -158,7 +163,7 @@ begin
   elsif v_event.type in ('user.created', 'user.updated', 'user.deleted') then
     v_ext_user := v_data ->> 'id';
     if coalesce(v_ext_user, '') = '' or length(v_ext_user) > 255 then
-      raise exception using errcode = 'TD422', message = 'invalid_event: the event names no user id';
+      raise exception using errcode = 'TDB04', message = 'the event names no user id';
     end if;
     perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantd.external_user:' || v_ext_user, 0));
     select u.* into v_user from tenantd.users u where u.external_id = v_ext_user;
@@ -203,7 +208,7 @@ begin
       if coalesce(v_email, '') = '' then
         v_result := 'no verified primary email address: ignored';
       elsif length(v_email) > 254 or v_email !~ '^[^@[:space:]]+@[^@[:space:]]+$' then
-        raise exception using errcode = 'TD422', message = 'invalid_event: the primary email address is not an email address';
+        raise exception using errcode = 'TDB04', message = 'the primary email address is not an email address';
       else
         v_display := left(coalesce(nullif(btrim(concat_ws(' ', v_data ->> 'first_name', v_data ->> 'last_name')), ''),
                                    nullif(btrim(v_data ->> 'username'), '')), 200);
@@ -212,8 +217,8 @@ begin
           -- verified primary address; the name changes only in memberships the provider made
           if lower(v_user.email) <> lower(v_email)
              and exists (select 1 from tenantd.users u where lower(u.email) = lower(v_email)) then
-            raise exception using errcode = 'TD409',
-              message = 'email_taken: another identity already has this email address';
+            raise exception using errcode = 'TDC04',
+              message = 'another identity already has this email address';
           end if;
           update tenantd.users u set email = v_email
            where u.id = v_user.id and u.email is distinct from v_email;
@@ -234,8 +239,8 @@ begin
           select u.* into v_user from tenantd.users u where lower(u.email) = lower(v_email);
           if v_user.id is not null then
             if v_user.external_id is not null then
-              raise exception using errcode = 'TD409',
-                message = 'email_taken: another identity-provider user already has this email address';
+              raise exception using errcode = 'TDC04',
+                message = 'another identity-provider user already has this email address';
             end if;
             -- an identity created here first (an invitation, the API) for this verified
             -- address: link it; nothing of it is changed
@@ -254,15 +259,15 @@ begin
   elsif v_event.type like 'organizationMembership.%' then
     v_ext_user := v_data -> 'public_user_data' ->> 'user_id';
     if coalesce(v_ext_user, '') = '' then
-      raise exception using errcode = 'TD422', message = 'invalid_event: the membership names no user id';
+      raise exception using errcode = 'TDB04', message = 'the membership names no user id';
     end if;
     select u.* into v_user from tenantd.users u where u.external_id = v_ext_user;
     if v_tenant.id is null then
       if v_event.type = 'organizationMembership.deleted' then
         v_result := 'no tenant for this organization';
       else
-        raise exception using errcode = 'TD404',
-          message = format('unknown_organization: no tenant for organization %s yet', v_org);
+        raise exception using errcode = 'TDN06',
+          message = format('no tenant for organization %s yet', v_org);
       end if;
     elsif v_tenant.deleted_at is not null then
       v_result := 'tenant deleted: ignored';
@@ -270,8 +275,8 @@ begin
       if v_event.type = 'organizationMembership.deleted' then
         v_result := 'no such user';
       else
-        raise exception using errcode = 'TD404',
-          message = format('unknown_user: no user for identity-provider user %s yet', v_ext_user);
+        raise exception using errcode = 'TDN07',
+          message = format('no user for identity-provider user %s yet', v_ext_user);
       end if;
     else
       v_role := case when v_data ->> 'role' in ('org:admin', 'admin') then 'tenant_admin' else 'member' end;
@@ -280,8 +285,8 @@ begin
       -- membership cannot name one, and the job retries with backoff
       if v_event.type <> 'organizationMembership.deleted'
          and not exists (select 1 from tenantd.roles r where r.tenant_id = v_tenant.id and r.name = v_role) then
-        raise exception using errcode = 'TD409',
-          message = format('tenant_not_ready: tenant %s is %s and has no role %s yet', v_tenant.id,
+        raise exception using errcode = 'TDC13',
+          message = format('tenant %s is %s and has no role %s yet', v_tenant.id,
                            v_tenant.status, v_role);
       end if;
       if v_event.type = 'organizationMembership.deleted' then
@@ -333,6 +338,8 @@ begin
   perform pg_catalog.set_config('app.tenant_id', v_prev_tenant, true);
   perform pg_catalog.set_config('app.user_id', v_prev_user, true);
   perform pg_catalog.set_config('app.role', v_prev_role, true);
+  perform pg_catalog.set_config('app.permissions', v_prev_permissions, true);
+  perform pg_catalog.set_config('app.user_email', v_prev_email, true);
   perform pg_catalog.set_config('app.request_id', v_prev_request, true);
   return v_result;
 end

@@ -22,13 +22,13 @@ declare
   v_inserted text;
 begin
   if p_id is null or length(p_id) not between 1 and 255 then
-    raise exception using errcode = 'TD400', message = 'invalid_event: webhook-id must be 1 to 255 characters';
+    raise exception using errcode = 'TDB04', message = 'webhook-id must be 1 to 255 characters';
   end if;
   if p_type is null or length(p_type) not between 1 and 200 then
-    raise exception using errcode = 'TD400', message = 'invalid_event: the event needs a "type"';
+    raise exception using errcode = 'TDB04', message = 'the event needs a "type"';
   end if;
   if p_payload is null or jsonb_typeof(p_payload) <> 'object' then
-    raise exception using errcode = 'TD400', message = 'invalid_event: the event must be a JSON object';
+    raise exception using errcode = 'TDB04', message = 'the event must be a JSON object';
   end if;
 
   insert into tenantd.webhook_events as e (id, type, payload, status, processed_at)

@@ -12,7 +12,7 @@ set search_path = pg_catalog, tenantd, pg_temp
 as $$
 begin
   if not tenantd.is_super_admin() and not pg_has_role(session_user, 'tenantd_owner', 'member') then
-    raise exception using errcode = 'TD403', message = 'forbidden: only a super_admin may retry jobs';
+    raise exception using errcode = 'TD403', message = 'only a super_admin may retry jobs';
   end if;
   update tenantd.jobs j
      set state = 'queued', run_at = now(), attempts = 0, last_error = null, lease_until = null,

@@ -9,7 +9,7 @@ set search_path = pg_catalog, tenantd, pg_temp
 as $$
 begin
   if not tenantd.is_super_admin() and not pg_has_role(session_user, 'tenantd_owner', 'member') then
-    raise exception using errcode = 'TD403', message = 'forbidden: only a super_admin may list jobs';
+    raise exception using errcode = 'TD403', message = 'only a super_admin may list jobs';
   end if;
   return query
   select j.* from tenantd.jobs j

@@ -31,8 +31,8 @@ begin
     on conflict (scope, key) do nothing;
     v_inserted := found;
   exception when lock_not_available then
-    raise exception using errcode = 'TD409',
-      message = 'idempotency_in_progress: a request with this Idempotency-Key is still being processed';
+    raise exception using errcode = 'TDC05',
+      message = 'a request with this Idempotency-Key is still being processed';
   end;
   perform set_config('lock_timeout', '0', true);
 
@@ -52,8 +52,8 @@ begin
     return;
   end if;
   if v_row.fingerprint <> p_fingerprint then
-    raise exception using errcode = 'TD422',
-      message = 'idempotency_key_reused: this Idempotency-Key was used with a different request';
+    raise exception using errcode = 'TDV02',
+      message = 'this Idempotency-Key was used with a different request';
   end if;
   return query select 'replay'::text, v_row.response_status, v_row.response_body;
 end

@@ -13,7 +13,9 @@ begin
      set response_status = p_status, response_body = p_body
    where k.scope = p_scope and k.key = p_key;
   if not found then
-    raise exception 'idempotency_finish without idempotency_begin for this key';
+    -- a bug in the caller, never the client's input: TD500 is an internal error
+    raise exception using errcode = 'TD500',
+      message = 'idempotency_finish without idempotency_begin for this key';
   end if;
 end
 $$;

@@ -1,7 +1,7 @@
 // GET /v1/admin/jobs: the job queue for operators (super_admin), filters state and kind.
 #include "api/input.hpp"
 #include "api/page.hpp"
-#include "api/routes.hpp"
+#include "api/admin_jobs.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
 #include "http/problem.hpp"
@@ -11,20 +11,24 @@ namespace tenantd::api {
 
 namespace {
 
+}  // namespace
+
+namespace admin_jobs {
+
 Response list_jobs(RequestContext& ctx) {
-  if (!ctx.principal->is_super_admin()) throw ApiError(403, "forbidden", "only a super_admin may list jobs");
+  if (!ctx.principal->is_super_admin()) throw ApiError("forbidden", "only a super_admin may list jobs");
   const int limit = page_limit(ctx);
   const std::string state = ctx.query_value("state").value_or("");
   if (!state.empty() && state != "queued" && state != "running" && state != "completed" &&
       state != "failed") {
-    throw ApiError(400, "invalid_filter", "state must be queued, running, completed or failed");
+    throw ApiError("invalid_filter", "state must be queued, running, completed or failed");
   }
   const std::string kind = ctx.query_value("kind").value_or("");
   std::string before;
   if (auto c = ctx.query_value("cursor")) {
     before = decode_cursor(*c);
     if (before.empty() || before.size() > 18 || before.find_first_not_of("0123456789") != std::string::npos) {
-      throw ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
+      throw ApiError("invalid_cursor", "the cursor is not one this service issued");
     }
   }
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
@@ -48,9 +52,9 @@ Response list_jobs(RequestContext& ctx) {
                        [](const pqxx::row& last) { return std::string(last[0].c_str()); });
 }
 
-}  // namespace
+}  // namespace admin_jobs
 
-void register_admin_jobs(Router& r) {
+void add_admin_jobs_statements() {
   using db::ts;
   db::add_statements({
       {"admin_jobs_list",
@@ -58,7 +62,7 @@ void register_admin_jobs(Router& r) {
            ts("created_at") + ", " + ts("completed_at") +
            " from tenantd.list_jobs(nullif($1, ''), nullif($2, ''), nullif($3, '')::bigint, $4::int)"},
   });
-  r.add("GET", "/v1/admin/jobs", Scope::kAuthenticated, list_jobs);
 }
+
 
 }  // namespace tenantd::api

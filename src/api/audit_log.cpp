@@ -2,7 +2,7 @@
 // filters' timestamp rules and the keyset page are SQL (api.list_audit_log).
 #include "api/input.hpp"
 #include "api/page.hpp"
-#include "api/routes.hpp"
+#include "api/audit_log.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
 #include "http/problem.hpp"
@@ -22,18 +22,22 @@ std::string filter(const RequestContext& ctx, const char* name, size_t max_len) 
   auto v = ctx.query_value(name);
   if (!v) return "";
   if (v->size() > max_len) {
-    throw ApiError(400, "invalid_filter",
+    throw ApiError("invalid_filter",
                    std::string(name) + " is longer than " + std::to_string(max_len) + " characters");
   }
   return *v;
 }
+
+}  // namespace
+
+namespace audit_log {
 
 Response list_audit_log(RequestContext& ctx) {
   const int limit = page_limit(ctx);
   const std::string action = filter(ctx, "action", 200);
   std::string actor = filter(ctx, "actor", 64);
   if (!actor.empty()) {
-    if (!util::is_uuid(actor)) throw ApiError(400, "invalid_filter", "actor must be a user id (uuid)");
+    if (!util::is_uuid(actor)) throw ApiError("invalid_filter", "actor must be a user id (uuid)");
     actor = util::canonical_uuid(actor);
   }
   const std::string target_type = filter(ctx, "target_type", 200);
@@ -46,7 +50,7 @@ Response list_audit_log(RequestContext& ctx) {
     const std::string raw = decode_cursor(*c);
     const auto bar = raw.find('|');
     if (bar == std::string::npos || !util::is_uuid(raw.substr(bar + 1)) || bar > 64) {
-      throw ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
+      throw ApiError("invalid_cursor", "the cursor is not one this service issued");
     }
     after_at = raw.substr(0, bar);
     after_id = raw.substr(bar + 1);
@@ -78,9 +82,9 @@ Response list_audit_log(RequestContext& ctx) {
   });
 }
 
-}  // namespace
+}  // namespace audit_log
 
-void register_audit_log(Router& r) {
+void add_audit_log_statements() {
   using db::ts;
   db::add_statements({
       {"audit_log_list", "select id, " + ts("at") +
@@ -88,7 +92,7 @@ void register_audit_log(Router& r) {
                              "details::text, request_id "
                              "from api.list_audit_log($1, $2::uuid, $3, $4, $5, $6, $7, $8::uuid, $9::int)"},
   });
-  r.add_tenant("GET", "/audit-log", list_audit_log);
 }
+
 
 }  // namespace tenantd::api

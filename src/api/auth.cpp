@@ -4,7 +4,7 @@
 #include <ctime>
 
 #include "api/input.hpp"
-#include "api/routes.hpp"
+#include "api/auth.hpp"
 #include "auth/password.hpp"
 #include "auth/token_issuer.hpp"
 #include "db/statements.hpp"
@@ -19,16 +19,16 @@ namespace tenantd::api {
 namespace {
 
 ApiError invalid_credentials() {
-  return ApiError(401, "invalid_credentials", "the tenant, email or password is wrong");
+  return ApiError("invalid_credentials", "the tenant, email or password is wrong");
 }
 
 ApiError invalid_refresh_token() {
-  return ApiError(401, "invalid_refresh_token", "the refresh token is invalid, expired or revoked");
+  return ApiError("invalid_refresh_token", "the refresh token is invalid, expired or revoked");
 }
 
 void require_issuer(const RequestContext& ctx) {
   if (!auth::can_issue_tokens(ctx.svc.config)) {
-    throw ApiError(503, "login_unavailable",
+    throw ApiError("login_unavailable",
                    "this service has no HS256 key (JWT_HS256_SECRET) to sign tokens with");
   }
 }
@@ -56,6 +56,10 @@ Response token_response(const RequestContext& ctx, const std::string& user_id, c
   res.headers["Pragma"] = "no-cache";
   return res;
 }
+
+}  // namespace
+
+namespace tokens {
 
 // POST /v1/auth/token {tenant, email, password}
 Response login(RequestContext& ctx) {
@@ -85,7 +89,7 @@ Response login(RequestContext& ctx) {
   ctx.tenant_id = tenant_id;
   if (outcome == "locked") {
     throw ApiError(
-        429, "too_many_attempts",
+        "too_many_attempts",
         "too many failed logins for this account; retry after " + std::to_string(retry_after) + " seconds",
         {{"Retry-After", std::to_string(retry_after)}});
   }
@@ -111,8 +115,8 @@ Response login(RequestContext& ctx) {
   tx.commit();
   const std::string result = r[0][0].c_str();
   // Only someone who knows the password learns these.
-  if (result == "user_disabled") throw ApiError(403, "user_disabled", "this account is disabled");
-  if (result == "tenant_suspended") throw ApiError(403, "tenant_suspended", "the tenant is suspended");
+  if (result == "user_disabled") throw ApiError("user_disabled", "this account is disabled");
+  if (result == "tenant_suspended") throw ApiError("tenant_suspended", "the tenant is suspended");
   if (result != "ok") throw invalid_credentials();
   return token_response(ctx, r[0][3].c_str(), tenant_id, r[0][4].c_str(), refresh);
 }
@@ -134,10 +138,10 @@ Response refresh(RequestContext& ctx) {
   ctx.tenant_id = *tenant_id;
   const std::string outcome = r[0][0].c_str();
   if (outcome == "reuse") {
-    throw ApiError(401, "refresh_token_reused",
+    throw ApiError("refresh_token_reused",
                    "this refresh token was already used; every token of its session has been revoked");
   }
-  if (outcome == "tenant_suspended") throw ApiError(403, "tenant_suspended", "the tenant is suspended");
+  if (outcome == "tenant_suspended") throw ApiError("tenant_suspended", "the tenant is suspended");
   if (outcome != "ok") throw invalid_refresh_token();
   return token_response(ctx, r[0][1].c_str(), *tenant_id, r[0][2].c_str(), next);
 }
@@ -157,9 +161,9 @@ Response logout(RequestContext& ctx) {
   return res;
 }
 
-}  // namespace
+}  // namespace tokens
 
-void register_auth(Router& r) {
+void add_auth_statements() {
   db::add_statements({
       {"auth_login_begin",
        "select outcome, retry_after, attempt_id, tenant_id, key_params from api.auth_login_begin($1, $2)"},
@@ -171,9 +175,7 @@ void register_auth(Router& r) {
        "decode($3, 'hex'), $4::int)"},
       {"auth_logout", "select api.auth_logout($1::uuid, decode($2, 'hex'))"},
   });
-  r.add("POST", "/v1/auth/token", Scope::kPublic, login, {RateLimit::kLogin});
-  r.add("POST", "/v1/auth/refresh", Scope::kPublic, refresh);
-  r.add("POST", "/v1/auth/logout", Scope::kPublic, logout);
 }
+
 
 }  // namespace tenantd::api

@@ -5,7 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "api/input.hpp"
-#include "api/routes.hpp"
+#include "api/config.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
 #include "http/problem.hpp"
@@ -51,6 +51,10 @@ bool contains_nul(const rapidjson::Value& v) {
   return false;
 }
 
+}  // namespace
+
+namespace config {
+
 Response list_all(RequestContext& ctx) {
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   ctx.tenant_id = tx.tenant_id();
@@ -84,18 +88,18 @@ Response list_type(RequestContext& ctx) {
 }
 
 Response put_entry(RequestContext& ctx) {
-  if (!ctx.has_json) throw ApiError(400, "body_required", "a JSON body {\"value\": …} is required");
+  if (!ctx.has_json) throw ApiError("body_required", "a JSON body {\"value\": …} is required");
   reject_unknown_fields(ctx, {"value", "is_active"});
   auto value_it = ctx.json.FindMember("value");
   if (value_it == ctx.json.MemberEnd()) {
-    throw ApiError(400, "missing_field", "field 'value' is required (any JSON value, null included)");
+    throw ApiError("missing_field", "field 'value' is required (any JSON value, null included)");
   }
   if (contains_nul(value_it->value)) {
-    throw ApiError(422, "validation_failed", "configuration values cannot contain the character U+0000");
+    throw ApiError("validation_failed", "configuration values cannot contain the character U+0000");
   }
   std::optional<bool> is_active;
   if (auto it = ctx.json.FindMember("is_active"); it != ctx.json.MemberEnd()) {
-    if (!it->value.IsBool()) throw ApiError(400, "invalid_field_type", "field 'is_active' must be a boolean");
+    if (!it->value.IsBool()) throw ApiError("invalid_field_type", "field 'is_active' must be a boolean");
     is_active = it->value.GetBool();
   }
   rapidjson::StringBuffer sb;
@@ -126,9 +130,9 @@ Response delete_entry(RequestContext& ctx) {
   return {204, ""};
 }
 
-}  // namespace
+}  // namespace config
 
-void register_config(Router& r) {
+void add_config_statements() {
   using db::ts;
   const std::string cols = "id, type, key, value::text, is_active, " + ts("created_at") + ", " +
                            ts("updated_at") + ", created_by, updated_by";
@@ -137,10 +141,7 @@ void register_config(Router& r) {
       {"config_put", "select " + cols + ", created from api.put_config($1, $2, $3::jsonb, $4::boolean)"},
       {"config_delete", "select api.delete_config($1, $2)"},
   });
-  r.add_tenant("GET", "/config", list_all);
-  r.add_tenant("GET", "/config/{type}", list_type);
-  r.add_tenant("PUT", "/config/{type}/{key}", put_entry);
-  r.add_tenant("DELETE", "/config/{type}/{key}", delete_entry);
 }
+
 
 }  // namespace tenantd::api

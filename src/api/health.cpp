@@ -1,9 +1,11 @@
 // /healthz, /readyz: liveness and readiness.
+#include "api/health.hpp"
+
 #include <pqxx/pqxx>
 
-#include "api/routes.hpp"
 #include "db/migrator.hpp"
 #include "db/pool.hpp"
+#include "db/readiness.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "util/config.hpp"
@@ -11,7 +13,9 @@
 
 namespace tenantd::api {
 
-namespace {
+namespace {}  // namespace
+
+namespace health {
 
 Response healthz(RequestContext&) {
   return {200, R"({"status":"ok"})"};
@@ -28,21 +32,14 @@ Response readyz(RequestContext& ctx) {
   int applied = 0;
   int count = 0;
   try {
-    auto lease = ctx.svc.pool.acquire();
-    try {
-      pqxx::nontransaction tx(lease.conn());
-      auto r = tx.exec("select coalesce(max(version), 0), count(*) from tenantd_migrations.history");
-      applied = r[0][0].as<int>();
-      count = r[0][1].as<int>();
-    } catch (const pqxx::broken_connection&) {
-      lease.mark_broken();
-      throw;
-    }
+    const auto state = db::migration_state(ctx.svc.pool);
+    applied = state.latest_applied;
+    count = state.applied_count;
   } catch (const std::exception&) {
-    throw ApiError(503, "not_ready", "the database is not reachable", {{"Retry-After", "1"}});
+    throw ApiError("not_ready", "the database is not reachable", {{"Retry-After", "1"}});
   }
   if (applied < latest_on_disk || count == 0) {
-    throw ApiError(503, "migrations_pending",
+    throw ApiError("migrations_pending",
                    "database is at migration " + std::to_string(applied) + ", files go to " +
                        std::to_string(latest_on_disk),
                    {{"Retry-After", "5"}});
@@ -68,12 +65,6 @@ Response metrics_text(RequestContext& ctx) {
   return res;
 }
 
-}  // namespace
-
-void register_health(Router& r) {
-  r.add("GET", "/metrics", Scope::kPublic, metrics_text);
-  r.add("GET", "/healthz", Scope::kPublic, healthz);
-  r.add("GET", "/readyz", Scope::kPublic, readyz);
-}
+}  // namespace health
 
 }  // namespace tenantd::api

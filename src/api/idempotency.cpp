@@ -1,9 +1,8 @@
 #include "api/idempotency.hpp"
 
 #include "db/statements.hpp"
+#include "http/idempotency_key.hpp"
 #include "http/problem.hpp"
-#include "util/config.hpp"
-#include "util/sha256.hpp"
 
 namespace tenantd::api {
 
@@ -23,35 +22,14 @@ void ensure_statements() {
 const bool kRegistered = (ensure_statements(), true);
 }  // namespace
 
-bool valid_idempotency_key(const std::string& key) {
-  if (key.empty() || key.size() > 255) return false;
-  for (unsigned char c : key) {
-    if (c < 0x20 || c > 0x7e) return false;
-  }
-  return true;
-}
-
 Idempotency idempotency_for(const RequestContext& ctx) {
   Idempotency idem;
-  const std::string* key = ctx.header("idempotency-key");
-  if (!key) return idem;
-  // The draft's header is a structured-field string: accept it with or without the quotes.
-  std::string k = *key;
-  if (k.size() >= 2 && k.front() == '"' && k.back() == '"') k = k.substr(1, k.size() - 2);
-  if (!valid_idempotency_key(k)) {
-    throw ApiError(400, "invalid_idempotency_key",
-                   "Idempotency-Key must be 1 to 255 printable ASCII characters");
+  if (auto k = idempotency_key_of(ctx)) {
+    idem.scope_ = k->scope;
+    idem.key_ = k->key_hash;
+    idem.fingerprint_ = k->fingerprint;
+    idem.ttl_seconds_ = k->ttl_seconds;
   }
-  // Only SHA-256 of the key is stored: the raw key is a capability (it reveals a sign-up's
-  // admin invitation token, api/signup_token.hpp), and a database copy must not hand it out.
-  idem.key_ = util::sha256_hex(k);
-  if (ctx.principal) {
-    idem.scope_ = "principal:" + ctx.principal->sub + "|" + ctx.principal->tenant_claim.value_or("");
-  } else {
-    idem.scope_ = "address:" + ctx.client_address;
-  }
-  idem.fingerprint_ = util::sha256_hex(ctx.method + "\n" + ctx.path + "\n" + ctx.body);
-  idem.ttl_seconds_ = ctx.svc.config.idempotency_ttl_seconds;
   return idem;
 }
 

@@ -33,7 +33,4 @@ class Idempotency {
 // value, never the value. Fingerprint: SHA-256 of method, path and body.
 Idempotency idempotency_for(const RequestContext& ctx);
 
-// A key is 1–255 printable ASCII characters.
-bool valid_idempotency_key(const std::string& key);
-
 }  // namespace tenantd::api

@@ -15,9 +15,9 @@ const rapidjson::Value* field_of(const RequestContext& ctx, const char* field) {
 }  // namespace
 
 std::string required_string(const RequestContext& ctx, const char* field, size_t max_len) {
-  if (!ctx.has_json) throw ApiError(400, "body_required", "a JSON body is required");
+  if (!ctx.has_json) throw ApiError("body_required", "a JSON body is required");
   auto v = optional_string(ctx, field, max_len);
-  if (!v) throw ApiError(400, "missing_field", std::string("field '") + field + "' is required");
+  if (!v) throw ApiError("missing_field", std::string("field '") + field + "' is required");
   return *v;
 }
 
@@ -25,11 +25,10 @@ std::optional<std::string> optional_string(const RequestContext& ctx, const char
   const rapidjson::Value* v = field_of(ctx, field);
   if (!v) return std::nullopt;
   if (!v->IsString())
-    throw ApiError(400, "invalid_field_type", std::string("field '") + field + "' must be a string");
+    throw ApiError("invalid_field_type", std::string("field '") + field + "' must be a string");
   if (v->GetStringLength() > max_len) {
-    throw ApiError(
-        422, "validation_failed",
-        std::string("field '") + field + "' is longer than " + std::to_string(max_len) + " characters");
+    throw ApiError("validation_failed", std::string("field '") + field + "' is longer than " +
+                                            std::to_string(max_len) + " characters");
   }
   return std::string(v->GetString(), v->GetStringLength());
 }
@@ -39,8 +38,7 @@ void reject_unknown_fields(const RequestContext& ctx, std::initializer_list<cons
   for (auto it = ctx.json.MemberBegin(); it != ctx.json.MemberEnd(); ++it) {
     bool ok = false;
     for (const char* k : known) ok = ok || it->name.GetString() == std::string(k);
-    if (!ok)
-      throw ApiError(400, "unknown_field", std::string("unknown field '") + it->name.GetString() + "'");
+    if (!ok) throw ApiError("unknown_field", std::string("unknown field '") + it->name.GetString() + "'");
   }
 }
 
@@ -48,11 +46,19 @@ int page_limit(const RequestContext& ctx) {
   auto v = ctx.query_value("limit");
   if (!v) return 50;
   if (v->empty() || v->size() > 4 || v->find_first_not_of("0123456789") != std::string::npos) {
-    throw ApiError(400, "invalid_limit", "limit must be an integer from 1 to 200");
+    throw ApiError("invalid_limit", "limit must be an integer from 1 to 200");
   }
   int n = std::stoi(*v);
-  if (n < 1 || n > 200) throw ApiError(400, "invalid_limit", "limit must be an integer from 1 to 200");
+  if (n < 1 || n > 200) throw ApiError("invalid_limit", "limit must be an integer from 1 to 200");
   return n;
+}
+
+bool is_role_name(const std::string& s) {
+  if (s.empty() || s.size() > 63 || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
 }
 
 std::string encode_cursor(const std::string& key) {
@@ -61,7 +67,7 @@ std::string encode_cursor(const std::string& key) {
 
 std::string decode_cursor(const std::string& cursor) {
   auto raw = util::base64url_decode(cursor);
-  if (!raw) throw ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
+  if (!raw) throw ApiError("invalid_cursor", "the cursor is not one this service issued");
   return *raw;
 }
 

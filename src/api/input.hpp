@@ -13,6 +13,9 @@ std::optional<std::string> optional_string(const RequestContext& ctx, const char
 // Every body field must be one the route knows.
 void reject_unknown_fields(const RequestContext& ctx, std::initializer_list<const char*> known);
 
+// A role name as the database accepts it: a-z first, then a-z, 0-9, _; at most 63 characters.
+bool is_role_name(const std::string& s);
+
 // `limit` query parameter: default 50, 1..200.
 int page_limit(const RequestContext& ctx);
 // Opaque cursors: base64url of the last key returned.

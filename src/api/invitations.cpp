@@ -6,10 +6,10 @@
 #include "api/idempotency.hpp"
 #include "api/input.hpp"
 #include "api/page.hpp"
-#include "api/routes.hpp"
+#include "api/invitations.hpp"
 #include "auth/password.hpp"
 #include "auth/token_issuer.hpp"
-#include "db/sql_errors.hpp"
+#include "http/problem_table.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
 #include "http/problem.hpp"
@@ -65,10 +65,10 @@ void write_invitation(util::JsonOut& j, const pqxx::row& row) {
 // expires_in_days: an integer 1..30, default INVITATION_EXPIRY_DAYS.
 int expiry_days(const rapidjson::Value* v, int def) {
   if (!v || v->IsNull()) return def;
-  if (!v->IsInt()) throw ApiError(400, "invalid_field_type", "field 'expires_in_days' must be an integer");
+  if (!v->IsInt()) throw ApiError("invalid_field_type", "field 'expires_in_days' must be an integer");
   const int d = v->GetInt();
   if (d < 1 || d > 30)
-    throw ApiError(422, "validation_failed", "expires_in_days must be an integer from 1 to 30");
+    throw ApiError("validation_failed", "expires_in_days must be an integer from 1 to 30");
   return d;
 }
 
@@ -76,6 +76,10 @@ const rapidjson::Value* member(const rapidjson::Value& obj, const char* name) {
   auto it = obj.FindMember(name);
   return it == obj.MemberEnd() ? nullptr : &it->value;
 }
+
+}  // namespace
+
+namespace invitations {
 
 Response create_invitation(RequestContext& ctx) {
   const Idempotency idem = idempotency_for(ctx);
@@ -111,22 +115,13 @@ Response create_invitation(RequestContext& ctx) {
   return res;
 }
 
-// "some_code: text" from our procedures → (code, text); see http/server.cpp.
+// The answer the one problem table gives for a SQLSTATE and its message (as the dispatcher does).
 void problem_of(const std::string& state, const std::string& message, int& status, std::string& code,
                 std::string& detail) {
-  const auto m = db::map_sqlstate(state);
-  status = m.status;
-  code = m.code;
-  detail = m.detail;
-  if (m.pass_message) {
-    detail = message.substr(0, message.find('\n'));
-    static const std::regex kCoded("^([a-z][a-z_]{1,62}): (.+)$");
-    std::smatch m2;
-    if (std::regex_match(detail, m2, kCoded)) {
-      code = m2[1];
-      detail = m2[2];
-    }
-  }
+  const SqlProblem p = problem_for_sqlstate(state);
+  status = p.status;
+  code = p.code;
+  detail = p.fixed_detail ? p.fixed_detail : message.substr(0, message.find('\n'));
 }
 
 struct BulkResult {
@@ -138,14 +133,14 @@ struct BulkResult {
 
 Response create_bulk(RequestContext& ctx) {
   const Idempotency idem = idempotency_for(ctx);
-  if (!ctx.has_json) throw ApiError(400, "body_required", "a JSON body is required");
+  if (!ctx.has_json) throw ApiError("body_required", "a JSON body is required");
   reject_unknown_fields(ctx, {"invitations"});
   const rapidjson::Value* list = member(ctx.json, "invitations");
-  if (!list || list->IsNull()) throw ApiError(400, "missing_field", "field 'invitations' is required");
-  if (!list->IsArray()) throw ApiError(400, "invalid_field_type", "field 'invitations' must be an array");
-  if (list->Empty()) throw ApiError(422, "validation_failed", "invitations must hold at least one entry");
+  if (!list || list->IsNull()) throw ApiError("missing_field", "field 'invitations' is required");
+  if (!list->IsArray()) throw ApiError("invalid_field_type", "field 'invitations' must be an array");
+  if (list->Empty()) throw ApiError("validation_failed", "invitations must hold at least one entry");
   if (list->Size() > kMaxBulkEntries) {
-    throw ApiError(422, "too_many_entries",
+    throw ApiError("too_many_entries",
                    "at most " + std::to_string(kMaxBulkEntries) + " invitations per request");
   }
 
@@ -158,11 +153,11 @@ Response create_bulk(RequestContext& ctx) {
     const rapidjson::Value& e = (*list)[i];
     BulkResult& res = results[i];
     try {
-      if (!e.IsObject()) throw ApiError(400, "invalid_field_type", "each entry must be an object");
+      if (!e.IsObject()) throw ApiError("invalid_field_type", "each entry must be an object");
       for (auto it = e.MemberBegin(); it != e.MemberEnd(); ++it) {
         const std::string name = it->name.GetString();
         if (name != "email" && name != "role" && name != "expires_in_days") {
-          throw ApiError(400, "unknown_field", "unknown field '" + name + "'");
+          throw ApiError("unknown_field", "unknown field '" + name + "'");
         }
       }
       std::string fields[2];
@@ -171,11 +166,11 @@ Response create_bulk(RequestContext& ctx) {
       for (int k = 0; k < 2; ++k) {
         const rapidjson::Value* v = member(e, names[k]);
         if (!v || v->IsNull())
-          throw ApiError(400, "missing_field", std::string("field '") + names[k] + "' is required");
+          throw ApiError("missing_field", std::string("field '") + names[k] + "' is required");
         if (!v->IsString())
-          throw ApiError(400, "invalid_field_type", std::string("field '") + names[k] + "' must be a string");
+          throw ApiError("invalid_field_type", std::string("field '") + names[k] + "' must be a string");
         if (v->GetStringLength() > limits[k]) {
-          throw ApiError(422, "validation_failed", std::string("field '") + names[k] + "' is too long");
+          throw ApiError("validation_failed", std::string("field '") + names[k] + "' is too long");
         }
         fields[k].assign(v->GetString(), v->GetStringLength());
       }
@@ -268,7 +263,7 @@ Response list_invitations(RequestContext& ctx) {
   if (auto s = ctx.query_value("status")) {
     status = *s;
     if (status != "pending" && status != "expired" && status != "accepted" && status != "revoked") {
-      throw ApiError(400, "invalid_status", "status must be one of pending, expired, accepted, revoked");
+      throw ApiError("invalid_status", "status must be one of pending, expired, accepted, revoked");
     }
   }
   std::string after_at, after_id;
@@ -278,7 +273,7 @@ Response list_invitations(RequestContext& ctx) {
     static const std::regex kTs("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z$");
     if (bar == std::string::npos || !std::regex_match(key.substr(0, bar), kTs) ||
         !util::is_uuid(key.substr(bar + 1))) {
-      throw ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
+      throw ApiError("invalid_cursor", "the cursor is not one this service issued");
     }
     after_at = key.substr(0, bar);
     after_id = key.substr(bar + 1);
@@ -298,12 +293,12 @@ Response get_invitation(RequestContext& ctx) {
   ctx.tenant_id = tx.tenant_id();
   auto may = tx.exec_prepared("invitations_may_read");
   if (may.size() != 1 || !may[0][0].as<bool>()) {
-    throw ApiError(403, "forbidden", "reading invitations needs the invitations:write permission");
+    throw ApiError("forbidden", "reading invitations needs the invitations:write permission");
   }
-  if (!util::is_uuid(id)) throw ApiError(404, "invitation_not_found", "no such invitation in this tenant");
+  if (!util::is_uuid(id)) throw ApiError("invitation_not_found", "no such invitation in this tenant");
   auto r = tx.exec_prepared("invitations_get", util::canonical_uuid(id));
   tx.commit();
-  if (r.empty()) throw ApiError(404, "invitation_not_found", "no such invitation in this tenant");
+  if (r.empty()) throw ApiError("invitation_not_found", "no such invitation in this tenant");
   util::JsonOut j;
   write_invitation(j, r[0]);
   return {200, j.take()};
@@ -340,9 +335,9 @@ Response accept_invitation(RequestContext& ctx) {
   const auto password = optional_string(ctx, "password", 1024);
   const auto display_name = optional_string(ctx, "display_name", 200);
   if (!is_b64url_token(token))
-    throw ApiError(404, "invitation_not_found", "no invitation matches this token");
+    throw ApiError("invitation_not_found", "no invitation matches this token");
   if (password && password->size() < 8) {
-    throw ApiError(422, "validation_failed", "password must be at least 8 characters");
+    throw ApiError("validation_failed", "password must be at least 8 characters");
   }
   ctx.tenant_ctx.request_id = ctx.request_id;
   ctx.tenant_ctx.route = ctx.method + " " + ctx.route;
@@ -378,9 +373,9 @@ Response accept_invitation(RequestContext& ctx) {
   return {201, j.take()};
 }
 
-}  // namespace
+}  // namespace invitations
 
-void register_invitations(Router& r) {
+void add_invitations_statements() {
   using db::ts;
   const std::string cols = invitation_columns();
   db::add_statements({
@@ -409,12 +404,7 @@ void register_invitations(Router& r) {
        "select invitation_id, tenant_id, tenant_slug, user_id, email, role, " + ts("accepted_at") +
            " from api.accept_invitation(decode($1, 'hex'), nullif($2, ''), nullif($3, ''), $4::int)"},
   });
-  r.add_tenant("POST", "/invitations", create_invitation);
-  r.add_tenant("GET", "/invitations", list_invitations);
-  r.add_tenant("POST", "/invitations/bulk", create_bulk);
-  r.add_tenant("GET", "/invitations/{id}", get_invitation);
-  r.add_tenant("POST", "/invitations/{id}/revoke", revoke_invitation);
-  r.add("POST", "/v1/invitations/accept", Scope::kPublic, accept_invitation, {RateLimit::kAccept});
 }
+
 
 }  // namespace tenantd::api

@@ -1,6 +1,6 @@
 // GET /v1/me: who the caller is, and in which tenant; `role` is the effective role (the
 // membership's current one, narrowed by the token's claim), not the claim.
-#include "api/routes.hpp"
+#include "api/me.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
 #include "util/json.hpp"
@@ -8,6 +8,10 @@
 namespace tenantd::api {
 
 namespace {
+
+}  // namespace
+
+namespace me {
 
 Response get_me(RequestContext& ctx) {
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
@@ -42,9 +46,9 @@ Response get_me(RequestContext& ctx) {
   return {200, j.take()};
 }
 
-}  // namespace
+}  // namespace me
 
-void register_me(Router& r) {
+void add_me_statements() {
   db::add_statements({
       {"me_get",
        // the profile of the membership in the tenant the request acts in (row-level security
@@ -52,8 +56,7 @@ void register_me(Router& r) {
        "select u.id, u.email, m.display_name, m.role from tenantd.users u "
        "left join tenantd.memberships m on m.user_id = u.id where u.id = $1::uuid"},
   });
-  r.add("GET", "/v1/me", Scope::kAuthenticated, get_me);
-  r.add("GET", "/v1/tenants/{tenant}/me", Scope::kTenant, get_me);
 }
+
 
 }  // namespace tenantd::api

@@ -1,6 +1,6 @@
 // /v1/onboarding: ordered onboarding steps. Completion, idempotence and the automatic tenant
 // activation are SQL (api.complete_onboarding_step); the handlers shape the answers.
-#include "api/routes.hpp"
+#include "api/onboarding.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
 #include "http/problem.hpp"
@@ -25,6 +25,10 @@ void write_step(util::JsonOut& j, const pqxx::row& row) {
 void write_progress(util::JsonOut& j, const pqxx::row& progress) {
   j.integer("progress_percent", progress[0].as<int64_t>()).boolean("completed", progress[1].as<bool>());
 }
+
+}  // namespace
+
+namespace onboarding {
 
 Response get_onboarding(RequestContext& ctx) {
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
@@ -64,9 +68,9 @@ Response complete_step(RequestContext& ctx) {
   return {200, j.take()};
 }
 
-}  // namespace
+}  // namespace onboarding
 
-void register_onboarding(Router& r) {
+void add_onboarding_statements() {
   using db::ts;
   db::add_statements({
       {"onboarding_steps", "select key, title, position, required, " + ts("completed_at") +
@@ -75,8 +79,7 @@ void register_onboarding(Router& r) {
       {"onboarding_complete", "select key, title, step_position, required, " + ts("completed_at") +
                                   ", tenant_activated from api.complete_onboarding_step($1, $2::boolean)"},
   });
-  r.add_tenant("GET", "/onboarding", get_onboarding);
-  r.add_tenant("POST", "/onboarding/steps/{key}/complete", complete_step);
 }
+
 
 }  // namespace tenantd::api

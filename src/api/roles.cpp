@@ -7,7 +7,7 @@
 #include "api/idempotency.hpp"
 #include "api/input.hpp"
 #include "api/page.hpp"
-#include "api/routes.hpp"
+#include "api/roles.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
 #include "http/problem.hpp"
@@ -32,7 +32,7 @@ void write_role(util::JsonOut& j, const pqxx::row& row) {
 
 const std::string& role_id_param(const RequestContext& ctx) {
   const std::string& id = *ctx.param("id");
-  if (!util::is_uuid(id)) throw ApiError(404, "role_not_found", "no such role in this tenant");
+  if (!util::is_uuid(id)) throw ApiError("role_not_found", "no such role in this tenant");
   return id;
 }
 
@@ -41,16 +41,16 @@ const std::string& role_id_param(const RequestContext& ctx) {
 std::string permissions_field(const RequestContext& ctx) {
   auto it = ctx.json.FindMember("permissions");
   if (!it->value.IsArray())
-    throw ApiError(400, "invalid_field_type", "field 'permissions' must be an array of strings");
-  if (it->value.Size() > 100) throw ApiError(422, "validation_failed", "at most 100 permissions");
+    throw ApiError("invalid_field_type", "field 'permissions' must be an array of strings");
+  if (it->value.Size() > 100) throw ApiError("validation_failed", "at most 100 permissions");
   static const std::regex kName("^[a-z_:]{1,64}$");
   std::string joined;
   for (const auto& v : it->value.GetArray()) {
     if (!v.IsString())
-      throw ApiError(400, "invalid_field_type", "field 'permissions' must be an array of strings");
+      throw ApiError("invalid_field_type", "field 'permissions' must be an array of strings");
     std::string s(v.GetString(), v.GetStringLength());
     if (!std::regex_match(s, kName)) {
-      throw ApiError(422, "unknown_permission", "'" + s.substr(0, 64) + "' is not a permission");
+      throw ApiError("unknown_permission", "'" + s.substr(0, 64) + "' is not a permission");
     }
     joined += (joined.empty() ? "" : ",") + s;
   }
@@ -60,6 +60,10 @@ std::string permissions_field(const RequestContext& ctx) {
 bool has_field(const RequestContext& ctx, const char* name) {
   return ctx.has_json && ctx.json.FindMember(name) != ctx.json.MemberEnd();
 }
+
+}  // namespace
+
+namespace roles {
 
 Response list_roles(RequestContext& ctx) {
   const int limit = page_limit(ctx);
@@ -79,7 +83,7 @@ Response get_role(RequestContext& ctx) {
   ctx.tenant_id = tx.tenant_id();
   auto r = tx.exec_prepared("roles_get", id);
   tx.commit();
-  if (r.empty()) throw ApiError(404, "role_not_found", "no such role in this tenant");
+  if (r.empty()) throw ApiError("role_not_found", "no such role in this tenant");
   util::JsonOut j;
   write_role(j, r[0]);
   return {200, j.take()};
@@ -91,7 +95,7 @@ Response create_role(RequestContext& ctx) {
   const std::string name = required_string(ctx, "name", 63);
   const auto description = optional_string(ctx, "description", 1000);
   if (!has_field(ctx, "permissions") || ctx.json["permissions"].IsNull()) {
-    throw ApiError(400, "missing_field", "field 'permissions' is required");
+    throw ApiError("missing_field", "field 'permissions' is required");
   }
   const std::string perms = permissions_field(ctx);
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
@@ -115,14 +119,14 @@ Response create_role(RequestContext& ctx) {
 // permissions replaces the list.
 Response patch_role(RequestContext& ctx) {
   const std::string id = util::canonical_uuid(role_id_param(ctx));
-  if (!ctx.has_json) throw ApiError(400, "body_required", "a JSON body is required");
+  if (!ctx.has_json) throw ApiError("body_required", "a JSON body is required");
   reject_unknown_fields(ctx, {"description", "permissions"});
   const bool set_description = has_field(ctx, "description");
   const auto description = optional_string(ctx, "description", 1000);  // null → nullopt → cleared
   const bool set_permissions = has_field(ctx, "permissions") && !ctx.json["permissions"].IsNull();
   const std::string perms = set_permissions ? permissions_field(ctx) : "";
   if (!set_description && !set_permissions) {
-    throw ApiError(422, "validation_failed", "nothing to change: give description or permissions");
+    throw ApiError("validation_failed", "nothing to change: give description or permissions");
   }
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   ctx.tenant_id = tx.tenant_id();
@@ -145,9 +149,9 @@ Response delete_role(RequestContext& ctx) {
   return {204, ""};
 }
 
-}  // namespace
+}  // namespace roles
 
-void register_roles(Router& r) {
+void add_roles_statements() {
   using db::ts;
   // Row-level security limits every statement to the current tenant.
   const std::string role_cols =
@@ -164,11 +168,7 @@ void register_roles(Router& r) {
        "case when $5::boolean then string_to_array($6, ',') end)"},
       {"roles_delete", "select api.delete_role($1::uuid)"},
   });
-  r.add_tenant("GET", "/roles", list_roles);
-  r.add_tenant("POST", "/roles", create_role);
-  r.add_tenant("GET", "/roles/{id}", get_role);
-  r.add_tenant("PATCH", "/roles/{id}", patch_role);
-  r.add_tenant("DELETE", "/roles/{id}", delete_role);
 }
+
 
 }  // namespace tenantd::api

@@ -13,9 +13,10 @@
 // is base64url(HMAC-SHA256(key, "tenantd-signup-invitation:" + hex(nonce))) with a fresh random
 // nonce; the database keeps only the nonce and SHA-256(token). Such a sign-up therefore needs
 // an Idempotency-Key of at least 16 characters (a UUID, as the draft recommends).
+#include "api/signup.hpp"
+
 #include "api/idempotency.hpp"
 #include "api/input.hpp"
-#include "api/routes.hpp"
 #include "api/signup_token.hpp"
 #include "auth/password.hpp"
 #include "db/statements.hpp"
@@ -40,9 +41,13 @@ bool has_control_or_nul(const std::string& s) {
   return false;
 }
 
+}  // namespace
+
+namespace signup {
+
 Response signup(RequestContext& ctx) {
   const Idempotency idem = idempotency_for(ctx);  // 400 for a malformed key
-  if (!ctx.has_json) throw ApiError(400, "body_required", "a JSON body is required");
+  if (!ctx.has_json) throw ApiError("body_required", "a JSON body is required");
   reject_unknown_fields(ctx, {"organization_name", "slug", "plan", "admin_email", "admin_password"});
   const std::string name = required_string(ctx, "organization_name", 200);
   const auto slug = optional_string(ctx, "slug", 63);
@@ -51,21 +56,21 @@ Response signup(RequestContext& ctx) {
   const auto password = optional_string(ctx, "admin_password", 1024);
   for (const auto* s : {&name, &plan, &email}) {
     if (s->find('\0') != std::string::npos)
-      throw ApiError(400, "invalid_text", "text fields must not contain NUL");
+      throw ApiError("invalid_text", "text fields must not contain NUL");
   }
   if (has_control_or_nul(plan) || has_control_or_nul(email) || (slug && has_control_or_nul(*slug))) {
-    throw ApiError(400, "invalid_text", "plan, slug and admin_email must not contain control characters");
+    throw ApiError("invalid_text", "plan, slug and admin_email must not contain control characters");
   }
   if (name.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw ApiError(422, "validation_failed", "organization_name must not be empty");
+    throw ApiError("validation_failed", "organization_name must not be empty");
   }
-  if (slug && slug->empty()) throw ApiError(422, "invalid_slug", "slug must not be empty");
+  if (slug && slug->empty()) throw ApiError("invalid_slug", "slug must not be empty");
   if (password && password->size() < 8) {
-    throw ApiError(422, "validation_failed", "admin_password must be at least 8 characters");
+    throw ApiError("validation_failed", "admin_password must be at least 8 characters");
   }
   const std::string* key = ctx.header("idempotency-key");
   if (!password && (!idem.active() || !key || key->size() < kMinInvitationKey)) {
-    throw ApiError(422, "idempotency_key_required",
+    throw ApiError("idempotency_key_required",
                    "without admin_password the admin invitation token is shown only to the holder of this "
                    "sign-up's Idempotency-Key: send one of at least 16 characters (e.g. a UUID)");
   }
@@ -77,7 +82,7 @@ Response signup(RequestContext& ctx) {
     rate.commit();
     const int retry_after = r[0][0].as<int>();
     if (retry_after > 0) {
-      throw ApiError(429, "rate_limited", "too many sign-ups from this address; retry later",
+      throw ApiError("rate_limited", "too many sign-ups from this address; retry later",
                      {{"Retry-After", std::to_string(retry_after)}});
     }
   }
@@ -113,16 +118,15 @@ Response signup(RequestContext& ctx) {
   return res;
 }
 
-}  // namespace
+}  // namespace signup
 
-void register_signup(Router& r) {
+void add_signup_statements() {
   db::add_statements({
       {"signup_rate_hit", "select api.signup_rate_hit($1, $2::int)"},
       {"signup",
        "select tenant_id, status, created from api.signup($1, nullif($2, ''), $3, $4, nullif($5, ''), null,"
        " decode(nullif($6, ''), 'hex'), decode(nullif($7, ''), 'hex'))"},
   });
-  r.add("POST", "/v1/signup", Scope::kPublic, signup, {RateLimit::kSignup});
 }
 
 }  // namespace tenantd::api

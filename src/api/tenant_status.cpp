@@ -8,7 +8,7 @@
 // api.reveal_signup_invitation finds its SHA-256 and marks it revealed, in one transaction.
 // A wrong key shows nothing and is not an error (the answer does not say whether a token waits
 // for someone else).
-#include "api/routes.hpp"
+#include "api/tenant_status.hpp"
 #include "api/signup_token.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
@@ -39,12 +39,16 @@ std::string status_json(const pqxx::row& row, const std::string& token) {
   return j.take();
 }
 
+}  // namespace
+
+namespace tenant_status {
+
 Response public_status(RequestContext& ctx) {
   const std::string id = ctx.params.at("id");
-  if (!util::is_uuid(id)) throw ApiError(404, "tenant_not_found", "no such tenant");
+  if (!util::is_uuid(id)) throw ApiError("tenant_not_found", "no such tenant");
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   auto r = tx.exec_prepared("tenant_status", id);
-  if (r.size() != 1) throw ApiError(404, "tenant_not_found", "no such tenant");
+  if (r.size() != 1) throw ApiError("tenant_not_found", "no such tenant");
   std::string token;
   const std::string* key = ctx.header("idempotency-key");
   if (key && r[0][9].as<bool>()) {
@@ -67,19 +71,19 @@ Response own_status(RequestContext& ctx) {
   ctx.tenant_ctx.allow_inactive = true;  // a suspended or deleted tenant may still ask
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
   const std::string id = tx.tenant_id();
-  if (id.empty()) throw ApiError(400, "tenant_required", "the token names no tenant");
+  if (id.empty()) throw ApiError("tenant_required", "the token names no tenant");
   auto r = tx.exec_prepared("tenant_status", id);
   tx.commit();
-  if (r.size() != 1) throw ApiError(404, "tenant_not_found", "no such tenant");
+  if (r.size() != 1) throw ApiError("tenant_not_found", "no such tenant");
   ctx.tenant_id = id;
   Response res{200, status_json(r[0], "")};
   res.headers["Cache-Control"] = "no-store";
   return res;
 }
 
-}  // namespace
+}  // namespace tenant_status
 
-void register_tenant_status(Router& r) {
+void add_tenant_status_statements() {
   db::add_statements({
       {"tenant_status", "select tenant_id, status, provisioning_status, error_code, attempts, " +
                             db::ts("created_at") + ", " + db::ts("provisioning_started_at") + ", " +
@@ -88,8 +92,7 @@ void register_tenant_status(Router& r) {
       {"tenant_status_nonce", "select api.signup_invitation_nonce($1::uuid)"},
       {"tenant_status_reveal", "select api.reveal_signup_invitation($1::uuid, decode($2, 'hex'))"},
   });
-  r.add("GET", "/v1/tenant-status/{id}", Scope::kPublic, public_status);
-  r.add("GET", "/v1/tenant-status", Scope::kTenant, own_status);
 }
+
 
 }  // namespace tenantd::api

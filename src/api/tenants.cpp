@@ -14,7 +14,7 @@
 #include "api/idempotency.hpp"
 #include "api/input.hpp"
 #include "api/page.hpp"
-#include "api/routes.hpp"
+#include "api/tenants.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
 #include "http/problem.hpp"
@@ -73,7 +73,7 @@ std::string tenant_json(const pqxx::row& row) {
 
 void require_super_admin(const RequestContext& ctx, const char* what) {
   if (!ctx.principal || !ctx.principal->is_super_admin()) {
-    throw ApiError(403, "forbidden", std::string("only a super_admin may ") + what);
+    throw ApiError("forbidden", std::string("only a super_admin may ") + what);
   }
 }
 
@@ -81,7 +81,7 @@ void require_super_admin(const RequestContext& ctx, const char* what) {
 // NUL, and jsonb refuses \u0000), so bad input is a 400/422 here and never a 500 there.
 void check_text(const std::string& s, const std::string& what) {
   if (!util::clean_text(s)) {
-    throw ApiError(400, "invalid_text", what + " must be valid UTF-8 without NUL characters");
+    throw ApiError("invalid_text", what + " must be valid UTF-8 without NUL characters");
   }
 }
 
@@ -105,13 +105,13 @@ std::optional<std::string> metadata_field(const RequestContext& ctx) {
   auto it = ctx.json.FindMember("metadata");
   if (it == ctx.json.MemberEnd() || it->value.IsNull()) return std::nullopt;
   if (!it->value.IsObject())
-    throw ApiError(400, "invalid_field_type", "field 'metadata' must be a JSON object");
+    throw ApiError("invalid_field_type", "field 'metadata' must be a JSON object");
   check_json_text(it->value, "metadata");
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   it->value.Accept(w);
   if (sb.GetSize() > kMaxMetadataBytes) {
-    throw ApiError(422, "validation_failed", "field 'metadata' is larger than 64 KiB");
+    throw ApiError("validation_failed", "field 'metadata' is larger than 64 KiB");
   }
   return std::string(sb.GetString(), sb.GetSize());
 }
@@ -158,13 +158,17 @@ std::string time_filter(const RequestContext& ctx, const char* name) {
   // a '+' sent unencoded in a query string decodes as a space
   if (s.size() > 6 && s[s.size() - 6] == ' ') s[s.size() - 6] = '+';
   if (!valid_rfc3339(s)) {
-    throw ApiError(400, "invalid_filter",
+    throw ApiError("invalid_filter",
                    std::string(name) + " must be an RFC 3339 date-time, e.g. 2024-05-01T00:00:00Z");
   }
   return s;
 }
 
 // ---- handlers -------------------------------------------------------------------------------
+
+}  // namespace
+
+namespace tenants {
 
 Response create_tenant(RequestContext& ctx) {
   require_super_admin(ctx, "create tenants");
@@ -177,7 +181,7 @@ Response create_tenant(RequestContext& ctx) {
   check_text(plan, "field 'plan'");
   const auto description = text_field(ctx, "description", kMaxDescription);
   const auto metadata = metadata_field(ctx);
-  if (slug && slug->empty()) throw ApiError(422, "validation_failed", "slug must not be empty");
+  if (slug && slug->empty()) throw ApiError("validation_failed", "slug must not be empty");
 
   ctx.tenant_ctx.allow_inactive = true;  // a global route: no tenant is acted in
   db::TenantTx tx(ctx.svc.pool, ctx.tenant_ctx);
@@ -220,7 +224,7 @@ SortSpec parse_sort(const RequestContext& ctx) {
     k = k.substr(1);
   }
   if (k != "created_at" && k != "name" && k != "slug") {
-    throw ApiError(400, "invalid_sort",
+    throw ApiError("invalid_sort",
                    "sort must be created_at, name or slug, optionally prefixed with '-'");
   }
   s.key = k;
@@ -238,14 +242,14 @@ std::optional<Cursor> parse_cursor(const RequestContext& ctx, const SortSpec& so
   if (!c) return std::nullopt;
   const std::string raw = decode_cursor(*c);
   const auto bad = [] {
-    return ApiError(400, "invalid_cursor", "the cursor is not one this service issued");
+    return ApiError("invalid_cursor", "the cursor is not one this service issued");
   };
   const size_t a = raw.find('\n');
   if (a == std::string::npos) throw bad();
   const size_t b = raw.find('\n', a + 1);
   if (b == std::string::npos) throw bad();
   if (raw.substr(0, a) != sort.text()) {
-    throw ApiError(400, "invalid_cursor", "the cursor belongs to another sort order");
+    throw ApiError("invalid_cursor", "the cursor belongs to another sort order");
   }
   Cursor cur{raw.substr(b + 1), raw.substr(a + 1, b - a - 1)};
   if (!util::is_uuid(cur.id)) throw bad();
@@ -274,19 +278,19 @@ Response list_tenants(RequestContext& ctx) {
   if (auto v = query_param(ctx, "status")) {
     if (std::find(std::begin(kStates), std::end(kStates), *v) == std::end(kStates)) {
       throw ApiError(
-          400, "invalid_filter",
+          "invalid_filter",
           "status must be one of pending, provisioning, active, suspended, inactive, failed, deleted");
     }
     status = *v;
   }
   if (auto v = query_param(ctx, "plan")) {
     static const std::regex kPlan("^[a-z][a-z0-9_]{0,62}$");
-    if (!std::regex_match(*v, kPlan)) throw ApiError(400, "invalid_filter", "plan must be a plan id");
+    if (!std::regex_match(*v, kPlan)) throw ApiError("invalid_filter", "plan must be a plan id");
     plan = *v;
   }
   if (auto v = query_param(ctx, "q")) {
     if (v->empty() || v->size() > kMaxQuery) {
-      throw ApiError(400, "invalid_filter", "q must be 1 to 200 characters");
+      throw ApiError("invalid_filter", "q must be 1 to 200 characters");
     }
     check_text(*v, "q");
     pattern = like_pattern(*v);
@@ -338,7 +342,7 @@ Response get_tenant(RequestContext& ctx) {
   ctx.tenant_id = tx.tenant_id();
   auto r = tx.exec_prepared("tenants_get", tx.tenant_id());
   tx.commit();
-  if (r.empty()) throw ApiError(404, "tenant_not_found", "no such tenant");
+  if (r.empty()) throw ApiError("tenant_not_found", "no such tenant");
   util::JsonOut j;
   j.begin_object();
   write_tenant_fields(j, r[0]);
@@ -349,10 +353,10 @@ Response get_tenant(RequestContext& ctx) {
 
 Response patch_tenant(RequestContext& ctx) {
   reject_unknown_fields(ctx, {"name", "description", "plan", "metadata"});
-  if (!ctx.has_json) throw ApiError(400, "body_required", "a JSON body is required");
+  if (!ctx.has_json) throw ApiError("body_required", "a JSON body is required");
   const auto& p = *ctx.principal;
   if (!p.is_super_admin() && p.role != "tenant_admin") {
-    throw ApiError(403, "forbidden", "only a super_admin or a tenant_admin of this tenant may change it");
+    throw ApiError("forbidden", "only a super_admin or a tenant_admin of this tenant may change it");
   }
   // The changes are re-serialised from validated values (not the raw body): one JSON object
   // whose strings PostgreSQL accepts. description: null clears it.
@@ -369,13 +373,13 @@ Response patch_tenant(RequestContext& ctx) {
   }
   if (auto v = text_field(ctx, "plan", 63)) changes.str("plan", *v);
   if (ctx.json.HasMember("name") && ctx.json["name"].IsNull()) {
-    throw ApiError(422, "validation_failed", "name cannot be null");
+    throw ApiError("validation_failed", "name cannot be null");
   }
   if (ctx.json.HasMember("plan") && ctx.json["plan"].IsNull()) {
-    throw ApiError(422, "validation_failed", "plan cannot be null");
+    throw ApiError("validation_failed", "plan cannot be null");
   }
   if (ctx.json.HasMember("metadata") && ctx.json["metadata"].IsNull()) {
-    throw ApiError(422, "validation_failed", "metadata cannot be null (send {} to clear it)");
+    throw ApiError("validation_failed", "metadata cannot be null (send {} to clear it)");
   }
   if (auto v = metadata_field(ctx)) changes.raw("metadata", *v);
   changes.end_object();
@@ -409,7 +413,7 @@ std::string reason_field(const RequestContext& ctx, bool required) {
   }
   if (reason) check_text(*reason, "field 'reason'");
   if (required && reason->find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw ApiError(422, "validation_failed", "reason must not be empty");
+    throw ApiError("validation_failed", "reason must not be empty");
   }
   return reason.value_or("");
 }
@@ -475,9 +479,9 @@ std::string list_sql(const std::string& key, bool desc) {
          col + dir + ", t.id" + dir + " limit $8::int";
 }
 
-}  // namespace
+}  // namespace tenants
 
-void register_tenants(Router& r) {
+void add_tenants_statements() {
   std::vector<db::Statement> statements = {
       {"tenants_get", "select " + tenant_columns("t.") +
                           ", (select count(*) from tenantd.memberships m where m.tenant_id = t.id)"
@@ -516,20 +520,12 @@ void register_tenants(Router& r) {
        ")::text"},
   };
   for (const char* key : {"created_at", "name", "slug"}) {
-    statements.push_back({std::string("tenants_list_") + key + "_asc", list_sql(key, false)});
-    statements.push_back({std::string("tenants_list_") + key + "_desc", list_sql(key, true)});
+    statements.push_back({std::string("tenants_list_") + key + "_asc", tenants::list_sql(key, false)});
+    statements.push_back({std::string("tenants_list_") + key + "_desc", tenants::list_sql(key, true)});
   }
   db::add_statements(statements);
 
-  r.add("POST", "/v1/tenants", Scope::kAuthenticated, create_tenant);
-  r.add("GET", "/v1/tenants", Scope::kAuthenticated, list_tenants);
-  r.add("GET", "/v1/tenants/stats", Scope::kAuthenticated, tenant_stats);
-  r.add("GET", "/v1/tenants/{tenant}", Scope::kTenant, get_tenant);
-  r.add("PATCH", "/v1/tenants/{tenant}", Scope::kTenant, patch_tenant);
-  r.add("DELETE", "/v1/tenants/{tenant}", Scope::kTenant, delete_tenant);
-  r.add("POST", "/v1/tenants/{tenant}/activate", Scope::kTenant, activate_tenant);
-  r.add("POST", "/v1/tenants/{tenant}/suspend", Scope::kTenant, suspend_tenant);
-  r.add("POST", "/v1/tenants/{tenant}/reprovision", Scope::kTenant, reprovision_tenant);
 }
+
 
 }  // namespace tenantd::api

@@ -6,7 +6,7 @@
 
 #include <ctime>
 
-#include "api/routes.hpp"
+#include "api/webhooks.hpp"
 #include "auth/webhook_signature.hpp"
 #include "db/pool.hpp"
 #include "http/problem.hpp"
@@ -24,6 +24,10 @@ std::string webhook_header(const RequestContext& ctx, const std::string& suffix)
   return "";
 }
 
+}  // namespace
+
+namespace webhooks {
+
 Response receive(RequestContext& ctx) {
   const std::string id = webhook_header(ctx, "id");
   const std::string timestamp = webhook_header(ctx, "timestamp");
@@ -34,7 +38,7 @@ Response receive(RequestContext& ctx) {
     keys = auth::parse_webhook_secrets(ctx.svc.config.webhook_secret);
   } catch (const std::exception& e) {
     spdlog::error("\"msg\":\"WEBHOOK_SECRET is malformed\",\"error\":\"{}\"", e.what());
-    throw ApiError(503, "webhooks_unavailable", "webhook verification is not configured correctly");
+    throw ApiError("webhooks_unavailable", "webhook verification is not configured correctly");
   }
   // Every refusal is a 401 (Standard Webhooks): the sender retries, an attacker learns nothing
   // beyond the reason code. The signature covers the raw body bytes exactly as received.
@@ -42,11 +46,11 @@ Response receive(RequestContext& ctx) {
     auth::verify_webhook(keys, id, timestamp, ctx.body, signature, static_cast<int64_t>(std::time(nullptr)),
                          ctx.svc.config.webhook_tolerance_seconds);
   } catch (const auth::WebhookError& e) {
-    throw ApiError(401, e.code(), e.what());
+    throw ApiError(e.code(), e.what());
   }
-  if (id.size() > 255) throw ApiError(400, "invalid_event", "webhook-id must be at most 255 characters");
+  if (id.size() > 255) throw ApiError("invalid_event", "webhook-id must be at most 255 characters");
   if (!ctx.has_json || !ctx.json.IsObject() || !ctx.json.HasMember("type") || !ctx.json["type"].IsString()) {
-    throw ApiError(400, "invalid_event", "the event must be a JSON object with a string \"type\"");
+    throw ApiError("invalid_event", "the event must be a JSON object with a string \"type\"");
   }
   const std::string type = ctx.json["type"].GetString();
 
@@ -71,10 +75,7 @@ Response receive(RequestContext& ctx) {
   return {200, j.take()};
 }
 
-}  // namespace
+}  // namespace webhooks
 
-void register_webhooks(Router& r) {
-  r.add("POST", "/v1/webhooks/identity", Scope::kPublic, receive);
-}
 
 }  // namespace tenantd::api

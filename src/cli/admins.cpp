@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "cli/commands.hpp"
+#include "db/operator_calls.hpp"
 #include "util/config.hpp"
 
 namespace tenantd::cli {
@@ -19,23 +20,21 @@ int cmd_admins(const Args& args) {
   }
   try {
     pqxx::connection c(operator_database_url(args));
-    pqxx::nontransaction tx(c);
     if (sub == "list") {
-      auto r = tx.exec(
-          "select subject, created_at::text, created_by from tenantd.platform_admins order by subject");
+      const auto r = db::operator_calls::list_platform_admins(c);
       for (const auto& row : r) {
-        std::cout << row[0].c_str() << "\t" << row[1].c_str() << "\t" << row[2].c_str() << "\n";
+        std::cout << row.cells[0] << "\t" << row.cells[1] << "\t" << row.cells[2] << "\n";
       }
       std::cout << r.size() << " operator(s)\n";
       return 0;
     }
     const std::string& subject = args[1];
     if (sub == "add") {
-      const bool added = tx.exec_params("select tenantd.add_platform_admin($1)", subject)[0][0].as<bool>();
+      const bool added = db::operator_calls::add_platform_admin(c, subject);
       std::cout << (added ? "registered operator " : "already registered: ") << subject << "\n";
       return 0;
     }
-    const bool removed = tx.exec_params("select tenantd.remove_platform_admin($1)", subject)[0][0].as<bool>();
+    const bool removed = db::operator_calls::remove_platform_admin(c, subject);
     std::cout << (removed ? "removed operator " : "not registered: ") << subject << "\n";
     return removed ? 0 : 1;
   } catch (const std::exception& e) {

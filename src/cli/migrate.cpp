@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "db/migrator.hpp"
+#include "db/operator_calls.hpp"
 #include "util/config.hpp"
 
 namespace tenantd::cli {
@@ -51,12 +52,9 @@ int cmd_policies(const Args& args) {
   }
   try {
     pqxx::connection c(operator_database_url(args));
-    pqxx::nontransaction tx(c);
-    auto r = tx.exec("select problem, object, detail from tenantd.rls_audit() order by 1, 2, 3");
-    for (const auto& row : r) {
-      std::cout << row[0].c_str() << "\t" << row[1].c_str() << "\t"
-                << (row[2].is_null() ? "" : row[2].c_str()) << "\n";
-    }
+    const auto r = db::operator_calls::rls_audit(c);
+    for (const auto& row : r)
+      std::cout << row.cells[0] << "\t" << row.cells[1] << "\t" << row.cells[2] << "\n";
     std::cout << "rls_audit: " << r.size() << " problem(s)\n";
     return r.empty() ? 0 : 1;
   } catch (const std::exception& e) {

@@ -3,12 +3,12 @@
 
 #include <iostream>
 
-#include "api/routes.hpp"
+#include "api/route_table.hpp"
 #include "auth/jwt.hpp"
 #include "cli/commands.hpp"
 #include "db/pool.hpp"
 #include "db/statements.hpp"
-#include "http/server.hpp"
+#include "http/endpoint.hpp"
 #include "jobs/worker.hpp"
 #include "util/config.hpp"
 

@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "cli/commands.hpp"
+#include "db/operator_calls.hpp"
 #include "util/config.hpp"
 
 namespace tenantd::cli {
@@ -52,24 +53,20 @@ int cmd_jobs(const Args& args) {
   const std::string sub = args.empty() ? "" : args[0];
   try {
     pqxx::connection c(operator_database_url(args));
-    pqxx::nontransaction tx(c);
     if (sub == "list") {
       const std::string state = flag_value(args, "--state"), kind = flag_value(args, "--kind");
-      auto r = tx.exec_params(
-          "select id, kind, state, attempts, max_attempts, run_at::text, coalesce(last_error, '') "
-          "from tenantd.list_jobs(nullif($1, ''), nullif($2, ''), null, 200)",
-          state, kind);
+      const auto r = db::operator_calls::list_jobs(c, state, kind);
       for (const auto& row : r) {
-        std::cout << row[0].c_str() << "\t" << row[1].c_str() << "\t" << row[2].c_str() << "\t"
-                  << row[3].c_str() << "/" << row[4].c_str() << "\t" << row[5].c_str() << "\t"
-                  << row[6].c_str() << "\n";
+        const auto& v = row.cells;
+        std::cout << v[0] << "\t" << v[1] << "\t" << v[2] << "\t" << v[3] << "/" << v[4] << "\t" << v[5]
+                  << "\t" << v[6] << "\n";
       }
       std::cout << r.size() << " job(s)\n";
       return 0;
     }
     if (sub == "retry" && args.size() >= 2) {
       const long long id = std::stoll(args[1]);
-      bool ok = tx.exec_params("select tenantd.retry_job($1)", id)[0][0].as<bool>();
+      bool ok = db::operator_calls::retry_job(c, id);
       std::cout << (ok ? "job " + args[1] + " queued again\n"
                        : "job " + args[1] + " is not failed; nothing to do\n");
       return ok ? 0 : 1;

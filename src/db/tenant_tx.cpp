@@ -79,22 +79,21 @@ void TenantTx::begin(const TenantContext& ctx) {
   if (!row[2].is_null()) {
     const std::string problem = row[2].c_str();
     if (problem == "tenant_mismatch") {
-      throw ApiError(403, "tenant_mismatch", "the request names a tenant other than the token's tenant");
+      throw ApiError("tenant_mismatch", "the request names a tenant other than the token's tenant");
     }
-    if (problem == "tenant_not_found") throw ApiError(404, "tenant_not_found", "no such tenant");
+    if (problem == "tenant_not_found") throw ApiError("tenant_not_found", "no such tenant");
     // The token verified, but the database no longer backs it: fail closed with 401 so that the
     // client signs in again (and gets a token for what it is now).
     if (problem == "membership_revoked") {
-      throw ApiError(401, "membership_revoked",
+      throw ApiError("membership_revoked",
                      "the token's user or its membership in this tenant no longer exists or is disabled",
                      {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
     }
     if (problem == "operator_not_registered") {
-      throw ApiError(401, "operator_not_registered",
-                     "the token's subject is not a registered platform operator",
+      throw ApiError("operator_not_registered", "the token's subject is not a registered platform operator",
                      {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
     }
-    throw ApiError(400, problem, "the request context is invalid");
+    throw ApiError(problem, "the request context is invalid");
   }
   tenant_id_ = row[0].is_null() ? "" : row[0].c_str();
   tenant_status_ = row[1].is_null() ? "" : row[1].c_str();
@@ -102,7 +101,7 @@ void TenantTx::begin(const TenantContext& ctx) {
   if (!ctx.allow_inactive && (tenant_status_ == "suspended" || tenant_status_ == "deleted")) {
     // Thrown inside the constructor, which rolls back: nothing enter_context wrote (a
     // super_admin.access audit row) survives the refusal.
-    throw ApiError(403, "tenant_suspended",
+    throw ApiError("tenant_suspended",
                    tenant_status_ == "deleted" ? "this tenant has been deleted" : "this tenant is suspended");
   }
 }

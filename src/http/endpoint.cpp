@@ -8,7 +8,7 @@
 #include <csignal>
 #include <sstream>
 
-#include "http/server.hpp"
+#include "http/endpoint.hpp"
 
 namespace tenantd {
 namespace {

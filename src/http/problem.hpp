@@ -3,15 +3,18 @@
 #include <stdexcept>
 #include <string>
 
+#include "http/problem_table.hpp"
+
 namespace tenantd {
 
-// An error with a client-safe answer: HTTP status, stable `code`, title and detail. The
-// text here is written for clients; what() keeps the detail for logs.
+// An error with a client-safe answer: a stable problem `code` and a detail written for
+// clients; the HTTP status comes from the one problem table (http/problem_table.hpp). what()
+// keeps the detail for logs.
 class ApiError : public std::runtime_error {
  public:
-  ApiError(int status, std::string code, std::string detail, std::map<std::string, std::string> headers = {})
+  ApiError(std::string code, std::string detail, std::map<std::string, std::string> headers = {})
       : std::runtime_error(detail),
-        status_(status),
+        status_(problem_status(code)),
         code_(std::move(code)),
         detail_(std::move(detail)),
         headers_(std::move(headers)) {}

@@ -5,46 +5,13 @@
 #include <optional>
 #include <string>
 
+#include "db/api_call.hpp"
 #include "db/tenant_tx.hpp"
+#include "http/principal.hpp"
+#include "http/response.hpp"
+#include "http/services.hpp"
 
 namespace tenantd {
-
-namespace db {
-class ConnectionPool;
-}
-namespace util {
-struct Config;
-}
-
-// The authenticated caller, from a verified token. `role` is the token's claim, not what the
-// caller may do: tenantd.enter_context checks it against the database (a membership's current
-// role, a registered operator) and db::TenantTx::role() is the effective role. A check on the
-// claim before the transaction can only refuse early (a claim never widens the effective role).
-struct Principal {
-  std::string sub;
-  std::string user_id;  // sub when it is a uuid, else empty (operators from an identity provider)
-  std::string role;     // claimed role
-  std::optional<std::string> tenant_claim;
-  bool is_super_admin() const { return role == "super_admin"; }  // claimed; see above
-};
-
-// What the service shares with every handler.
-struct Services {
-  db::ConnectionPool& pool;
-  const util::Config& config;
-  // Connections as tenantd_worker (WORKER_DATABASE_URL), for the few public routes that hand
-  // work to the workers (webhook receipt): the app role may not call those functions.
-  db::ConnectionPool* worker_pool = nullptr;
-};
-
-struct Response {
-  Response() = default;
-  Response(int s, std::string b) : status(s), body(std::move(b)) {}
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  std::map<std::string, std::string> headers;
-};
 
 // Everything a handler needs to know about one request, built by the HTTP boundary.
 struct RequestContext {
@@ -63,6 +30,9 @@ struct RequestContext {
   std::optional<Principal> principal;
   db::TenantContext tenant_ctx;  // refs resolved by the HTTP layer; resolved to an id in the database
   std::string tenant_id;         // set by handlers once the transaction resolved it (for the access log)
+  // The context every api.* call carries as its first argument (tenantd.enter): built once by
+  // the dispatcher from the token, the tenant references and the route table's options.
+  std::string context_json;
 
   const std::string* param(const std::string& name) const {
     auto it = params.find(name);

@@ -1,6 +1,7 @@
 #include "http/router.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "util/percent_encoding.hpp"
 
@@ -22,14 +23,29 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-void Router::add(const std::string& method, const std::string& pattern, Scope scope, HandlerFn fn,
-                 RouteOptions options) {
-  routes_.push_back(Route{method, pattern, split_path(pattern), scope, std::move(fn), options});
+void Router::call(const std::string& method, const std::string& pattern, Scope scope,
+                  const std::string& function, ArgsFn args, RouteOptions options) {
+  if (!db::is_api_function_name(function))
+    throw std::logic_error("route " + pattern + ": not an api function");
+  routes_.push_back(
+      Route{method, pattern, split_path(pattern), scope, function, std::move(args), nullptr, options});
 }
 
-void Router::add_tenant(const std::string& method, const std::string& suffix, HandlerFn fn) {
-  add(method, "/v1" + suffix, Scope::kTenant, fn);
-  add(method, "/v1/tenants/{tenant}" + suffix, Scope::kTenant, fn);
+void Router::call_tenant(const std::string& method, const std::string& suffix, const std::string& function,
+                         ArgsFn args, RouteOptions options) {
+  call(method, "/v1" + suffix, Scope::kTenant, function, args, options);
+  call(method, "/v1/tenants/{tenant}" + suffix, Scope::kTenant, function, args, options);
+}
+
+void Router::add(const std::string& method, const std::string& pattern, Scope scope, HandlerFn fn,
+                 RouteOptions options) {
+  routes_.push_back(Route{method, pattern, split_path(pattern), scope, "", nullptr, std::move(fn), options});
+}
+
+void Router::add_tenant(const std::string& method, const std::string& suffix, HandlerFn fn,
+                        RouteOptions options) {
+  add(method, "/v1" + suffix, Scope::kTenant, fn, options);
+  add(method, "/v1/tenants/{tenant}" + suffix, Scope::kTenant, fn, options);
 }
 
 RouteMatch Router::match(const std::string& method, const std::string& path) const {

@@ -1,5 +1,7 @@
 #include "http/tenant_resolution.hpp"
 
+#include "http/problem_table.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -11,9 +13,9 @@ namespace {
 // Subdomains that belong to the platform itself and never to a tenant.
 const char* const kReservedLabels[] = {"www", "api", "admin", "app", "status", "mail"};
 
-ResolutionResult refuse(int status, const char* code, const char* detail) {
+ResolutionResult refuse(const char* code, const char* detail) {
   ResolutionResult r;
-  r.status = status;
+  r.status = problem_status(code);
   r.code = code;
   r.detail = detail;
   return r;
@@ -55,29 +57,29 @@ ResolutionResult resolve_tenant(const ResolutionInput& in) {
   std::optional<std::string> token, path, header, host;
   if (in.token_tenant) {
     token = canonical_tenant_ref(*in.token_tenant);
-    if (!token) return refuse(401, "invalid_token", "the token's tenant claim is not a tenant id");
+    if (!token) return refuse("invalid_token", "the token's tenant claim is not a tenant id");
   }
   if (in.path_tenant) {
     path = canonical_tenant_ref(*in.path_tenant);
-    if (!path) return refuse(404, "tenant_not_found", "no such tenant");
+    if (!path) return refuse("tenant_not_found", "no such tenant");
   }
   if (in.header_tenant) {
     header = canonical_tenant_ref(*in.header_tenant);
-    if (!header) return refuse(400, "invalid_tenant_header", "the tenant header is not a tenant id or slug");
+    if (!header) return refuse("invalid_tenant_header", "the tenant header is not a tenant id or slug");
   }
   if (in.host_tenant) host = canonical_tenant_ref(*in.host_tenant);
 
   if (!token) {
     if (!in.super_admin) {
       if (in.tenant_required || path || header) {
-        return refuse(403, "tenant_required", "the token names no tenant");
+        return refuse("tenant_required", "the token names no tenant");
       }
       return out;
     }
     // Super admins act inside a tenant only when the request names it explicitly.
     if (!path && !header) {
       if (in.tenant_required) {
-        return refuse(403, "tenant_required",
+        return refuse("tenant_required",
                       "a super_admin must name the tenant in the path or the tenant header");
       }
       return out;
@@ -92,7 +94,7 @@ ResolutionResult resolve_tenant(const ResolutionInput& in) {
   for (const auto& r : out.refs) {
     if (!util::is_uuid(r)) continue;
     if (first_uuid && *first_uuid != r) {
-      return refuse(403, "tenant_mismatch", "the request names a tenant other than the token's tenant");
+      return refuse("tenant_mismatch", "the request names a tenant other than the token's tenant");
     }
     first_uuid = r;
   }

@@ -10,6 +10,7 @@
 
 #include <stdexcept>
 
+#include "db/job_queue.hpp"
 #include "jobs/handlers.hpp"
 #include "jobs/worker.hpp"
 #include "util/uuid.hpp"
@@ -37,7 +38,7 @@ void register_provisioning_handlers() {
       "tenant.provision",
       [](pqxx::work& tx, const Job& job) {
         // Runs again harmlessly: a tenant that is no longer pending/failed is left alone.
-        tx.exec_params("select tenantd.provision_tenant($1::uuid, $2)", tenant_of(job), job.attempts);
+        db::job_queue::provision_tenant(tx, tenant_of(job), job.attempts);
       },
       [](pqxx::work& tx, const Job& job, const std::string& error, bool final_attempt) {
         std::string tenant;
@@ -46,8 +47,7 @@ void register_provisioning_handlers() {
         } catch (const std::exception&) {
           return;  // nothing to record on a tenant; the job records its own error
         }
-        tx.exec_params("select tenantd.provisioning_failed($1::uuid, $2, $3, $4)", tenant, error,
-                       job.attempts, final_attempt);
+        db::job_queue::provisioning_failed(tx, tenant, error, job.attempts, final_attempt);
       });
 }
 

@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
+#include "db/job_queue.hpp"
 #include "jobs/handlers.hpp"
 #include "jobs/worker.hpp"
 
@@ -38,9 +39,9 @@ void register_webhook_handlers() {
       "webhook.process",
       [](pqxx::work& tx, const Job& job) {
         const std::string event_id = event_id_of(job);
-        auto r = tx.exec_params("select tenantd.apply_webhook_event($1, $2)", event_id, job.attempts);
+        const std::string result = db::job_queue::apply_webhook_event(tx, event_id, job.attempts);
         spdlog::info("\"msg\":\"webhook event applied\",\"event\":\"{}\",\"result\":\"{}\"",
-                     log_safe(event_id), log_safe(r.at(0).at(0).is_null() ? "" : r.at(0).at(0).c_str()));
+                     log_safe(event_id), log_safe(result));
       },
       [](pqxx::work& tx, const Job& job, const std::string& error, bool) {
         std::string event_id;
@@ -49,7 +50,7 @@ void register_webhook_handlers() {
         } catch (const std::exception&) {
           return;  // nothing to record the failure on
         }
-        tx.exec_params("select tenantd.fail_webhook_event($1, $2, $3)", event_id, error, job.attempts);
+        db::job_queue::fail_webhook_event(tx, event_id, error, job.attempts);
       });
 }
 

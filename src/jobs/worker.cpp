@@ -8,6 +8,8 @@
 #include <chrono>
 #include <mutex>
 
+#include "db/job_queue.hpp"
+#include "http/problem_table.hpp"
 #include "jobs/handlers.hpp"
 #include "util/json_escape.hpp"
 
@@ -52,7 +54,7 @@ void register_builtin_handlers() {
   register_provisioning_handlers();
   register_webhook_handlers();
   register_handler("sessions.cleanup",
-                   [](pqxx::work& tx, const Job&) { tx.exec("select tenantd.cleanup_sessions(7)"); });
+                   [](pqxx::work& tx, const Job&) { db::job_queue::cleanup_sessions(tx); });
   // Hourly housekeeping (scheduled by the workers themselves, see schedule_maintenance).
   register_handler("maintenance.sweep", [](pqxx::work& tx, const Job& job) {
     // payload {"webhook_retention_days": N} comes from the scheduling worker's configuration
@@ -63,23 +65,12 @@ void register_builtin_handlers() {
         d["webhook_retention_days"].IsInt()) {
       webhook_days = std::max(1, d["webhook_retention_days"].GetInt());
     }
-    tx.exec_params(
-        "select tenantd.sweep_idempotency_keys(), tenantd.cleanup_sessions(7), tenantd.sweep_jobs(7), "
-        "tenantd.sweep_signup_attempts(), tenantd.sweep_webhook_events($1), tenantd.sweep_login_attempts()",
-        webhook_days);
+    db::job_queue::sweep(tx, webhook_days);
   });
 }
 
 void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days) {
-  // One job per UTC hour however many workers run: the dedupe key decides, not timing.
-  pqxx::work tx(conn);
-  tx.exec_params(
-      "select tenantd.enqueue_job('maintenance.sweep', jsonb_build_object('webhook_retention_days', "
-      "$1::int), "
-      "now(), 3, 'maintenance.sweep:' || to_char(date_trunc('hour', now() at time zone 'utc'), "
-      "'YYYY-MM-DD\"T\"HH24'))",
-      webhook_retention_days);
-  tx.commit();
+  db::job_queue::schedule_maintenance(conn, webhook_retention_days);
 }
 
 WorkerPool::WorkerPool(WorkerOptions opt) : opt_(std::move(opt)) {}
@@ -102,23 +93,19 @@ void WorkerPool::stop() {
 bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, const WorkerOptions& opt) {
   Job job;
   {
-    pqxx::work claim(conn);
-    auto r = claim.exec_params(
-        "select id, kind, payload::text, attempts, max_attempts from tenantd.claim_job($1, $2)", worker_id,
-        opt.lease_seconds);
-    claim.commit();
-    if (r.empty()) return false;
-    job.id = r[0][0].as<int64_t>();
-    job.kind = r[0][1].c_str();
-    job.payload = r[0][2].c_str();
-    job.attempts = r[0][3].as<int>();
-    job.max_attempts = r[0][4].as<int>();
+    auto claimed = db::job_queue::claim(conn, worker_id, opt.lease_seconds);
+    if (!claimed) return false;
+    job.id = claimed->id;
+    job.kind = claimed->kind;
+    job.payload = claimed->payload;
+    job.attempts = claimed->attempts;
+    job.max_attempts = claimed->max_attempts;
   }
   const auto t0 = std::chrono::steady_clock::now();
   std::string error;
   try {
     pqxx::work tx(conn);
-    if (!tx.exec_params("select tenantd.lock_job($1, $2)", job.id, worker_id)[0][0].as<bool>()) {
+    if (!db::job_queue::lock(tx, job.id, worker_id)) {
       // Our lease ran out and another worker took the job: leave it to them.
       spdlog::warn("\"msg\":\"job lost its lease\",\"job\":{},\"kind\":\"{}\"", job.id, job.kind);
       return true;
@@ -126,10 +113,18 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
     Handlers handlers = find_handler(job.kind);
     if (!handlers.run) throw std::runtime_error("no handler for job kind " + job.kind);
     handlers.run(tx, job);
-    tx.exec_params("select tenantd.complete_job($1, $2)", job.id, worker_id);
+    db::job_queue::complete(tx, job.id, worker_id);
     tx.commit();
   } catch (const pqxx::broken_connection&) {
     throw;  // the lease expires and another worker retries it
+  } catch (const pqxx::sql_error& e) {
+    // Our procedures raise a TDxxx SQLSTATE per problem: record its problem code with the
+    // message, so an operator reads "unknown_organization: …" rather than a bare SQLSTATE.
+    error = e.what();
+    if (e.sqlstate().rfind("TD", 0) == 0) {
+      if (error.rfind("ERROR:  ", 0) == 0) error = error.substr(8);
+      error = std::string(problem_for_sqlstate(e.sqlstate()).code) + ": " + error;
+    }
   } catch (const std::exception& e) {
     error = e.what();
   }
@@ -141,18 +136,17 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
     return true;
   }
   pqxx::work fail(conn);
-  if (!fail.exec_params("select tenantd.lock_job($1, $2)", job.id, worker_id)[0][0].as<bool>()) {
+  if (!db::job_queue::lock(fail, job.id, worker_id)) {
     return true;  // lease lost meanwhile: the new owner records its own outcome
   }
   if (auto on_failure = find_handler(job.kind).on_failure) {
     on_failure(fail, job, error, job.attempts >= job.max_attempts);
   }
-  auto r = fail.exec_params("select tenantd.fail_job($1, $2, $3, $4)", job.id, worker_id, error,
-                            opt.backoff_base_ms);
+  const std::string state = db::job_queue::fail(fail, job.id, worker_id, error, opt.backoff_base_ms);
   fail.commit();
   spdlog::warn(
       "\"msg\":\"job failed\",\"job\":{},\"kind\":\"{}\",\"attempt\":{},\"state\":\"{}\",\"error\":\"{}\"",
-      job.id, job.kind, job.attempts, r[0][0].is_null() ? "" : r[0][0].c_str(), util::json_escape(error));
+      job.id, job.kind, job.attempts, state, util::json_escape(error));
   return true;
 }
 

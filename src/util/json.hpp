@@ -29,6 +29,11 @@ class JsonOut {
     w_.EndArray();
     return *this;
   }
+  // A string element of the array being written.
+  JsonOut& element(const std::string& v) {
+    w_.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+    return *this;
+  }
   JsonOut& key(const char* k) {
     w_.Key(k);
     return *this;

@@ -20,7 +20,7 @@
 #include <set>
 #include <sstream>
 
-#include "api/routes.hpp"
+#include "api/route_table.hpp"
 #include "http/router.hpp"
 #include "support.hpp"
 #include "util/uuid.hpp"

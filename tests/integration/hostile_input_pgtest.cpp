@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "api/routes.hpp"
+#include "api/route_table.hpp"
 #include "http/router.hpp"
 #include "raw_http.hpp"
 #include "support.hpp"

@@ -9,7 +9,8 @@
 #include <future>
 #include <thread>
 
-#include "api/routes.hpp"
+#include "api/route_table.hpp"
+#include "db/api_call.hpp"
 #include "db/pool.hpp"
 #include "db/statements.hpp"
 #include "db/tenant_tx.hpp"
@@ -55,9 +56,12 @@ TEST(PoolTest, ContextDoesNotOutliveTheTransaction) {
   {
     db::TenantTx tx(pool, ctx_for(a));
     EXPECT_EQ(tx.tenant_id(), a.id);
-    auto r = tx.exec("select current_setting('app.tenant_id'), current_setting('app.user_id')");
+    auto r = tx.exec(
+        "select current_setting('app.tenant_id'), current_setting('app.user_id'), "
+        "current_setting('app.permissions') <> ''");
     EXPECT_EQ(std::string(r[0][0].c_str()), a.id);
     EXPECT_EQ(std::string(r[0][1].c_str()), a.user_ids[0]);
+    EXPECT_EQ(std::string(r[0][2].c_str()), "t");  // the role's permissions, in the context too
     pid_in_tx = backend_pid(tx.conn());
     tx.commit();
   }
@@ -65,7 +69,8 @@ TEST(PoolTest, ContextDoesNotOutliveTheTransaction) {
     // Same physical connection (pool of one), no transaction: nothing of tenant A remains.
     auto lease = pool.acquire();
     EXPECT_EQ(backend_pid(lease.conn()), pid_in_tx);
-    for (const char* g : {"app.tenant_id", "app.user_id", "app.role", "app.request_id"}) {
+    for (const char* g : {"app.tenant_id", "app.user_id", "app.role", "app.request_id", "app.permissions",
+                          "app.user_email"}) {
       const std::string v = setting_outside_tx(lease.conn(), g);
       EXPECT_TRUE(v.empty() || v == "<unset>") << g << " = " << v;
     }
@@ -93,23 +98,49 @@ TEST(PoolTest, ContextDoesNotOutliveTheTransaction) {
   }
 }
 
+// The context an api.* call carries (what the dispatcher builds): a member of `s`.
+std::string call_context(const Seed& s) {
+  return R"({"request_id":"pool-test","route":"test","client":"127.0.0.1","refs":[")" + s.id +
+         R"("],"user_id":")" + s.user_ids[0] + R"(","role":"member","subject":")" + s.user_ids[0] + R"("})";
+}
+
+// One call is one autocommit statement: the context it entered is gone when it returns, on
+// the same connection, in both statement modes.
+TEST(PoolTest, CallContextEndsWithTheStatement) {
+  Seed a = seed_tenant("poolcall", 2);
+  for (bool prepared : {true, false}) {
+    db::set_prepared_statements(prepared);
+    db::ConnectionPool pool(app_url(), 1, std::chrono::milliseconds(2000), db::prepare_statements);
+    auto reply = db::call_api(pool, "api.list_members", call_context(a),
+                              {"10", std::nullopt, std::nullopt, std::nullopt}, true);
+    EXPECT_EQ(reply.status, 200);
+    EXPECT_NE(reply.body.find(a.user_ids[1]), std::string::npos) << reply.body;
+    auto lease = pool.acquire();
+    for (const char* g : {"app.tenant_id", "app.user_id", "app.role", "app.request_id"}) {
+      const std::string v = setting_outside_tx(lease.conn(), g);
+      EXPECT_TRUE(v.empty() || v == "<unset>") << g << " = " << v;
+    }
+  }
+  db::set_prepared_statements(true);
+}
+
 TEST(PoolTest, DirectTerminatedConnectionIsReplaced) {
-  ensure_statements();
   Seed a = seed_tenant("poolterm", 2);
-  db::ConnectionPool pool(app_url(), 2, std::chrono::milliseconds(2000), db::prepare_statements);
+  db::ConnectionPool pool(app_url(), 1, std::chrono::milliseconds(2000), db::prepare_statements);
   int old_pid = 0;
   {
-    db::TenantTx tx(pool, ctx_for(a));
-    old_pid = backend_pid(tx.conn());
-    tx.commit();
+    auto lease = pool.acquire();
+    old_pid = backend_pid(lease.conn());
   }
   admin_exec("select pg_terminate_backend(" + std::to_string(old_pid) + ")");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  db::TenantTx tx(pool, ctx_for(a));
-  EXPECT_NE(backend_pid(tx.conn()), old_pid);
-  EXPECT_EQ(tx.exec_prepared("users_list", 10, std::string("00000000-0000-0000-0000-000000000000")).size(),
-            2u);
-  tx.commit();
+  // a read is sent again on a new connection
+  auto reply = db::call_api(pool, "api.list_members", call_context(a),
+                            {"10", std::nullopt, std::nullopt, std::nullopt}, true);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_NE(reply.body.find(a.user_ids[1]), std::string::npos) << reply.body;
+  auto lease = pool.acquire();
+  EXPECT_NE(backend_pid(lease.conn()), old_pid);
 }
 
 TEST(PoolTest, HttpRequestsSucceedAfterEveryAppConnectionIsTerminated) {

@@ -78,7 +78,7 @@ select ok(not has_database_privilege('tenantd_app', current_database(), 'tempora
           'tenantd_app may create neither schemas nor temporary tables in the database');
 
 select ok(has_function_privilege('tenantd_app', 'tenantd.enter_context(text[], text, text, text, text, text)', 'execute')
-          and has_function_privilege('tenantd_app', 'api.create_member(text, text, text, text)', 'execute')
+          and has_function_privilege('tenantd_app', 'tenantd.create_member(text, text, text, text)', 'execute')
           and has_function_privilege('tenantd_app', 'tenantd.current_tenant_id()', 'execute')
           and has_function_privilege('tenantd_app', 'tenantd.current_user_id()', 'execute')
           and has_function_privilege('tenantd_app', 'tenantd.current_role_name()', 'execute')

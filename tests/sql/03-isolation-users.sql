@@ -1,5 +1,6 @@
--- users as tenantd_app: global identities, visible only to themselves and to the tenants they
--- are members of; created, disabled and deleted by super admins.
+-- users as tenantd_app: global identities, visible only to themselves (a tenant lists its
+-- members with the address each membership carries, memberships.email); created, disabled and
+-- deleted by super admins.
 \set ta aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
 \set tb bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
 \set alice aaaaaaaa-0000-4000-8000-000000000001
@@ -19,8 +20,8 @@ create temp table b_before as select * from tenantd.users where id in (:'bob', :
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
 set local role tenantd_app;
 
-select results_eq('select id from tenantd.users order by email', array[:'alice', :'dave']::uuid[],
-                  'A sees exactly its own members');
+select results_eq('select id from tenantd.users order by email', array[:'alice']::uuid[],
+                  'a member of A sees only its own identity, not the other members''');
 select is_empty(format('select id from tenantd.users where id = %L or lower(email) = %L',
                        :'bob', 'bob@globex.test'),
                 'A cannot select B''s member by id or email');
@@ -35,7 +36,7 @@ select is(tests.affected_rows('update tenantd.users set email = ''alice@acme.tes
 select throws_ok($$update tenantd.users set disabled = true$$, 'TD403', null,
                  'a user cannot change their own disabled flag');
 select throws_ok($$insert into tenantd.users (email) values ('mallory@acme.test')$$, '42501', null,
-                 'a tenant admin cannot insert users directly (api.create_member does)');
+                 'a tenant admin cannot insert users directly (tenantd.create_member does)');
 
 select tests.act_as(null, :'carol', 'member');
 select results_eq('select id from tenantd.users', array[:'carol']::uuid[],

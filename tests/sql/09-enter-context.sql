@@ -23,7 +23,7 @@ commit;
 \set dave aaaaaaaa-0000-4000-8000-0000000000d1
 \set erin aaaaaaaa-0000-4000-8000-0000000000e1
 begin;
-select plan(48);
+select plan(53);
 select results_eq(
   $$select coalesce(current_setting('app.tenant_id', true), ''), coalesce(current_setting('app.user_id', true), ''),
            coalesce(current_setting('app.role', true), ''), coalesce(current_setting('app.request_id', true), '')$$,
@@ -67,6 +67,9 @@ select results_eq($$select tenantd.current_tenant_id(), tenantd.current_user_id(
                   'and the helpers read it');
 select results_eq('select id from tenantd.tenants', array[:'ta'::uuid],
                   'the policies now show the tenant entered');
+select is(current_setting('app.permissions'), tenantd.context_permissions('tenant_admin'),
+          'the effective role''s permissions are computed once, into app.permissions');
+select is(current_setting('app.user_email'), 'alice@acme.test', 'and the user''s address into app.user_email');
 select results_eq(format('select * from tenantd.enter_context(array[%L], %L, %L, %L, %L)',
                          'globex', :'bob', 'tenant_admin', 'req-2', '/v1/members'),
                   format('values (%L::uuid, %L, null::text, %L)', :'tb', 'suspended', 'tenant_admin'),
@@ -155,10 +158,13 @@ select results_eq(format('select effective_role from tenantd.enter_context(array
                   $$values ('member')$$, 'a member claiming tenant_admin acts as member');
 select is(current_setting('app.role'), 'member', 'and app.role says member');
 select is(tenantd.has_permission('members:write'), false, 'so has_permission refuses admin work');
+select is(current_setting('app.permissions'), ',config:read,members:read,usage:read,',
+          'app.permissions holds the effective role''s permissions, not the claim''s');
 select results_eq(format('select effective_role from tenantd.enter_context(array[%L], %L, %L, null, null)', 'acme', :'alice', 'member'),
                   $$values ('member')$$, 'a tenant_admin whose token claims member acts as member (narrowing)');
 select results_eq(format('select effective_role from tenantd.enter_context(array[%L], %L, %L, null, null)', 'acme', :'carol', 'viewer'),
                   $$values ('viewer')$$, 'a member claiming a tenant role with fewer permissions acts as that role');
+select is(current_setting('app.permissions'), ',members:read,', 'with that role''s permissions only');
 select results_eq(format('select effective_role from tenantd.enter_context(array[%L], %L, %L, null, null)', 'acme', :'carol', 'auditor'),
                   $$values ('member')$$, 'a member claiming a role with a permission member lacks (audit:read) stays member');
 select results_eq(format('select effective_role from tenantd.enter_context(array[%L], %L, %L, null, null)', 'acme', :'carol', 'no_such_role'),
@@ -196,6 +202,8 @@ select results_eq(format('select tenant_id, problem, effective_role from tenantd
                   format('values (%L::uuid, null::text, %L)', :'ta', 'super_admin'),
                   'a registered operator enters tenant A');
 select is(tenantd.is_super_admin(), true, 'and is a super admin for the policies');
+select is(current_setting('app.permissions'), tenantd.context_permissions('super_admin'),
+          'with the whole catalogue in app.permissions');
 select results_eq($$select tenant_id, actor_id, actor_role, action, target_type, target_id, details, request_id
                       from tenantd.audit_log where action = 'super_admin.access'$$,
                   format($$values (%L::uuid, %L::uuid, 'super_admin', 'super_admin.access', 'tenant', %L,

@@ -63,9 +63,9 @@ select is((select slug from api.create_tenant('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaa
 select is((select slug from api.create_tenant('Whatever', 'hooli', 'free', null, null)), 'hooli',
           'an explicit slug is used as given');
 select throws_ok($$select api.create_tenant('Hooli 2', 'hooli', 'free', null, null)$$,
-                 'TD409', 'slug_taken: slug hooli is already taken', 'a taken explicit slug: TD409 slug_taken');
+                 'TDC12', 'slug hooli is already taken', 'a taken explicit slug: TD409 slug_taken');
 select throws_ok($$select api.create_tenant('Gone', 'gone-corp', 'free', null, null)$$,
-                 'TD409', null, 'a soft-deleted tenant''s explicit slug: TD409');
+                 'TDC12', null, 'a soft-deleted tenant''s explicit slug: TD409');
 select throws_ok($$select api.create_tenant('W', 'www', 'free', null, null)$$,
                  'TD422', 'slug www is reserved', 'an explicit reserved slug: TD422');
 select throws_ok($$select api.create_tenant('W', 'Bad_Slug', 'free', null, null)$$,

@@ -45,15 +45,15 @@ select is(tenantd.tenant_state(r.status, r.deleted_at), a.to_state,
  order by a.from_state, a.to_state;
 
 -- a sample of illegal ones (17 tests)
-select throws_ok(format('select tenantd.transition_tenant(%L, %L, null)', i.id, i.to_state), 'TD409', null,
+select throws_ok(format('select tenantd.transition_tenant(%L, %L, null)', i.id, i.to_state), 'TDC07', null,
                  format('%s -> %s is invalid_transition', i.from_state, i.to_state))
   from illegal i order by i.from_state, i.to_state;
 select throws_ok(format('select tenantd.transition_tenant(%L, %L, null)',
                         (select id from illegal where from_state = 'deleted' and to_state = 'suspended'), 'suspended'),
-                 'TD409', 'invalid_transition: cannot suspend a deleted tenant', 'the message names the transition');
+                 'TDC07', 'cannot suspend a deleted tenant', 'the message names the transition');
 select throws_ok(format('select tenantd.transition_tenant(%L, %L, null)',
                         (select id from illegal where from_state = 'active' and to_state = 'pending'), 'pending'),
-                 'TD409', 'invalid_transition: cannot reset an active tenant to pending', 'nothing returns to pending');
+                 'TDC07', 'cannot reset an active tenant to pending', 'nothing returns to pending');
 
 -- side effects
 select results_eq($$select t.status, t.status_reason, t.activated_at = now(), t.suspended_at
@@ -101,7 +101,7 @@ select throws_ok(format('select tenantd.transition_tenant(%L, %L, null)', :'ta',
 select throws_ok(format('select tenantd.transition_tenant(%L, %L, %L)', :'ta', 'suspended', repeat('x', 501)), 'TD422', null,
                  'a reason over 500 characters: TD422');
 select throws_ok($$select tenantd.transition_tenant('00000000-0000-4000-8000-00000000dead', 'active', null)$$,
-                 'TD404', 'tenant_not_found: no such tenant', 'an unknown tenant: TD404');
+                 'TDN05', 'no such tenant', 'an unknown tenant: TD404');
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
 select throws_ok(format('select tenantd.transition_tenant(%L, %L, null)', :'ta', 'suspended'), 'TD403', null,
                  'a tenant admin cannot change their tenant''s status');
@@ -134,7 +134,7 @@ select throws_ok(format($$select api.update_tenant(%L, '{"plan": "platinum"}')$$
 select throws_ok(format($$select api.update_tenant(%L, '{"name": "  "}')$$, :'tb'), 'TD422', null, 'a blank name: TD422');
 select throws_ok(format($$select api.update_tenant(%L, '{"slug": "x"}')$$, :'tb'), 'TD422', null, 'an unknown field: TD422');
 select throws_ok($$select api.update_tenant('00000000-0000-4000-8000-00000000dead', '{"name": "x"}')$$,
-                 'TD404', null, 'an unknown tenant: TD404');
+                 'TDN05', null, 'an unknown tenant: TD404');
 
 -- a tenant admin: name and description of their own tenant only
 select tests.act_as(:'ta', :'alice', 'tenant_admin');

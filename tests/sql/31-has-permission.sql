@@ -1,13 +1,16 @@
 -- tenantd.has_permission: the one permission rule, checked in psql with the context set, as
 -- tenantd_app: super_admin, each built-in role, a tenant-defined role, and every way to have no
 -- permission at all (no context, no role, an unknown role, another tenant's role).
+-- has_permission reads only app.permissions, which the context function computes once with
+-- tenantd.context_permissions(role) (tests.act_as does the same); the last block checks that
+-- list and that nothing else (a bare app.role) grants anything.
 \set ta aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
 \set tb bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 \set ra aaaaaaaa-0000-4000-8000-000000000031
 \set rb bbbbbbbb-0000-4000-8000-000000000031
 begin;
-select plan(20);
+select plan(26);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 -- 'support' in A holds members:read and members:write; B has a 'support' role holding audit:read
@@ -47,7 +50,9 @@ select tests.act_as(:'ta', :'alice', 'nonexistent');
 select ok(not exists (select 1 from held where ok), 'an unknown role holds nothing');
 select tests.act_as(:'ta', :'alice', 'super_admin');
 select ok((select bool_and(ok) from held), 'super_admin holds everything in a tenant');
-select ok(tenantd.has_permission('anything:at_all'), 'super_admin holds even names outside the catalogue');
+-- the platform holds the catalogue: a name outside it is nobody's permission (the API and
+-- check_role_permissions only ever ask for catalogue names)
+select ok(not tenantd.has_permission('anything:at_all'), 'super_admin holds no name outside the catalogue');
 select tests.act_as(null, null, 'super_admin');
 select ok(tenantd.has_permission('members:write'), 'super_admin holds permissions without a tenant context');
 select tests.act_as(null, :'alice', 'tenant_admin');
@@ -68,6 +73,25 @@ select tests.act_as(:'ta', :'alice', 'support');
 select ok(tenantd.may_grant_role('member') = false and tenantd.may_grant_role('support'),
           'may_grant_role: support may give support but not member (it lacks config:read)');
 select ok(not tenantd.may_grant_role('tenant_admin'), 'may_grant_role: members:write alone never grants tenant_admin');
+
+-- the context list: computed once, read by has_permission without any lookup
+select tests.act_as(:'ta', :'alice', 'member');
+select is(current_setting('app.permissions'), ',config:read,members:read,usage:read,',
+          'the context keeps the role''s permissions as a sorted, comma-framed list');
+select is(tenantd.context_permissions('support'), ',members:read,members:write,',
+          'context_permissions: a tenant-defined role of the current tenant');
+select is(tenantd.context_permissions('nonexistent') || '|' || tenantd.context_permissions(null)
+          || '|' || tenantd.context_permissions(''), '||', 'context_permissions: nothing is the empty list');
+select set_config('app.role', 'tenant_admin', true);
+select ok(not tenantd.has_permission('members:write'),
+          'a forged app.role grants nothing: permissions come from app.permissions only');
+select set_config('app.permissions', ',members:read,', true);
+select ok(tenantd.has_permission('members:read') and not tenantd.has_permission('members')
+          and not tenantd.has_permission('read') and not tenantd.has_permission('')
+          and not tenantd.has_permission('members:read,config:read'),
+          'a name matches only as a whole entry of the list');
+select set_config('app.permissions', '', true);
+select ok(not exists (select 1 from held where ok), 'an empty list holds nothing');
 
 reset role;
 select * from finish();

@@ -71,20 +71,20 @@ select throws_ok(format('delete from tenantd.roles where id = %L', :'rv'),
 
 -- the last active tenant_admin
 select throws_ok(format('update tenantd.memberships set role = %L where id = %L', 'member', :'ma'),
-                 'TD409', 'last_admin: a tenant must keep at least one active tenant_admin',
+                 'TDC09', 'a tenant must keep at least one active tenant_admin',
                  'the only tenant_admin cannot be demoted');
 select throws_ok(format('update tenantd.memberships set disabled = true where id = %L', :'ma'),
-                 'TD409', null, 'nor disabled');
+                 'TDC09', null, 'nor disabled');
 select throws_ok(format('delete from tenantd.memberships where id = %L', :'ma'),
-                 'TD409', null, 'nor removed');
+                 'TDC09', null, 'nor removed');
 select lives_ok(format('update tenantd.memberships set role = %L where user_id = %L', 'tenant_admin', :'carol'),
                 'promoting a second admin');
 select throws_ok($$update tenantd.memberships set role = 'member' where role = 'tenant_admin'$$,
-                 'TD409', null, 'demoting every admin in one statement fails at the last one');
+                 'TDC09', null, 'demoting every admin in one statement fails at the last one');
 select lives_ok(format('update tenantd.memberships set role = %L where id = %L', 'member', :'ma'),
                 'with two admins, one may be demoted');
 select throws_ok(format('delete from tenantd.memberships where user_id = %L', :'carol'),
-                 'TD409', null, 'and then the other is the last one');
+                 'TDC09', null, 'and then the other is the last one');
 select is((select count(*)::int from tenantd.memberships where role = 'tenant_admin' and not disabled), 1,
           'A has exactly one active admin');
 

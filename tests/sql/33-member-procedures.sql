@@ -1,5 +1,5 @@
--- api.create_member (members:write, MAX_TENANTS_PER_USER, roles of the tenant, no escalation),
--- api.update_member and api.delete_member, as tenantd_app with the context set.
+-- tenantd.create_member (members:write, MAX_TENANTS_PER_USER, roles of the tenant, no escalation),
+-- tenantd.update_member and tenantd.delete_member, as tenantd_app with the context set.
 \set ta aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
 \set tb bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
 \set alice aaaaaaaa-0000-4000-8000-000000000001
@@ -28,75 +28,75 @@ set local role tenantd_app;
 
 -- create_member
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
-select throws_ok($$select * from api.create_member('bob@globex.test', 'member', null, null, 4)$$,
-                 'TD409', 'too_many_tenants: a user may belong to at most 4 tenants',
+select throws_ok($$select * from tenantd.create_member('bob@globex.test', 'member', null, null, 4)$$,
+                 'TDC14', 'a user may belong to at most 4 tenants',
                  'a user who took up 4 tenants cannot join a fifth when the limit is 4 (the 5 memberships others made for him do not count either way)');
-select results_eq($$select role from api.create_member('bob@globex.test', 'member', null, null, 5)$$,
+select results_eq($$select role from tenantd.create_member('bob@globex.test', 'member', null, null, 5)$$,
                   $$values ('member')$$, 'with the limit at 5 they can');
-select throws_ok($$select * from api.create_member('bob@globex.test', 'member', null, null, 5)$$,
+select throws_ok($$select * from tenantd.create_member('bob@globex.test', 'member', null, null, 5)$$,
                  'TD409', 'this user is already a member of the tenant', 'an existing member: already a member, not the limit');
-select results_eq($$select role from api.create_member('erin@example.test', 'staffer', null, null, 5)$$,
+select results_eq($$select role from tenantd.create_member('erin@example.test', 'staffer', null, null, 5)$$,
                   $$values ('staffer')$$, 'a tenant-defined role can be given');
-select throws_ok($$select * from api.create_member('frank@example.test', 'only_in_b', null, null, 5)$$,
-                 'TD422', null, 'a role of no tenant, or another tenant''s: TD422');
+select throws_ok($$select * from tenantd.create_member('frank@example.test', 'only_in_b', null, null, 5)$$,
+                 'TDV09', null, 'a role of no tenant, or another tenant''s: TD422');
 select tests.act_as(:'ta', :'carol', 'staffer');
-select results_eq($$select role from api.create_member('gina@example.test', 'staffer', null, null, 5)$$,
+select results_eq($$select role from tenantd.create_member('gina@example.test', 'staffer', null, null, 5)$$,
                   $$values ('staffer')$$, 'a tenant-defined role with members:write adds members');
-select throws_ok($$select * from api.create_member('hank@example.test', 'tenant_admin', null, null, 5)$$,
-                 'TD403', null, 'but cannot make a tenant_admin (role_escalation)');
-select throws_ok($$select * from api.create_member('hank@example.test', 'member', null, null, 5)$$,
-                 'TD403', null, 'nor a member: member holds config:read, which staffer lacks');
+select throws_ok($$select * from tenantd.create_member('hank@example.test', 'tenant_admin', null, null, 5)$$,
+                 'TDF03', null, 'but cannot make a tenant_admin (role_escalation)');
+select throws_ok($$select * from tenantd.create_member('hank@example.test', 'member', null, null, 5)$$,
+                 'TDF03', null, 'nor a member: member holds config:read, which staffer lacks');
 select tests.act_as(:'ta', :'carol', 'member');
-select throws_ok($$select * from api.create_member('hank@example.test', 'member', null, null, 5)$$,
+select throws_ok($$select * from tenantd.create_member('hank@example.test', 'member', null, null, 5)$$,
                  'TD403', 'adding members needs the members:write permission', 'member: TD403');
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
 select is((select count(*)::int from tenantd.audit_log where action = 'member.created'), 3,
           'each successful create wrote one audit row');
 
 -- update_member
-select throws_ok(format('select api.update_member(%L, %L, null, false, null)', :'bob', 'nonexistent'),
-                 'TD422', null, 'unknown role: TD422');
-select throws_ok(format('select api.update_member(%L, %L, null, false, null)', :'carol', 'nonexistent'),
-                 'TD422', null, 'unknown role on a member: TD422');
-select throws_ok(format('select api.update_member(%L, %L, null, false, null)',
+select throws_ok(format('select tenantd.update_member(%L, %L, null, false, null)', :'bob', 'nonexistent'),
+                 'TDV09', null, 'unknown role: TD422');
+select throws_ok(format('select tenantd.update_member(%L, %L, null, false, null)', :'carol', 'nonexistent'),
+                 'TDV09', null, 'unknown role on a member: TD422');
+select throws_ok(format('select tenantd.update_member(%L, %L, null, false, null)',
                         'eeeeeeee-0000-4000-8000-00000000beef', 'member'),
-                 'TD404', 'user_not_found: no such user in this tenant', 'not a member: TD404');
-select lives_ok(format('select api.update_member(%L, %L, true, false, null)', :'carol', 'read_only'),
+                 'TDN08', 'no such user in this tenant', 'not a member: TD404');
+select lives_ok(format('select tenantd.update_member(%L, %L, true, false, null)', :'carol', 'read_only'),
                 'tenant_admin changes role and disabled');
 select results_eq(format('select role, disabled from tenantd.memberships where user_id = %L', :'carol'),
                   $$values ('read_only', true)$$, 'the membership changed');
 select results_eq(format($$select details from tenantd.audit_log where action = 'member.updated' and target_id = %L$$, :'carol'),
                   $$values ('{"changes": {"role": {"to": "read_only", "from": "member"}, "disabled": {"to": true, "from": false}}}'::jsonb)$$,
                   'one member.updated audit row naming the changes');
-select throws_ok(format('select api.update_member(%L, null, null, true, %L)', :'carol', 'Caz'),
-                 'TD403', null, 'an admin cannot rename another user');
-select throws_ok(format('select api.update_member(%L, %L, null, false, null)', :'alice', 'member'),
-                 'TD409', 'last_admin: a tenant must keep at least one active tenant_admin',
+select throws_ok(format('select tenantd.update_member(%L, null, null, true, %L)', :'carol', 'Caz'),
+                 'TDF01', null, 'an admin cannot rename another user');
+select throws_ok(format('select tenantd.update_member(%L, %L, null, false, null)', :'alice', 'member'),
+                 'TDC09', 'a tenant must keep at least one active tenant_admin',
                  'the last admin cannot demote themselves');
-select lives_ok(format('select api.update_member(%L, null, null, true, %L)', :'alice', 'Alice A.'),
+select lives_ok(format('select tenantd.update_member(%L, null, null, true, %L)', :'alice', 'Alice A.'),
                 'a user renames themselves');
 select is((select display_name from tenantd.memberships where user_id = :'alice' and tenant_id = :'ta'), 'Alice A.',
           'display_name changed, in this tenant''s membership');
 select tests.act_as(:'ta', :'carol', 'read_only');
-select lives_ok(format('select api.update_member(%L, null, null, true, %L)', :'carol', 'Caz'),
+select lives_ok(format('select tenantd.update_member(%L, null, null, true, %L)', :'carol', 'Caz'),
                 'a read_only user renames themselves (no members:write needed)');
-select throws_ok(format('select api.update_member(%L, %L, null, false, null)', :'carol', 'tenant_admin'),
+select throws_ok(format('select tenantd.update_member(%L, %L, null, false, null)', :'carol', 'tenant_admin'),
                  'TD403', null, 'but cannot change their own role');
 select tests.act_as(:'ta', null, 'super_admin');
-select lives_ok(format('select api.update_member(%L, null, null, true, null)', :'carol'),
+select lives_ok(format('select tenantd.update_member(%L, null, null, true, null)', :'carol'),
                 'a super admin acting in the tenant may clear a display_name');
 select tests.act_as(:'tb', :'bob', 'tenant_admin');
-select throws_ok(format('select api.update_member(%L, %L, null, false, null)', :'carol', 'member'),
-                 'TD404', null, 'B''s admin cannot reach a member of A');
+select throws_ok(format('select tenantd.update_member(%L, %L, null, false, null)', :'carol', 'member'),
+                 'TDN08', null, 'B''s admin cannot reach a member of A');
 
 -- delete_member
 select tests.act_as(:'ta', :'carol', 'staffer');
-select throws_ok(format('select api.delete_member(%L)', :'alice'),
-                 'TD403', null, 'staffer cannot remove a tenant_admin (role_escalation)');
+select throws_ok(format('select tenantd.delete_member(%L)', :'alice'),
+                 'TDF03', null, 'staffer cannot remove a tenant_admin (role_escalation)');
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
-select throws_ok(format('select api.delete_member(%L)', :'alice'),
-                 'TD409', null, 'the last admin cannot remove themselves');
-select lives_ok(format('select api.delete_member(%L)', :'bob'), 'tenant_admin removes bob from A');
+select throws_ok(format('select tenantd.delete_member(%L)', :'alice'),
+                 'TDC09', null, 'the last admin cannot remove themselves');
+select lives_ok(format('select tenantd.delete_member(%L)', :'bob'), 'tenant_admin removes bob from A');
 select is((select count(*)::int from tenantd.memberships where user_id = :'bob'), 0, 'gone from A');
 reset role;
 select is((select count(*)::int from tenantd.memberships where user_id = :'bob'), 9,
@@ -106,10 +106,10 @@ select is((select count(*)::int from tenantd.audit_log where action = 'member.re
           'one member.removed audit row');
 set local role tenantd_app;
 select tests.act_as(:'tb', :'bob', 'tenant_admin');
-select throws_ok(format('select api.delete_member(%L)', :'carol'), 'TD404', null,
+select throws_ok(format('select tenantd.delete_member(%L)', :'carol'), 'TDN08', null,
                  'B''s admin cannot remove a member of A');
 select tests.act_as(null, :'alice', 'tenant_admin');
-select throws_ok(format('select api.delete_member(%L)', :'carol'), 'TD400', null, 'no tenant context: TD400');
+select throws_ok(format('select tenantd.delete_member(%L)', :'carol'), 'TD400', null, 'no tenant context: TD400');
 
 reset role;
 select * from finish();

@@ -23,15 +23,15 @@ select is(tenantd.permissions_of_role('support'), array['members:read', 'usage:r
 select results_eq($$select details from tenantd.audit_log where action = 'role.created'$$,
                   $$values ('{"name": "support", "permissions": ["members:read", "usage:read"]}'::jsonb)$$,
                   'one role.created audit row');
-select throws_ok($$select api.create_role('support', null, '{}')$$, 'TD409',
-                 'role_exists: the tenant already has a role named support', 'a duplicate name: TD409 role_exists');
-select throws_ok($$select api.create_role('member', null, '{}')$$, 'TD409', null,
+select throws_ok($$select api.create_role('support', null, '{}')$$, 'TDC10',
+                 'the tenant already has a role named support', 'a duplicate name: TD409 role_exists');
+select throws_ok($$select api.create_role('member', null, '{}')$$, 'TDC10', null,
                  'a built-in name: TD409 role_exists');
-select throws_ok($$select api.create_role('super_admin', null, '{}')$$, 'TD422', null, 'super_admin: TD422');
-select throws_ok($$select api.create_role('Bad Name', null, '{}')$$, 'TD422', null, 'a malformed name: TD422');
-select throws_ok($$select api.create_role('ops', null, array['members:read', 'launch:missiles'])$$, 'TD422', null,
+select throws_ok($$select api.create_role('super_admin', null, '{}')$$, 'TDV04', null, 'super_admin: TD422');
+select throws_ok($$select api.create_role('Bad Name', null, '{}')$$, 'TDV04', null, 'a malformed name: TD422');
+select throws_ok($$select api.create_role('ops', null, array['members:read', 'launch:missiles'])$$, 'TDV07', null,
                  'an unknown permission: TD422 unknown_permission');
-select throws_ok($$select api.create_role('ops', null, null)$$, 'TD422', null, 'no permission list: TD422');
+select throws_ok($$select api.create_role('ops', null, null)$$, 'TDV07', null, 'no permission list: TD422');
 select lives_ok($$insert into ids select 'empty', api.create_role('empty', null, '{}')$$,
                 'a role with no permissions is allowed');
 
@@ -42,11 +42,11 @@ insert into tenantd.role_permissions (tenant_id, role_id, permission)
 select :'ta', id, 'roles:write' from tenantd.roles where tenant_id = :'ta' and name = 'role_admin';
 set local role tenantd_app;
 select tests.act_as(:'ta', :'carol', 'role_admin');
-select throws_ok($$select api.create_role('escalate', null, array['members:write'])$$, 'TD403', null,
+select throws_ok($$select api.create_role('escalate', null, array['members:write'])$$, 'TDF03', null,
                  'roles:write cannot grant a permission the caller lacks (role_escalation)');
 select throws_ok(format('select api.update_role(%L, false, null, %L)', (select id from ids where name = 'support'),
                         array['members:read']),
-                 'TD403', null, 'nor change a role holding permissions the caller lacks');
+                 'TDF03', null, 'nor change a role holding permissions the caller lacks');
 select tests.act_as(:'ta', :'carol', 'member');
 select throws_ok($$select api.create_role('ops', null, '{}')$$, 'TD403',
                  'managing roles needs the roles:write permission', 'member: TD403');
@@ -63,24 +63,24 @@ select lives_ok(format('select api.update_role(%L, false, null, null)', (select 
 select is((select description from tenantd.roles where name = 'support'), 'first line', 'description kept');
 select throws_ok(format('select api.update_role(%L, true, %L, null)',
                         (select id from tenantd.roles where name = 'member'), 'x'),
-                 'TD409', null, 'a built-in role cannot be changed: TD409 built_in_role');
+                 'TDC03', null, 'a built-in role cannot be changed: TD409 built_in_role');
 select throws_ok(format('select api.update_role(%L, false, null, %L)', (select id from ids where name = 'support'),
                         array['nope']),
-                 'TD422', null, 'unknown permission on update: TD422');
+                 'TDV07', null, 'unknown permission on update: TD422');
 
 -- delete
-select lives_ok(format('select api.update_member(%L, %L, null, false, null)', :'alice', 'tenant_admin'),
+select lives_ok(format('select tenantd.update_member(%L, %L, null, false, null)', :'alice', 'tenant_admin'),
                 'a no-op role change');
 reset role;
 select tests.add_member(:'ta', :'carol', 'support');
 set local role tenantd_app;
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
-select throws_ok(format('select api.delete_role(%L)', (select id from ids where name = 'support')), 'TD409',
-                 'role_in_use: 1 member(s) have role support; give them another role first', 'a role in use: TD409');
+select throws_ok(format('select api.delete_role(%L)', (select id from ids where name = 'support')), 'TDC11',
+                 '1 member(s) have role support; give them another role first', 'a role in use: TD409');
 select throws_ok(format('select api.delete_role(%L)', (select id from tenantd.roles where name = 'read_only')),
-                 'TD409', null, 'a built-in role cannot be deleted');
+                 'TDC03', null, 'a built-in role cannot be deleted');
 select tests.act_as(:'tb', :'bob', 'tenant_admin');
-select throws_ok(format('select api.delete_role(%L)', (select id from ids where name = 'empty')), 'TD404', null,
+select throws_ok(format('select api.delete_role(%L)', (select id from ids where name = 'empty')), 'TDN04', null,
                  'B''s admin cannot delete A''s role');
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
 select lives_ok(format('select api.delete_role(%L)', (select id from ids where name = 'empty')),

@@ -36,31 +36,31 @@ select lives_ok(format($$select * from api.put_config('integrations', 'webhook.u
                 'a value of exactly 64 KiB of JSON text and a key using every allowed character are accepted');
 
 -- validation, with the codes the API answers
-select throws_ok($$select * from api.put_config('secrets', 'x', '1', null)$$, 'TD400',
-                 'invalid_config_type: the configuration type must be one of general, auth, billing, features, integrations',
+select throws_ok($$select * from api.put_config('secrets', 'x', '1', null)$$, 'TDB02',
+                 'the configuration type must be one of general, auth, billing, features, integrations',
                  'an unknown type: TD400 invalid_config_type');
-select throws_ok($$select * from api.put_config(null, 'x', '1', null)$$, 'TD400', null, 'a missing type: TD400');
-select throws_ok($$select * from api.put_config('general', 'Upper', '1', null)$$, 'TD400',
-                 'invalid_config_key: a configuration key is 1 to 128 characters of a-z, 0-9, ''_'', ''.'' and ''-''',
+select throws_ok($$select * from api.put_config(null, 'x', '1', null)$$, 'TDB02', null, 'a missing type: TD400');
+select throws_ok($$select * from api.put_config('general', 'Upper', '1', null)$$, 'TDB01',
+                 'a configuration key is 1 to 128 characters of a-z, 0-9, ''_'', ''.'' and ''-''',
                  'an upper-case key: TD400 invalid_config_key');
-select throws_ok($$select * from api.put_config('general', '', '1', null)$$, 'TD400', null, 'an empty key: TD400');
-select throws_ok($$select * from api.put_config('general', null, '1', null)$$, 'TD400', null, 'a missing key: TD400');
-select throws_ok($$select * from api.put_config('general', 'a/b', '1', null)$$, 'TD400', null, 'a key with a slash: TD400');
-select throws_ok(format($$select * from api.put_config('general', %L, '1', null)$$, repeat('k', 129)), 'TD400', null,
+select throws_ok($$select * from api.put_config('general', '', '1', null)$$, 'TDB01', null, 'an empty key: TD400');
+select throws_ok($$select * from api.put_config('general', null, '1', null)$$, 'TDB01', null, 'a missing key: TD400');
+select throws_ok($$select * from api.put_config('general', 'a/b', '1', null)$$, 'TDB01', null, 'a key with a slash: TD400');
+select throws_ok(format($$select * from api.put_config('general', %L, '1', null)$$, repeat('k', 129)), 'TDB01', null,
                  'a 129-character key: TD400');
 select lives_ok(format($$select * from api.put_config('general', %L, '1', null)$$, repeat('k', 128)),
                 'a 128-character key is accepted');
 select throws_ok(format($$select * from api.put_config('general', 'big', to_jsonb(%L::text), null)$$, repeat('v', 65535)),
-                 'TD422', null, 'a value over 64 KiB: TD422');
+                 'TDV01', null, 'a value over 64 KiB: TD422');
 select throws_ok($$select * from api.put_config('general', 'nothing', null, null)$$, 'TD422', null, 'an SQL NULL value: TD422');
-select throws_ok($$select api.delete_config('general', 'Bad Key')$$, 'TD400', null, 'delete validates the key too');
-select throws_ok($$select api.delete_config('bogus', 'x')$$, 'TD400', null, 'delete validates the type too');
+select throws_ok($$select api.delete_config('general', 'Bad Key')$$, 'TDB01', null, 'delete validates the key too');
+select throws_ok($$select api.delete_config('bogus', 'x')$$, 'TDB02', null, 'delete validates the type too');
 
 -- delete
 select lives_ok($$select api.delete_config('general', 'nothing')$$, 'delete_config removes an entry');
-select throws_ok($$select api.delete_config('general', 'nothing')$$, 'TD404',
-                 'config_not_found: no general configuration entry with this key', 'deleting it again: TD404 config_not_found');
-select throws_ok($$select api.delete_config('general', 'only_in_b')$$, 'TD404', null,
+select throws_ok($$select api.delete_config('general', 'nothing')$$, 'TDN01',
+                 'no general configuration entry with this key', 'deleting it again: TD404 config_not_found');
+select throws_ok($$select api.delete_config('general', 'only_in_b')$$, 'TDN01', null,
                  'deleting a key that only B has: TD404, B keeps it');
 
 -- audit: one row per change, in A, naming the entry but never its value
@@ -80,7 +80,7 @@ select results_eq($$select type, key from api.list_config(null)$$,
                   format($$values ('features', 'beta'), ('general', %L), ('integrations', 'webhook.url-2_x')$$, repeat('k', 128)),
                   'list_config(NULL) lists A''s entries by type and key');
 select results_eq($$select key from api.list_config('features')$$, $$values ('beta')$$, 'list_config(type) filters by type');
-select throws_ok($$select * from api.list_config('bogus')$$, 'TD400', null, 'list_config validates the type');
+select throws_ok($$select * from api.list_config('bogus')$$, 'TDB02', null, 'list_config validates the type');
 
 -- permissions
 select tests.act_as(:'ta', :'alice', 'member');

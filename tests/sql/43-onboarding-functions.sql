@@ -43,10 +43,10 @@ select results_eq($$select key, newly_completed from api.complete_onboarding_ste
                   $$values ('configure_settings', true)$$, 'optional steps can be completed');
 select results_eq('select progress_percent from api.onboarding_progress()', 'values (50)',
                   'optional steps do not count towards the progress');
-select throws_ok($$select * from api.complete_onboarding_step('no_such_step', true)$$, 'TD404',
-                 'onboarding_step_not_found: this tenant has no onboarding step with this key',
+select throws_ok($$select * from api.complete_onboarding_step('no_such_step', true)$$, 'TDN03',
+                 'this tenant has no onboarding step with this key',
                  'an unknown key: TD404 onboarding_step_not_found');
-select throws_ok($$select * from api.complete_onboarding_step(null, true)$$, 'TD404', null, 'a NULL key: TD404');
+select throws_ok($$select * from api.complete_onboarding_step(null, true)$$, 'TDN03', null, 'a NULL key: TD404');
 
 -- the last required step, auto-activation on
 select results_eq($$select key, tenant_activated from api.complete_onboarding_step('invite_members', true)$$,

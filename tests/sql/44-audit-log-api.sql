@@ -69,23 +69,23 @@ select results_eq($$select actor_id, actor_role from api.list_audit_log('super_a
                   $$values (null::uuid, 'super_admin')$$, 'a super admin acting in the tenant appears with the role super_admin');
 
 -- bad input: codes the API answers
-select throws_ok($$select * from api.list_audit_log(null, null, null, null, 'yesterday', null, null, null, 10)$$, 'TD400',
-                 'invalid_timestamp: from must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z',
+select throws_ok($$select * from api.list_audit_log(null, null, null, null, 'yesterday', null, null, null, 10)$$, 'TDB06',
+                 'from must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z',
                  'a word PostgreSQL would accept is not RFC 3339: TD400 invalid_timestamp');
-select throws_ok($$select * from api.list_audit_log(null, null, null, null, null, '2024-02-30T00:00:00Z', null, null, 10)$$, 'TD400',
-                 'invalid_timestamp: to must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z', 'an impossible date: TD400');
-select throws_ok($$select * from api.list_audit_log(null, null, null, null, '2024-01-01', null, null, null, 10)$$, 'TD400', null,
+select throws_ok($$select * from api.list_audit_log(null, null, null, null, null, '2024-02-30T00:00:00Z', null, null, 10)$$, 'TDB06',
+                 'to must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z', 'an impossible date: TD400');
+select throws_ok($$select * from api.list_audit_log(null, null, null, null, '2024-01-01', null, null, null, 10)$$, 'TDB06', null,
                  'a date without time: TD400');
-select throws_ok($$select * from api.list_audit_log(null, null, null, null, '2024-01-01T25:00:00Z', null, null, null, 10)$$, 'TD400', null,
+select throws_ok($$select * from api.list_audit_log(null, null, null, null, '2024-01-01T25:00:00Z', null, null, null, 10)$$, 'TDB06', null,
                  'hour 25: TD400');
-select throws_ok($$select * from api.list_audit_log(null, null, null, null, '2024-01-01T10:00:00', null, null, null, 10)$$, 'TD400', null,
+select throws_ok($$select * from api.list_audit_log(null, null, null, null, '2024-01-01T10:00:00', null, null, null, 10)$$, 'TDB06', null,
                  'no offset: TD400');
 select throws_ok($$select * from api.list_audit_log(null, null, null, null, '2024-01-02T00:00:00Z', '2024-01-01T00:00:00Z', null, null, 10)$$,
-                 'TD400', 'invalid_time_range: from must not be later than to', 'from after to: TD400 invalid_time_range');
+                 'TDB05', 'from must not be later than to', 'from after to: TD400 invalid_time_range');
 select throws_ok($$select * from api.list_audit_log(null, null, null, null, null, null, 'garbage', 'aaaaaaaa-0000-4000-8000-000000000441', 10)$$,
-                 'TD400', 'invalid_cursor: the cursor is not one this service issued', 'a malformed cursor time: TD400 invalid_cursor');
+                 'TDB03', 'the cursor is not one this service issued', 'a malformed cursor time: TD400 invalid_cursor');
 select throws_ok($$select * from api.list_audit_log(null, null, null, null, null, null, '2024-01-01T00:00:00Z', null, 10)$$,
-                 'TD400', null, 'half a cursor: TD400');
+                 'TDB03', null, 'half a cursor: TD400');
 
 -- permission
 select tests.act_as(:'ta', :'alice', 'member');

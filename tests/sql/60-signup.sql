@@ -32,11 +32,11 @@ select is((select action from tenantd.audit_log where tenant_id = (select id fro
           'tenant.created', 'one tenant.created audit row');
 
 set local role tenantd_app;
-select throws_ok($$select api.signup('Dup', 't60-pw', 'free', 'x@t60.test', 'h', null)$$, 'TD409',
-                 'slug_taken: slug t60-pw is already taken', 'a taken slug is TD409 slug_taken');
-select throws_ok($$select api.signup('Bad', 'www', 'free', 'x@t60.test', 'h', null)$$, 'TD422', null, 'a reserved slug is TD422');
-select throws_ok($$select api.signup('Bad', null, 'platinum', 'x@t60.test', 'h', null)$$, 'TD422', null, 'an unknown plan is TD422');
-select throws_ok($$select api.signup('Bad', null, 'free', 'nope', 'h', null)$$, 'TD422', null, 'a bad email is TD422');
+select throws_ok($$select api.signup('Dup', 't60-pw', 'free', 'x@t60.test', 'h', null)$$, 'TDC12',
+                 'slug t60-pw is already taken', 'a taken slug is TD409 slug_taken');
+select throws_ok($$select api.signup('Bad', 'www', 'free', 'x@t60.test', 'h', null)$$, 'TDV05', null, 'a reserved slug is TD422');
+select throws_ok($$select api.signup('Bad', null, 'platinum', 'x@t60.test', 'h', null)$$, 'TDV08', null, 'an unknown plan is TD422');
+select throws_ok($$select api.signup('Bad', null, 'free', 'nope', 'h', null)$$, 'TDV03', null, 'a bad email is TD422');
 select throws_ok($$select api.signup(' ', null, 'free', 'x@t60.test', 'h', null)$$, 'TD422', null, 'an empty name is TD422');
 select throws_ok($$select api.signup('Bad', null, 'free', 'x@t60.test', null, null)$$, 'TD422', null,
                  'an admin email needs a password hash or an invitation');

@@ -17,9 +17,9 @@ select is(tenantd.receive_webhook_event('msg_t70_u', 'email.created', '{"type":"
           true, 'an unknown type is recorded');
 select throws_ok($$select count(*) from tenantd.webhook_events$$, '42501', null,
                  'the worker role cannot read the events table either');
-select throws_ok($$select tenantd.receive_webhook_event('', 'user.created', '{}')$$, 'TD400', null,
+select throws_ok($$select tenantd.receive_webhook_event('', 'user.created', '{}')$$, 'TDB04', null,
                  'an empty id is refused');
-select throws_ok($$select tenantd.receive_webhook_event('msg_t70_b', 'user.created', '[]')$$, 'TD400', null,
+select throws_ok($$select tenantd.receive_webhook_event('msg_t70_b', 'user.created', '[]')$$, 'TDB04', null,
                  'a payload that is not an object is refused');
 reset role;
 

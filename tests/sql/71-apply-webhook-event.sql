@@ -42,7 +42,7 @@ select matches(pg_temp.deliver('msg_t71_u4', $${"type":"user.created","data":{"i
 select is(pg_temp.deliver('msg_t71_u5', '{"type":"user.created","data":{"id":"user_t71_x","email_addresses":[]}}'),
   'no verified primary email address: ignored', 'a user without an email address creates nothing');
 select throws_ok($$select pg_temp.deliver('msg_t71_u6', '{"type":"user.created","data":{"id":"user_t71_y","primary_email_address_id":"e","email_addresses":[{"id":"e","email_address":"ada.king@t71.example","verification":{"status":"verified"}}]}}')$$,
-  'TD409', null, 'an email that belongs to another external user is refused');
+  'TDC04', null, 'an email that belongs to another external user is refused');
 -- the attacks: a provider account that merely claims someone's address
 select is(pg_temp.deliver('msg_t71_u7', $${"type":"user.created","data":{"id":"user_t71_mallory","primary_email_address_id":"e1",
   "email_addresses":[{"id":"e1","email_address":"victim@t71.example","verification":{"status":"unverified"}}]}}$$),
@@ -55,7 +55,7 @@ select is(pg_temp.deliver('msg_t71_u9', $${"type":"user.updated","data":{"id":"u
   "email_addresses":[{"id":"e1","email_address":"victim@t71.example","verification":{"status":null}}]}}$$),
   'no verified primary email address: ignored', 'nor does an update whose primary address is unverified');
 select throws_ok($$select pg_temp.deliver('msg_t71_u10', '{"type":"user.updated","data":{"id":"user_t71_mallory","primary_email_address_id":"e1","email_addresses":[{"id":"e1","email_address":"LINKED@t71.example","verification":{"status":"verified"}}]}}')$$,
-  'TD409', null, 'an update from another provider user cannot take over an identity linked to someone else');
+  'TDC04', null, 'an update from another provider user cannot take over an identity linked to someone else');
 
 -- organizations
 select matches(pg_temp.deliver('msg_t71_o1', $${"type":"organization.created","data":{"id":"org_t71",
@@ -69,15 +69,15 @@ select matches(pg_temp.deliver('msg_t71_o3', $${"type":"organization.created","d
   '^tenant created', 'an organization whose slug is taken gets a derived slug');
 select is(tenantd.apply_webhook_event('msg_t71_o1', 2), 'event already completed', 'running a completed event again changes nothing');
 select throws_ok($$select pg_temp.deliver('msg_t71_o4', '{"type":"organization.updated","data":{"id":"org_t71_unknown","name":"X"}}')$$,
-  'TD404', null, 'organization.updated before its organization.created: retried later');
+  'TDN06', null, 'organization.updated before its organization.created: retried later');
 select is(pg_temp.deliver('msg_t71_o5', '{"type":"organization.updated","data":{"id":"org_t71","name":"T71 Renamed"}}'),
   'tenant renamed', 'organization.updated renames the tenant');
 select throws_ok($$select pg_temp.deliver('msg_t71_o6', '{"type":"organization.updated"}')$$,
-  'TD422', null, 'an event without data cannot be applied');
+  'TDB04', null, 'an event without data cannot be applied');
 
 -- memberships
 select throws_ok($$select pg_temp.deliver('msg_t71_m0', '{"type":"organizationMembership.created","data":{"role":"org:admin","organization":{"id":"org_t71"},"public_user_data":{"user_id":"user_t71_a"}}}')$$,
-  'TD409', null, 'a membership in a tenant not provisioned yet: retried later');
+  'TDC13', null, 'a membership in a tenant not provisioned yet: retried later');
 reset role;
 select is(tenantd.provision_tenant(id), 'active', 'the tenant is provisioned (as its job would)')
   from tenantd.tenants where external_id = 'org_t71';
@@ -98,7 +98,7 @@ select is(pg_temp.deliver('msg_t71_m5', $${"type":"organizationMembership.delete
   "organization":{"id":"org_t71"},"public_user_data":{"user_id":"user_t71_b"}}}$$),
   'membership removed', 'organizationMembership.deleted removes the member');
 select throws_ok($$select pg_temp.deliver('msg_t71_m6', '{"type":"organizationMembership.created","data":{"role":"org:member","organization":{"id":"org_t71"},"public_user_data":{"user_id":"user_t71_nobody"}}}')$$,
-  'TD404', null, 'a membership of a user not known yet: retried later');
+  'TDN07', null, 'a membership of a user not known yet: retried later');
 
 select is(pg_temp.deliver('msg_t71_m7', $${"type":"organizationMembership.created","data":{"role":"org:member",
   "organization":{"id":"org_t71"},"public_user_data":{"user_id":"user_t71_l","first_name":"Lin","last_name":"Ked"}}}$$),

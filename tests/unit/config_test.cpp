@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "db/sql_errors.hpp"
 #include "util/uuid.hpp"
 
 namespace tenantd {
@@ -56,18 +55,6 @@ TEST(Config, MalformedValuesStopStartUpNamingTheVariable) {
       EXPECT_NE(std::string(e.what()).find(env.begin()->first), std::string::npos) << e.what();
     }
   }
-}
-
-TEST(SqlErrors, OneTableMapsSqlstates) {
-  EXPECT_EQ(db::map_sqlstate("TD403").status, 403);
-  EXPECT_TRUE(db::map_sqlstate("TD409").pass_message);
-  EXPECT_EQ(db::map_sqlstate("23505").status, 409);
-  EXPECT_FALSE(db::map_sqlstate("23505").pass_message);
-  EXPECT_EQ(db::map_sqlstate("42501").status, 403);
-  EXPECT_EQ(db::map_sqlstate("08006").status, 503);
-  EXPECT_EQ(db::map_sqlstate("57P01").status, 503);
-  EXPECT_EQ(db::map_sqlstate("XX000").status, 500);
-  EXPECT_EQ(db::map_sqlstate("TD4").status, 500);  // exact codes match exactly
 }
 
 TEST(Uuid, ValidationAndGeneration) {

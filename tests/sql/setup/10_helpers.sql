@@ -5,7 +5,8 @@
 -- Set the request context transaction-locally, as tenantd does: NULLs become '' (unset).
 -- A super_admin acts as the registered operator 'tests-operator' (registered below): a bare
 -- app.role = 'super_admin' is not honoured (tenantd.is_super_admin). This skips enter_context's
--- membership checks on purpose, so the policy tests can set any context;
+-- membership checks on purpose, so the policy tests can set any context (app.permissions comes
+-- from tenantd.context_permissions(role), as enter_context computes it);
 -- 09-enter-context.sql and 81-compromised-app-role-context.sql test those checks.
 create or replace function tests.act_as(p_tenant uuid, p_user uuid, p_role text)
 returns void
@@ -17,6 +18,14 @@ begin
   perform set_config('app.role', coalesce(p_role, ''), true);
   perform set_config('app.request_id', 'test-request', true);
   perform set_config('app.subject', case when p_role = 'super_admin' then 'tests-operator' else '' end, true);
+  -- the permissions of the role in that tenant, computed once as tenantd.enter_context does
+  -- (after app.tenant_id is set: a tenant-defined role's rows are read in that tenant)
+  perform set_config('app.permissions', tenantd.context_permissions(nullif(p_role, '')), true);
+  -- the user's email, as enter_context sets it (the invitee policy on invitations reads it);
+  -- the caller's rights decide whether the users row is visible, so the superuser seeding
+  -- tests sees it and a tenantd_app session acting as someone sees its own row
+  perform set_config('app.user_email',
+                     coalesce((select u.email from tenantd.users u where u.id = p_user), ''), true);
 end
 $$;
 

@@ -353,13 +353,17 @@ begin
     for v_call in
       with args as (
         select a.ord, a.typ::regtype as typ, regexp_replace(a.name, '^p_', '') as name,
-               a.name ~ '^(p_)?tenant(_id|_ref)?$' as names_tenant
+               a.name ~ '^(p_)?tenant(_id|_ref)?$' as names_tenant,
+               -- the request context of an endpoint function (tenantd.enter): NULL keeps the
+               -- context the probe entered; B's candidates below try to enter B instead
+               a.name = 'ctx' as is_ctx
           from unnest(v_fn.types, v_fn.names) with ordinality a (typ, name, ord)
       ),
       -- A's value for each argument (kept when another argument varies)
       defaults as (
         select g.ord, g.typ,
                case
+                 when g.is_ctx then 'null::jsonb'
                  when g.names_tenant then format('%L::%s', p_a, g.typ)
                  -- a fresh address, so that "already a member / already invited" does not
                  -- stop the call before the B value is looked at
@@ -407,7 +411,21 @@ begin
                lateral (select x.value::text from jsonb_array_elements(js.objs) x
                         union all select js.objs::text
                         union all select jsonb_build_object('data', js.one::jsonb)::text) o (txt)
-         where g.typ in ('jsonb'::regtype, 'json'::regtype)
+         where g.typ in ('jsonb'::regtype, 'json'::regtype) and not g.is_ctx
+        union all
+        -- a context naming B (by id and by slug) for A's admin, and a context that names no
+        -- tenant: tenantd.enter must refuse the first (no membership in B) and the second
+        -- must see nothing of B
+        select g.ord, format('%L::jsonb', c.obj)
+          from args g,
+               lateral (select jsonb_build_object('refs', jsonb_build_array(r), 'user_id', p_a_admin,
+                                                  'role', 'tenant_admin', 'subject', p_a_admin,
+                                                  'request_id', 'probe', 'route', 'probe') as obj
+                          from unnest(array[p_b::text, (select t.slug from tenantd.tenants t where t.id = p_b)]) r
+                        union all
+                        select jsonb_build_object('user_id', p_a_admin, 'role', 'tenant_admin',
+                                                  'request_id', 'probe', 'route', 'probe')) c
+         where g.is_ctx
         union all
         select g.ord, format('%L::%s', case when g.typ = 'uuid[]'::regtype then v_b_uuids
                                             else v_b_uuids || v_b_texts end, g.typ)

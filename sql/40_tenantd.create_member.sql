@@ -1,4 +1,4 @@
--- api.create_member(email, role, display_name, password_hash, max_tenants): add a person to the
+-- tenantd.create_member(email, role, display_name, password_hash, max_tenants): add a person to the
 -- current tenant, creating their global identity when the email is new. Returns the user and
 -- the new membership's role, display name and created_at. Writes a 'member.created' audit row
 -- in the same transaction.
@@ -34,19 +34,19 @@
 do $$
 begin
   if exists (select 1 from pg_catalog.pg_proc
-              where oid = to_regprocedure('api.create_member(text, text, text, text, int)')
+              where oid = to_regprocedure('tenantd.create_member(text, text, text, text, int)')
                 and (pronargdefaults > 0 or 'user_created' = any (proargnames))) then
-    drop function api.create_member(text, text, text, text, int);
+    drop function tenantd.create_member(text, text, text, text, int);
   end if;
   if exists (select 1 from pg_catalog.pg_proc
-              where oid = to_regprocedure('api.create_member(text, text, text, text)')
+              where oid = to_regprocedure('tenantd.create_member(text, text, text, text)')
                 and 'user_created' = any (proargnames)) then
-    drop function api.create_member(text, text, text, text);
+    drop function tenantd.create_member(text, text, text, text);
   end if;
 end
 $$;
 
-create or replace function api.create_member(
+create or replace function tenantd.create_member(
   p_email text,
   p_role text,
   p_display_name text,
@@ -101,8 +101,8 @@ begin
     if v_count >= p_max_tenants
        and not exists (select 1 from tenantd.memberships m
                         where m.tenant_id = v_tenant and m.user_id = v_user.id) then
-      raise exception using errcode = 'TD409',
-        message = format('too_many_tenants: a user may belong to at most %s tenants', p_max_tenants);
+      raise exception using errcode = 'TDC14',
+        message = format('a user may belong to at most %s tenants', p_max_tenants);
     end if;
   end if;
 
@@ -125,14 +125,14 @@ begin
 end
 $$;
 
-revoke all on function api.create_member(text, text, text, text, int) from public;
-grant execute on function api.create_member(text, text, text, text, int) to tenantd_app;
+revoke all on function tenantd.create_member(text, text, text, text, int) from public;
+grant execute on function tenantd.create_member(text, text, text, text, int) to tenantd_app;
 
 -- The four-argument form (before the limit was a parameter): the default limit of 5
 -- (MAX_TENANTS_PER_USER's default). A wrapper rather than a parameter default, because a default
 -- would make four-argument calls ambiguous between the two. Security invoker: it only calls the
 -- function above, which checks everything.
-create or replace function api.create_member(
+create or replace function tenantd.create_member(
   p_email text,
   p_role text,
   p_display_name text,
@@ -141,7 +141,7 @@ create or replace function api.create_member(
                  created_at timestamptz)
 language sql volatile
 set search_path = pg_catalog, tenantd, pg_temp
-as $$ select * from api.create_member(p_email, p_role, p_display_name, p_password_hash, 5) $$;
+as $$ select * from tenantd.create_member(p_email, p_role, p_display_name, p_password_hash, 5) $$;
 
-revoke all on function api.create_member(text, text, text, text) from public;
-grant execute on function api.create_member(text, text, text, text) to tenantd_app;
+revoke all on function tenantd.create_member(text, text, text, text) from public;
+grant execute on function tenantd.create_member(text, text, text, text) to tenantd_app;

@@ -1,4 +1,4 @@
-#include "http/server.hpp"
+#include "http/dispatcher.hpp"
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -8,15 +8,16 @@
 #include <csignal>
 #include <ctime>
 #include <pqxx/pqxx>
-#include <regex>
 #include <sstream>
 
+#include "db/api_call.hpp"
 #include "db/pool.hpp"
-#include "db/sql_errors.hpp"
+#include "http/idempotency_key.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "http/tenant_resolution.hpp"
 #include "util/config.hpp"
+#include "util/json.hpp"
 #include "util/json_escape.hpp"
 #include "util/json_parse.hpp"
 #include "util/percent_encoding.hpp"
@@ -59,17 +60,17 @@ bool is_json_media_type(const std::string& ct) {
 Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verifier) {
   const std::string* authz = header(in, "authorization");
   if (!authz) {
-    throw ApiError(401, "unauthenticated", "a bearer token is required", {{"WWW-Authenticate", "Bearer"}});
+    throw ApiError("unauthenticated", "a bearer token is required", {{"WWW-Authenticate", "Bearer"}});
   }
   if (authz->size() < 8 || lower(authz->substr(0, 7)) != "bearer ") {
-    throw ApiError(401, "invalid_token", "the Authorization header must be 'Bearer <token>'",
+    throw ApiError("invalid_token", "the Authorization header must be 'Bearer <token>'",
                    {{"WWW-Authenticate", "Bearer error=\"invalid_request\""}});
   }
   auth::Claims claims;
   try {
     claims = verifier.verify(std::string_view(*authz).substr(7), static_cast<int64_t>(std::time(nullptr)));
   } catch (const auth::JwtError& e) {
-    throw ApiError(401, "invalid_token", std::string("the token was refused: ") + e.code(),
+    throw ApiError("invalid_token", std::string("the token was refused: ") + e.code(),
                    {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
   }
   Principal p;
@@ -79,7 +80,7 @@ Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verif
   if (util::is_uuid(claims.sub)) p.user_id = util::canonical_uuid(claims.sub);
   // Only operators (super_admin) may come from outside the users table.
   if (p.user_id.empty() && !p.is_super_admin()) {
-    throw ApiError(401, "invalid_token", "the token's subject is not a user id",
+    throw ApiError("invalid_token", "the token's subject is not a user id",
                    {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
   }
   return p;
@@ -92,28 +93,63 @@ Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verif
 void check_request_text(const IncomingRequest& in, RequestContext& ctx) {
   for (const auto& [name, value] : in.headers) {
     if (!util::clean_text(value)) {
-      throw ApiError(400, "invalid_header",
-                     "a header value is not valid UTF-8 or contains a NUL character (" +
-                         (util::clean_text(name) ? name.substr(0, 64) : std::string("?")) + ")");
+      throw ApiError("invalid_header", "a header value is not valid UTF-8 or contains a NUL character (" +
+                                           (util::clean_text(name) ? name.substr(0, 64) : std::string("?")) +
+                                           ")");
     }
   }
   for (const auto& [raw_name, raw_value] : in.query) {
     auto name = util::percent_decode(raw_name);
     auto value = util::percent_decode(raw_value);
-    if (!name || !value)
-      throw ApiError(400, "invalid_query", "the query string has a malformed percent-escape");
+    if (!name || !value) throw ApiError("invalid_query", "the query string has a malformed percent-escape");
     if (!util::clean_text(*name) || !util::clean_text(*value)) {
-      throw ApiError(400, "invalid_query",
-                     "a query parameter is not valid UTF-8 or contains a NUL character");
+      throw ApiError("invalid_query", "a query parameter is not valid UTF-8 or contains a NUL character");
     }
     ctx.query[*name] = *value;
   }
   for (const auto& [name, value] : ctx.params) {
     if (!util::clean_text(value)) {
-      throw ApiError(400, "invalid_path",
+      throw ApiError("invalid_path",
                      "path segment '" + name + "' is not valid UTF-8 or contains a NUL character");
     }
   }
+}
+
+// The first argument of every api.* call (tenantd.enter reads it): who asks, in which tenant,
+// through which route, and what the route table says the route needs.
+std::string context_json(const RequestContext& ctx, const Route& route, const std::string& route_label) {
+  util::JsonOut j;
+  j.begin_object();
+  j.str("request_id", ctx.request_id).str("route", route_label).str("client", ctx.client_address);
+  if (ctx.principal) {
+    j.begin_array("refs");
+    for (const auto& r : ctx.tenant_ctx.tenant_refs) j.element(r);
+    j.end_array();
+    j.str("user_id", ctx.principal->user_id)
+        .str("role", ctx.principal->role)
+        .str("subject", ctx.principal->sub);
+  }
+  if (route.options.allow_inactive) j.boolean("allow_inactive", true);
+  if (!route.options.permission.empty()) j.str("permission", route.options.permission);
+  if (route.options.idempotent) {
+    if (auto k = idempotency_key_of(ctx)) {
+      j.key("idempotency")
+          .begin_object()
+          .str("scope", k->scope)
+          .str("key", k->key_hash)
+          .str("fingerprint", k->fingerprint)
+          .integer("ttl_seconds", k->ttl_seconds)
+          .end_object();
+    }
+  }
+  j.end_object();
+  return j.take();
+}
+
+Response to_response(db::Reply&& reply) {
+  Response res(reply.status, std::move(reply.body));
+  for (auto& [name, value] : reply.headers) res.headers[name] = std::move(value);
+  return res;
 }
 
 }  // namespace
@@ -133,16 +169,16 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     if (!m.allowed.empty()) {
       std::string allow;
       for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
-      throw ApiError(405, "method_not_allowed", in.method + " is not allowed here", {{"Allow", allow}});
+      throw ApiError("method_not_allowed", in.method + " is not allowed here", {{"Allow", allow}});
     }
-    throw ApiError(404, "not_found", "no such route");
+    throw ApiError("not_found", "no such route");
   }
   const Route& route = *m.route;
   route_for_log = route.pattern;
   ctx.route = route.pattern;
   ctx.params = std::move(m.params);
   if (!m.bad_param.empty()) {
-    throw ApiError(400, "invalid_path", "path segment '" + m.bad_param + "' has a malformed percent-escape");
+    throw ApiError("invalid_path", "path segment '" + m.bad_param + "' has a malformed percent-escape");
   }
 
   check_request_text(in, ctx);
@@ -154,28 +190,28 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
                            : route.options.rate_limit == RateLimit::kAccept ? accept_limit_
                                                                             : signup_limit_;
     if (const int retry_after = limiter.acquire(rate_limit_key(ctx.client_address))) {
-      throw ApiError(429, "rate_limited", "too many requests from this address; retry later",
+      throw ApiError("rate_limited", "too many requests from this address; retry later",
                      {{"Retry-After", std::to_string(retry_after)}});
     }
   }
 
   if (in.body.size() > svc_.config.max_body_bytes) {
-    throw ApiError(413, "body_too_large",
+    throw ApiError("body_too_large",
                    "the request body exceeds " + std::to_string(svc_.config.max_body_bytes) + " bytes");
   }
   if (!in.body.empty()) {
-    if (!method_has_body(in.method)) throw ApiError(400, "unexpected_body", in.method + " takes no body");
+    if (!method_has_body(in.method)) throw ApiError("unexpected_body", in.method + " takes no body");
     const std::string* ct = header(in, "content-type");
     if (!ct || !is_json_media_type(*ct)) {
-      throw ApiError(415, "unsupported_media_type", "the body must be application/json");
+      throw ApiError("unsupported_media_type", "the body must be application/json");
     }
     ctx.body = in.body;
     // The only parse of a request body: iterative, depth-capped, UTF-8-checked, no NUL, no
     // duplicate names (util/json_parse.hpp); nothing else looks at the body before it.
     if (auto pr = util::parse_untrusted_json(ctx.json, ctx.body); !pr) {
-      throw ApiError(400, "malformed_json", "the body is not acceptable JSON: " + pr.error);
+      throw ApiError("malformed_json", "the body is not acceptable JSON: " + pr.error);
     }
-    if (!ctx.json.IsObject()) throw ApiError(400, "malformed_json", "the body must be a JSON object");
+    if (!ctx.json.IsObject()) throw ApiError("malformed_json", "the body must be a JSON object");
     ctx.has_json = true;
   }
 
@@ -191,21 +227,26 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     }
     ri.tenant_required = route.scope == Scope::kTenant;
     ResolutionResult rr = resolve_tenant(ri);
-    if (!rr.ok()) throw ApiError(rr.status, rr.code, rr.detail);
+    if (!rr.ok()) throw ApiError(rr.code, rr.detail);
     ctx.tenant_ctx.tenant_refs = std::move(rr.refs);
     ctx.tenant_ctx.user_id = ctx.principal->user_id;
     ctx.tenant_ctx.role = ctx.principal->role;  // a claim: enter_context checks and may narrow it
     ctx.tenant_ctx.subject = ctx.principal->sub;
     ctx.tenant_ctx.request_id = ctx.request_id;
     ctx.tenant_ctx.route = in.method + " " + route.pattern;
+    if (!ctx.tenant_ctx.tenant_refs.empty()) ctx.tenant_id = ctx.tenant_ctx.tenant_refs.front();
   }
-  return route.fn(ctx);
+  ctx.context_json = context_json(ctx, route, in.method + " " + route.pattern);
+  if (route.function.empty()) return route.fn(ctx);
+  std::vector<db::Arg> args = route.args(ctx);
+  // Only a read is sent again when the connection turns out lost (a write may have committed).
+  return to_response(db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET"));
 }
 
 Response App::dispatch(const IncomingRequest& in) {
   const auto t0 = std::chrono::steady_clock::now();
   RequestContext ctx{svc_,      {}, in.method, in.path, {},           {}, {}, in.headers,
-                     in.remote, {}, {},        false,   std::nullopt, {}, {}};
+                     in.remote, {}, {},        false,   std::nullopt, {}, {}, {}};
   const std::string* rid = header(in, "x-request-id");
   ctx.request_id = rid && valid_request_id(*rid) ? *rid : util::new_uuid();
   ctx.client_address = client_address(in.remote, header(in, "x-forwarded-for"), trusted_proxies_);
@@ -234,24 +275,20 @@ Response App::dispatch(const IncomingRequest& in) {
     detail = "the database is unavailable; retry shortly";
     error_log = e.what();
   } catch (const pqxx::sql_error& e) {
-    const auto m = db::map_sqlstate(e.sqlstate());
-    res.status = m.status;
-    code = m.code;
-    detail = m.detail;
-    if (m.pass_message) {
-      // Our procedures' messages are written for clients; keep the first line only.
-      // A message "some_code: text" sets a specific problem code (invalid_transition…).
+    const SqlProblem p = problem_for_sqlstate(e.sqlstate());
+    res.status = p.status;
+    code = p.code;
+    if (p.fixed_detail) {
+      detail = p.fixed_detail;
+    } else {
+      // Our procedures' messages are written for clients; the first line only.
       std::string msg = e.what();
       if (msg.rfind("ERROR:  ", 0) == 0) msg = msg.substr(8);
       detail = msg.substr(0, msg.find('\n'));
-      static const std::regex kCoded("^([a-z][a-z_]{1,62}): (.+)$");
-      std::smatch m2;
-      if (std::regex_match(detail, m2, kCoded)) {
-        code = m2[1];
-        detail = m2[2];
-      }
     }
-    if (m.status == 503) res.headers["Retry-After"] = "1";
+    if (res.status == 503) res.headers["Retry-After"] = "1";
+    // The token verified but the database no longer backs it: the client signs in again.
+    if (res.status == 401) res.headers["WWW-Authenticate"] = "Bearer error=\"invalid_token\"";
     error_log = e.sqlstate() + " " + e.what();
   } catch (const std::exception& e) {
     res.status = 500;

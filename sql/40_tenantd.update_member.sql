@@ -1,4 +1,4 @@
--- api.update_member(user_id, role, disabled, set_display_name, display_name): change a member of
+-- tenantd.update_member(user_id, role, disabled, set_display_name, display_name): change a member of
 -- the current tenant. NULL role/disabled = unchanged; display_name is changed only when
 -- p_set_display_name (so it can be cleared with NULL). Writes one 'member.updated' audit row
 -- naming what changed, in the same transaction.
@@ -19,7 +19,7 @@
 -- Errors: TD400 no tenant context · TD403 forbidden / role_escalation / display_name ·
 --         TD404 user_not_found · TD409 last_admin · TD422 unknown_role / validation
 -- Security invoker: every write goes through the caller's policies.
-create or replace function api.update_member(
+create or replace function tenantd.update_member(
   p_user_id uuid,
   p_role text,
   p_disabled boolean,
@@ -40,7 +40,7 @@ begin
   select m.id, m.role, m.disabled into v_m from tenantd.memberships m
    where m.tenant_id = v_tenant and m.user_id = p_user_id;
   if not found then
-    raise exception using errcode = 'TD404', message = 'user_not_found: no such user in this tenant';
+    raise exception using errcode = 'TDN08', message = 'no such user in this tenant';
   end if;
 
   if p_role is not null or p_disabled is not null then
@@ -49,18 +49,18 @@ begin
         message = 'changing a member''s role or disabled flag needs the members:write permission';
     end if;
     if not tenantd.may_grant_role(v_m.role) then
-      raise exception using errcode = 'TD403',
-        message = format('role_escalation: the member''s role %s holds permissions you do not have',
+      raise exception using errcode = 'TDF03',
+        message = format('the member''s role %s holds permissions you do not have',
                          v_m.role);
     end if;
     if p_role is not null then
       if not exists (select 1 from tenantd.roles r where r.tenant_id = v_tenant and r.name = p_role) then
-        raise exception using errcode = 'TD422',
-          message = format('unknown_role: the tenant has no role %s', quote_literal(p_role));
+        raise exception using errcode = 'TDV09',
+          message = format('the tenant has no role %s', quote_literal(p_role));
       end if;
       if not tenantd.may_grant_role(p_role) then
-        raise exception using errcode = 'TD403',
-          message = format('role_escalation: role %s holds permissions you do not have', p_role);
+        raise exception using errcode = 'TDF03',
+          message = format('role %s holds permissions you do not have', p_role);
       end if;
     end if;
     if coalesce(p_role, v_m.role) <> v_m.role or coalesce(p_disabled, v_m.disabled) <> v_m.disabled then
@@ -79,8 +79,8 @@ begin
 
   if p_set_display_name then
     if p_user_id is distinct from tenantd.current_user_id() and not tenantd.is_super_admin() then
-      raise exception using errcode = 'TD403',
-        message = 'display_name_not_yours: only the user or a super_admin may change a display_name';
+      raise exception using errcode = 'TDF01',
+        message = 'only the user or a super_admin may change a display_name';
     end if;
     if length(p_display_name) > 200 then
       raise exception using errcode = 'TD422', message = 'display_name is longer than 200 characters';
@@ -95,5 +95,5 @@ begin
 end
 $$;
 
-revoke all on function api.update_member(uuid, text, boolean, boolean, text) from public;
-grant execute on function api.update_member(uuid, text, boolean, boolean, text) to tenantd_app;
+revoke all on function tenantd.update_member(uuid, text, boolean, boolean, text) from public;
+grant execute on function tenantd.update_member(uuid, text, boolean, boolean, text) to tenantd_app;

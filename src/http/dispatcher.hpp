@@ -22,6 +22,11 @@ struct IncomingRequest {
   std::string remote;  // peer address
 };
 
+// The dispatcher: matches the route, checks the request text, applies the per-client limits,
+// parses the body, authenticates, resolves the tenant references, builds the context and, for
+// a route of the table that calls an api.* function, makes that one call. It owns the pipe:
+// handlers only validate and convert input. Every exception becomes a problem+json answer here,
+// its status from the one problem table.
 class App {
  public:
   App(Services& svc, Router& router, const auth::JwtVerifier& verifier);
@@ -36,11 +41,5 @@ class App {
   std::vector<Cidr> trusted_proxies_;  // TRUSTED_PROXIES
   RateLimiter login_limit_, accept_limit_, signup_limit_;
 };
-
-// Runs the Pistache endpoint until SIGTERM/SIGINT, then drains and returns.
-// `on_started` runs once the signals are blocked and the endpoint listens (threads started
-// there inherit the blocked signal mask).
-void serve_http(App& app, const std::string& listen_addr, int threads, size_t max_body_bytes,
-                const std::function<void()>& on_started = nullptr);
 
 }  // namespace tenantd

@@ -1,0 +1,186 @@
+-- tenantd.enter(ctx): the first thing every endpoint function api.<operation>(ctx, …) does, in
+-- the same statement as the work: one round trip per request. It resolves the tenant the
+-- request named, checks the principal against the database, sets the transaction-local context
+-- and refuses, with a coded error, whatever the request may not do. Returns the tenant id (NULL
+-- when the request acts in no tenant).
+--
+-- ctx is built by the dispatcher (src/http/dispatcher.cpp) from the verified token and the
+-- route table; every value in it is canonical or refused here:
+--   refs            tenant references in resolution order (token claim, path, header, host):
+--                   uuids or slugs
+--   user_id, role, subject   the token's user id (its sub when a uuid), role claim and sub;
+--                   all three absent on public routes
+--   request_id, route, client   the request's id, "METHOD /pattern" and client address, on every
+--                   route, public ones included: audit rows and logs carry them
+--   allow_inactive  the route manages suspended or deleted tenants (else 403 tenant_suspended)
+--   permission      the permission the route table says the route needs (else 403 forbidden)
+-- A NULL ctx keeps the context the transaction already has: a DBA in psql who entered a
+-- context once can call several api.* functions in one transaction.
+--
+-- The principal is checked, not trusted (a token outlives its holder's removal, demotion or
+-- disabling; a signing key is not an operator registry):
+--   role super_admin  the subject must be in tenantd.platform_admins (TDU02
+--                     operator_not_registered); the effective role is super_admin
+--   any other user    the user must exist and not be disabled and, in a tenant, the membership
+--                     must exist and not be disabled (TDU01 membership_revoked). The effective
+--                     role is the membership's; the token's claim can only narrow it (a role of
+--                     the tenant whose permissions the membership role all has)
+-- Errors: TDN05 tenant_not_found (a reference names no tenant; checked before a disagreement),
+-- TDF06 tenant_mismatch (references disagree), TDU01, TDU02, TDF04 tenant_suspended, TD403
+-- forbidden, TDB07 invalid_context (a malformed ctx). On any error the transaction aborts, so
+-- nothing of the context survives: fail closed.
+--
+-- SECURITY DEFINER because resolving a slug and checking a membership reads tenants, users,
+-- memberships and platform_admins before any context exists, when the policies hide every row.
+-- It returns only the id of the tenant the request named. search_path is pinned (pg_temp last)
+-- and every name is schema-qualified. The settings are set with is_local = true: they end with
+-- the statement's transaction, so a pooled connection (or a PgBouncer server connection)
+-- carries nothing into the next request.
+create or replace function tenantd.enter(ctx jsonb) returns uuid
+language plpgsql volatile security definer
+set search_path = pg_catalog, tenantd, pg_temp
+as $$
+declare
+  v_user_text text := coalesce(ctx ->> 'user_id', '');
+  v_user uuid := tenantd.parse_uuid(v_user_text);
+  v_claim text := coalesce(ctx ->> 'role', '');
+  v_subject text := coalesce(ctx ->> 'subject', '');
+  v_request_id text := coalesce(ctx ->> 'request_id', '');
+  v_route text := coalesce(ctx ->> 'route', '');
+  v_client text := coalesce(ctx ->> 'client', '');
+  v_permission text := ctx ->> 'permission';
+  v_refs jsonb := coalesce(nullif(ctx -> 'refs', 'null'::jsonb), '[]'::jsonb);
+  v_ref text;
+  v_found uuid;
+  v_tenant uuid;
+  v_missing boolean := false;
+  v_mismatch boolean := false;
+  v_role text;
+  v_membership record;
+  v_tenant_row tenantd.tenants%rowtype;
+  v_status text;
+  v_claim_permissions text[];
+  v_member_permissions text[];
+begin
+  if ctx is null then
+    return tenantd.current_tenant_id();
+  end if;
+  -- The dispatcher passes canonical values; anything else is refused rather than copied into
+  -- the context and from there into audit rows.
+  if jsonb_typeof(ctx) <> 'object' or jsonb_typeof(v_refs) <> 'array'
+     or (v_user_text <> '' and v_user is null)
+     or (v_claim <> '' and v_claim !~ '^[a-z][a-z0-9_]{0,62}$')
+     or length(v_request_id) > 200 or v_request_id ~ '[[:cntrl:]]'
+     or length(v_route) > 2048 or v_route ~ '[[:cntrl:]]'
+     or length(v_client) > 100 or v_client ~ '[[:cntrl:]]'
+     or length(v_subject) > 255 or v_subject ~ '[[:cntrl:]]'
+     or jsonb_array_length(v_refs) > 16
+     -- a tenant role without a user is no principal anyone has
+     or (v_user is null and v_claim not in ('', 'super_admin'))
+  then
+    raise exception using errcode = 'TDB07', message = 'the request context is invalid';
+  end if;
+
+  for v_ref in select r from jsonb_array_elements_text(v_refs) r loop
+    continue when coalesce(v_ref, '') = '';
+    v_found := null;
+    -- slugs cannot look like uuids (tenants_slug_not_uuid), so this is unambiguous; two
+    -- statements rather than one with a CASE, so that each is an index lookup
+    if tenantd.parse_uuid(v_ref) is not null then
+      select t.id, t.status, t.deleted_at into v_found, v_tenant_row.status, v_tenant_row.deleted_at
+        from tenantd.tenants t where t.id = tenantd.parse_uuid(v_ref);
+    else
+      select t.id, t.status, t.deleted_at into v_found, v_tenant_row.status, v_tenant_row.deleted_at
+        from tenantd.tenants t where t.slug = v_ref;
+    end if;
+    if v_found is null then
+      v_missing := true;
+    elsif v_tenant is null then
+      v_tenant := v_found;
+    elsif v_tenant <> v_found then
+      v_mismatch := true;
+    end if;
+  end loop;
+  -- every reference is looked at before deciding, so the answer does not depend on which of
+  -- two problems came first
+  if v_missing then
+    raise exception using errcode = 'TDN05', message = 'no such tenant';
+  end if;
+  if v_mismatch then
+    raise exception using errcode = 'TDF06',
+      message = 'the request names a tenant other than the token''s tenant';
+  end if;
+
+  if v_claim = 'super_admin' then
+    if not tenantd.is_platform_admin(v_subject) then
+      raise exception using errcode = 'TDU02',
+        message = 'the token''s subject is not a registered platform operator';
+    end if;
+    v_role := 'super_admin';
+  elsif v_user is null then
+    v_role := '';  -- anonymous (public routes): nothing to check, no role
+  else
+    if v_tenant is null then
+      perform 1 from tenantd.users u where u.id = v_user and not u.disabled;
+      if not found then
+        raise exception using errcode = 'TDU01',
+          message = 'the token''s user or its membership in this tenant no longer exists or is disabled';
+      end if;
+      v_role := v_claim;
+    else
+      select m.role, m.disabled or u.disabled as disabled into v_membership
+        from tenantd.memberships m join tenantd.users u on u.id = m.user_id
+       where m.tenant_id = v_tenant and m.user_id = v_user;
+      if not found or v_membership.disabled then
+        raise exception using errcode = 'TDU01',
+          message = 'the token''s user or its membership in this tenant no longer exists or is disabled';
+      end if;
+      v_role := v_membership.role;
+    end if;
+  end if;
+
+  -- transaction-local (is_local = true), never session-level: see the header
+  perform pg_catalog.set_config('app.tenant_id', coalesce(v_tenant::text, ''), true);
+  perform pg_catalog.set_config('app.user_id', coalesce(v_user::text, ''), true);
+  perform pg_catalog.set_config('app.request_id', v_request_id, true);
+  perform pg_catalog.set_config('app.subject', v_subject, true);
+  perform pg_catalog.set_config('app.route', v_route, true);
+  perform pg_catalog.set_config('app.client', v_client, true);
+
+  -- A claim other than the membership role narrows it when it is a role of this tenant whose
+  -- permissions the membership role all has. Read after app.tenant_id is set: the roles
+  -- policies show this tenant's roles only.
+  if v_tenant is not null and v_role <> 'super_admin' and v_claim <> '' and v_claim <> v_role then
+    v_claim_permissions := tenantd.permissions_of_role(v_claim);
+    v_member_permissions := tenantd.permissions_of_role(v_role);
+    if v_claim_permissions is not null and v_member_permissions is not null
+       and v_claim_permissions <@ v_member_permissions then
+      v_role := v_claim;
+    end if;
+  end if;
+  perform pg_catalog.set_config('app.role', v_role, true);
+
+  if v_tenant is not null then
+    v_status := tenantd.tenant_state(v_tenant_row.status, v_tenant_row.deleted_at);
+    if v_status in ('suspended', 'deleted') and not coalesce((ctx ->> 'allow_inactive')::boolean, false) then
+      raise exception using errcode = 'TDF04',
+        message = case v_status when 'deleted' then 'this tenant has been deleted' else 'this tenant is suspended' end;
+    end if;
+    if v_role = 'super_admin' then
+      -- actor_id, actor_role and request_id come from the context just set (column defaults)
+      insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
+      values (v_tenant, 'super_admin.access', 'tenant', v_tenant::text,
+              jsonb_build_object('route', v_route));
+    end if;
+  end if;
+
+  if v_permission is not null and not tenantd.has_permission(v_permission) then
+    raise exception using errcode = 'TD403',
+      message = format('this needs the %s permission', v_permission);
+  end if;
+  return v_tenant;
+end
+$$;
+
+revoke all on function tenantd.enter(jsonb) from public;
+grant execute on function tenantd.enter(jsonb) to tenantd_app;

@@ -1,0 +1,77 @@
+#include "db/job_queue.hpp"
+
+namespace tenantd::db::job_queue {
+
+std::optional<ClaimedJob> claim(pqxx::connection& conn, const std::string& worker, int lease_seconds) {
+  pqxx::work tx(conn);
+  auto r =
+      tx.exec_params("select id, kind, payload::text, attempts, max_attempts from tenantd.claim_job($1, $2)",
+                     worker, lease_seconds);
+  tx.commit();
+  if (r.empty()) return std::nullopt;
+  ClaimedJob job;
+  job.id = r[0][0].as<int64_t>();
+  job.kind = r[0][1].c_str();
+  job.payload = r[0][2].c_str();
+  job.attempts = r[0][3].as<int>();
+  job.max_attempts = r[0][4].as<int>();
+  return job;
+}
+
+bool lock(pqxx::work& tx, int64_t id, const std::string& worker) {
+  return tx.exec_params("select tenantd.lock_job($1, $2)", id, worker)[0][0].as<bool>();
+}
+
+void complete(pqxx::work& tx, int64_t id, const std::string& worker) {
+  tx.exec_params("select tenantd.complete_job($1, $2)", id, worker);
+}
+
+std::string fail(pqxx::work& tx, int64_t id, const std::string& worker, const std::string& error,
+                 int backoff_base_ms) {
+  auto r = tx.exec_params("select tenantd.fail_job($1, $2, $3, $4)", id, worker, error, backoff_base_ms);
+  return r[0][0].is_null() ? "" : r[0][0].c_str();
+}
+
+void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days) {
+  // One job per UTC hour however many workers run: the dedupe key decides, not timing.
+  pqxx::work tx(conn);
+  tx.exec_params(
+      "select tenantd.enqueue_job('maintenance.sweep', jsonb_build_object('webhook_retention_days', "
+      "$1::int), "
+      "now(), 3, 'maintenance.sweep:' || to_char(date_trunc('hour', now() at time zone 'utc'), "
+      "'YYYY-MM-DD\"T\"HH24'))",
+      webhook_retention_days);
+  tx.commit();
+}
+
+void cleanup_sessions(pqxx::work& tx) {
+  tx.exec("select tenantd.cleanup_sessions(7)");
+}
+
+void sweep(pqxx::work& tx, int webhook_retention_days) {
+  tx.exec_params(
+      "select tenantd.sweep_idempotency_keys(), tenantd.cleanup_sessions(7), tenantd.sweep_jobs(7), "
+      "tenantd.sweep_signup_attempts(), tenantd.sweep_webhook_events($1), tenantd.sweep_login_attempts()",
+      webhook_retention_days);
+}
+
+void provision_tenant(pqxx::work& tx, const std::string& tenant_id, int attempt) {
+  tx.exec_params("select tenantd.provision_tenant($1::uuid, $2)", tenant_id, attempt);
+}
+
+void provisioning_failed(pqxx::work& tx, const std::string& tenant_id, const std::string& error, int attempt,
+                         bool final_attempt) {
+  tx.exec_params("select tenantd.provisioning_failed($1::uuid, $2, $3, $4)", tenant_id, error, attempt,
+                 final_attempt);
+}
+
+std::string apply_webhook_event(pqxx::work& tx, const std::string& event_id, int attempt) {
+  auto r = tx.exec_params("select tenantd.apply_webhook_event($1, $2)", event_id, attempt);
+  return r.at(0).at(0).is_null() ? "" : r.at(0).at(0).c_str();
+}
+
+void fail_webhook_event(pqxx::work& tx, const std::string& event_id, const std::string& error, int attempt) {
+  tx.exec_params("select tenantd.fail_webhook_event($1, $2, $3)", event_id, error, attempt);
+}
+
+}  // namespace tenantd::db::job_queue

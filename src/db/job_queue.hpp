@@ -1,0 +1,42 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+
+namespace tenantd::db::job_queue {
+
+// The job queue's SQL (sql/9x_tenantd.*_job.sql and the job kinds' procedures), called by the
+// workers (src/jobs/) as tenantd_worker. Each function is one statement in the caller's
+// transaction unless it says otherwise.
+
+struct ClaimedJob {
+  int64_t id = 0;
+  std::string kind;
+  std::string payload;  // JSON text
+  int attempts = 0;
+  int max_attempts = 0;
+};
+
+// tenantd.claim_job, in its own committed transaction: the next due job, leased to `worker`.
+std::optional<ClaimedJob> claim(pqxx::connection& conn, const std::string& worker, int lease_seconds);
+// tenantd.lock_job: false when the lease was lost to another worker.
+bool lock(pqxx::work& tx, int64_t id, const std::string& worker);
+void complete(pqxx::work& tx, int64_t id, const std::string& worker);
+// tenantd.fail_job: the job's state afterwards (queued again or failed).
+std::string fail(pqxx::work& tx, int64_t id, const std::string& worker, const std::string& error,
+                 int backoff_base_ms);
+// The hourly maintenance job, enqueued once per UTC hour (dedupe key), in its own transaction.
+void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days);
+
+// Job kinds.
+void cleanup_sessions(pqxx::work& tx);
+void sweep(pqxx::work& tx, int webhook_retention_days);
+void provision_tenant(pqxx::work& tx, const std::string& tenant_id, int attempt);
+void provisioning_failed(pqxx::work& tx, const std::string& tenant_id, const std::string& error, int attempt,
+                         bool final_attempt);
+// tenantd.apply_webhook_event: what was done (for the log).
+std::string apply_webhook_event(pqxx::work& tx, const std::string& event_id, int attempt);
+void fail_webhook_event(pqxx::work& tx, const std::string& event_id, const std::string& error, int attempt);
+
+}  // namespace tenantd::db::job_queue

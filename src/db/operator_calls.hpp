@@ -1,0 +1,23 @@
+#pragma once
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+namespace tenantd::db::operator_calls {
+
+// What the operator commands (src/cli/: `tenantd admins`, `tenantd jobs`, `tenantd policies
+// audit`) ask the database, as the migrator role. One statement each.
+
+struct Row {
+  std::vector<std::string> cells;  // NULL as ""
+};
+
+std::vector<Row> list_platform_admins(pqxx::connection& c);  // subject, created_at, created_by
+bool add_platform_admin(pqxx::connection& c, const std::string& subject);
+bool remove_platform_admin(pqxx::connection& c, const std::string& subject);
+// id, kind, state, attempts, max_attempts, run_at, last_error (state/kind "" = any; 200 newest)
+std::vector<Row> list_jobs(pqxx::connection& c, const std::string& state, const std::string& kind);
+bool retry_job(pqxx::connection& c, long long id);
+std::vector<Row> rls_audit(pqxx::connection& c);  // problem, object, detail
+
+}  // namespace tenantd::db::operator_calls

@@ -1,0 +1,15 @@
+#pragma once
+#include <functional>
+#include <string>
+
+#include "http/dispatcher.hpp"
+
+namespace tenantd {
+
+// Runs the Pistache endpoint until SIGTERM/SIGINT, then drains and returns.
+// `on_started` runs once the signals are blocked and the endpoint listens (threads started
+// there inherit the blocked signal mask).
+void serve_http(App& app, const std::string& listen_addr, int threads, size_t max_body_bytes,
+                const std::function<void()>& on_started = nullptr);
+
+}  // namespace tenantd

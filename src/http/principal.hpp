@@ -1,0 +1,19 @@
+#pragma once
+#include <optional>
+#include <string>
+
+namespace tenantd {
+
+// The authenticated caller, from a verified token. `role` is the token's claim, not what the
+// caller may do: tenantd.enter checks it against the database (a membership's current role, a
+// registered operator) and may narrow it. A check on the claim before the database can only
+// refuse early (a claim never widens the effective role).
+struct Principal {
+  std::string sub;
+  std::string user_id;  // sub when it is a uuid, else empty (operators from an identity provider)
+  std::string role;     // claimed role
+  std::optional<std::string> tenant_claim;
+  bool is_super_admin() const { return role == "super_admin"; }  // claimed; see above
+};
+
+}  // namespace tenantd

@@ -1,0 +1,21 @@
+#pragma once
+
+namespace tenantd {
+
+namespace db {
+class ConnectionPool;
+}
+namespace util {
+struct Config;
+}
+
+// What the service shares with every handler.
+struct Services {
+  db::ConnectionPool& pool;
+  const util::Config& config;
+  // Connections as tenantd_worker (WORKER_DATABASE_URL), for the few public routes that hand
+  // work to the workers (webhook receipt): the app role may not call those functions.
+  db::ConnectionPool* worker_pool = nullptr;
+};
+
+}  // namespace tenantd
