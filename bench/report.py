@@ -313,7 +313,7 @@ def report(raw_dir: str, results_dir: str) -> int:
       f"{facts['n_members']} memberships) in {facts['bench_db']}, {facts['load_note']}")
     p(f"tenantd (build/tenantd of {facts['tenantd_built']}): HTTP_THREADS={facts['threads']} "
       f"DB_POOL_SIZE={facts['pool']} WORKERS=0 LOG_LEVEL=warn; PostgreSQL over {facts['transport']}")
-    p(f"(a) pgbench -M simple -c {facts['pgbench_clients']} -j {facts['pgbench_jobs']} bench/users_list.pgbench "
+    p(f"(a) pgbench -M {facts.get('pgbench_mode', 'simple')} -c {facts['pgbench_clients']} -j {facts['pgbench_jobs']} bench/users_list.pgbench "
       f"(random tenant of {facts['tenants']}), 2 x {facts['half']}s: before and after (b)+(c)")
     p(f"(b) wrk -t {facts['wrk_threads']} -c {facts['connections']} -d {facts['duration']}s --latency "
       f"bench/users.lua: GET /v1/users?limit=50, {facts['token_tenants']} tenants' tokens rotating")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh (make bench): throughput and latency of GET /v1/users?limit=50 against its limits.
 #
-#   (a) pgbench runs the SQL transaction the service runs for GET /v1/users?limit=50
-#       (bench/users_list.pgbench): the database limit
+#   (a) pgbench runs the SQL call the service makes for GET /v1/users?limit=50
+#       (bench/users_list.pgbench, -M prepared as tenantd): the database limit
 #   (b) wrk against GET /v1/users?limit=50, tokens rotating over many tenants (bench/users.lua)
 #   (c) wrk against GET /healthz (bench/healthz.lua): the HTTP limit
 #
@@ -293,94 +293,44 @@ else
 fi
 app_psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$APP_HOST" -p "$PG_PORT" -U tenantd_app -d "$BENCH_DB" "$@"; }
 
-# 2. Check the transaction, and keep its plan -------------------------------------------------
-# The pgbench script is a copy of what the service sends; the service's source moves on. Every
-# string literal of the users_list statement (and of the variables it is built from) and of the
-# enter_context call must appear in the script, or the report says the copy is stale.
-statement_drift() {
-  local src tx script
-  src=$(grep -rl '{"users_list",' "$ROOT/src" 2>/dev/null | head -1 || true)
-  tx="$ROOT/src/db/tenant_tx.cpp"
-  [ -n "$src" ] && [ -f "$tx" ] || { echo "users_list or tenant_tx.cpp not found in src/: not checked"; return; }
-  script=$(grep -v '^--' "$BENCH_DIR/users_list.pgbench" | sed 's/ \\;/;/g' | tr -s ' \t\n' '   ')
-  {
-    # the users_list entry: from its line to the next {"name", entry or the end of the list
-    awk '/\{"users_list",/ { on = 1 } on && /\{"[a-z_]+",/ && !/\{"users_list",/ { exit } on' "$src"
-    # variables the entry is built from (e.g. member_cols = "..." + ...;)
-    for v in $(awk '/\{"users_list",/ { on = 1 } on && /\{"[a-z_]+",/ && !/\{"users_list",/ { exit } on' "$src" |
-               grep -o '\b[a-z_][a-z0-9_]* *+' | tr -d ' +' | sort -u); do
-      awk -v v="$v" '$0 ~ "(^|[^a-z0-9_])" v " *=" { on = 1 } on { print } on && /;[[:space:]]*$/ { exit }' "$src"
-    done
-    grep 'enter_context(' "$tx"
-  } | awk '
-    { line = $0
-      while (match(line, /"([^"\\]|\\.)*"/)) {
-        lit = substr(line, RSTART + 1, RLENGTH - 2); line = substr(line, RSTART + RLENGTH)
-        gsub(/\\"/, "\"", lit); gsub(/[ \t]+/, " ", lit); sub(/^ /, "", lit); sub(/ $/, "", lit)
-        if (length(lit) > 3 && lit != "users_list") print lit
-      } }' | sort -u | while IFS= read -r frag; do
-    case "$script" in *"$frag"*) ;; *) printf 'missing: %s\n' "$frag" ;; esac
-  done
-}
-DRIFT=$(statement_drift)
-if [ -z "$DRIFT" ]; then
-  DRIFT_NOTE="bench/users_list.pgbench matches the statement text in $(grep -rl '{"users_list",' "$ROOT/src" | head -1 | sed "s|$ROOT/||") and src/db/tenant_tx.cpp"
-  log "statement check: $DRIFT_NOTE"
-else
-  DRIFT_NOTE="WARNING: bench/users_list.pgbench differs from the service's source; (a) may not run what the service runs: $(tr '\n' ';' <<<"$DRIFT")"
-  log "$DRIFT_NOTE"
-fi
-
-# The pgbench script's statements, run once by psql: the context must resolve and RLS must let
-# exactly 51 rows through (a silently empty result would make the database look fast).
-PREPARE_SQL=$(sed -n 's/^prepare users_list as //p' "$BENCH_DIR/users_list.pgbench")
-ENTER_SQL=$(sed -n 's/^begin \\; //p' "$BENCH_DIR/users_list.pgbench")
-EXECUTE_SQL=$(grep '^execute users_list' "$BENCH_DIR/users_list.pgbench" || true)
-[ -n "$PREPARE_SQL" ] && [ -n "$ENTER_SQL" ] && [ -n "$EXECUTE_SQL" ] ||
-  die "bench/users_list.pgbench lacks its 'prepare users_list as', 'begin \\;' or 'execute users_list' line"
-check_tx() {  # tenant number -> rows of that tenant returned by users_list in its context
-  app_psql -At <<SQL | grep -c '@bench-'"$1"'\.example\.com|'
-prepare users_list as $PREPARE_SQL
-begin;
-\\o /dev/null
-$(sed "s/ :t\b/ $1/g" <<<"$ENTER_SQL")
-\\o
-$EXECUTE_SQL
-commit;
-SQL
+# 2. Check the call, and keep its plans -------------------------------------------------------
+# bench/users_list.pgbench calls the api.* function tenantd calls for the request, so there is no
+# copy of a statement that could drift from the source. Its statement, run once by psql: it must
+# answer 200 with 50 members of the right tenant (a silently empty answer would make the database
+# look fast).
+CALL_SQL=$(grep -v -e '^--' -e '^\\' "$BENCH_DIR/users_list.pgbench")
+[ -n "$CALL_SQL" ] || die "bench/users_list.pgbench holds no statement"
+CALL_FN=$(grep -o 'api\.[a-z_]*' <<<"$CALL_SQL" | head -1)
+DRIFT_NOTE="none needed: bench/users_list.pgbench calls ${CALL_FN:-<no api function>}, as tenantd does"
+call_for() { sed "s/:t\b/$1/g" <<<"$CALL_SQL"; }
+check_call() {  # tenant number -> "<status> <emails of that tenant in the answer>"
+  app_psql -At -F' ' -c "$(call_for "$1")" | awk -v dom="@bench-$1.example.com" '{ print $1, split($0, a, dom) - 1; exit }'
 }
 for t in 1 $TENANTS; do
-  rows=$(check_tx "$t" || true)
-  [ "$rows" = 51 ] || die "the pgbench transaction returned $rows rows of tenant $t (expected 51)"
+  got=$(check_call "$t" || true)
+  [ "$got" = "200 50" ] || die "the pgbench call for tenant $t answered '$got' (status, members of tenant $t; expected '200 50')"
 done
-log "pgbench transaction checked: 51 rows of the right tenant"
-# The plan the server uses from the 7th execution on, when the plan cache has chosen between a
-# generic plan (planned once per connection) and custom plans (planned on every execution).
-app_psql >"$RESULTS/explain_users_list.txt" 2>&1 <<SQL || true
-prepare users_list as $PREPARE_SQL
-begin;
+log "pgbench call checked: 200, 50 members of the right tenant"
+# The plans of the statements inside the call, under row-level security: auto_explain (loaded by
+# the superuser for this session only) prints them to the client as the app role runs the call.
+psql_super -d "$BENCH_DB" >"$RESULTS/explain_users_list.txt" 2>&1 <<SQL || true
+load 'auto_explain';
+set auto_explain.log_min_duration = 0;
+set auto_explain.log_nested_statements = on;
+set auto_explain.log_analyze = on;
+set auto_explain.log_buffers = on;
+set auto_explain.log_level = notice;
+set role tenantd_app;
 \\o /dev/null
-$(sed "s/ :t\b/ 7/g" <<<"$ENTER_SQL")
-$EXECUTE_SQL $EXECUTE_SQL $EXECUTE_SQL
-$EXECUTE_SQL $EXECUTE_SQL $EXECUTE_SQL
+$(call_for 7)
 \\o
-explain (analyze, buffers, verbose, costs) $EXECUTE_SQL
-explain (analyze, buffers, costs, timing off) $EXECUTE_SQL
-select 'plan cache after 8 executions: ' || generic_plans || ' generic, ' || custom_plans || ' custom' as users_list
-  from pg_prepared_statements where name = 'users_list';
-commit;
 SQL
-PLAN_NOTE=$(sed -n 's/^ *plan cache after \(8 executions: .*\)$/\1/p' "$RESULTS/explain_users_list.txt" | head -1)
-PLAN_TIME=$(grep -m1 'Planning Time' "$RESULTS/explain_users_list.txt" | sed 's/^ *//')
-case "$PLAN_NOTE" in
-  *" 0 generic"*) PLAN_NOTE="users_list plan cache after $PLAN_NOTE: re-planned on every execution ($PLAN_TIME)" ;;
-  "") PLAN_NOTE="users_list plan cache: not read (see bench/results/explain_users_list.txt)" ;;
-  *) PLAN_NOTE="users_list plan cache after $PLAN_NOTE ($PLAN_TIME)" ;;
-esac
+PLAN_TIME=$(grep -m1 'Planning Time' "$RESULTS/explain_users_list.txt" | sed 's/^ *//' || true)
+PLAN_NOTE="plans inside $CALL_FN: bench/results/explain_users_list.txt (auto_explain, one call)${PLAN_TIME:+; first $PLAN_TIME}"
 log "$PLAN_NOTE"
 
 # 3. (a) pgbench: the database limit, first half ----------------------------------------------
-PGB_ARGS=(-n -M simple -D prepared=0 -f "$BENCH_DIR/users_list.pgbench" -c "$PGB_CLIENTS" -j "$PGB_JOBS"
+PGB_ARGS=(-n -M prepared -f "$BENCH_DIR/users_list.pgbench" -c "$PGB_CLIENTS" -j "$PGB_JOBS"
   -h "$APP_HOST" -p "$PG_PORT" -U tenantd_app "$BENCH_DB")
 HALF=$(awk -v d="$DURATION" 'BEGIN { h = int(d / 2 + 0.5); print (h < 2 ? 2 : h) }')
 mid_time() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", (a + b) / 2 }'; }
@@ -398,7 +348,7 @@ pgbench_half() {  # half
   "$PGBIN/pgbench" "${PGB_ARGS[@]}" -T "$WARMUP" >"$raw.warmup.out" 2>&1 ||
     { cat "$raw.warmup.out" >&2; die "pgbench warm-up failed"; }
   wait_db_idle; sleep 0.3   # warm-up backends reaped before the CPU accounting starts
-  log "(a/$half) pgbench -c $PGB_CLIENTS -j $PGB_JOBS -T $HALF -M simple$([ "$attempt" -gt 1 ] && echo " (attempt $attempt)")"
+  log "(a/$half) pgbench -c $PGB_CLIENTS -j $PGB_JOBS -T $HALF -M prepared$([ "$attempt" -gt 1 ] && echo " (attempt $attempt)")"
   cpu_mark
   ( cd "$RAW" && exec "$PGBIN/pgbench" "${PGB_ARGS[@]}" -T "$HALF" --log --log-prefix="pgbench.$half.$attempt.log" ) \
     >"$raw.out" 2>&1 &
@@ -538,7 +488,7 @@ fact ncpu "$NCPU"; fact kernel "$(uname -r)"
 fact tenants "$TENANTS"; fact members "$MEMBERS"; fact n_users "$n_users"; fact n_members "$n_members"
 fact bench_db "$BENCH_DB"; fact load_note "$LOAD_NOTE"; fact tenantd_built "$TENANTD_BUILT"
 fact threads "$THREADS"; fact pool "$POOL"; fact transport "$TRANSPORT"; fact keepalive "$KEEPALIVE"
-fact pgbench_clients "$PGB_CLIENTS"; fact pgbench_jobs "$PGB_JOBS"; fact half "$HALF"
+fact pgbench_mode prepared; fact pgbench_clients "$PGB_CLIENTS"; fact pgbench_jobs "$PGB_JOBS"; fact half "$HALF"
 fact wrk_threads "$WRK_THREADS"; fact connections "$CONNS"; fact duration "$DURATION"
 fact token_tenants "$TOKEN_TENANTS"; fact conn_note "$CONN_NOTE"; fact max_foreign "$MAX_FOREIGN"
 fact drift_note "$DRIFT_NOTE"; fact plan_note "$PLAN_NOTE"
