@@ -17,6 +17,9 @@
 -- A NULL ctx keeps the context the transaction already has: a DBA in psql who entered a
 -- context once can call several api.* functions in one transaction.
 --
+-- It also sets app.user_email (the checked identity's address, for the invitee's own-invitation
+-- policy) and app.permissions (tenantd.context_permissions of the effective role).
+--
 -- The principal is checked, not trusted (a token outlives its holder's removal, demotion or
 -- disabling; a signing key is not an operator registry):
 --   role super_admin  the subject must be in tenantd.platform_admins (TDU02
@@ -59,6 +62,7 @@ declare
   v_membership record;
   v_tenant_row tenantd.tenants%rowtype;
   v_status text;
+  v_email text;
   v_claim_permissions text[];
   v_member_permissions text[];
 begin
@@ -121,21 +125,24 @@ begin
     v_role := '';  -- anonymous (public routes): nothing to check, no role
   else
     if v_tenant is null then
-      perform 1 from tenantd.users u where u.id = v_user and not u.disabled;
+      select u.email into v_email from tenantd.users u where u.id = v_user and not u.disabled;
       if not found then
         raise exception using errcode = 'TDU01',
           message = 'the token''s user or its membership in this tenant no longer exists or is disabled';
       end if;
       v_role := v_claim;
     else
-      select m.role, m.disabled or u.disabled as disabled into v_membership
-        from tenantd.memberships m join tenantd.users u on u.id = m.user_id
+      -- the membership carries its identity's email and disabled flag (kept in step by
+      -- triggers, migrations/0041): one row, no join into the global users table
+      select m.role, m.disabled or m.user_disabled as disabled, m.email into v_membership
+        from tenantd.memberships m
        where m.tenant_id = v_tenant and m.user_id = v_user;
       if not found or v_membership.disabled then
         raise exception using errcode = 'TDU01',
           message = 'the token''s user or its membership in this tenant no longer exists or is disabled';
       end if;
       v_role := v_membership.role;
+      v_email := v_membership.email;
     end if;
   end if;
 
@@ -146,6 +153,7 @@ begin
   perform pg_catalog.set_config('app.subject', v_subject, true);
   perform pg_catalog.set_config('app.route', v_route, true);
   perform pg_catalog.set_config('app.client', v_client, true);
+  perform pg_catalog.set_config('app.user_email', coalesce(v_email, ''), true);
 
   -- A claim other than the membership role narrows it when it is a role of this tenant whose
   -- permissions the membership role all has. Read after app.tenant_id is set: the roles
@@ -159,6 +167,9 @@ begin
     end if;
   end if;
   perform pg_catalog.set_config('app.role', v_role, true);
+  -- the role's permissions, computed once for the whole statement: policies and procedures read
+  -- them through tenantd.has_permission, an inlinable expression over this setting
+  perform pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_role), true);
 
   if v_tenant is not null then
     v_status := tenantd.tenant_state(v_tenant_row.status, v_tenant_row.deleted_at);

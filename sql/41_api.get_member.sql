@@ -9,8 +9,8 @@ declare
   v_body json;
 begin
   perform tenantd.enter(ctx);
-  select tenantd.member_json(m.user_id, u.email, m.display_name, m.role, m.created_at, m.disabled or u.disabled) into v_body
-    from tenantd.memberships m join tenantd.users u on u.id = m.user_id
+  select tenantd.member_json(m.user_id, m.email, m.display_name, m.role, m.created_at, m.disabled or m.user_disabled) into v_body
+    from tenantd.memberships m
    where m.user_id = p_user_id;
   if v_body is null then
     raise exception using errcode = 'TDN08', message = 'no such user in this tenant';

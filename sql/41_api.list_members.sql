@@ -28,25 +28,25 @@ begin
   end if;
   -- one row more than asked: it only says whether another page exists
   if p_role is null and p_q is null then
-    v_rows := array(select tenantd.member_json(m.user_id, u.email, m.display_name, m.role, m.created_at, m.disabled or u.disabled)
-                      from tenantd.memberships m join tenantd.users u on u.id = m.user_id
+    v_rows := array(select tenantd.member_json(m.user_id, m.email, m.display_name, m.role, m.created_at, m.disabled or m.user_disabled)
+                      from tenantd.memberships m
                      where m.user_id > v_after
                      order by m.user_id limit p_limit + 1);
   elsif p_q is null then
-    v_rows := array(select tenantd.member_json(m.user_id, u.email, m.display_name, m.role, m.created_at, m.disabled or u.disabled)
-                      from tenantd.memberships m join tenantd.users u on u.id = m.user_id
+    v_rows := array(select tenantd.member_json(m.user_id, m.email, m.display_name, m.role, m.created_at, m.disabled or m.user_disabled)
+                      from tenantd.memberships m
                      where m.user_id > v_after and m.role = p_role
                      order by m.user_id limit p_limit + 1);
   elsif p_role is null then
-    v_rows := array(select tenantd.member_json(m.user_id, u.email, m.display_name, m.role, m.created_at, m.disabled or u.disabled)
-                      from tenantd.memberships m join tenantd.users u on u.id = m.user_id
-                     where m.user_id > v_after and (u.email ilike p_q or m.display_name ilike p_q)
+    v_rows := array(select tenantd.member_json(m.user_id, m.email, m.display_name, m.role, m.created_at, m.disabled or m.user_disabled)
+                      from tenantd.memberships m
+                     where m.user_id > v_after and (m.email ilike p_q or m.display_name ilike p_q)
                      order by m.user_id limit p_limit + 1);
   else
-    v_rows := array(select tenantd.member_json(m.user_id, u.email, m.display_name, m.role, m.created_at, m.disabled or u.disabled)
-                      from tenantd.memberships m join tenantd.users u on u.id = m.user_id
+    v_rows := array(select tenantd.member_json(m.user_id, m.email, m.display_name, m.role, m.created_at, m.disabled or m.user_disabled)
+                      from tenantd.memberships m
                      where m.user_id > v_after and m.role = p_role
-                       and (u.email ilike p_q or m.display_name ilike p_q)
+                       and (m.email ilike p_q or m.display_name ilike p_q)
                      order by m.user_id limit p_limit + 1);
   end if;
   return tenantd.reply(200, tenantd.page(v_rows, p_limit, 'id'));

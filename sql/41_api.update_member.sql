@@ -18,8 +18,8 @@ declare
 begin
   perform tenantd.enter(ctx);
   perform tenantd.update_member(p_user_id, p_role, p_disabled, coalesce(p_set_display_name, false), p_display_name);
-  select tenantd.member_json(m.user_id, u.email, m.display_name, m.role, m.created_at, m.disabled or u.disabled) into v_body
-    from tenantd.memberships m join tenantd.users u on u.id = m.user_id
+  select tenantd.member_json(m.user_id, m.email, m.display_name, m.role, m.created_at, m.disabled or m.user_disabled) into v_body
+    from tenantd.memberships m
    where m.user_id = p_user_id;
   if v_body is null then
     return tenantd.reply(204);

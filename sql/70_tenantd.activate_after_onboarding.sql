@@ -3,7 +3,7 @@
 -- suspended, inactive, failed or deleted tenant is never (re)activated here, and an active one
 -- stays as it is. Returns true when it activated the tenant now, with a 'tenant.activated' audit
 -- row (actor = the caller, details.reason = 'onboarding completed') in the same transaction.
--- Called by api.complete_onboarding_step when ONBOARDING_AUTO_ACTIVATE is on. The transition
+-- Called by tenantd.complete_onboarding_step when ONBOARDING_AUTO_ACTIVATE is on. The transition
 -- and its side effects are those of tenantd.transition_tenant (pending/provisioning → active,
 -- activated_at, status_reason, audit {from, to, reason}); it is not called because its update
 -- needs tenants policies that admit the owner, and acting as super_admin around it would record

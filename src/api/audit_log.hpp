@@ -1,13 +1,11 @@
 #pragma once
+#include <vector>
+
 #include "http/request_context.hpp"
 
-namespace tenantd::api {
+namespace tenantd::api::audit_log {
 
-// Registers the named SQL statements its handlers still use.
-void add_audit_log_statements();
+// Argument builder for GET /v1/audit-log (api/route_table.cpp names the function).
+std::vector<db::Arg> list(RequestContext& ctx);
 
-namespace audit_log {
-Response list_audit_log(RequestContext& ctx);
-}  // namespace audit_log
-
-}  // namespace tenantd::api
+}  // namespace tenantd::api::audit_log

@@ -1,16 +1,14 @@
 #pragma once
+#include <vector>
+
 #include "http/request_context.hpp"
 
-namespace tenantd::api {
+namespace tenantd::api::config {
 
-// Registers the named SQL statements its handlers still use.
-void add_config_statements();
+// Argument builders for the /v1/config routes (api/route_table.cpp names the functions).
+std::vector<db::Arg> list_all(RequestContext& ctx);
+std::vector<db::Arg> list_type(RequestContext& ctx);
+std::vector<db::Arg> put_entry(RequestContext& ctx);
+std::vector<db::Arg> delete_entry(RequestContext& ctx);
 
-namespace config {
-Response list_all(RequestContext& ctx);
-Response list_type(RequestContext& ctx);
-Response put_entry(RequestContext& ctx);
-Response delete_entry(RequestContext& ctx);
-}  // namespace config
-
-}  // namespace tenantd::api
+}  // namespace tenantd::api::config

@@ -1,14 +1,12 @@
 #pragma once
+#include <vector>
+
 #include "http/request_context.hpp"
 
-namespace tenantd::api {
+namespace tenantd::api::onboarding {
 
-// Registers the named SQL statements its handlers still use.
-void add_onboarding_statements();
+// Argument builders for the /v1/onboarding routes (api/route_table.cpp names the functions).
+std::vector<db::Arg> get(RequestContext& ctx);
+std::vector<db::Arg> complete_step(RequestContext& ctx);
 
-namespace onboarding {
-Response get_onboarding(RequestContext& ctx);
-Response complete_step(RequestContext& ctx);
-}  // namespace onboarding
-
-}  // namespace tenantd::api
+}  // namespace tenantd::api::onboarding

@@ -1,17 +1,15 @@
 #pragma once
+#include <vector>
+
 #include "http/request_context.hpp"
 
-namespace tenantd::api {
+namespace tenantd::api::roles {
 
-// Registers the named SQL statements its handlers still use.
-void add_roles_statements();
+// Argument builders for the /v1/roles routes (api/route_table.cpp names the functions).
+std::vector<db::Arg> list(RequestContext& ctx);
+std::vector<db::Arg> get(RequestContext& ctx);
+std::vector<db::Arg> create(RequestContext& ctx);
+std::vector<db::Arg> update(RequestContext& ctx);
+std::vector<db::Arg> remove(RequestContext& ctx);
 
-namespace roles {
-Response list_roles(RequestContext& ctx);
-Response get_role(RequestContext& ctx);
-Response create_role(RequestContext& ctx);
-Response patch_role(RequestContext& ctx);
-Response delete_role(RequestContext& ctx);
-}  // namespace roles
-
-}  // namespace tenantd::api
+}  // namespace tenantd::api::roles

@@ -69,7 +69,7 @@ select results_eq(format('select bool_and(user_disabled), count(*)::int from ten
 set local role tenantd_app;
 select tests.act_as(:'tb', :'bob', 'tenant_admin');
 select throws_ok($$select * from api.create_invitation('ALICE@new.test', 'member', 7, sha256('tok-alice'))$$,
-                 'TD409', 'already_member: this address belongs to a member of the tenant',
+                 'TDC02', 'this address belongs to a member of the tenant',
                  'inviting a member''s (new) address is refused from memberships.email');
 reset role;
 

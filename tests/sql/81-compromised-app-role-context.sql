@@ -38,16 +38,16 @@ select results_eq(format('select problem, effective_role from tenantd.enter_cont
 -- audit_log needs audit:read
 select is((select count(*)::int from tenantd.audit_log), 0,
           'a member reads no audit rows with a plain SELECT (A has one)');
-select throws_ok($$select * from api.list_audit_log(null, null, null, null, null, null, null, null, 10)$$,
-                 'TD403', null, 'nor through api.list_audit_log');
+select throws_ok($$select * from tenantd.list_audit_log(null, null, null, null, null, null, null, null, 10)$$,
+                 'TD403', null, 'nor through tenantd.list_audit_log');
 
 -- integrations config needs config:secrets
 select results_eq('select type, key from tenantd.tenant_configs order by type',
                   $$values ('features', 'beta'), ('general', 'locale')$$,
                   'a member reads general and feature config, never integrations');
-select is((select count(*)::int from api.list_config(null) where type = 'integrations'), 0,
-          'api.list_config(null) leaves integrations out');
-select throws_ok($$select * from api.list_config('integrations')$$, 'TD403', null,
+select is((select count(*)::int from tenantd.list_config(null) where type = 'integrations'), 0,
+          'tenantd.list_config(null) leaves integrations out');
+select throws_ok($$select * from tenantd.list_config('integrations')$$, 'TD403', null,
                  'asking for integrations outright: TD403');
 select is(tests.affected_rows($$update tenantd.tenant_configs set value = '"x"' where type = 'integrations'$$), 0,
           'a member cannot overwrite an integration credential');
@@ -57,11 +57,11 @@ select results_eq(format('select problem, effective_role from tenantd.enter_cont
                   $$values (null::text, 'config_manager')$$, 'eve enters A as config_manager');
 select is((select count(*)::int from tenantd.tenant_configs where type = 'integrations'), 0,
           'config:read and config:write without config:secrets read no integrations rows');
-select throws_ok($$select * from api.list_config('integrations')$$, 'TD403',
+select throws_ok($$select * from tenantd.list_config('integrations')$$, 'TD403',
                  'reading integrations configuration needs the config:secrets permission',
-                 'and api.list_config says which permission is missing');
-select throws_ok($$select * from api.put_config('integrations', 'stripe', '{"secret_key": "sk_attacker"}', null)$$,
-                 'TD403', null, 'nor may they replace the credential through api.put_config');
+                 'and tenantd.list_config says which permission is missing');
+select throws_ok($$select * from tenantd.put_config('integrations', 'stripe', '{"secret_key": "sk_attacker"}', null)$$,
+                 'TD403', null, 'nor may they replace the credential through tenantd.put_config');
 select throws_ok($$insert into tenantd.tenant_configs (type, key, value) values ('integrations', 'hook', '"https://evil.test"')$$,
                  '42501', null, 'or insert an integrations row directly');
 select is(tests.affected_rows($$delete from tenantd.tenant_configs where type = 'integrations'$$), 0,
@@ -72,7 +72,7 @@ select is((select count(*)::int from tenantd.tenant_configs where type = 'genera
 select results_eq(format('select problem, effective_role from tenantd.enter_context(array[%L], %L, %L, null, null)',
                          :'ta', :'alice', 'tenant_admin'),
                   $$values (null::text, 'tenant_admin')$$, 'alice enters A as tenant_admin');
-select results_eq($$select key, value from api.list_config('integrations')$$,
+select results_eq($$select key, value from tenantd.list_config('integrations')$$,
                   $$values ('stripe', '{"secret_key": "sk_live_do_not_leak"}'::jsonb)$$,
                   'the built-in tenant_admin has config:secrets and reads them');
 select ok((select count(*)::int from tenantd.audit_log) > 0, 'and audit:read: A''s audit rows');

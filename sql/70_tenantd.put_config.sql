@@ -1,4 +1,4 @@
--- api.put_config(type, key, value, is_active): create or replace one configuration entry of the
+-- tenantd.put_config(type, key, value, is_active): create or replace one configuration entry of the
 -- current tenant. is_active NULL keeps the stored flag (true for a new entry). Returns the entry
 -- and whether it was created now. Writes a 'config.created' or 'config.updated' audit row in the
 -- same transaction; the audit details name the entry and the value's size but never the value
@@ -8,7 +8,7 @@
 --   TD403 the caller lacks config:write (config:secrets for type 'integrations')
 --   TD422 value missing, config_value_too_large (more than 64 KiB as JSON text)
 -- Security invoker: the write goes through the caller's policies (config:write) as well.
-create or replace function api.put_config(
+create or replace function tenantd.put_config(
   p_type text,
   p_key text,
   p_value jsonb,
@@ -74,5 +74,5 @@ begin
 end
 $$;
 
-revoke all on function api.put_config(text, text, jsonb, boolean) from public;
-grant execute on function api.put_config(text, text, jsonb, boolean) to tenantd_app;
+revoke all on function tenantd.put_config(text, text, jsonb, boolean) from public;
+grant execute on function tenantd.put_config(text, text, jsonb, boolean) to tenantd_app;

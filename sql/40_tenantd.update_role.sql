@@ -1,4 +1,4 @@
--- api.update_role(id, set_description, description, permissions): change a tenant-defined role.
+-- tenantd.update_role(id, set_description, description, permissions): change a tenant-defined role.
 -- The description changes only when p_set_description (so it can be cleared); NULL permissions =
 -- unchanged, otherwise the list replaces the role's permissions. The name never changes
 -- (memberships reference roles by name). Built-in roles cannot be changed. Writes a
@@ -7,7 +7,7 @@
 --         hold, a permission the caller lacks) · TD404 role_not_found · TD409 built_in_role ·
 --         TD422 unknown_permission / description too long.
 -- Security invoker: the writes go through the roles/role_permissions policies.
-create or replace function api.update_role(
+create or replace function tenantd.update_role(
   p_id uuid, p_set_description boolean, p_description text, p_permissions text[]
 ) returns void
 language plpgsql volatile
@@ -67,5 +67,5 @@ begin
 end
 $$;
 
-revoke all on function api.update_role(uuid, boolean, text, text[]) from public;
-grant execute on function api.update_role(uuid, boolean, text, text[]) to tenantd_app;
+revoke all on function tenantd.update_role(uuid, boolean, text, text[]) from public;
+grant execute on function tenantd.update_role(uuid, boolean, text, text[]) to tenantd_app;

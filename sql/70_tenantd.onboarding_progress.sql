@@ -1,7 +1,7 @@
--- api.onboarding_progress(): the current tenant's onboarding progress: the percentage of its
+-- tenantd.onboarding_progress(): the current tenant's onboarding progress: the percentage of its
 -- required steps that are completed (rounded down; 100 when it has none) and whether all are.
 -- Security invoker: reads through the caller's policies (every member reads the steps).
-create or replace function api.onboarding_progress()
+create or replace function tenantd.onboarding_progress()
 returns table (progress_percent int, completed boolean)
 language sql stable
 set search_path = pg_catalog, tenantd, pg_temp
@@ -13,5 +13,5 @@ as $$
    where s.tenant_id = tenantd.current_tenant_id() and s.required
 $$;
 
-revoke all on function api.onboarding_progress() from public;
-grant execute on function api.onboarding_progress() to tenantd_app, tenantd_readonly;
+revoke all on function tenantd.onboarding_progress() from public;
+grant execute on function tenantd.onboarding_progress() to tenantd_app, tenantd_readonly;

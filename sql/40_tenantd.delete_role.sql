@@ -1,10 +1,10 @@
--- api.delete_role(id): delete a tenant-defined role that no member has. Writes a 'role.deleted'
+-- tenantd.delete_role(id): delete a tenant-defined role that no member has. Writes a 'role.deleted'
 -- audit row in the same transaction.
 -- Errors: TD400 no tenant context · TD403 forbidden (needs roles:write) · TD404 role_not_found ·
 --         TD409 built_in_role / role_in_use. A membership given the role concurrently is caught
 --         by the foreign key memberships_role_fkey (23503, also 409).
 -- Security invoker: the delete goes through the roles policies.
-create or replace function api.delete_role(p_id uuid) returns void
+create or replace function tenantd.delete_role(p_id uuid) returns void
 language plpgsql volatile
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
@@ -40,5 +40,5 @@ begin
 end
 $$;
 
-revoke all on function api.delete_role(uuid) from public;
-grant execute on function api.delete_role(uuid) to tenantd_app;
+revoke all on function tenantd.delete_role(uuid) from public;
+grant execute on function tenantd.delete_role(uuid) to tenantd_app;

@@ -1,4 +1,4 @@
--- api.complete_onboarding_step(key, auto_activate): mark one onboarding step of the current
+-- tenantd.complete_onboarding_step(key, auto_activate): mark one onboarding step of the current
 -- tenant completed by the acting user. Idempotent: completing a completed step changes nothing
 -- and keeps the first completed_at/completed_by. A newly completed step writes an
 -- 'onboarding.step_completed' audit row. With p_auto_activate (the service passes its
@@ -9,7 +9,7 @@
 --         TD404 onboarding_step_not_found.
 -- Security invoker: the step update goes through the caller's policies (tenant:write); only the
 -- tenant activation needs definer rights, in its own small function.
-create or replace function api.complete_onboarding_step(p_key text, p_auto_activate boolean)
+create or replace function tenantd.complete_onboarding_step(p_key text, p_auto_activate boolean)
 returns table (key text, title text, step_position int, required boolean, completed_at timestamptz,
                completed_by uuid, newly_completed boolean, tenant_activated boolean)
 language plpgsql volatile
@@ -57,5 +57,5 @@ begin
 end
 $$;
 
-revoke all on function api.complete_onboarding_step(text, boolean) from public;
-grant execute on function api.complete_onboarding_step(text, boolean) to tenantd_app;
+revoke all on function tenantd.complete_onboarding_step(text, boolean) from public;
+grant execute on function tenantd.complete_onboarding_step(text, boolean) to tenantd_app;

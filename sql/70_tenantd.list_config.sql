@@ -1,4 +1,4 @@
--- api.list_config(type): the current tenant's configuration entries, of one type or (type NULL)
+-- tenantd.list_config(type): the current tenant's configuration entries, of one type or (type NULL)
 -- of every type, ordered by type and key.
 -- Row-level security decides what is visible (policies/tenant_configs.sql): feature flags for
 -- every member, the other types with config:read or config:write, and 'integrations' (credentials)
@@ -7,7 +7,7 @@
 -- with an empty list:
 --   TD400 invalid_config_type      TD403 reading that type needs config:read (config:secrets)
 -- Security invoker: the caller's policies apply.
-create or replace function api.list_config(p_type text)
+create or replace function tenantd.list_config(p_type text)
 returns setof tenantd.tenant_configs
 language plpgsql stable
 set search_path = pg_catalog, tenantd, pg_temp
@@ -34,5 +34,5 @@ begin
 end
 $$;
 
-revoke all on function api.list_config(text) from public;
-grant execute on function api.list_config(text) to tenantd_app, tenantd_readonly;
+revoke all on function tenantd.list_config(text) from public;
+grant execute on function tenantd.list_config(text) to tenantd_app, tenantd_readonly;

@@ -1,11 +1,11 @@
--- api.create_role(name, description, permissions): a tenant-defined role of the current tenant,
+-- tenantd.create_role(name, description, permissions): a tenant-defined role of the current tenant,
 -- holding permissions from tenantd.permission_catalogue(). Returns the new role's id. Writes a
 -- 'role.created' audit row in the same transaction.
 -- Errors: TD400 no tenant context · TD403 forbidden (needs roles:write) / role_escalation (a
 --         permission the caller lacks) · TD409 role_exists · TD422 invalid_role_name /
 --         unknown_permission / description too long.
 -- Security invoker: the inserts go through the roles/role_permissions policies.
-create or replace function api.create_role(p_name text, p_description text, p_permissions text[])
+create or replace function tenantd.create_role(p_name text, p_description text, p_permissions text[])
 returns uuid
 language plpgsql volatile
 set search_path = pg_catalog, tenantd, pg_temp
@@ -39,5 +39,5 @@ begin
 end
 $$;
 
-revoke all on function api.create_role(text, text, text[]) from public;
-grant execute on function api.create_role(text, text, text[]) to tenantd_app;
+revoke all on function tenantd.create_role(text, text, text[]) from public;
+grant execute on function tenantd.create_role(text, text, text[]) to tenantd_app;

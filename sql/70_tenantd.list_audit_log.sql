@@ -1,4 +1,4 @@
--- api.list_audit_log(action, actor, target_type, target_id, from, to, after_at, after_id, limit):
+-- tenantd.list_audit_log(action, actor, target_type, target_id, from, to, after_at, after_id, limit):
 -- one page of the current tenant's audit log, newest first: ordered by (at, id) descending, the
 -- key of the index audit_log_tenant_id_at_idx. Keyset pagination: pass the at (RFC 3339 with
 -- microseconds, the at_cursor column) and id of the last row of the previous page; rows strictly
@@ -9,7 +9,7 @@
 --         invalid_cursor; TD403 the caller lacks audit:read.
 -- Security invoker: audit_log's own-tenant policy applies; audit:read is checked here because
 -- the select policy also serves the service's own reads of the log.
-create or replace function api.list_audit_log(
+create or replace function tenantd.list_audit_log(
   p_action text,
   p_actor uuid,
   p_target_type text,
@@ -68,7 +68,7 @@ begin
 end
 $$;
 
-revoke all on function api.list_audit_log(text, uuid, text, text, text, text, text, uuid, int)
+revoke all on function tenantd.list_audit_log(text, uuid, text, text, text, text, text, uuid, int)
   from public;
-grant execute on function api.list_audit_log(text, uuid, text, text, text, text, text, uuid, int)
+grant execute on function tenantd.list_audit_log(text, uuid, text, text, text, text, text, uuid, int)
   to tenantd_app, tenantd_readonly;

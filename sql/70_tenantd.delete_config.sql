@@ -1,11 +1,11 @@
--- api.delete_config(type, key): remove one configuration entry of the current tenant and write a
+-- tenantd.delete_config(type, key): remove one configuration entry of the current tenant and write a
 -- 'config.deleted' audit row in the same transaction.
 -- Errors: TD400 no tenant context, invalid_config_type, invalid_config_key;
 --         TD403 the caller lacks config:write (config:secrets for 'integrations');
 --         TD404 config_not_found.
 -- The permission is checked first so that a caller without it gets 403, not the 404 that the
 -- delete policy's silence would otherwise produce. Security invoker: policies apply.
-create or replace function api.delete_config(p_type text, p_key text)
+create or replace function tenantd.delete_config(p_type text, p_key text)
 returns void
 language plpgsql volatile
 set search_path = pg_catalog, tenantd, pg_temp
@@ -43,5 +43,5 @@ begin
 end
 $$;
 
-revoke all on function api.delete_config(text, text) from public;
-grant execute on function api.delete_config(text, text) to tenantd_app;
+revoke all on function tenantd.delete_config(text, text) from public;
+grant execute on function tenantd.delete_config(text, text) to tenantd_app;
