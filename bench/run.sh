@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh (make bench): throughput and latency of GET /v1/users?limit=50 against its limits.
 #
-#   (a) pgbench runs the SQL transaction the service runs for GET /v1/users?limit=50
-#       (bench/users_list.pgbench): the database limit
+#   (a) pgbench runs the SQL call the service makes for GET /v1/users?limit=50
+#       (bench/users_list.pgbench, -M prepared as tenantd): the database limit
 #   (b) wrk against GET /v1/users?limit=50, tokens rotating over many tenants (bench/users.lua)
 #   (c) wrk against GET /healthz (bench/healthz.lua): the HTTP limit
 #
@@ -13,6 +13,11 @@
 # It prints requests/s, p50 and p99 for each, the ratios (b)/(a) and (b)/(c), and the database
 # round trips and transactions per request, measured (not assumed); the same report goes to
 # bench/results/latest.txt (bench/results/ is git-ignored).
+#
+# This script only starts processes and keeps what they print: raw outputs and the counters it
+# reads around each run go to var/bench/raw/ (facts.tsv: one "key<TAB>value" a line). The
+# analysis (throughput, percentiles, round trips, ratios, the report, history.tsv) is
+# bench/report.py, which reads that directory; its header names the files.
 #
 # Database: the embedded development cluster (scripts/db.sh; TENANTD_PG_DIR, TENANTD_PG_PORT),
 # started if it is not running (and then stopped again at the end), database tenantd_bench,
@@ -77,12 +82,19 @@ PG_PORT=$TENANTD_PG_PORT
 PG_SOCK="$PG_DIR/run"
 WORK="$ROOT/var/bench"            # per-run scratch: tokens, logs (git-ignored, under var/)
 RESULTS="$BENCH_DIR/results"
-mkdir -p "$WORK" "$RESULTS"
+RAW="$WORK/raw"                   # this run's raw outputs and facts.tsv, read by bench/report.py
+REPORT_PY="$BENCH_DIR/report.py"
+rm -rf "$RAW"
+mkdir -p "$WORK" "$RESULTS" "$RAW"
+FACTS="$RAW/facts.tsv"
+: >"$FACTS"
+# fact KEY VALUE: one measured value or setting for bench/report.py (tabs and newlines flattened)
+fact() { printf '%s\t%s\n' "$1" "$(tr '\t\n' '  ' <<<"$2" | sed 's/ *$//')" >>"$FACTS"; }
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { printf '\nbench: FAILED: %s\n' "$*" >&2; exit 1; }
 
-for tool in wrk curl jq ss awk "$PGBIN/pgbench" "$PGBIN/psql" "$PGBIN/pg_ctl"; do
+for tool in wrk curl jq ss awk python3 "$PGBIN/pgbench" "$PGBIN/psql" "$PGBIN/pg_ctl"; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 # The run uses a copy of the binary taken now: a build started meanwhile (make test, an editor's
@@ -229,8 +241,10 @@ free_port() {
   return 1
 }
 
-kv() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2"; }  # value of key=VALUE in a WRK_RESULT line
-ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+# check pgbench|wrk FILE: bench/report.py validates one raw output and prints a one-line summary
+check() { python3 "$REPORT_PY" check "$1" "$2" || die "$1 failed (see $2)"; }
+# true when FOREIGN cores (from cpu_report) exceed BENCH_MAX_FOREIGN: the run was disturbed
+disturbed() { awk -v f="$1" -v m="$MAX_FOREIGN" 'BEGIN { exit !(f > m) }'; }
 
 # ---------------------------------------------------------------------------------------------
 log "machine: $NCPU cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -279,159 +293,90 @@ else
 fi
 app_psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$APP_HOST" -p "$PG_PORT" -U tenantd_app -d "$BENCH_DB" "$@"; }
 
-# 2. Check the transaction, and keep its plan -------------------------------------------------
-# The pgbench script is a copy of what the service sends; the service's source moves on. Every
-# string literal of the users_list statement (and of the variables it is built from) and of the
-# enter_context call must appear in the script, or the report says the copy is stale.
-statement_drift() {
-  local src tx script
-  src=$(grep -rl '{"users_list",' "$ROOT/src" 2>/dev/null | head -1 || true)
-  tx="$ROOT/src/db/tenant_tx.cpp"
-  [ -n "$src" ] && [ -f "$tx" ] || { echo "users_list or tenant_tx.cpp not found in src/: not checked"; return; }
-  script=$(grep -v '^--' "$BENCH_DIR/users_list.pgbench" | sed 's/ \\;/;/g' | tr -s ' \t\n' '   ')
-  {
-    # the users_list entry: from its line to the next {"name", entry or the end of the list
-    awk '/\{"users_list",/ { on = 1 } on && /\{"[a-z_]+",/ && !/\{"users_list",/ { exit } on' "$src"
-    # variables the entry is built from (e.g. member_cols = "..." + ...;)
-    for v in $(awk '/\{"users_list",/ { on = 1 } on && /\{"[a-z_]+",/ && !/\{"users_list",/ { exit } on' "$src" |
-               grep -o '\b[a-z_][a-z0-9_]* *+' | tr -d ' +' | sort -u); do
-      awk -v v="$v" '$0 ~ "(^|[^a-z0-9_])" v " *=" { on = 1 } on { print } on && /;[[:space:]]*$/ { exit }' "$src"
-    done
-    grep 'enter_context(' "$tx"
-  } | awk '
-    { line = $0
-      while (match(line, /"([^"\\]|\\.)*"/)) {
-        lit = substr(line, RSTART + 1, RLENGTH - 2); line = substr(line, RSTART + RLENGTH)
-        gsub(/\\"/, "\"", lit); gsub(/[ \t]+/, " ", lit); sub(/^ /, "", lit); sub(/ $/, "", lit)
-        if (length(lit) > 3 && lit != "users_list") print lit
-      } }' | sort -u | while IFS= read -r frag; do
-    case "$script" in *"$frag"*) ;; *) printf 'missing: %s\n' "$frag" ;; esac
-  done
-}
-DRIFT=$(statement_drift)
-if [ -z "$DRIFT" ]; then
-  DRIFT_NOTE="bench/users_list.pgbench matches the statement text in $(grep -rl '{"users_list",' "$ROOT/src" | head -1 | sed "s|$ROOT/||") and src/db/tenant_tx.cpp"
-  log "statement check: $DRIFT_NOTE"
-else
-  DRIFT_NOTE="WARNING: bench/users_list.pgbench differs from the service's source; (a) may not run what the service runs: $(tr '\n' ';' <<<"$DRIFT")"
-  log "$DRIFT_NOTE"
-fi
-
-# The pgbench script's statements, run once by psql: the context must resolve and RLS must let
-# exactly 51 rows through (a silently empty result would make the database look fast).
-PREPARE_SQL=$(sed -n 's/^prepare users_list as //p' "$BENCH_DIR/users_list.pgbench")
-ENTER_SQL=$(sed -n 's/^begin \\; //p' "$BENCH_DIR/users_list.pgbench")
-EXECUTE_SQL=$(grep '^execute users_list' "$BENCH_DIR/users_list.pgbench" || true)
-[ -n "$PREPARE_SQL" ] && [ -n "$ENTER_SQL" ] && [ -n "$EXECUTE_SQL" ] ||
-  die "bench/users_list.pgbench lacks its 'prepare users_list as', 'begin \\;' or 'execute users_list' line"
-check_tx() {  # tenant number -> rows of that tenant returned by users_list in its context
-  app_psql -At <<SQL | grep -c '@bench-'"$1"'\.example\.com|'
-prepare users_list as $PREPARE_SQL
-begin;
-\\o /dev/null
-$(sed "s/ :t\b/ $1/g" <<<"$ENTER_SQL")
-\\o
-$EXECUTE_SQL
-commit;
-SQL
+# 2. Check the call, and keep its plans -------------------------------------------------------
+# bench/users_list.pgbench calls the api.* function tenantd calls for the request, so there is no
+# copy of a statement that could drift from the source. Its statement, run once by psql: it must
+# answer 200 with 50 members of the right tenant (a silently empty answer would make the database
+# look fast).
+CALL_SQL=$(grep -v -e '^--' -e '^\\' "$BENCH_DIR/users_list.pgbench")
+[ -n "$CALL_SQL" ] || die "bench/users_list.pgbench holds no statement"
+CALL_FN=$(grep -o 'api\.[a-z_]*' <<<"$CALL_SQL" | head -1)
+DRIFT_NOTE="none needed: bench/users_list.pgbench calls ${CALL_FN:-<no api function>}, as tenantd does"
+call_for() { sed "s/:t\b/$1/g" <<<"$CALL_SQL"; }
+check_call() {  # tenant number -> "<status> <emails of that tenant in the answer>"
+  app_psql -At -F' ' -c "$(call_for "$1")" | awk -v dom="@bench-$1.example.com" '{ print $1, split($0, a, dom) - 1; exit }'
 }
 for t in 1 $TENANTS; do
-  rows=$(check_tx "$t" || true)
-  [ "$rows" = 51 ] || die "the pgbench transaction returned $rows rows of tenant $t (expected 51)"
+  got=$(check_call "$t" || true)
+  [ "$got" = "200 50" ] || die "the pgbench call for tenant $t answered '$got' (status, members of tenant $t; expected '200 50')"
 done
-log "pgbench transaction checked: 51 rows of the right tenant"
-# The plan the server uses from the 7th execution on, when the plan cache has chosen between a
-# generic plan (planned once per connection) and custom plans (planned on every execution).
-app_psql >"$RESULTS/explain_users_list.txt" 2>&1 <<SQL || true
-prepare users_list as $PREPARE_SQL
-begin;
+log "pgbench call checked: 200, 50 members of the right tenant"
+# The plans of the statements inside the call, under row-level security: auto_explain (loaded by
+# the superuser for this session only) prints them to the client as the app role runs the call.
+psql_super -d "$BENCH_DB" >"$RESULTS/explain_users_list.txt" 2>&1 <<SQL || true
+load 'auto_explain';
+set auto_explain.log_min_duration = 0;
+set auto_explain.log_nested_statements = on;
+set auto_explain.log_analyze = on;
+set auto_explain.log_buffers = on;
+set auto_explain.log_level = notice;
+set role tenantd_app;
 \\o /dev/null
-$(sed "s/ :t\b/ 7/g" <<<"$ENTER_SQL")
-$EXECUTE_SQL $EXECUTE_SQL $EXECUTE_SQL
-$EXECUTE_SQL $EXECUTE_SQL $EXECUTE_SQL
+$(call_for 7)
 \\o
-explain (analyze, buffers, verbose, costs) $EXECUTE_SQL
-explain (analyze, buffers, costs, timing off) $EXECUTE_SQL
-select 'plan cache after 8 executions: ' || generic_plans || ' generic, ' || custom_plans || ' custom' as users_list
-  from pg_prepared_statements where name = 'users_list';
-commit;
 SQL
-PLAN_NOTE=$(sed -n 's/^ *plan cache after \(8 executions: .*\)$/\1/p' "$RESULTS/explain_users_list.txt" | head -1)
-PLAN_TIME=$(grep -m1 'Planning Time' "$RESULTS/explain_users_list.txt" | sed 's/^ *//')
-case "$PLAN_NOTE" in
-  *" 0 generic"*) PLAN_NOTE="users_list plan cache after $PLAN_NOTE: re-planned on every execution ($PLAN_TIME)" ;;
-  "") PLAN_NOTE="users_list plan cache: not read (see bench/results/explain_users_list.txt)" ;;
-  *) PLAN_NOTE="users_list plan cache after $PLAN_NOTE ($PLAN_TIME)" ;;
-esac
+PLAN_TIME=$(grep -m1 'Planning Time' "$RESULTS/explain_users_list.txt" | sed 's/^ *//' || true)
+PLAN_NOTE="plans inside $CALL_FN: bench/results/explain_users_list.txt (auto_explain, one call)${PLAN_TIME:+; first $PLAN_TIME}"
 log "$PLAN_NOTE"
 
 # 3. (a) pgbench: the database limit, first half ----------------------------------------------
-PGB_ARGS=(-n -M simple -D prepared=0 -f "$BENCH_DIR/users_list.pgbench" -c "$PGB_CLIENTS" -j "$PGB_JOBS"
+PGB_ARGS=(-n -M prepared -f "$BENCH_DIR/users_list.pgbench" -c "$PGB_CLIENTS" -j "$PGB_JOBS"
   -h "$APP_HOST" -p "$PG_PORT" -U tenantd_app "$BENCH_DB")
 HALF=$(awk -v d="$DURATION" 'BEGIN { h = int(d / 2 + 0.5); print (h < 2 ? 2 : h) }')
-rm -f "$WORK"/pgbench_*
 mid_time() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", (a + b) / 2 }'; }
-# Accumulated over both halves:
-A_DISTURBED=0; A_TX=0; A_SECS=0; A_WARM_TX=0; A_XACTS=0; A_SEG=0; A_SEG_TX=0; A_SEG_OK=1; A_CPU_OWN=0; A_CPU_FOREIGN=0; A_HALVES=""
-pgbench_half() {  # name
-  local name=$1 x0 x1 tx tps failed s1 s2 t1 t2 t_a t_b pid o1 o2 n1 n2 mid cpu_own cpu_foreign attempt=0
+# One half of (a), measured again (once by default) when other processes took more than
+# BENCH_MAX_FOREIGN cores. Raw files pgbench.<half>.<attempt>.{warmup.out,out,log.*}; facts
+# a.<half>.<attempt>.{x0,x1,seg1,t1,seg2,t2,cpu}.
+pgbench_half() {  # half
+  local half=$1 attempt=0 pid s1 s2 t_a t_b cpu_line cpu_foreign summary base raw
   while :; do
+  attempt=$((attempt + 1))
+  base="a.$half.$attempt"; raw="$RAW/pgbench.$half.$attempt"
   wait_for_quiet
-  log "(a/$name) pgbench warm-up ${WARMUP}s"
-  x0=$(db_xacts)
-  "$PGBIN/pgbench" "${PGB_ARGS[@]}" -T "$WARMUP" >"$WORK/pgbench_${name}_warmup.out" 2>&1 ||
-    { cat "$WORK/pgbench_${name}_warmup.out" >&2; die "pgbench warm-up failed"; }
-  A_WARM_TX=$((A_WARM_TX + $(awk '/number of transactions actually processed/ { print $NF }' "$WORK/pgbench_${name}_warmup.out")))
+  log "(a/$half) pgbench warm-up ${WARMUP}s"
+  fact "$base.x0" "$(db_xacts)"
+  "$PGBIN/pgbench" "${PGB_ARGS[@]}" -T "$WARMUP" >"$raw.warmup.out" 2>&1 ||
+    { cat "$raw.warmup.out" >&2; die "pgbench warm-up failed"; }
   wait_db_idle; sleep 0.3   # warm-up backends reaped before the CPU accounting starts
-  log "(a/$name) pgbench -c $PGB_CLIENTS -j $PGB_JOBS -T $HALF -M simple$([ "$attempt" -gt 0 ] && echo " (attempt $((attempt + 1)))")"
-  rm -f "$WORK"/pgbench_"${name}"_log.*
+  log "(a/$half) pgbench -c $PGB_CLIENTS -j $PGB_JOBS -T $HALF -M prepared$([ "$attempt" -gt 1 ] && echo " (attempt $attempt)")"
   cpu_mark
-  ( cd "$WORK" && exec "$PGBIN/pgbench" "${PGB_ARGS[@]}" -T "$HALF" --log --log-prefix="pgbench_${name}_log" ) \
-    >"$WORK/pgbench_$name.out" 2>&1 &
+  ( cd "$RAW" && exec "$PGBIN/pgbench" "${PGB_ARGS[@]}" -T "$HALF" --log --log-prefix="pgbench.$half.$attempt.log" ) \
+    >"$raw.out" 2>&1 &
   pid=$!
   # Round-trip counters sampled at 1/4 and 3/4 of the run (all connections open, none being set
   # up); sample time = midpoint of the ss call, matched against the log's completion times.
   sleep "$(awk -v d="$HALF" 'BEGIN { print d / 4 }')"
-  t_a=$(date +%s.%N); s1=$(tcp_segs "$pid"); t_b=$(date +%s.%N); t1=$(mid_time "$t_a" "$t_b")
+  t_a=$(date +%s.%N); s1=$(tcp_segs "$pid"); t_b=$(date +%s.%N)
+  fact "$base.seg1" "$s1"; fact "$base.t1" "$(mid_time "$t_a" "$t_b")"
   sleep "$(awk -v d="$HALF" 'BEGIN { print d / 2 }')"
-  t_a=$(date +%s.%N); s2=$(tcp_segs "$pid"); t_b=$(date +%s.%N); t2=$(mid_time "$t_a" "$t_b")
-  wait "$pid" || { cat "$WORK/pgbench_$name.out" >&2; die "pgbench failed"; }
+  t_a=$(date +%s.%N); s2=$(tcp_segs "$pid"); t_b=$(date +%s.%N)
+  fact "$base.seg2" "$s2"; fact "$base.t2" "$(mid_time "$t_a" "$t_b")"
+  wait "$pid" || { cat "$raw.out" >&2; die "pgbench failed"; }
   cpu_end
   wait_db_idle; sleep 0.3   # the backends' CPU time reaches the postmaster when it reaps them
-  read -r _ cpu_own cpu_foreign < <(cpu_report)
-  x1=$(db_xacts)
-  tx=$(awk '/number of transactions actually processed/ { print $NF }' "$WORK/pgbench_$name.out")
-  tps=$(awk '/^tps = .*without initial connection time/ { print $3 }' "$WORK/pgbench_$name.out")
-  failed=$(awk -F'[:(]' '/number of failed transactions/ { gsub(/ /, "", $2); print $2 }' "$WORK/pgbench_$name.out")
-  [ -n "$tx" ] && [ "$tx" -gt 0 ] && [ -n "$tps" ] || die "pgbench processed no transactions (see $WORK/pgbench_$name.out)"
-  [ "${failed:-0}" = 0 ] || die "pgbench: $failed failed transactions (see $WORK/pgbench_$name.out)"
-  if awk -v f="$cpu_foreign" -v m="$MAX_FOREIGN" 'BEGIN { exit !(f > m) }' && [ "$attempt" -lt "$RETRIES" ]; then
-    log "(a/$name) disturbed: other processes used $cpu_foreign cores ($tps tps); measuring again"
-    A_WARM_TX=$((A_WARM_TX + tx)); A_XACTS=$((A_XACTS + x1 - x0))   # still count for xacts/tx
-    attempt=$((attempt + 1)); continue
+  cpu_line=$(cpu_report)
+  fact "$base.cpu" "$cpu_line"
+  fact "$base.x1" "$(db_xacts)"
+  summary=$(check pgbench "$raw.out")
+  read -r _ _ cpu_foreign <<<"$cpu_line"
+  if disturbed "$cpu_foreign" && [ "$attempt" -le "$RETRIES" ]; then
+    log "(a/$half) disturbed: other processes used $cpu_foreign cores ($summary); measuring again"
+    continue
   fi
-  A_TX=$((A_TX + tx))
-  awk -v f="$cpu_foreign" -v m="$MAX_FOREIGN" 'BEGIN { exit !(f > m) }' && A_DISTURBED=1
-  A_SECS=$(awk -v a="$A_SECS" -v n="$tx" -v r="$tps" 'BEGIN { print a + n / r }')
-  A_XACTS=$((A_XACTS + x1 - x0))
-  read -r o1 _ n1 <<<"$s1"; read -r o2 _ n2 <<<"$s2"
-  mid=$(cat "$WORK"/pgbench_"${name}"_log.* | awk -v a="$t1" -v b="$t2" '{ t = $5 + $6 / 1e6; if (t > a && t <= b) n++ } END { print n + 0 }')
-  if [ "$n1" = "$PGB_CLIENTS" ] && [ "$n2" = "$PGB_CLIENTS" ] && [ "$mid" -gt 0 ]; then
-    A_SEG=$((A_SEG + o2 - o1)); A_SEG_TX=$((A_SEG_TX + mid))
-  else
-    A_SEG_OK=0
-  fi
-  A_CPU_OWN=$(awk -v a="$A_CPU_OWN" -v b="$cpu_own" 'BEGIN { print a + b / 2 }')
-  A_CPU_FOREIGN=$(awk -v a="$A_CPU_FOREIGN" -v b="$cpu_foreign" 'BEGIN { print a + b / 2 }')
-  local note=""
-  [ "$attempt" -gt 0 ] && note=", attempt $((attempt + 1))"
-  A_HALVES+="${A_HALVES:+, }$name: $(printf '%.1f' "$tps") tps (other processes ${cpu_foreign} cores$note)"
-  cat "$WORK/pgbench_$name.out" >>"$RESULTS/pgbench.txt"
-  log "(a/$name) $tps tps; CPU: $cpu_own cores bench, $cpu_foreign others"
+  log "(a/$half) $summary; CPU (busy bench others): $cpu_line"
   return 0
   done
 }
-: >"$RESULTS/pgbench.txt"
 pgbench_half 1
 
 # 4. tenantd -----------------------------------------------------------------------------------
@@ -449,7 +394,7 @@ mv "$TOKENS.tmp" "$TOKENS"
 
 PORT=$(free_port) || die "no free TCP port found"
 log "starting tenantd on 127.0.0.1:$PORT: HTTP_THREADS=$THREADS DB_POOL_SIZE=$POOL WORKERS=0 LOG_LEVEL=warn, database $BENCH_DB as tenantd_app over $TRANSPORT"
-XB0=$(db_xacts)
+fact tenantd.x0 "$(db_xacts)"
 # WORKERS=0: no background job workers in this process (they poll the database on their own
 # connections, which would blur the per-request counts); the bench measures the HTTP path.
 DATABASE_URL="$APP_URL" LISTEN_ADDR="127.0.0.1:$PORT" HTTP_THREADS="$THREADS" DB_POOL_SIZE="$POOL" \
@@ -475,6 +420,7 @@ for t in 1 $(( (TOKEN_TENANTS + 1) / 2 )) "$TOKEN_TENANTS"; do
     "$WORK/sample.json" >/dev/null ||
     die "sample GET /v1/users?limit=50 (tenant $t): expected 50 members of bench-$t and a next_cursor, got $(head -c 300 "$WORK/sample.json")"
 done
+fact sample_requests "$SAMPLES"   # requests of tenantd that reached the database (transactions per request)
 log "sample requests checked: 200, 50 members of the token's tenant, next_cursor set"
 # What tenantd answers an HTTP/1.1 request that carries no Connection header (wrk's default):
 # "Connection: Close" makes wrk open a new TCP connection for every request.
@@ -487,40 +433,31 @@ else
   CONN_NOTE="wrk sent no Connection header; tenantd answered 'Connection: ${CONN_HEADER:-<none>}'"
   case "${CONN_HEADER,,}" in close) CONN_NOTE+=", so every request opened a new TCP connection (BENCH_KEEPALIVE=1 measures with keep-alive)" ;; esac
 fi
-check_wrk() {  # name file: the WRK_RESULT line, or die on errors
-  local line
-  line=$(grep '^WRK_RESULT' "$2") || { cat "$2" >&2; die "$1: wrk printed no result"; }
-  for k in non2xx connect_err read_err write_err timeout_err; do
-    [ "$(kv "$k" "$line")" = 0 ] || { cat "$2" >&2; die "$1: wrk reported $k=$(kv "$k" "$line")"; }
-  done
-  [ "$(kv requests "$line")" -gt 0 ] || die "$1: no requests completed"
-  echo "$line"
-}
 
 # One wrk scenario, measured again (once by default) when other processes took more than
-# BENCH_MAX_FOREIGN cores during it. Sets W_LINE (the WRK_RESULT line), W_CPU_OWN, W_CPU_FOREIGN,
-# W_SEG0/W_SEG1 (tenantd's PostgreSQL segment counters around the run) and W_ATTEMPTS.
-DB_REQS=$SAMPLES   # requests of tenantd that reached the database (transactions per request)
-wrk_scenario() {  # label name lua-script url counts-db(0|1)
-  local label=$1 name=$2 script=$3 url=$4 db=$5 attempt=0 total
+# BENCH_MAX_FOREIGN cores during it. Raw files <raw>.<attempt>.out; facts
+# <key>.<attempt>.{seg0,seg1,cpu} (seg*: tenantd's PostgreSQL segment counters around the run).
+wrk_scenario() {  # key raw lua-script url
+  local key=$1 raw=$2 script=$3 url=$4 attempt=0 cpu_line cpu_foreign summary
   while :; do
+    attempt=$((attempt + 1))
     wait_for_quiet
-    log "$label wrk -t $WRK_THREADS -c $CONNS -d ${DURATION}s $url$([ "$attempt" -gt 0 ] && echo " (attempt $((attempt + 1)))")"
-    W_SEG0=$(tcp_segs "$TENANTD_PID")
+    log "($key) wrk -t $WRK_THREADS -c $CONNS -d ${DURATION}s $url$([ "$attempt" -gt 1 ] && echo " (attempt $attempt)")"
+    fact "$key.$attempt.seg0" "$(tcp_segs "$TENANTD_PID")"
     cpu_mark
     BENCH_TOKENS="$TOKENS" wrk "${WRK_COMMON[@]}" -d "${DURATION}s" -s "$BENCH_DIR/$script" "$url" \
-      >"$WORK/wrk_$name.out" 2>&1 || { cat "$WORK/wrk_$name.out" >&2; die "$label wrk failed"; }
-    read -r total W_CPU_OWN W_CPU_FOREIGN < <(cpu_since_mark)
+      >"$RAW/$raw.$attempt.out" 2>&1 || { cat "$RAW/$raw.$attempt.out" >&2; die "($key) wrk failed"; }
+    cpu_line=$(cpu_since_mark)
+    fact "$key.$attempt.cpu" "$cpu_line"
     sleep 0.5   # requests still in flight when wrk stopped finish
-    W_SEG1=$(tcp_segs "$TENANTD_PID")
-    W_LINE=$(check_wrk "$label" "$WORK/wrk_$name.out")
-    [ "$db" = 1 ] && DB_REQS=$((DB_REQS + $(kv requests "$W_LINE")))
-    W_ATTEMPTS=$((attempt + 1))
-    if awk -v f="$W_CPU_FOREIGN" -v m="$MAX_FOREIGN" 'BEGIN { exit !(f > m) }' && [ "$attempt" -lt "$RETRIES" ]; then
-      log "$label disturbed: other processes used $W_CPU_FOREIGN cores ($(kv rps "$W_LINE") req/s); measuring again"
-      attempt=$((attempt + 1)); continue
+    fact "$key.$attempt.seg1" "$(tcp_segs "$TENANTD_PID")"
+    summary=$(check wrk "$RAW/$raw.$attempt.out")
+    read -r _ _ cpu_foreign <<<"$cpu_line"
+    if disturbed "$cpu_foreign" && [ "$attempt" -le "$RETRIES" ]; then
+      log "($key) disturbed: other processes used $cpu_foreign cores ($summary); measuring again"
+      continue
     fi
-    cp "$WORK/wrk_$name.out" "$RESULTS/wrk_$name.txt"
+    log "($key) $summary; CPU (busy bench others): $cpu_line"
     return 0
   done
 }
@@ -529,102 +466,30 @@ wrk_scenario() {  # label name lua-script url counts-db(0|1)
 wait_for_quiet
 log "(b) warm-up ${WARMUP}s (opens the pool's connections)"
 BENCH_TOKENS="$TOKENS" wrk "${WRK_COMMON[@]}" -d "${WARMUP}s" -s "$BENCH_DIR/users.lua" "$BASE/v1/users?limit=50" \
-  >"$WORK/wrk_users_warmup.out" 2>&1 || { cat "$WORK/wrk_users_warmup.out" >&2; die "wrk warm-up failed"; }
-WARM_LINE=$(check_wrk "(b) warm-up" "$WORK/wrk_users_warmup.out")
-DB_REQS=$((DB_REQS + $(kv requests "$WARM_LINE")))
+  >"$RAW/wrk_users.warmup.out" 2>&1 || { cat "$RAW/wrk_users.warmup.out" >&2; die "wrk warm-up failed"; }
+check wrk "$RAW/wrk_users.warmup.out" >/dev/null
 sleep 0.5
-wrk_scenario "(b)" users users.lua "$BASE/v1/users?limit=50" 1
-B_LINE=$W_LINE; CPU_B_OWN=$W_CPU_OWN; CPU_B_FOREIGN=$W_CPU_FOREIGN; B_ATTEMPTS=$W_ATTEMPTS
-B_REQ=$(kv requests "$B_LINE"); B_RPS=$(kv rps "$B_LINE"); B_P50=$(kv p50_us "$B_LINE"); B_P99=$(kv p99_us "$B_LINE")
-read -r b0_out _ b0_n <<<"$W_SEG0"; read -r b1_out _ b1_n <<<"$W_SEG1"
-if [ "$TRANSPORT" = tcp ] && [ "$b0_n" = "$b1_n" ] && [ "$b1_n" -gt 0 ]; then
-  B_RT=$(awk -v d=$((b1_out - b0_out)) -v n="$B_REQ" 'BEGIN { printf "%.2f", d / n }')
-  B_RT_NOTE="$((b1_out - b0_out)) segments client->server over $B_REQ requests ($b1_n pooled connections)"
-else
-  B_RT="n/a"; B_RT_NOTE="not measured (transport $TRANSPORT, or the pool opened connections during the run: $b0_n -> $b1_n)"
-fi
-log "(b) $B_RPS req/s, p50 $(ms "$B_P50") ms, p99 $(ms "$B_P99") ms; round trips/request $B_RT; CPU: ${CPU_B_OWN} cores bench, ${CPU_B_FOREIGN} others"
+wrk_scenario b wrk_users users.lua "$BASE/v1/users?limit=50"
 
 # 6. (c) wrk: GET /healthz --------------------------------------------------------------------
-wrk_scenario "(c)" healthz healthz.lua "$BASE/healthz" 0
-C_LINE=$W_LINE; CPU_C_OWN=$W_CPU_OWN; CPU_C_FOREIGN=$W_CPU_FOREIGN; C_ATTEMPTS=$W_ATTEMPTS
-C_RPS=$(kv rps "$C_LINE"); C_P50=$(kv p50_us "$C_LINE"); C_P99=$(kv p99_us "$C_LINE")
-log "(c) $C_RPS req/s, p50 $(ms "$C_P50") ms, p99 $(ms "$C_P99") ms; CPU: ${CPU_C_OWN} cores bench, ${CPU_C_FOREIGN} others"
+wrk_scenario c wrk_healthz healthz.lua "$BASE/healthz"
 
 stop_tenantd
 wait_db_idle
-XB1=$(db_xacts)
-B_XPR=$(awk -v d=$((XB1 - XB0)) -v n="$DB_REQS" 'BEGIN { printf "%.3f", d / n }')
+fact tenantd.x1 "$(db_xacts)"
 TENANTD_ERRORS=$(grep -c '"level":"\(error\|critical\)"' "$WORK/tenantd.log" || true)
 [ "$TENANTD_ERRORS" = 0 ] || log "WARNING: tenantd logged $TENANTD_ERRORS error lines (see $WORK/tenantd.log)"
 
-# 7. (a) second half, then (a) over both halves -----------------------------------------------
+# 7. (a) second half ---------------------------------------------------------------------------
 pgbench_half 2
-A_RPS=$(awk -v n="$A_TX" -v s="$A_SECS" 'BEGIN { printf "%.1f", n / s }')
-# p50/p99 from the per-transaction logs of both halves (field 3: latency in microseconds)
-cat "$WORK"/pgbench_1_log.* "$WORK"/pgbench_2_log.* | awk '{ print $3 }' | sort -n >"$WORK/pgbench_latencies"
-pct() { awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100 + 0.999999); if (i < 1) i = 1; print v[i] }' "$2"; }
-A_P50=$(pct 50 "$WORK/pgbench_latencies"); A_P99=$(pct 99 "$WORK/pgbench_latencies")
-A_LOGGED=$(wc -l <"$WORK/pgbench_latencies")
-[ "$A_LOGGED" = "$A_TX" ] || log "note: pgbench logged $A_LOGGED transactions, reported $A_TX"
-if [ "$TRANSPORT" = tcp ] && [ "$A_SEG_OK" = 1 ]; then
-  A_RT=$(awk -v d="$A_SEG" -v n="$A_SEG_TX" 'BEGIN { printf "%.2f", d / n }')
-  A_RT_NOTE="$A_SEG segments client->server over $A_SEG_TX transactions ($PGB_CLIENTS connections, middle half of each run)"
-else
-  A_RT="n/a"; A_RT_NOTE="not measured (transport $TRANSPORT, or not all connections open when sampled)"
-fi
-A_XPR=$(awk -v d="$A_XACTS" -v n=$((A_WARM_TX + A_TX)) 'BEGIN { printf "%.3f", d / n }')
-CPU_A_OWN=$(printf '%.2f' "$A_CPU_OWN"); CPU_A_FOREIGN=$(printf '%.2f' "$A_CPU_FOREIGN")
-log "(a) $A_RPS tps over both halves, p50 $(ms "$A_P50") ms, p99 $(ms "$A_P99") ms; round trips/tx $A_RT"
 
-# 8. Report ------------------------------------------------------------------------------------
-RATIO_BA=$(awk -v b="$B_RPS" -v a="$A_RPS" 'BEGIN { printf "%.2f", b / a }')
-RATIO_BC=$(awk -v b="$B_RPS" -v c="$C_RPS" 'BEGIN { printf "%.2f", b / c }')
-VERDICT=$(awk -v r="$RATIO_BA" 'BEGIN { print (r >= 0.6 ? "meets the target >= 0.6" : "BELOW the target >= 0.6") }')
-REPORT=$(
-  printf 'tenantd bench  %s  (%s cores; %s)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$NCPU" "$(uname -r)"
-  printf 'data: %s tenants x %s members (%s users, %s memberships) in %s, %s\n' \
-    "$TENANTS" "$MEMBERS" "$n_users" "$n_members" "$BENCH_DB" "$LOAD_NOTE"
-  printf 'tenantd (build/tenantd of %s): HTTP_THREADS=%s DB_POOL_SIZE=%s WORKERS=0 LOG_LEVEL=warn; PostgreSQL over %s\n' "$TENANTD_BUILT" "$THREADS" "$POOL" "$TRANSPORT"
-  printf '(a) pgbench -M simple -c %s -j %s bench/users_list.pgbench (random tenant of %s), 2 x %ss: before and after (b)+(c)\n' \
-    "$PGB_CLIENTS" "$PGB_JOBS" "$TENANTS" "$HALF"
-  printf '(b) wrk -t %s -c %s -d %ss --latency bench/users.lua: GET /v1/users?limit=50, %s tenants'"'"' tokens rotating\n' \
-    "$WRK_THREADS" "$CONNS" "$DURATION" "$TOKEN_TENANTS"
-  printf '(c) wrk -t %s -c %s -d %ss --latency GET /healthz\n' "$WRK_THREADS" "$CONNS" "$DURATION"
-  printf 'HTTP connections: %s\n' "$CONN_NOTE"
-  echo
-  flag() { awk -v f="$1" -v m="$MAX_FOREIGN" 'BEGIN { print (f > m ? "!" : " ") }'; }
-  [ "$A_DISTURBED" = 1 ] && AF="!" || AF=" "
-  printf '%-44s %12s %10s %10s %17s\n' scenario 'requests/s' 'p50 ms' 'p99 ms' 'CPU bench/other'
-  printf '%-44s %12.1f %10s %10s %16s%s\n' '(a) pgbench: the SQL transaction (DB limit)' "$A_RPS" "$(ms "$A_P50")" "$(ms "$A_P99")" "$CPU_A_OWN/$CPU_A_FOREIGN" "$AF"
-  printf '%-44s %12.1f %10s %10s %16s%s\n' '(b) wrk: GET /v1/users?limit=50' "$B_RPS" "$(ms "$B_P50")" "$(ms "$B_P99")" "$CPU_B_OWN/$CPU_B_FOREIGN" "$(flag "$CPU_B_FOREIGN")"
-  printf '%-44s %12.1f %10s %10s %16s%s\n' '(c) wrk: GET /healthz (HTTP limit)' "$C_RPS" "$(ms "$C_P50")" "$(ms "$C_P99")" "$CPU_C_OWN/$CPU_C_FOREIGN" "$(flag "$CPU_C_FOREIGN")"
-  if [ "$AF" = "!" ] || [ "$(flag "$CPU_B_FOREIGN")" = "!" ] || [ "$(flag "$CPU_C_FOREIGN")" = "!" ]; then
-    printf '! other processes used more than %s cores during that run, also when measured again: disturbed figures\n' "$MAX_FOREIGN"
-  fi
-  echo
-  printf 'ratio (b)/(a) = %s  (%s)\n' "$RATIO_BA" "$VERDICT"
-  printf 'ratio (b)/(c) = %s\n' "$RATIO_BC"
-  printf '(a) halves: %s\n' "$A_HALVES"
-  printf 'attempts: (b) %s, (c) %s (a scenario disturbed by other processes is measured again)\n' "$B_ATTEMPTS" "$C_ATTEMPTS"
-  printf 'statement check: %s\n' "$DRIFT_NOTE"
-  printf '%s\n' "$PLAN_NOTE"
-  echo
-  printf 'PostgreSQL round trips per request, counted on the wire (TCP data segments client->server):\n'
-  printf '  (b) tenantd: %s  [%s]\n' "$B_RT" "$B_RT_NOTE"
-  printf '  (a) pgbench: %s  [%s]\n' "$A_RT" "$A_RT_NOTE"
-  printf 'transactions per request (pg_stat_database xact_commit+xact_rollback delta on %s):\n' "$BENCH_DB"
-  printf '  (b) tenantd: %s  [%s xacts / %s requests; includes the pool'"'"'s connection set-up]\n' "$B_XPR" "$((XB1 - XB0))" "$DB_REQS"
-  printf '  (a) pgbench: %s  [%s xacts / %s transactions; includes one PREPARE per client]\n' "$A_XPR" "$A_XACTS" "$((A_WARM_TX + A_TX))"
-  printf 'CPU: cores busy on average during each run, benchmark processes (tenantd, PostgreSQL, wrk,\n'
-  printf 'pgbench) / other processes; "other" well above 0 means the figures are disturbed.\n'
-  printf 'plan of users_list: bench/results/explain_users_list.txt; raw outputs: bench/results/{pgbench,wrk_users,wrk_healthz}.txt\n'
-)
-echo
-echo "$REPORT"
-echo "$REPORT" >"$RESULTS/latest.txt"
-cp "$RESULTS/latest.txt" "$RESULTS/run-$(date -u +%Y%m%dT%H%M%SZ)-t$THREADS-p$POOL-c$CONNS-ka$KEEPALIVE.txt"
-printf '%s\tthreads=%s\tpool=%s\tpgbench_c=%s\tconns=%s\tkeepalive=%s\ta=%s\tb=%s\tc=%s\tb/a=%s\tb/c=%s\ta_p50=%s\ta_p99=%s\tb_p50=%s\tb_p99=%s\tc_p50=%s\tc_p99=%s\trt=%s\tforeign=%s/%s/%s\n' \
-  "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$THREADS" "$POOL" "$PGB_CLIENTS" "$CONNS" "$KEEPALIVE" "$A_RPS" "$B_RPS" "$C_RPS" "$RATIO_BA" "$RATIO_BC" \
-  "$(ms "$A_P50")" "$(ms "$A_P99")" "$(ms "$B_P50")" "$(ms "$B_P99")" "$(ms "$C_P50")" "$(ms "$C_P99")" "$B_RT" \
-  "$CPU_A_FOREIGN" "$CPU_B_FOREIGN" "$CPU_C_FOREIGN" >>"$RESULTS/history.tsv"
+# 8. Report: bench/report.py --------------------------------------------------------------------
+fact ncpu "$NCPU"; fact kernel "$(uname -r)"
+fact tenants "$TENANTS"; fact members "$MEMBERS"; fact n_users "$n_users"; fact n_members "$n_members"
+fact bench_db "$BENCH_DB"; fact load_note "$LOAD_NOTE"; fact tenantd_built "$TENANTD_BUILT"
+fact threads "$THREADS"; fact pool "$POOL"; fact transport "$TRANSPORT"; fact keepalive "$KEEPALIVE"
+fact pgbench_mode prepared; fact pgbench_clients "$PGB_CLIENTS"; fact pgbench_jobs "$PGB_JOBS"; fact half "$HALF"
+fact wrk_threads "$WRK_THREADS"; fact connections "$CONNS"; fact duration "$DURATION"
+fact token_tenants "$TOKEN_TENANTS"; fact conn_note "$CONN_NOTE"; fact max_foreign "$MAX_FOREIGN"
+fact drift_note "$DRIFT_NOTE"; fact plan_note "$PLAN_NOTE"
+python3 "$REPORT_PY" report "$RAW" "$RESULTS" || die "bench/report.py failed on $RAW"

@@ -6,6 +6,8 @@
 # Uses the embedded cluster (started if needed) and a fresh database tenantd_bench_signup.
 # Defaults: one client connection (a sequential stream of sign-ups) and one job worker; set
 # BENCH_CONNECTIONS, BENCH_WRK_THREADS, BENCH_WORKERS, BENCH_HTTP_THREADS, BENCH_DB_POOL_SIZE to vary.
+# This script only starts processes and collects their outputs (var/bench-signup/raw/: wrk's
+# output and facts.tsv); bench/report.py signup computes and writes the report.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -20,7 +22,12 @@ CONNS=${BENCH_CONNECTIONS:-1}
 DB=tenantd_bench_signup
 RESULTS="$BENCH_DIR/results"
 WORK="$ROOT/var/bench-signup"
-mkdir -p "$RESULTS" "$WORK"
+RAW="$WORK/raw"
+rm -rf "$RAW"
+mkdir -p "$RESULTS" "$WORK" "$RAW"
+FACTS="$RAW/facts.tsv"
+: >"$FACTS"
+fact() { printf '%s\t%s\n' "$1" "$2" >>"$FACTS"; }
 log() { printf '[bench-signup %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 "$ROOT/scripts/db.sh" init "$TENANTD_PG_DIR" "$TENANTD_PG_PORT" >/dev/null
@@ -46,7 +53,7 @@ WRK_THREADS=${BENCH_WRK_THREADS:-1}
 SHARE=$(( (N + WRK_THREADS - 1) / WRK_THREADS ))
 log "$N sign-ups: wrk -t$WRK_THREADS -c$CONNS; tenantd WORKERS=$WORKERS HTTP_THREADS=$THREADS DB_POOL_SIZE=$POOL"
 wrk -t$WRK_THREADS -c"$CONNS" -d300s --latency -s "$BENCH_DIR/signup.lua" "http://127.0.0.1:$PORT" -- "$RUN" "$SHARE" \
-  >"$RESULTS/wrk_signup.txt" &
+  >"$RAW/wrk_signup.out" &
 WRK=$!
 # wrk runs for its whole duration even when every thread stopped; interrupt it (it then prints
 # its statistics) once all sign-ups are in the database.
@@ -69,18 +76,7 @@ read -r made active failed span <<<"$(psql_super -d "$DB" -At -F ' ' -c "
   select count(*), count(*) filter (where status = 'active'), count(*) filter (where status = 'failed'),
          extract(epoch from max(activated_at) - min(created_at))
     from tenantd.tenants where slug like 'bsu-$RUN-%'")"
-p50=$(awk '$1 == "50%" {print $2}' "$RESULTS/wrk_signup.txt")
-p99=$(awk '$1 == "99%" {print $2}' "$RESULTS/wrk_signup.txt")
-non2xx=$(awk '/Non-2xx/ {print $NF}' "$RESULTS/wrk_signup.txt")
-rate=$(awk -v n="$active" -v s="$span" 'BEGIN { if (s > 0) printf "%.1f", n / s; else print "n/a" }')
-{
-  echo "tenantd sign-up bench $(date -u +%FT%TZ) ($(nproc) cores)"
-  echo "sign-ups requested: $N; tenants created: $made; active: $active; failed: $failed; non-2xx answers: ${non2xx:-0}"
-  echo "202 latency (wrk --latency, all requests): p50 $p50, p99 $p99"
-  echo "tenants fully active per second: $rate  (active / (last activated_at - first created_at) = $active / ${span}s)"
-  echo "settings: WORKERS=$WORKERS HTTP_THREADS=$THREADS DB_POOL_SIZE=$POOL wrk -t$WRK_THREADS -c$CONNS"
-  awk -v r="$rate" -v p="$p99" 'BEGIN {
-    ms = p; if (p ~ /us$/) ms = p / 1000; else if (p ~ /ms$/) ms = p + 0; else if (p ~ /s$/) ms = p * 1000;
-    printf "target (>= 200 active tenants/s, p99 < 10 ms): %s, %s\n", (r >= 200 ? "met" : "NOT met"), (ms < 10 ? "met" : "NOT met") }' 
-} | tee "$RESULTS/signup.txt"
+fact requested "$N"; fact made "$made"; fact active "$active"; fact failed "$failed"; fact span "$span"
+fact ncpu "$(nproc)"; fact settings "WORKERS=$WORKERS HTTP_THREADS=$THREADS DB_POOL_SIZE=$POOL wrk -t$WRK_THREADS -c$CONNS"
+python3 "$BENCH_DIR/report.py" signup "$RAW" "$RESULTS"
 [ "$made" -ge $((SHARE * WRK_THREADS)) ] && [ "$active" = "$made" ] || { echo "bench-signup: not every sign-up became active" >&2; exit 1; }

@@ -1,7 +1,7 @@
 #include "api/input.hpp"
 
-#include "auth/base64url.hpp"
 #include "http/problem.hpp"
+#include "util/base64url.hpp"
 
 namespace tenantd::api {
 
@@ -27,9 +27,8 @@ std::optional<std::string> optional_string(const RequestContext& ctx, const char
   if (!v->IsString())
     throw ApiError("invalid_field_type", std::string("field '") + field + "' must be a string");
   if (v->GetStringLength() > max_len) {
-    throw ApiError(
-        "validation_failed",
-        std::string("field '") + field + "' is longer than " + std::to_string(max_len) + " characters");
+    throw ApiError("validation_failed", std::string("field '") + field + "' is longer than " +
+                                            std::to_string(max_len) + " characters");
   }
   return std::string(v->GetString(), v->GetStringLength());
 }
@@ -39,8 +38,7 @@ void reject_unknown_fields(const RequestContext& ctx, std::initializer_list<cons
   for (auto it = ctx.json.MemberBegin(); it != ctx.json.MemberEnd(); ++it) {
     bool ok = false;
     for (const char* k : known) ok = ok || it->name.GetString() == std::string(k);
-    if (!ok)
-      throw ApiError("unknown_field", std::string("unknown field '") + it->name.GetString() + "'");
+    if (!ok) throw ApiError("unknown_field", std::string("unknown field '") + it->name.GetString() + "'");
   }
 }
 
@@ -64,11 +62,11 @@ bool is_role_name(const std::string& s) {
 }
 
 std::string encode_cursor(const std::string& key) {
-  return auth::base64url_encode(key);
+  return util::base64url_encode(key);
 }
 
 std::string decode_cursor(const std::string& cursor) {
-  auto raw = auth::base64url_decode(cursor);
+  auto raw = util::base64url_decode(cursor);
   if (!raw) throw ApiError("invalid_cursor", "the cursor is not one this service issued");
   return *raw;
 }

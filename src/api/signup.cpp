@@ -22,6 +22,7 @@
 #include "auth/password.hpp"
 #include "http/problem.hpp"
 #include "util/config.hpp"
+#include "util/hex.hpp"
 #include "util/json.hpp"
 #include "util/random.hpp"
 #include "util/sha256.hpp"
@@ -37,17 +38,6 @@ bool has_control_or_nul(const std::string& s) {
     if (c < 0x20 || c == 0x7f) return true;
   }
   return false;
-}
-
-std::string hex(const std::string& raw) {
-  static const char* d = "0123456789abcdef";
-  std::string out;
-  out.reserve(raw.size() * 2);
-  for (unsigned char c : raw) {
-    out += d[c >> 4];
-    out += d[c & 15];
-  }
-  return out;
 }
 
 }  // namespace
@@ -103,8 +93,8 @@ Response signup(RequestContext& ctx) {
     password_hash = auth::hash_password(*password);  // slow on purpose: outside the transaction
   } else {
     const std::string nonce = util::random_bytes(32);
-    nonce_hex = "\\x" + hex(nonce);
-    token_hash_hex = "\\x" + hex(util::sha256_raw(signup_invitation_token(signup_key_value(*key), nonce)));
+    nonce_hex = "\\x" + util::hex_encode(nonce);
+    token_hash_hex = "\\x" + util::hex_encode(util::sha256_raw(signup_invitation_token(signup_key_value(*key), nonce)));
   }
 
   db::Reply reply = db::call_api(ctx.svc.pool, "api.signup", ctx.context_json,

@@ -6,7 +6,8 @@
 // presents, and shows it once when its SHA-256 matches.
 #include <string>
 
-#include "auth/base64url.hpp"
+#include "util/base64url.hpp"
+#include "util/hex.hpp"
 #include "util/sha256.hpp"
 
 namespace tenantd::api {
@@ -19,13 +20,8 @@ inline std::string signup_key_value(const std::string& header) {
 }
 
 inline std::string signup_invitation_token(const std::string& key, const std::string& nonce_raw) {
-  static const char* d = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : nonce_raw) {
-    hex += d[c >> 4];
-    hex += d[c & 15];
-  }
-  return auth::base64url_encode(util::hmac_sha256_raw(key, "tenantd-signup-invitation:" + hex));
+  return util::base64url_encode(
+      util::hmac_sha256_raw(key, "tenantd-signup-invitation:" + util::hex_encode(nonce_raw)));
 }
 
 }  // namespace tenantd::api

@@ -10,7 +10,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "auth/base64url.hpp"
+#include "util/base64url.hpp"
 #include "util/sha256.hpp"
 
 namespace tenantd::auth {
@@ -46,7 +46,7 @@ Segments split(std::string_view token) {
 }
 
 std::string decode_segment(std::string_view b64) {
-  auto bytes = base64url_decode(b64);
+  auto bytes = util::base64url_decode(b64);
   if (!bytes) fail("malformed_token", "token segment is not valid base64url");
   return std::move(*bytes);
 }
@@ -285,9 +285,9 @@ std::string mint_hs256(const std::string& secret, const std::string& sub,
   }
   w.EndObject();
 
-  const std::string signing_input = base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
-                                    base64url_encode(std::string_view(buf.GetString(), buf.GetSize()));
-  return signing_input + "." + base64url_encode(util::hmac_sha256_raw(secret, signing_input));
+  const std::string signing_input = util::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
+                                    util::base64url_encode(std::string_view(buf.GetString(), buf.GetSize()));
+  return signing_input + "." + util::base64url_encode(util::hmac_sha256_raw(secret, signing_input));
 }
 
 }  // namespace tenantd::auth

@@ -19,7 +19,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "auth/base64url.hpp"
+#include "util/base64url.hpp"
 
 namespace tenantd::auth {
 
@@ -114,7 +114,7 @@ std::string get_b64url(const rapidjson::Value& obj, const char* name, const std:
                        const std::string& source) {
   auto text = get_string(obj, name, kid, source);
   if (!text) config_error(kid, source, std::string("JWK member \"") + name + "\" is missing");
-  auto bytes = base64url_decode(*text);
+  auto bytes = util::base64url_decode(*text);
   if (!bytes || bytes->empty()) {
     config_error(kid, source, std::string("JWK member \"") + name + "\" is not valid base64url");
   }

@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "auth/base64url.hpp"
+#include "util/base64url.hpp"
 #include "util/random.hpp"
 
 namespace tenantd::auth {
@@ -103,7 +103,7 @@ std::optional<Stored> parse_stored(const std::vector<std::string_view>& parts) {
       params.p < 1 || params.p > kMaxP || memory_needed(params) > kMaxMemoryBytes) {
     return std::nullopt;
   }
-  const auto salt = base64url_decode(parts[4]);
+  const auto salt = util::base64url_decode(parts[4]);
   if (!salt || salt->size() < kMinStoredSaltBytes || salt->size() > kMaxStoredBytes) return std::nullopt;
   return Stored{params, *salt};
 }
@@ -112,7 +112,7 @@ bool verify_impl(std::string_view password, std::string_view encoded) {
   const auto parts = split(encoded, '$');
   if (parts.size() != 6) return false;
   const auto stored = parse_stored(parts);
-  const auto expected = base64url_decode(parts[5]);
+  const auto expected = util::base64url_decode(parts[5]);
   if (!stored) return false;
   if (!expected || expected->size() < kMinStoredKeyBytes || expected->size() > kMaxStoredBytes) return false;
   const auto actual = derive(password, stored->salt, stored->params, expected->size());
@@ -128,7 +128,7 @@ std::optional<std::string> derive_impl(std::string_view password, std::string_vi
   if (!stored) return std::nullopt;
   const auto key = derive(password, stored->salt, stored->params, kKeyBytes);
   if (!key) return std::nullopt;
-  return std::string(key_params) + "$" + base64url_encode(*key);
+  return std::string(key_params) + "$" + util::base64url_encode(*key);
 }
 
 }  // namespace
@@ -139,7 +139,7 @@ std::string hash_password(std::string_view password) {
   const auto key = derive(password, salt, params, kKeyBytes);
   if (!key) throw std::runtime_error("scrypt key derivation failed");
   return std::string(kScheme) + "$" + std::to_string(params.log2n) + "$" + std::to_string(params.r) + "$" +
-         std::to_string(params.p) + "$" + base64url_encode(salt) + "$" + base64url_encode(*key);
+         std::to_string(params.p) + "$" + util::base64url_encode(salt) + "$" + util::base64url_encode(*key);
 }
 
 uint64_t password_hashes_total() noexcept {

@@ -1,6 +1,6 @@
 #include "auth/webhook_signature.hpp"
 
-#include "auth/base64url.hpp"
+#include "util/base64url.hpp"
 #include "util/sha256.hpp"
 
 namespace tenantd::auth {
@@ -30,7 +30,7 @@ std::vector<std::string> parse_webhook_secrets(const std::string& value) {
     constexpr std::string_view kPrefix = "whsec_";
     std::string_view b64 = entry;
     if (b64.substr(0, kPrefix.size()) == kPrefix) b64.remove_prefix(kPrefix.size());
-    auto key = base64_decode(b64);
+    auto key = util::base64_decode(b64);
     if (!key || key->size() < 16) {
       // The secret itself is never echoed: only its position.
       throw std::runtime_error("WEBHOOK_SECRET entry " + std::to_string(n) +
@@ -46,7 +46,7 @@ std::string sign_webhook(const std::string& key, std::string_view id, std::strin
   std::string content;
   content.reserve(id.size() + timestamp.size() + body.size() + 2);
   content.append(id).append(".").append(timestamp).append(".").append(body);
-  return "v1," + base64_encode(util::hmac_sha256_raw(key, content));
+  return "v1," + util::base64_encode(util::hmac_sha256_raw(key, content));
 }
 
 void verify_webhook(const std::vector<std::string>& keys, std::string_view id, std::string_view timestamp,

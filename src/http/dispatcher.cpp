@@ -10,15 +10,17 @@
 #include <pqxx/pqxx>
 #include <sstream>
 
-#include "db/pool.hpp"
 #include "db/api_call.hpp"
+#include "db/pool.hpp"
 #include "http/idempotency_key.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "http/tenant_resolution.hpp"
 #include "util/config.hpp"
 #include "util/json.hpp"
+#include "util/json_escape.hpp"
 #include "util/json_parse.hpp"
+#include "util/percent_encoding.hpp"
 #include "util/utf8.hpp"
 #include "util/uuid.hpp"
 
@@ -84,23 +86,6 @@ Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verif
   return p;
 }
 
-std::string json_escape(const std::string& s) {
-  std::string o;
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      o += '\\';
-      o += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\u%04x", c);
-      o += b;
-    } else {
-      o += static_cast<char>(c);
-    }
-  }
-  return o;
-}
-
 // Request-level checks before any handler runs: every header value, query name and value and
 // path parameter may reach SQL (tenant references, Idempotency-Key, filters, ids), so each must
 // be text PostgreSQL takes as it is. Query strings arrive still percent-encoded and are decoded
@@ -108,19 +93,17 @@ std::string json_escape(const std::string& s) {
 void check_request_text(const IncomingRequest& in, RequestContext& ctx) {
   for (const auto& [name, value] : in.headers) {
     if (!util::clean_text(value)) {
-      throw ApiError("invalid_header",
-                     "a header value is not valid UTF-8 or contains a NUL character (" +
-                         (util::clean_text(name) ? name.substr(0, 64) : std::string("?")) + ")");
+      throw ApiError("invalid_header", "a header value is not valid UTF-8 or contains a NUL character (" +
+                                           (util::clean_text(name) ? name.substr(0, 64) : std::string("?")) +
+                                           ")");
     }
   }
   for (const auto& [raw_name, raw_value] : in.query) {
-    auto name = percent_decode(raw_name);
-    auto value = percent_decode(raw_value);
-    if (!name || !value)
-      throw ApiError("invalid_query", "the query string has a malformed percent-escape");
+    auto name = util::percent_decode(raw_name);
+    auto value = util::percent_decode(raw_value);
+    if (!name || !value) throw ApiError("invalid_query", "the query string has a malformed percent-escape");
     if (!util::clean_text(*name) || !util::clean_text(*value)) {
-      throw ApiError("invalid_query",
-                     "a query parameter is not valid UTF-8 or contains a NUL character");
+      throw ApiError("invalid_query", "a query parameter is not valid UTF-8 or contains a NUL character");
     }
     ctx.query[*name] = *value;
   }
@@ -319,13 +302,13 @@ Response App::dispatch(const IncomingRequest& in) {
                     route_for_log == "-" ? "unmatched" : route_for_log, res.status, us / 1e6);
   if (!error_log.empty()) {
     // Single line, JSON-escaped; may contain SQL text but never tokens (those are not in errors).
-    error_log = ",\"error\":\"" + json_escape(error_log.substr(0, error_log.find('\n'))) + "\"";
+    error_log = ",\"error\":\"" + util::json_escape(error_log.substr(0, error_log.find('\n'))) + "\"";
   }
   spdlog::info(
       "\"msg\":\"request\",\"request_id\":\"{}\",\"method\":\"{}\",\"route\":\"{}\",\"status\":{},"
       "\"duration_ms\":{:.3f},\"tenant\":\"{}\"{}",
-      json_escape(ctx.request_id), json_escape(in.method), json_escape(route_for_log), res.status,
-      us / 1000.0, json_escape(ctx.tenant_id), error_log);
+      util::json_escape(ctx.request_id), util::json_escape(in.method), util::json_escape(route_for_log),
+      res.status, us / 1000.0, util::json_escape(ctx.tenant_id), error_log);
   return res;
 }
 

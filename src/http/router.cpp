@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "util/percent_encoding.hpp"
+
 namespace tenantd {
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -21,33 +23,12 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-std::optional<std::string> percent_decode(std::string_view s) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    const int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
-}
-
-void Router::call(const std::string& method, const std::string& pattern, Scope scope, const std::string& function,
-                  ArgsFn args, RouteOptions options) {
-  if (!db::is_api_function_name(function)) throw std::logic_error("route " + pattern + ": not an api function");
-  routes_.push_back(Route{method, pattern, split_path(pattern), scope, function, std::move(args), nullptr, options});
+void Router::call(const std::string& method, const std::string& pattern, Scope scope,
+                  const std::string& function, ArgsFn args, RouteOptions options) {
+  if (!db::is_api_function_name(function))
+    throw std::logic_error("route " + pattern + ": not an api function");
+  routes_.push_back(
+      Route{method, pattern, split_path(pattern), scope, function, std::move(args), nullptr, options});
 }
 
 void Router::call_tenant(const std::string& method, const std::string& suffix, const std::string& function,
@@ -61,7 +42,8 @@ void Router::add(const std::string& method, const std::string& pattern, Scope sc
   routes_.push_back(Route{method, pattern, split_path(pattern), scope, "", nullptr, std::move(fn), options});
 }
 
-void Router::add_tenant(const std::string& method, const std::string& suffix, HandlerFn fn, RouteOptions options) {
+void Router::add_tenant(const std::string& method, const std::string& suffix, HandlerFn fn,
+                        RouteOptions options) {
   add(method, "/v1" + suffix, Scope::kTenant, fn, options);
   add(method, "/v1/tenants/{tenant}" + suffix, Scope::kTenant, fn, options);
 }
@@ -111,7 +93,7 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     }
   }
   for (auto it = best.params.begin(); it != best.params.end();) {
-    auto decoded = percent_decode(it->second);
+    auto decoded = util::percent_decode(it->second);
     if (!decoded) {
       best.bad_param = it->first;
       it = best.params.erase(it);

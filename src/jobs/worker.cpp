@@ -11,6 +11,7 @@
 #include "db/job_queue.hpp"
 #include "http/problem_table.hpp"
 #include "jobs/handlers.hpp"
+#include "util/json_escape.hpp"
 
 namespace tenantd::jobs {
 namespace {
@@ -41,19 +42,6 @@ class Wakeup : public pqxx::notification_receiver {
   explicit Wakeup(pqxx::connection_base& c) : pqxx::notification_receiver(c, "tenantd_jobs") {}
   void operator()(const std::string&, int) override {}
 };
-
-std::string json_escape(const std::string& s) {
-  std::string o;
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      o += '\\';
-      o += static_cast<char>(c);
-    } else if (c >= 0x20) {
-      o += static_cast<char>(c);
-    }
-  }
-  return o;
-}
 
 }  // namespace
 
@@ -158,7 +146,7 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
   fail.commit();
   spdlog::warn(
       "\"msg\":\"job failed\",\"job\":{},\"kind\":\"{}\",\"attempt\":{},\"state\":\"{}\",\"error\":\"{}\"",
-      job.id, job.kind, job.attempts, state, json_escape(error));
+      job.id, job.kind, job.attempts, state, util::json_escape(error));
   return true;
 }
 
@@ -184,7 +172,7 @@ void WorkerPool::loop(int index) {
       }
     } catch (const std::exception& e) {
       spdlog::error("\"msg\":\"worker error\",\"worker\":\"{}\",\"error\":\"{}\"", worker_id,
-                    json_escape(e.what()));
+                    util::json_escape(e.what()));
       for (int i = 0; i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }

@@ -6,7 +6,7 @@
 #include <climits>
 #include <stdexcept>
 
-#include "auth/base64url.hpp"
+#include "util/base64url.hpp"
 
 namespace tenantd::util {
 
@@ -25,7 +25,7 @@ std::string random_bytes(size_t n) {
 }
 
 std::string random_token_b64url(size_t bytes) {
-  return auth::base64url_encode(random_bytes(bytes));
+  return base64url_encode(random_bytes(bytes));
 }
 
 }  // namespace tenantd::util

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "api/signup_token.hpp"
-#include "auth/base64url.hpp"
 #include "support.hpp"
+#include "util/base64url.hpp"
 #include "util/random.hpp"
 #include "util/sha256.hpp"
 #include "util/uuid.hpp"
@@ -31,10 +31,6 @@ void expect_rate_limited(const HttpResponse& r) {
   const std::string ra = r.header("retry-after");
   ASSERT_FALSE(ra.empty());
   EXPECT_GE(std::stoi(ra), 1);
-}
-
-std::string uniq() {
-  return util::new_uuid().substr(0, 8);
 }
 
 // The value of an unlabelled counter line in /metrics.
@@ -115,7 +111,7 @@ TEST(PasswordHashCounterTest, UnknownInvitationTokensComputeNoHash) {
   ASSERT_GE(before, 0) << "tenantd_password_hashes_total is missing from /metrics";
   for (int i = 0; i < 100; ++i) {
     // Well-formed (43 base64url characters, as issued tokens are), just unknown.
-    const std::string token = auth::base64url_encode(util::random_bytes(32));
+    const std::string token = util::base64url_encode(util::random_bytes(32));
     const auto r = http_request(
         server.port(), "POST", "/v1/invitations/accept", kJson,
         R"({"token":")" + token + R"(","password":"a long enough password","display_name":"X"})");

@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "api/route_table.hpp"
-#include "auth/base64url.hpp"
 #include "http/router.hpp"
 #include "raw_http.hpp"
 #include "support.hpp"
+#include "util/base64url.hpp"
 #include "util/uuid.hpp"
 
 namespace tenantd::test {
@@ -424,7 +424,7 @@ class Generator {
 
   // A token whose header is `header_json`, with a payload and a signature that do not verify.
   static std::string forged_token(const std::string& header_json) {
-    return auth::base64url_encode(header_json) + "." + auth::base64url_encode("{\"sub\":\"x\"}") + ".c2ln";
+    return util::base64url_encode(header_json) + "." + util::base64url_encode("{\"sub\":\"x\"}") + ".c2ln";
   }
 
   std::string random_value(int depth) {

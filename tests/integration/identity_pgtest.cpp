@@ -14,27 +14,6 @@
 namespace tenantd::test {
 namespace {
 
-using Headers = std::map<std::string, std::string>;
-
-Headers bearer(const std::string& tok) {
-  return {{"Authorization", "Bearer " + tok}};
-}
-
-rapidjson::Document parse(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str());
-  return d;
-}
-
-std::string str(const rapidjson::Value& v, const char* k) {
-  return v.IsObject() && v.HasMember(k) && v[k].IsString() ? v[k].GetString() : std::string();
-}
-
-std::string q1(const std::string& sql) {
-  auto rows = admin_query(sql);
-  return rows.empty() || rows[0].empty() ? std::string() : rows[0][0];
-}
-
 class IdentityTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

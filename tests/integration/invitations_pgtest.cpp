@@ -16,34 +16,6 @@
 namespace tenantd::test {
 namespace {
 
-std::map<std::string, std::string> bearer(const std::string& tok) {
-  return {{"Authorization", "Bearer " + tok}};
-}
-
-rapidjson::Document parse(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str());
-  return d;
-}
-
-std::string str(const rapidjson::Value& v, const char* k) {
-  return v.HasMember(k) && v[k].IsString() ? v[k].GetString() : std::string();
-}
-
-void expect_problem(const HttpResponse& r, int status, const std::string& code = "") {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;
-  auto d = parse(r.body);
-  ASSERT_TRUE(d.IsObject()) << r.body;
-  if (!code.empty()) {
-    EXPECT_EQ(str(d, "code"), code) << r.body;
-  }
-  for (const char* leak : {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.invitations", "tenantd.users",
-                           "tenantd.sessions", "tenantd.login_attempts", "api.", "violates", "CONTEXT"}) {
-    EXPECT_EQ(r.body.find(leak), std::string::npos) << "internal detail leaked: " << r.body;
-  }
-}
-
 std::string unique(const std::string& p) {
   return p + "-" + util::new_uuid().substr(0, 8);
 }

@@ -13,32 +13,6 @@
 namespace tenantd::test {
 namespace {
 
-rapidjson::Document parse(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str());
-  return d;
-}
-
-void expect_problem(const HttpResponse& r, int status, const std::string& code = "") {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;
-  auto d = parse(r.body);
-  ASSERT_TRUE(d.IsObject()) << r.body;
-  ASSERT_TRUE(d.HasMember("code") && d["code"].IsString()) << r.body;
-  if (!code.empty()) {
-    EXPECT_EQ(std::string(d["code"].GetString()), code) << r.body;
-  }
-  for (const char* leak : {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.roles", "tenantd.memberships",
-                           "tenantd.users", "violates", "CONTEXT"}) {
-    EXPECT_EQ(r.body.find(leak), std::string::npos) << "internal detail leaked: " << r.body;
-  }
-}
-
-std::string q1(const std::string& sql) {
-  auto r = admin_query(sql);
-  return r.empty() || r[0].empty() ? "" : r[0][0];
-}
-
 class RolesFixture : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

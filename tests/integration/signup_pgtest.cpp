@@ -22,34 +22,17 @@
 namespace tenantd::test {
 namespace {
 
-using Headers = std::map<std::string, std::string>;
-
-rapidjson::Document parse(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str());
-  return d;
-}
-
-std::string str(const rapidjson::Value& v, const char* field) {
-  if (!v.IsObject() || !v.HasMember(field) || !v[field].IsString()) return "";
-  return v[field].GetString();
-}
-
-std::string one(const std::string& sql) {
-  return admin_query(sql)[0][0];
-}
-
 std::string tenant_status(const std::string& id) {
-  return one("select tenantd.tenant_state(status, deleted_at) from tenantd.tenants where id = '" + id + "'");
+  return q1("select tenantd.tenant_state(status, deleted_at) from tenantd.tenants where id = '" + id + "'");
 }
 
 // Rows of the preseed in every table provisioning writes (audit rows apart).
 int preseed_rows(const std::string& id) {
-  return std::stoi(one("select (select count(*) from tenantd.roles where tenant_id = '" + id +
-                       "') + (select count(*) from tenantd.onboarding_steps where tenant_id = '" + id +
-                       "') + (select count(*) from tenantd.tenant_configs where tenant_id = '" + id +
-                       "') + (select count(*) from tenantd.memberships where tenant_id = '" + id +
-                       "') + (select count(*) from tenantd.invitations where tenant_id = '" + id + "')"));
+  return std::stoi(q1("select (select count(*) from tenantd.roles where tenant_id = '" + id +
+                      "') + (select count(*) from tenantd.onboarding_steps where tenant_id = '" + id +
+                      "') + (select count(*) from tenantd.tenant_configs where tenant_id = '" + id +
+                      "') + (select count(*) from tenantd.memberships where tenant_id = '" + id +
+                      "') + (select count(*) from tenantd.invitations where tenant_id = '" + id + "')"));
 }
 
 class SignupTest : public ::testing::Test {
@@ -117,15 +100,15 @@ TEST_F(SignupTest, SignupWithPasswordProvisionsAnActiveTenantWhoseAdminCanLogIn)
   EXPECT_FALSE(sd.HasMember("name"));
   EXPECT_FALSE(sd.HasMember("admin_invitation_token"));
 
-  EXPECT_EQ(one("select cardinality(tenantd.verify_preseed('" + id + "'))"), "0");
+  EXPECT_EQ(q1("select cardinality(tenantd.verify_preseed('" + id + "'))"), "0");
   EXPECT_EQ(
-      one("select count(*) from tenantd.tenant_configs where tenant_id = '" + id + "' and type = 'features'"),
-      one("select count(*) from tenantd.plans p, jsonb_object_keys(p.features) where p.id = 'pro'"));
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id +
-                "' and action = 'tenant.provisioned'"),
+      q1("select count(*) from tenantd.tenant_configs where tenant_id = '" + id + "' and type = 'features'"),
+      q1("select count(*) from tenantd.plans p, jsonb_object_keys(p.features) where p.id = 'pro'"));
+  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where tenant_id = '" + id +
+               "' and action = 'tenant.provisioned'"),
             "1");
-  EXPECT_EQ(one("select count(*) from tenantd.tenant_signups where tenant_id = '" + id +
-                "' and admin_password_hash is null"),
+  EXPECT_EQ(q1("select count(*) from tenantd.tenant_signups where tenant_id = '" + id +
+               "' and admin_password_hash is null"),
             "1");  // the hash waits only until provisioning used it
 
   auto login = req("POST", "/v1/auth/token", {},
@@ -141,8 +124,8 @@ TEST_F(SignupTest, InvitationTokenIsShownOnceToTheIdempotencyKeyHolder) {
   ASSERT_EQ(r.status, 202) << r.body;
   const std::string id = str(parse(r.body), "tenant_id");
   ASSERT_TRUE(wait_for([&] { return tenant_status(id) == "active"; }));
-  EXPECT_EQ(one("select count(*) from tenantd.invitations where tenant_id = '" + id +
-                "' and role = 'tenant_admin' and status = 'pending'"),
+  EXPECT_EQ(q1("select count(*) from tenantd.invitations where tenant_id = '" + id +
+               "' and role = 'tenant_admin' and status = 'pending'"),
             "1");
 
   auto anonymous = req("GET", "/v1/tenant-status/" + id);
@@ -158,17 +141,17 @@ TEST_F(SignupTest, InvitationTokenIsShownOnceToTheIdempotencyKeyHolder) {
   auto again = req("GET", "/v1/tenant-status/" + id, {{"Idempotency-Key", key}});
   EXPECT_FALSE(parse(again.body).HasMember("admin_invitation_token")) << "shown once only: " << again.body;
   // never stored in clear
-  EXPECT_EQ(one("select count(*) from tenantd.tenant_signups s where s.tenant_id = '" + id +
-                "' and position(convert_to('" + token +
-                "', 'utf8') in s.invitation_nonce || s.invitation_token_hash) > 0"),
+  EXPECT_EQ(q1("select count(*) from tenantd.tenant_signups s where s.tenant_id = '" + id +
+               "' and position(convert_to('" + token +
+               "', 'utf8') in s.invitation_nonce || s.invitation_token_hash) > 0"),
             "0");
 
   auto accept = req("POST", "/v1/invitations/accept", {},
                     R"({"token":")" + token + R"(","password":"a long enough password"})");
   EXPECT_EQ(accept.status / 100, 2) << accept.body;
-  EXPECT_EQ(one("select count(*) from tenantd.memberships m join tenantd.users u on u.id = m.user_id where "
-                "m.tenant_id = '" +
-                id + "' and m.role = 'tenant_admin' and lower(u.email) = 'admin@" + slug + ".example'"),
+  EXPECT_EQ(q1("select count(*) from tenantd.memberships m join tenantd.users u on u.id = m.user_id where "
+               "m.tenant_id = '" +
+               id + "' and m.role = 'tenant_admin' and lower(u.email) = 'admin@" + slug + ".example'"),
             "1");
 }
 
@@ -208,23 +191,23 @@ TEST_F(SignupTest, ValidationErrors) {
   expect_problem(req("POST", "/v1/signup", {}, body_for(slug)), 422, "idempotency_key_required");
   expect_problem(req("POST", "/v1/signup", {{"Idempotency-Key", "short"}}, body_for(slug)), 422,
                  "idempotency_key_required");
-  EXPECT_EQ(one("select count(*) from tenantd.tenants where slug = '" + slug + "'"), "0");
+  EXPECT_EQ(q1("select count(*) from tenantd.tenants where slug = '" + slug + "'"), "0");
 }
 
 TEST_F(SignupTest, ATakenSlugIs409AndCreatesNothing) {
   const Seed s = seed_tenant("su-taken", 1);
-  const std::string before_tenants = one("select count(*) from tenantd.tenants");
-  const std::string before_jobs = one("select count(*) from tenantd.jobs where kind = 'tenant.provision'");
+  const std::string before_tenants = q1("select count(*) from tenantd.tenants");
+  const std::string before_jobs = q1("select count(*) from tenantd.jobs where kind = 'tenant.provision'");
   expect_problem(req("POST", "/v1/signup", {}, body_for(s.slug, R"(,"admin_password":"long enough pw")")),
                  409, "slug_taken");
-  EXPECT_EQ(one("select count(*) from tenantd.tenants"), before_tenants);
-  EXPECT_EQ(one("select count(*) from tenantd.jobs where kind = 'tenant.provision'"), before_jobs);
+  EXPECT_EQ(q1("select count(*) from tenantd.tenants"), before_tenants);
+  EXPECT_EQ(q1("select count(*) from tenantd.jobs where kind = 'tenant.provision'"), before_jobs);
   // without a slug one is derived, with a suffix when the name's is taken
   auto r = req("POST", "/v1/signup", {},
                R"({"organization_name":")" + s.slug + R"(","plan":"free","admin_email":"x@)" + s.slug +
                    R"(.example","admin_password":"long enough pw"})");
   ASSERT_EQ(r.status, 202) << r.body;
-  EXPECT_EQ(one("select slug from tenantd.tenants where id = '" + str(parse(r.body), "tenant_id") + "'"),
+  EXPECT_EQ(q1("select slug from tenantd.tenants where id = '" + str(parse(r.body), "tenant_id") + "'"),
             s.slug + "-2");
 }
 
@@ -240,7 +223,7 @@ TEST_F(SignupTest, TheSignupAuditRowCarriesTheRequestId) {
   const std::string id = str(parse(r.body), "tenant_id");
   ASSERT_TRUE(util::is_uuid(id)) << r.body;
   EXPECT_EQ(
-      one("select coalesce(string_agg(coalesce(request_id, '<null>'), ','), '<none>') from tenantd.audit_log "
+      q1("select coalesce(string_agg(coalesce(request_id, '<null>'), ','), '<none>') from tenantd.audit_log "
           "where tenant_id = '" +
           id + "' and action = 'tenant.created'"),
       rid);
@@ -274,13 +257,13 @@ TEST_F(SignupTest, HundredConcurrentSignupsWithOneKeyMakeOneTenantAndOneJob) {
   }
   ASSERT_EQ(tenants.size(), 1u);  // every answer names the same tenant
   const std::string id = *tenants.begin();
-  EXPECT_EQ(one("select count(*) from tenantd.tenants where slug = '" + slug + "'"), "1");
+  EXPECT_EQ(q1("select count(*) from tenantd.tenants where slug = '" + slug + "'"), "1");
   EXPECT_EQ(
-      one("select count(*) from tenantd.jobs where kind = 'tenant.provision' and payload->>'tenant_id' = '" +
-          id + "'"),
+      q1("select count(*) from tenantd.jobs where kind = 'tenant.provision' and payload->>'tenant_id' = '" +
+         id + "'"),
       "1");
   ASSERT_TRUE(wait_for([&] { return tenant_status(id) == "active"; }));
-  EXPECT_EQ(one("select count(*) from tenantd.invitations where tenant_id = '" + id + "'"), "1");
+  EXPECT_EQ(q1("select count(*) from tenantd.invitations where tenant_id = '" + id + "'"), "1");
 }
 
 TEST_F(SignupTest, FiftyConcurrentSignupsForOneSlugGiveOne202AndFortyNine409) {
@@ -305,11 +288,11 @@ TEST_F(SignupTest, FiftyConcurrentSignupsForOneSlugGiveOne202AndFortyNine409) {
   }
   EXPECT_EQ(accepted, 1);
   EXPECT_EQ(taken, kN - 1);
-  EXPECT_EQ(one("select count(*) from tenantd.tenants where slug = '" + slug + "'"), "1");
+  EXPECT_EQ(q1("select count(*) from tenantd.tenants where slug = '" + slug + "'"), "1");
   EXPECT_EQ(
-      one("select count(*) from tenantd.jobs j join tenantd.tenants t on j.payload->>'tenant_id' = t.id::text"
-          " where t.slug = '" +
-          slug + "'"),
+      q1("select count(*) from tenantd.jobs j join tenantd.tenants t on j.payload->>'tenant_id' = t.id::text"
+         " where t.slug = '" +
+         slug + "'"),
       "1");
 }
 
@@ -331,7 +314,7 @@ TEST_F(SignupTest, SignupsAreRateLimitedPerAddress) {
   const int retry_after = std::stoi(last.header("retry-after").empty() ? "0" : last.header("retry-after"));
   EXPECT_GE(retry_after, 1);
   EXPECT_LE(retry_after, 60);
-  EXPECT_EQ(one("select count(*) from tenantd.tenants where slug = '" + slug + "-2'"), "0");
+  EXPECT_EQ(q1("select count(*) from tenantd.tenants where slug = '" + slug + "-2'"), "0");
 }
 
 TEST_F(SignupTest, StatusEndpoints) {
@@ -363,7 +346,7 @@ TEST_F(SignupTest, CreateTenantGoesThroughTheProvisioningJob) {
   const std::string id = str(parse(r.body), "id");
   EXPECT_EQ(str(parse(r.body), "status_url"), "/v1/tenant-status/" + id);
   ASSERT_TRUE(wait_for([&] { return tenant_status(id) == "active"; }));
-  EXPECT_EQ(one("select cardinality(tenantd.verify_preseed('" + id + "'))"), "0");
+  EXPECT_EQ(q1("select cardinality(tenantd.verify_preseed('" + id + "'))"), "0");
   // reprovision is for failed tenants, by super admins
   expect_problem(req("POST", "/v1/tenants/" + id + "/reprovision", sa), 409, "invalid_state");
   const Seed s = seed_tenant("su-rp", 1);
@@ -404,23 +387,23 @@ TEST_F(ProvisioningTest, AFailingStepRollsBackEverythingRetriesAndReprovisionAct
   pid_t w = spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "50"}, {"JOB_BACKOFF_BASE_MS", "50"}},
                          source_dir() + "/var/signup-fail-worker.log");
   const std::string job_where = " from tenantd.jobs where dedupe_key = 'provision:" + id + "'";
-  ASSERT_TRUE(wait_for([&] { return one("select state" + job_where) == "failed"; }, 30000))
-      << one("select state" + job_where);
-  EXPECT_EQ(one("select attempts" + job_where), "5");  // retried with backoff up to max_attempts
+  ASSERT_TRUE(wait_for([&] { return q1("select state" + job_where) == "failed"; }, 30000))
+      << q1("select state" + job_where);
+  EXPECT_EQ(q1("select attempts" + job_where), "5");  // retried with backoff up to max_attempts
   EXPECT_EQ(tenant_status(id), "failed");
-  EXPECT_EQ(one("select provisioning_attempts::text || ' ' || provisioning_status from tenantd.tenants where "
-                "id = '" +
-                id + "'"),
+  EXPECT_EQ(q1("select provisioning_attempts::text || ' ' || provisioning_status from tenantd.tenants where "
+               "id = '" +
+               id + "'"),
             "5 failed");
-  EXPECT_NE(one("select provisioning_error from tenantd.tenants where id = '" + id + "'")
+  EXPECT_NE(q1("select provisioning_error from tenantd.tenants where id = '" + id + "'")
                 .find("tenant_configs_key_shape"),
             std::string::npos);
   EXPECT_EQ(preseed_rows(id), 0);
   EXPECT_EQ(
-      one("select count(*) from tenantd.users where lower(email) = 'boss@prov-fail-" + tag + ".example'"),
+      q1("select count(*) from tenantd.users where lower(email) = 'boss@prov-fail-" + tag + ".example'"),
       "0");
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id +
-                "' and action = 'tenant.provisioned'"),
+  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where tenant_id = '" + id +
+               "' and action = 'tenant.provisioned'"),
             "0");
 
   auto st = http_request(server_->port(), "GET", "/v1/tenant-status/" + id);
@@ -437,9 +420,9 @@ TEST_F(ProvisioningTest, AFailingStepRollsBackEverythingRetriesAndReprovisionAct
   ASSERT_EQ(rp.status, 202) << rp.body;
   EXPECT_EQ(str(parse(rp.body), "status_url"), "/v1/tenant-status/" + id);
   ASSERT_TRUE(wait_for([&] { return tenant_status(id) == "active"; })) << tenant_status(id);
-  EXPECT_EQ(one("select cardinality(tenantd.verify_preseed('" + id + "'))"), "0");
-  EXPECT_EQ(one("select provisioning_error is null from tenantd.tenants where id = '" + id + "'"), "t");
-  EXPECT_EQ(one("select count(*)" + job_where), "1");
+  EXPECT_EQ(q1("select cardinality(tenantd.verify_preseed('" + id + "'))"), "0");
+  EXPECT_EQ(q1("select provisioning_error is null from tenantd.tenants where id = '" + id + "'"), "t");
+  EXPECT_EQ(q1("select count(*)" + job_where), "1");
   stop_process(w);
 }
 
@@ -453,15 +436,15 @@ TEST_F(ProvisioningTest, RunningTheJobAgainForAnActiveTenantChangesNothing) {
     tx.commit();
   }
   const int rows = preseed_rows(id);
-  const std::string audit = one("select count(*) from tenantd.audit_log where tenant_id = '" + id + "'");
-  const std::string updated = one("select updated_at::text from tenantd.tenants where id = '" + id + "'");
+  const std::string audit = q1("select count(*) from tenantd.audit_log where tenant_id = '" + id + "'");
+  const std::string updated = q1("select updated_at::text from tenantd.tenants where id = '" + id + "'");
   pqxx::work tx(c);
   EXPECT_EQ(tx.exec_params("select tenantd.provision_tenant($1::uuid, 2)", id)[0][0].as<std::string>(),
             "active");
   tx.commit();
   EXPECT_EQ(preseed_rows(id), rows);
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id + "'"), audit);
-  EXPECT_EQ(one("select updated_at::text from tenantd.tenants where id = '" + id + "'"), updated);
+  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where tenant_id = '" + id + "'"), audit);
+  EXPECT_EQ(q1("select updated_at::text from tenantd.tenants where id = '" + id + "'"), updated);
 }
 
 TEST_F(ProvisioningTest, AWorkerKilledMidJobIsReplacedAfterTheLeaseWithExactlyOnePreseed) {
@@ -474,11 +457,11 @@ TEST_F(ProvisioningTest, AWorkerKilledMidJobIsReplacedAfterTheLeaseWithExactlyOn
       {"WORKERS", "1"}, {"JOB_POLL_MS", "100"}, {"JOB_LEASE_SECONDS", "1"}};
   const std::string job_where = " from tenantd.jobs where dedupe_key = 'provision:" + id + "'";
   pid_t first = spawn_worker(env, source_dir() + "/var/signup-kill-1.log");
-  ASSERT_TRUE(wait_for([&] { return one("select state" + job_where) == "running"; }));
+  ASSERT_TRUE(wait_for([&] { return q1("select state" + job_where) == "running"; }));
   ASSERT_TRUE(wait_for([&] {
-    return one("select count(*) from pg_stat_activity where usename = 'tenantd_worker' and wait_event_type = "
-               "'Lock'"
-               " and query like '%provision_tenant%'") != "0";
+    return q1("select count(*) from pg_stat_activity where usename = 'tenantd_worker' and wait_event_type = "
+              "'Lock'"
+              " and query like '%provision_tenant%'") != "0";
   }));
   kill(first, SIGKILL);
   waitpid(first, nullptr, 0);
@@ -488,14 +471,14 @@ TEST_F(ProvisioningTest, AWorkerKilledMidJobIsReplacedAfterTheLeaseWithExactlyOn
       " and wait_event_type = 'Lock' and query like '%provision_tenant%'");
   lock_tx.abort();
   pid_t second = spawn_worker(env, source_dir() + "/var/signup-kill-2.log");
-  EXPECT_TRUE(wait_for([&] { return one("select state" + job_where) == "completed"; }));
-  EXPECT_EQ(one("select attempts" + job_where), "2");
+  EXPECT_TRUE(wait_for([&] { return q1("select state" + job_where) == "completed"; }));
+  EXPECT_EQ(q1("select attempts" + job_where), "2");
   EXPECT_EQ(tenant_status(id), "active");
-  EXPECT_EQ(one("select cardinality(tenantd.verify_preseed('" + id + "'))"), "0");
-  EXPECT_EQ(one("select count(*) from tenantd.roles where tenant_id = '" + id + "'"), "3");
-  EXPECT_EQ(one("select count(*) from tenantd.memberships where tenant_id = '" + id + "'"), "1");
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + id +
-                "' and action = 'tenant.provisioned'"),
+  EXPECT_EQ(q1("select cardinality(tenantd.verify_preseed('" + id + "'))"), "0");
+  EXPECT_EQ(q1("select count(*) from tenantd.roles where tenant_id = '" + id + "'"), "3");
+  EXPECT_EQ(q1("select count(*) from tenantd.memberships where tenant_id = '" + id + "'"), "1");
+  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where tenant_id = '" + id +
+               "' and action = 'tenant.provisioned'"),
             "1");
   stop_process(second);
 }

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -328,6 +329,50 @@ HttpResponse http_request(int port, const std::string& method, const std::string
   r.body = raw.substr(header_end + 4);
   if (content_length != std::string::npos && r.body.size() > content_length) r.body.resize(content_length);
   return r;
+}
+
+Headers bearer(const std::string& tok) {
+  return {{"Authorization", "Bearer " + tok}};
+}
+
+rapidjson::Document parse(const std::string& body) {
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  return d;
+}
+
+std::string str(const rapidjson::Value& v, const char* k) {
+  if (!v.IsObject() || !v.HasMember(k) || !v[k].IsString()) return "";
+  return std::string(v[k].GetString(), v[k].GetStringLength());
+}
+
+std::string uniq() {
+  return util::new_uuid().substr(0, 8);
+}
+
+std::string q1(const std::string& sql) {
+  auto rows = admin_query(sql);
+  return rows.empty() || rows[0].empty() ? std::string() : rows[0][0];
+}
+
+void expect_problem(const HttpResponse& r, int status, const std::string& code) {
+  EXPECT_EQ(r.status, status) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;
+  auto d = parse(r.body);
+  ASSERT_TRUE(d.IsObject()) << r.body;
+  ASSERT_TRUE(d.HasMember("code") && d["code"].IsString()) << r.body;
+  EXPECT_TRUE(d.HasMember("type") && d.HasMember("title") && d.HasMember("status")) << r.body;
+  EXPECT_TRUE(d["status"].IsInt() && d["status"].GetInt() == status) << r.body;
+  if (!code.empty()) {
+    EXPECT_EQ(str(d, "code"), code) << r.body;
+  }
+  for (const char* leak : {"ERROR:", "pqxx", "SQLSTATE", "select ", "what()", "relation ", "violates",
+                           "CONTEXT", "tenantd.tenant", "tenantd.users", "tenantd.memberships",
+                           "tenantd.roles", "tenantd.onboarding", "tenantd.audit", "tenantd.invitations",
+                           "tenantd.sessions", "tenantd.login_attempts", "tenantd.platform_admins", "api."}) {
+    EXPECT_EQ(r.body.find(leak), std::string::npos) << "internal detail leaked: " << r.body;
+  }
+  EXPECT_FALSE(r.header("x-request-id").empty()) << r.body;
 }
 
 }  // namespace tenantd::test

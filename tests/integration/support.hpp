@@ -1,5 +1,6 @@
 #pragma once
 // Test support for the integration layer: real processes, real sockets, real PostgreSQL.
+#include <rapidjson/document.h>
 #include <sys/types.h>
 
 #include <functional>
@@ -88,6 +89,29 @@ bool wait_for(const std::function<bool()>& cond, int max_ms = 20000);
 // sends SIGTERM and returns its exit status (-1 when it did not exit normally).
 pid_t spawn_worker(const std::map<std::string, std::string>& extra, const std::string& log);
 int stop_process(pid_t pid);
+
+// ---- Helpers the test files share -------------------------------------------------------------
+using Headers = std::map<std::string, std::string>;
+
+// {"Authorization": "Bearer <tok>"}.
+Headers bearer(const std::string& tok);
+
+// The body parsed as JSON (check IsObject() / HasParseError() before reading members).
+rapidjson::Document parse(const std::string& body);
+
+// The string member `k` of `v`; "" when `v` is not an object or `k` is absent or not a string.
+std::string str(const rapidjson::Value& v, const char* k);
+
+// 8 random hex characters, to make names (slugs, emails, keys) unique per test run.
+std::string uniq();
+
+// The first column of the first row of `sql` run as the superuser; "" when there is no row.
+std::string q1(const std::string& sql);
+
+// `r` is a problem+json refusal with `status` (and `code`, when given): the members a client reads
+// (type, title, status, a string code), an X-Request-Id, and no internal detail (SQL, SQLSTATE,
+// library or table names) in the body. The leak list is the union of what each test file checked.
+void expect_problem(const HttpResponse& r, int status, const std::string& code = "");
 
 // Minimal blocking HTTP/1.1 client (one request per connection).
 HttpResponse http_request(int port, const std::string& method, const std::string& target,

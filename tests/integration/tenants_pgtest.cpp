@@ -18,33 +18,10 @@
 namespace tenantd::test {
 namespace {
 
-using Headers = std::map<std::string, std::string>;
-
-Headers bearer(const std::string& tok) {
-  return {{"Authorization", "Bearer " + tok}};
-}
-
-rapidjson::Document parse(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str());
-  return d;
-}
-
+// Hides test::str in this file: "<none>" when absent, so the tests below tell absent from empty.
 std::string str(const rapidjson::Value& v, const char* k) {
   if (!v.IsObject() || !v.HasMember(k) || !v[k].IsString()) return "<none>";
   return v[k].GetString();
-}
-
-void expect_problem(const HttpResponse& r, int status, const std::string& code) {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;
-  auto d = parse(r.body);
-  ASSERT_TRUE(d.IsObject()) << r.body;
-  EXPECT_EQ(str(d, "code"), code) << r.body;
-  for (const char* leak :
-       {"ERROR:", "pqxx", "SQLSTATE", "select ", "tenantd.tenants", "tenantd.audit", "violates", "CONTEXT"}) {
-    EXPECT_EQ(r.body.find(leak), std::string::npos) << "internal detail leaked: " << r.body;
-  }
 }
 
 std::string sql_quote(const std::string& s) {
@@ -54,10 +31,6 @@ std::string sql_quote(const std::string& s) {
     if (c == '\'') o += '\'';
   }
   return o + "'";
-}
-
-std::string one(const std::string& sql) {
-  return admin_query(sql)[0][0];
 }
 
 class TenantsTest : public ::testing::Test {
@@ -137,7 +110,7 @@ TEST_F(TenantsTest, CreateDerivesSlugsAndAudits) {
   const std::string id = str(d, "id");
   EXPECT_TRUE(util::is_uuid(id));
   EXPECT_EQ(str(d, "status_url"), "/v1/tenant-status/" + id);
-  EXPECT_EQ(one("select count(*) from tenantd.jobs where dedupe_key = 'provision:" + id + "'"), "1");
+  EXPECT_EQ(q1("select count(*) from tenantd.jobs where dedupe_key = 'provision:" + id + "'"), "1");
   EXPECT_EQ(str(d, "slug"), "acme-widgets-" + tag_);
   EXPECT_EQ(str(d, "status"), "pending");
   EXPECT_EQ(str(d, "plan"), "pro");
@@ -145,13 +118,13 @@ TEST_F(TenantsTest, CreateDerivesSlugsAndAudits) {
   EXPECT_EQ(d["metadata"]["crm"]["id"].GetInt(), 7);
   EXPECT_EQ(r.header("location"), "/v1/tenants/" + id);
   EXPECT_EQ(
-      one("select count(*) from tenantd.audit_log where tenant_id = '" + id +
-          "' and action = 'tenant.created' and actor_role = 'super_admin' and actor_id = '" + ops_ + "'"),
+      q1("select count(*) from tenantd.audit_log where tenant_id = '" + id +
+         "' and action = 'tenant.created' and actor_role = 'super_admin' and actor_id = '" + ops_ + "'"),
       "1");
   // The same name again: a numeric suffix. psql derives the same slug.
   auto again = create(R"({"name":")" + name + R"(","plan":"free"})");
   EXPECT_EQ(str(again, "slug"), "acme-widgets-" + tag_ + "-2");
-  EXPECT_EQ(one("select tenantd.slugify(" + sql_quote(name) + ")"), "acme-widgets-" + tag_);
+  EXPECT_EQ(q1("select tenantd.slugify(" + sql_quote(name) + ")"), "acme-widgets-" + tag_);
   // An explicit slug is used as given; taken → 409; reserved or malformed → 422.
   const std::string slug = "explicit-" + tag_;
   auto ex = create(R"({"name":"X","plan":"free","slug":")" + slug + R"("})");
@@ -205,7 +178,7 @@ TEST_F(TenantsTest, CreateRefusesBadInputAndNonSuperAdmins) {
   expect_problem(req("POST", "/v1/tenants", bearer(admin_of(*a_)), body), 403, "forbidden");
   expect_problem(req("POST", "/v1/tenants", bearer(member_of(*a_)), body), 403, "forbidden");
   expect_problem(req("POST", "/v1/tenants", {}, body), 401, "unauthenticated");
-  EXPECT_EQ(one("select count(*) from tenantd.tenants where name = 'Intruder " + tag_ + "'"), "0");
+  EXPECT_EQ(q1("select count(*) from tenantd.tenants where name = 'Intruder " + tag_ + "'"), "0");
 }
 
 // Race-safe slugs: concurrent sign-ups with one name all succeed with distinct slugs.
@@ -259,9 +232,9 @@ TEST_F(TenantsTest, ListFiltersAndSorts) {
   EXPECT_TRUE(all_pages("/v1/tenants?q=" + t + "%25").empty());
   // created_after / created_before
   const std::string b_created =
-      one("select to_char(created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
-          "from tenantd.tenants where id = '" +
-          b + "'");
+      q1("select to_char(created_at at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+         "from tenantd.tenants where id = '" +
+         b + "'");
   EXPECT_EQ(ids("&created_after=" + b_created), (std::vector<std::string>{b}));
   EXPECT_EQ(ids("&created_before=" + b_created), (std::vector<std::string>{c, a}));
   EXPECT_TRUE(ids("&created_after=2999-01-01T00:00:00Z").empty());
@@ -372,14 +345,14 @@ TEST_F(TenantsTest, StatsMatchTheDatabase) {
   auto d = parse(r.body);
   ASSERT_TRUE(d.IsObject()) << r.body;
   EXPECT_EQ(std::to_string(d["total"].GetInt64()),
-            one("select count(*) from tenantd.tenants where deleted_at is null"));
+            q1("select count(*) from tenantd.tenants where deleted_at is null"));
   for (const char* s : {"pending", "provisioning", "active", "suspended", "inactive", "failed", "deleted"}) {
     ASSERT_TRUE(d["by_status"].HasMember(s)) << s;
     EXPECT_EQ(
         std::to_string(d["by_status"][s].GetInt64()),
-        one(std::string(
-                "select count(*) from tenantd.tenants where tenantd.tenant_state(status, deleted_at) = '") +
-            s + "'"))
+        q1(std::string(
+               "select count(*) from tenantd.tenants where tenantd.tenant_state(status, deleted_at) = '") +
+           s + "'"))
         << s;
   }
   EXPECT_GE(d["by_status"]["suspended"].GetInt64(), 1);
@@ -387,7 +360,7 @@ TEST_F(TenantsTest, StatsMatchTheDatabase) {
     ASSERT_TRUE(d["by_plan"].HasMember(row[0].c_str())) << row[0];
     EXPECT_EQ(
         std::to_string(d["by_plan"][row[0].c_str()].GetInt64()),
-        one("select count(*) from tenantd.tenants where deleted_at is null and plan = '" + row[0] + "'"));
+        q1("select count(*) from tenantd.tenants where deleted_at is null and plan = '" + row[0] + "'"));
   }
   const auto& days = d["created_per_day"];
   ASSERT_TRUE(days.IsArray());
@@ -438,8 +411,8 @@ TEST_F(TenantsTest, PatchByTenantAdminAndSuperAdmin) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(parse(r.body), "name"), "Renamed " + tag_);
   EXPECT_EQ(str(parse(r.body), "description"), "new");
-  EXPECT_EQ(one("select details::text from tenantd.audit_log where tenant_id = '" + s.id +
-                "' and action = 'tenant.updated' and actor_role = 'tenant_admin'"),
+  EXPECT_EQ(q1("select details::text from tenantd.audit_log where tenant_id = '" + s.id +
+               "' and action = 'tenant.updated' and actor_role = 'tenant_admin'"),
             R"({"fields": ["description", "name"]})");
   expect_problem(req("PATCH", path, bearer(admin_of(s)), R"({"plan":"enterprise"})"), 403, "forbidden");
   expect_problem(req("PATCH", path, bearer(admin_of(s)), R"({"metadata":{"x":1}})"), 403, "forbidden");
@@ -453,8 +426,8 @@ TEST_F(TenantsTest, PatchByTenantAdminAndSuperAdmin) {
   EXPECT_EQ(str(d, "plan"), "enterprise");
   EXPECT_EQ(str(d["metadata"], "tier"), "gold");
   EXPECT_TRUE(d["description"].IsNull());
-  EXPECT_EQ(one("select details->'plan'->>'to' from tenantd.audit_log where tenant_id = '" + s.id +
-                "' and action = 'tenant.updated' and actor_role = 'super_admin'"),
+  EXPECT_EQ(q1("select details->'plan'->>'to' from tenantd.audit_log where tenant_id = '" + s.id +
+               "' and action = 'tenant.updated' and actor_role = 'super_admin'"),
             "enterprise");
   // bad input
   expect_problem(req("PATCH", path, sa_h(), R"({"name":""})"), 422, "validation_failed");
@@ -491,8 +464,8 @@ TEST_F(TenantsTest, LifecycleSuspendActivateDelete) {
   EXPECT_EQ(str(d, "status"), "suspended");
   EXPECT_EQ(str(d, "status_reason"), "unpaid invoices");
   EXPECT_NE(str(d, "suspended_at"), "<none>");
-  EXPECT_EQ(one("select details->>'reason' from tenantd.audit_log where tenant_id = '" + s.id +
-                "' and action = 'tenant.suspended'"),
+  EXPECT_EQ(q1("select details->>'reason' from tenantd.audit_log where tenant_id = '" + s.id +
+               "' and action = 'tenant.suspended'"),
             "unpaid invoices");
   auto again = req("POST", path + "/suspend", sa_h(), R"({"reason":"again"})");
   expect_problem(again, 409, "invalid_transition");
@@ -528,7 +501,7 @@ TEST_F(TenantsTest, LifecycleSuspendActivateDelete) {
 
   // soft delete: gone from lists, tokens refused, data kept
   const std::string members_before =
-      one("select count(*) from tenantd.memberships where tenant_id = '" + s.id + "'");
+      q1("select count(*) from tenantd.memberships where tenant_id = '" + s.id + "'");
   auto del = req("DELETE", path, sa_h());
   EXPECT_EQ(del.status, 204) << del.body;
   EXPECT_TRUE(del.body.empty());
@@ -542,14 +515,14 @@ TEST_F(TenantsTest, LifecycleSuspendActivateDelete) {
   ASSERT_EQ(got.status, 200) << got.body;
   EXPECT_EQ(str(parse(got.body), "status"), "deleted");
   EXPECT_NE(str(parse(got.body), "deleted_at"), "<none>");
-  EXPECT_EQ(one("select count(*) from tenantd.memberships where tenant_id = '" + s.id + "'"), members_before);
+  EXPECT_EQ(q1("select count(*) from tenantd.memberships where tenant_id = '" + s.id + "'"), members_before);
   expect_problem(req("DELETE", path, sa_h()), 409, "invalid_transition");
   expect_problem(req("POST", path + "/activate", sa_h()), 409, "invalid_transition");
   auto sus = req("POST", path + "/suspend", sa_h(), R"({"reason":"x"})");
   expect_problem(sus, 409, "invalid_transition");
   EXPECT_NE(sus.body.find("cannot suspend a deleted tenant"), std::string::npos) << sus.body;
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + s.id +
-                "' and action = 'tenant.deleted'"),
+  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where tenant_id = '" + s.id +
+               "' and action = 'tenant.deleted'"),
             "1");
   // the state transitions of an unknown tenant
   expect_problem(req("POST", "/v1/tenants/" + util::new_uuid() + "/activate", sa_h()), 404,
@@ -561,7 +534,7 @@ TEST_F(TenantsTest, LifecycleSuspendActivateDelete) {
 // header and Host: refused, and none of B's data in the answer; B unchanged afterwards.
 TEST_F(TenantsTest, CrossTenantMatrix) {
   const std::string b_before =
-      one("select row_to_json(t)::text from tenantd.tenants t where id = '" + b_->id + "'");
+      q1("select row_to_json(t)::text from tenantd.tenants t where id = '" + b_->id + "'");
   struct Case {
     std::string method, suffix, body;
   };
@@ -601,9 +574,9 @@ TEST_F(TenantsTest, CrossTenantMatrix) {
     }
   }
   EXPECT_GE(checked, 38);
-  EXPECT_EQ(one("select row_to_json(t)::text from tenantd.tenants t where id = '" + b_->id + "'"), b_before);
-  EXPECT_EQ(one("select count(*) from tenantd.audit_log where tenant_id = '" + b_->id +
-                "' and action like 'tenant.%'"),
+  EXPECT_EQ(q1("select row_to_json(t)::text from tenantd.tenants t where id = '" + b_->id + "'"), b_before);
+  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where tenant_id = '" + b_->id +
+               "' and action like 'tenant.%'"),
             "0");
 }
 

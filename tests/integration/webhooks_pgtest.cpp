@@ -30,10 +30,6 @@ std::string key_of(const std::string& secret) {
 std::string now_ts(int64_t offset = 0) {
   return std::to_string(static_cast<int64_t>(std::time(nullptr)) + offset);
 }
-std::string uniq() {
-  return util::new_uuid().substr(0, 8);
-}
-
 struct Delivery {
   Delivery(std::string id_, std::string body_, std::string spelling_ = "webhook",
            std::string secret_ = kSpecSecret, std::string ts_ = "", std::string signature_ = "",
@@ -62,11 +58,6 @@ HttpResponse deliver(int port, const Delivery& d) {
                                           {d.spelling + "-timestamp", ts},
                                           {d.spelling + "-signature", sig}};
   return http_request(port, "POST", "/v1/webhooks/identity", h, d.sent_body.empty() ? d.body : d.sent_body);
-}
-
-std::string q1(const std::string& sql) {
-  auto r = admin_query(sql);
-  return r.empty() || r[0].empty() ? "" : r[0][0];
 }
 
 std::string event_status(const std::string& id) {

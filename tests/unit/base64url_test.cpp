@@ -1,6 +1,6 @@
 // Tests for base64/base64url and the small crypto utilities in util/ (SHA-256, HMAC, constant-time
 // comparison, random tokens).
-#include "auth/base64url.hpp"
+#include "util/base64url.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,10 +13,10 @@
 namespace tenantd {
 namespace {
 
-using auth::base64_decode;
-using auth::base64_encode;
-using auth::base64url_decode;
-using auth::base64url_encode;
+using util::base64_decode;
+using util::base64_encode;
+using util::base64url_decode;
+using util::base64url_encode;
 
 std::string to_hex(std::string_view bytes) {
   static const char kDigits[] = "0123456789abcdef";

@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "auth/base64url.hpp"
 #include "auth/keys.hpp"
+#include "util/base64url.hpp"
 #include "util/random.hpp"
 #include "util/sha256.hpp"
 
@@ -96,11 +96,11 @@ void write_file(const fs::path& path, const std::string& data) {
 }
 
 std::string b64(std::string_view s) {
-  return base64url_encode(s);
+  return util::base64url_encode(s);
 }
 
 std::string unb64(std::string_view s) {
-  auto out = base64url_decode(s);
+  auto out = util::base64url_decode(s);
   if (!out) throw std::runtime_error("bad base64url in test data");
   return *out;
 }

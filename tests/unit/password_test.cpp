@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/base64url.hpp"
+#include "util/base64url.hpp"
 
 namespace tenantd::auth {
 namespace {
@@ -38,8 +38,8 @@ TEST(PasswordTest, HashHasDocumentedFormat) {
   EXPECT_EQ(parts[1], "15");
   EXPECT_EQ(parts[2], "8");
   EXPECT_EQ(parts[3], "1");
-  const auto salt = base64url_decode(parts[4]);
-  const auto hash = base64url_decode(parts[5]);
+  const auto salt = util::base64url_decode(parts[4]);
+  const auto hash = util::base64url_decode(parts[5]);
   ASSERT_TRUE(salt.has_value());
   ASSERT_TRUE(hash.has_value());
   EXPECT_EQ(salt->size(), 16u);
@@ -88,23 +88,23 @@ TEST(PasswordTest, VerifiesRfc7914VectorWithStoredParameters) {
       "7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2"
       "d5432955613f0fcf62d49705242a9af9e61e85dc0d651e40dfcf017b45575887");
   const std::string encoded =
-      "scrypt$14$8$1$" + base64url_encode("SodiumChloride") + "$" + base64url_encode(key);
+      "scrypt$14$8$1$" + util::base64url_encode("SodiumChloride") + "$" + util::base64url_encode(key);
   EXPECT_TRUE(verify_password("pleaseletmein", encoded));
   EXPECT_FALSE(verify_password("pleaseletmeout", encoded));
   // Same bytes under a different cost parameter must not verify.
-  EXPECT_FALSE(verify_password(
-      "pleaseletmein", "scrypt$15$8$1$" + base64url_encode("SodiumChloride") + "$" + base64url_encode(key)));
+  EXPECT_FALSE(verify_password("pleaseletmein", "scrypt$15$8$1$" + util::base64url_encode("SodiumChloride") +
+                                                    "$" + util::base64url_encode(key)));
 }
 
 TEST(PasswordTest, TamperedHashFails) {
   const std::string encoded = hash_password("pw");
   auto parts = split(encoded);
-  std::string hash = *base64url_decode(parts[5]);
+  std::string hash = *util::base64url_decode(parts[5]);
   hash[0] ^= 0x01;
-  EXPECT_FALSE(verify_password("pw", "scrypt$15$8$1$" + parts[4] + "$" + base64url_encode(hash)));
-  std::string salt = *base64url_decode(parts[4]);
+  EXPECT_FALSE(verify_password("pw", "scrypt$15$8$1$" + parts[4] + "$" + util::base64url_encode(hash)));
+  std::string salt = *util::base64url_decode(parts[4]);
   salt[15] ^= 0x80;
-  EXPECT_FALSE(verify_password("pw", "scrypt$15$8$1$" + base64url_encode(salt) + "$" + parts[5]));
+  EXPECT_FALSE(verify_password("pw", "scrypt$15$8$1$" + util::base64url_encode(salt) + "$" + parts[5]));
 }
 
 TEST(PasswordTest, MalformedEncodingsAreFalseAndDoNotThrow) {
@@ -145,8 +145,8 @@ TEST(PasswordTest, MalformedEncodingsAreFalseAndDoNotThrow) {
       "scrypt$15$8$1$" + salt + "*$" + hash,
       "scrypt$15$8$1$" + salt.substr(0, 10) + "$" + hash,  // salt too short
       "scrypt$15$8$1$" + salt + "$" + hash.substr(0, 20),  // hash too short
-      "scrypt$15$8$1$" + base64url_encode(std::string(65, 'a')) + "$" + hash,
-      "scrypt$15$8$1$" + salt + "$" + base64url_encode(std::string(65, 'a')),
+      "scrypt$15$8$1$" + util::base64url_encode(std::string(65, 'a')) + "$" + hash,
+      "scrypt$15$8$1$" + salt + "$" + util::base64url_encode(std::string(65, 'a')),
       std::string("scrypt$15$8$1$\0", 15) + salt + "$" + hash,
   };
   const auto start = std::chrono::steady_clock::now();

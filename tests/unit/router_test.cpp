@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "util/percent_encoding.hpp"
+
 namespace tenantd {
 namespace {
 
@@ -61,7 +63,7 @@ TEST(Router, PercentDecodeIsStrict) {
       {"%00", std::string(1, '\0')},  // decoded; the caller refuses NUL
       {"%ff", std::string(1, '\xff')},
   };
-  for (const auto& [in, want] : cases) EXPECT_EQ(percent_decode(in), want) << in;
+  for (const auto& [in, want] : cases) EXPECT_EQ(util::percent_decode(in), want) << in;
 }
 
 TEST(Router, ParametersArriveDecodedAndABadEscapeIsReported) {

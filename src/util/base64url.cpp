@@ -1,9 +1,9 @@
-#include "auth/base64url.hpp"
+#include "util/base64url.hpp"
 
 #include <array>
 #include <cstdint>
 
-namespace tenantd::auth {
+namespace tenantd::util {
 namespace {
 
 constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -100,4 +100,4 @@ std::optional<std::string> base64_decode(std::string_view in) {
   return decode_unpadded(in, kStdTable);
 }
 
-}  // namespace tenantd::auth
+}  // namespace tenantd::util

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace tenantd::auth {
+namespace tenantd::util {
 
 // RFC 4648 section 5 alphabet, never padded (the JWS form).
 std::string base64url_encode(std::string_view data);
@@ -22,4 +22,4 @@ std::string base64_encode(std::string_view data);
 // '=' may end it) or omitted. Same strictness otherwise: no whitespace, no non-zero unused bits.
 std::optional<std::string> base64_decode(std::string_view in);
 
-}  // namespace tenantd::auth
+}  // namespace tenantd::util
