@@ -25,7 +25,7 @@ begin
     return v_replay;
   end if;
   v_row := tenantd.create_tenant(p_name, p_slug, p_plan, p_description, p_metadata);
-  perform tenantd.enqueue_provisioning(v_row.id);
+  perform tenantd.request_provisioning(v_row.id);
   return tenantd.idempotent_store(ctx, tenantd.reply(202,
     -- status_url appended to the tenant's object as text: json keeps the field order (jsonb's ||
     -- would sort the keys)

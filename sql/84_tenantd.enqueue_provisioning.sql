@@ -5,8 +5,11 @@
 -- last attempt, or completed) is queued again now with its attempts reset; a queued one waiting
 -- for its backoff is made due now; a running one is left alone. Returns the job id.
 -- SECURITY DEFINER: the app role has no grants on tenantd.jobs (and resetting a job is more
--- than tenantd.enqueue_job offers). Callable by a super admin (POST /v1/tenants calls it right
--- after api.create_tenant) and by the owner's definer functions; anyone else gets TD403.
+-- than tenantd.enqueue_job offers). Not executable by the app role: the owner's definer
+-- functions (tenantd.signup) call it directly; an operator's request goes through
+-- tenantd.request_provisioning, which checks the operator first. (Checking here would not work:
+-- inside a definer function tenantd.is_super_admin() sees the owner and trusts app.role, which
+-- any session can write.)
 create or replace function tenantd.enqueue_provisioning(p_tenant uuid)
 returns bigint
 language plpgsql volatile security definer
@@ -15,9 +18,6 @@ as $$
 declare
   v_id bigint;
 begin
-  if not (tenantd.is_super_admin() or pg_catalog.pg_has_role(session_user, 'tenantd_owner', 'member')) then
-    raise exception using errcode = 'TD403', message = 'only a super_admin may provision tenants';
-  end if;
   if not exists (select 1 from tenantd.tenants t where t.id = p_tenant) then
     raise exception using errcode = 'TDN05', message = 'no such tenant';
   end if;
@@ -35,5 +35,5 @@ begin
 end
 $$;
 
-revoke all on function tenantd.enqueue_provisioning(uuid) from public;
-grant execute on function tenantd.enqueue_provisioning(uuid) to tenantd_app;
+revoke all on function tenantd.enqueue_provisioning(uuid) from public, tenantd_app;
+-- no grant: owner-only (see the header)

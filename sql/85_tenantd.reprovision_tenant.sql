@@ -34,7 +34,7 @@ begin
     raise exception using errcode = 'TDC06',
       message = format('only a failed tenant can be reprovisioned (this one is %s)', v_row.status);
   end if;
-  perform tenantd.enqueue_provisioning(p_tenant);
+  perform tenantd.request_provisioning(p_tenant);
   update tenantd.tenants t set provisioning_status = 'queued' where t.id = p_tenant;
   perform tenantd.tenant_audit(p_tenant, 'tenant.reprovision_requested',
     jsonb_build_object('previous_error', v_row.provisioning_error, 'attempts', v_row.provisioning_attempts));

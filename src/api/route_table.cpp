@@ -18,7 +18,6 @@
 namespace tenantd::api {
 
 void register_all(Router& r) {
-
   // admin_jobs
   r.call("GET", "/v1/admin/jobs", Scope::kAuthenticated, "api.list_jobs", admin_jobs::list_jobs);
 

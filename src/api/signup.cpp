@@ -94,7 +94,8 @@ Response signup(RequestContext& ctx) {
   } else {
     const std::string nonce = util::random_bytes(32);
     nonce_hex = "\\x" + util::hex_encode(nonce);
-    token_hash_hex = "\\x" + util::hex_encode(util::sha256_raw(signup_invitation_token(signup_key_value(*key), nonce)));
+    token_hash_hex =
+        "\\x" + util::hex_encode(util::sha256_raw(signup_invitation_token(signup_key_value(*key), nonce)));
   }
 
   db::Reply reply = db::call_api(ctx.svc.pool, "api.signup", ctx.context_json,

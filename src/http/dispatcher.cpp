@@ -126,7 +126,9 @@ std::string context_json(const RequestContext& ctx, const Route& route, const st
     for (const auto& r : ctx.tenant_refs) j.element(r);
     j.end_array();
     // the role is the token's claim: tenantd.enter checks it and may narrow it
-    j.str("user_id", ctx.principal->user_id).str("role", ctx.principal->role).str("subject", ctx.principal->sub);
+    j.str("user_id", ctx.principal->user_id)
+        .str("role", ctx.principal->role)
+        .str("subject", ctx.principal->sub);
   }
   if (route.options.allow_inactive) j.boolean("allow_inactive", true);
   if (!route.options.permission.empty()) j.str("permission", route.options.permission);

@@ -1,5 +1,7 @@
 // Pistache adapter: turns Pistache requests into IncomingRequest, hands them to App and
 // writes the answer. Nothing else happens here, so Pistache never sees an exception.
+#include "http/endpoint.hpp"
+
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <pthread.h>
@@ -7,8 +9,6 @@
 
 #include <csignal>
 #include <sstream>
-
-#include "http/endpoint.hpp"
 
 namespace tenantd {
 namespace {

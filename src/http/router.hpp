@@ -89,12 +89,13 @@ class Router {
   void call(const std::string& method, const std::string& pattern, Scope scope, const std::string& function,
             ArgsFn args, RouteOptions options = {});
   // Both spellings of DESIGN §7 for a tenant route: /v1{suffix} and /v1/tenants/{tenant}{suffix}.
-  void call_tenant(const std::string& method, const std::string& suffix, const std::string& function, ArgsFn args,
-                   RouteOptions options = {});
+  void call_tenant(const std::string& method, const std::string& suffix, const std::string& function,
+                   ArgsFn args, RouteOptions options = {});
   // A route whose handler answers by itself (see HandlerFn).
   void add(const std::string& method, const std::string& pattern, Scope scope, HandlerFn fn,
            RouteOptions options = {});
-  void add_tenant(const std::string& method, const std::string& suffix, HandlerFn fn, RouteOptions options = {});
+  void add_tenant(const std::string& method, const std::string& suffix, HandlerFn fn,
+                  RouteOptions options = {});
   RouteMatch match(const std::string& method, const std::string& path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

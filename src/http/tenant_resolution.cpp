@@ -1,10 +1,9 @@
 #include "http/tenant_resolution.hpp"
 
-#include "http/problem_table.hpp"
-
 #include <algorithm>
 #include <cctype>
 
+#include "http/problem_table.hpp"
 #include "util/uuid.hpp"
 
 namespace tenantd {

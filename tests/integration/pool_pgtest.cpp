@@ -76,7 +76,9 @@ TEST(PoolTest, ContextEndsWithTheStatement) {
     }
     auto lease = pool.acquire();
     pqxx::nontransaction tx(lease.conn());
-    EXPECT_EQ(std::string(tx.exec("select coalesce(current_setting('app.tenant_id', true), '')")[0][0].c_str()), "");
+    EXPECT_EQ(
+        std::string(tx.exec("select coalesce(current_setting('app.tenant_id', true), '')")[0][0].c_str()),
+        "");
     // Not inside a leftover transaction: now() moves between statements only outside one.
     auto t1 = tx.exec("select now()::text")[0][0].as<std::string>();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -224,8 +224,8 @@ TEST_F(SignupTest, TheSignupAuditRowCarriesTheRequestId) {
   ASSERT_TRUE(util::is_uuid(id)) << r.body;
   EXPECT_EQ(
       q1("select coalesce(string_agg(coalesce(request_id, '<null>'), ','), '<none>') from tenantd.audit_log "
-          "where tenant_id = '" +
-          id + "' and action = 'tenant.created'"),
+         "where tenant_id = '" +
+         id + "' and action = 'tenant.created'"),
       rid);
 }
 

@@ -39,11 +39,15 @@ create policy all_own_tenant on tenantd.t_no_index using (tenant_id = (select te
 create function tenantd.f_definer() returns int language sql security definer as 'select 1';
 -- a global table nobody listed in tenantd.global_tables()
 create table tenantd.t_global (id int primary key);
+-- an endpoint function running as its owner (isolation would rest on its WHERE clauses)
+create function api.f_definer_endpoint() returns int language sql security definer
+  set search_path = pg_catalog as 'select 1';
 reset role;
 
 select results_eq(
   'select problem, object, detail from tenantd.rls_audit()',
   $$values
+    ('definer_endpoint_function', 'api.f_definer_endpoint()', 'an api.* function must be security invoker'),
     ('definer_without_search_path', 'tenantd.f_definer()', 'security definer function does not set search_path'),
     ('missing_policy', 'tenantd.t_select_only', 'delete'),
     ('missing_policy', 'tenantd.t_select_only', 'insert'),
@@ -56,7 +60,9 @@ select results_eq(
     ('rls_not_enabled', 'tenantd.t_unprotected', 'table has tenant_id but row level security is disabled'),
     ('rls_not_forced', 'tenantd.t_not_forced', 'row level security is not forced, the owner bypasses it'),
     ('rls_not_forced', 'tenantd.t_unprotected', 'row level security is not forced, the owner bypasses it'),
-    ('unlisted_global_table', 'tenantd.t_global', 'table without row level security is not listed in tenantd.global_tables()')
+    ('unlisted_definer_function', 'tenantd.f_definer()', 'security definer function not listed in tenantd.definer_functions()'),
+    ('unlisted_global_table', 'tenantd.t_global', 'table without row level security is not listed in tenantd.global_tables()'),
+    ('unlisted_owner_policy', 'tenantd.t_select_only insert_as_owner', 'policy for tenantd_owner not listed in tenantd.owner_policies()')
   $$,
   'rls_audit reports each planted problem, once, in order');
 

@@ -77,7 +77,7 @@ TEST(ProblemTable, WhatIsNotTheClientsFaultStaysA500) {
   EXPECT_EQ(problem_for_sqlstate("42P01").status, 500);  // undefined_table: our bug, not their input
   EXPECT_EQ(problem_for_sqlstate("XX000").status, 500);
   EXPECT_EQ(problem_for_sqlstate("").status, 500);
-  EXPECT_EQ(problem_for_sqlstate("2").status, 500);  // a prefix of a class row is not a match
+  EXPECT_EQ(problem_for_sqlstate("2").status, 500);    // a prefix of a class row is not a match
   EXPECT_EQ(problem_for_sqlstate("TD4").status, 500);  // exact codes match exactly
 }
 
