@@ -52,10 +52,12 @@ class Scenario:
 
 # What bench/run.sh measures, in report order.
 SCENARIOS: List[Scenario] = [
-    Scenario("a", "pgbench", "pgbench", "(a) pgbench: the SQL transaction (DB limit)", round_trips=True),
-    Scenario("b", "wrk", "wrk_users", "(b) wrk: GET /v1/users?limit=50", counts_db=True, round_trips=True,
+    Scenario("a", "pgbench", "pgbench_a", "(a) pgbench: one statement, no RLS (limit)", round_trips=True),
+    Scenario("b", "pgbench", "pgbench_b", "(b) pgbench: api.list_members (tenantd's call)", round_trips=True),
+    Scenario("c", "wrk", "wrk_users", "(c) wrk: GET /v1/users?limit=50", counts_db=True, round_trips=True,
              in_history_rt=True),
-    Scenario("c", "wrk", "wrk_healthz", "(c) wrk: GET /healthz (HTTP limit)"),
+    Scenario("d", "wrk", "wrk_invitations", "(d) wrk: POST /v1/invitations", counts_db=True, round_trips=True),
+    Scenario("h", "wrk", "wrk_healthz", "(h) wrk: GET /healthz (HTTP limit)"),
 ]
 
 
@@ -66,7 +68,7 @@ class Ratio:
     target: Optional[float] = None  # the report says whether the ratio meets it (>=)
 
 
-RATIOS: List[Ratio] = [Ratio("b", "a", target=0.6), Ratio("b", "c")]
+RATIOS: List[Ratio] = [Ratio("c", "a", target=0.7), Ratio("b", "a", target=0.9), Ratio("d", "c"), Ratio("c", "h")]
 
 
 class BenchError(Exception):
@@ -313,11 +315,14 @@ def report(raw_dir: str, results_dir: str) -> int:
       f"{facts['n_members']} memberships) in {facts['bench_db']}, {facts['load_note']}")
     p(f"tenantd (build/tenantd of {facts['tenantd_built']}): HTTP_THREADS={facts['threads']} "
       f"DB_POOL_SIZE={facts['pool']} WORKERS=0 LOG_LEVEL=warn; PostgreSQL over {facts['transport']}")
-    p(f"(a) pgbench -M {facts.get('pgbench_mode', 'simple')} -c {facts['pgbench_clients']} -j {facts['pgbench_jobs']} bench/users_list.pgbench "
-      f"(random tenant of {facts['tenants']}), 2 x {facts['half']}s: before and after (b)+(c)")
-    p(f"(b) wrk -t {facts['wrk_threads']} -c {facts['connections']} -d {facts['duration']}s --latency "
+    p(f"(a) pgbench -M prepared -c {facts['pgbench_clients']} -j {facts['pgbench_jobs']} bench/users_list_limit.pgbench "
+      f"as tenantd_bench_limit (BYPASSRLS), random tenant of {facts['tenants']}, 2 x {facts['half']}s: before and after the wrk runs")
+    p(f"(b) pgbench -M prepared -c {facts['pgbench_clients']} -j {facts['pgbench_jobs']} bench/users_list.pgbench "
+      f"as tenantd_app, 2 x {facts['half']}s, bracketing the wrk runs likewise")
+    p(f"(c) wrk -t {facts['wrk_threads']} -c {facts['connections']} -d {facts['duration']}s --latency "
       f"bench/users.lua: GET /v1/users?limit=50, {facts['token_tenants']} tenants' tokens rotating")
-    p(f"(c) wrk -t {facts['wrk_threads']} -c {facts['connections']} -d {facts['duration']}s --latency GET /healthz")
+    p(f"(d) wrk likewise, bench/invitations.lua: POST /v1/invitations, admin tokens rotating, a new address per request")
+    p(f"(h) wrk likewise, GET /healthz")
     p(f"HTTP connections: {facts['conn_note']}")
     p("")
     p("%-44s %12s %10s %10s %17s" % ("scenario", "requests/s", "p50 ms", "p99 ms", "CPU bench/other"))
@@ -337,6 +342,14 @@ def report(raw_dir: str, results_dir: str) -> int:
         else:
             p(f"ratio ({rt.num})/({rt.den}) = {v}")
     p(f"(a) halves: {a.extra['halves']}")
+    p(f"(b) halves: {res['b'].extra['halves']}")
+    if "e.p50_small1" in facts:
+        small = (float(facts["e.p50_small1"]) + float(facts["e.p50_small2"])) / 2
+        large = float(facts["e.p50_scale"])
+        verdict = "meets the target <= 1.2" if large / small <= 1.2 else "ABOVE the target <= 1.2"
+        p(f"(e) p50 of (b) at one client, {facts['e.scale_shape']} / {facts['tenants']} x {facts['members']}: "
+          f"{ms(large)} ms / {ms(small)} ms = {'%.2f' % (large / small)}  ({verdict}; small measured before and "
+          f"after: {ms(facts['e.p50_small1'])}, {ms(facts['e.p50_small2'])} ms; {facts['e.load_note']})")
     p("attempts: " + ", ".join(f"({s.key}) {res[s.key].attempts}" for s in SCENARIOS if s.kind == "wrk")
       + " (a scenario disturbed by other processes is measured again)")
     p(f"statement check: {facts['drift_note']}")
@@ -354,7 +367,7 @@ def report(raw_dir: str, results_dir: str) -> int:
         p(f"  ({s.key}) {who}: {res[s.key].xpr}  [{res[s.key].xpr_note}]")
     p("CPU: cores busy on average during each run, benchmark processes (tenantd, PostgreSQL, wrk,")
     p('pgbench) / other processes; "other" well above 0 means the figures are disturbed.')
-    p("plan of users_list: bench/results/explain_users_list.txt; raw outputs: bench/results/{"
+    p("plans inside api.list_members: bench/results/explain_users_list.txt; raw outputs: bench/results/{"
       + ",".join(s.raw for s in SCENARIOS) + "}.txt")
     text = "\n".join(lines) + "\n"
 
@@ -435,6 +448,16 @@ def check(kind: str, path: str) -> int:
     if kind == "pgbench":
         r = parse_pgbench(path)
         print(f"{'%.1f' % r['tps']} tps, {r['tx']} transactions")
+    elif kind == "p50":
+        # the median latency (us) in pgbench --log files PATH.*
+        lat = []
+        for lp in sorted(glob.glob(path + ".*")):
+            with open(lp, encoding="utf-8") as f:
+                lat += [int(line.split()[2]) for line in f if line.strip()]
+        if not lat:
+            raise BenchError(f"no pgbench log lines in {path}.*")
+        lat.sort()
+        print(percentile(lat, 50))
     elif kind == "wrk":
         kv = parse_wrk(path)
         print(f"{kv['rps']} req/s, p50 {ms(kv['p50_us'])} ms, p99 {ms(kv['p99_us'])} ms, {kv['requests']} requests")

@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
-# bench/run.sh (make bench): throughput and latency of GET /v1/users?limit=50 against its limits.
+# bench/run.sh (make bench): what isolation costs, measured against the database limit for the
+# same answer in the same run.
 #
-#   (a) pgbench runs the SQL call the service makes for GET /v1/users?limit=50
-#       (bench/users_list.pgbench, -M prepared as tenantd): the database limit
-#   (b) wrk against GET /v1/users?limit=50, tokens rotating over many tenants (bench/users.lua)
-#   (c) wrk against GET /healthz (bench/healthz.lua): the HTTP limit
+#   (a) pgbench, ONE statement giving the answer of GET /v1/users?limit=50 (51 member rows)
+#       with the tenant named explicitly, as a role that bypasses row-level security
+#       (bench/users_list_limit.pgbench): the limit for this answer
+#   (b) pgbench of tenantd's own call for that request: api.list_members(ctx, …) as tenantd_app
+#       (bench/users_list.pgbench), the statement tenantd sends
+#   (c) wrk against GET /v1/users?limit=50, tokens rotating over 1,000 tenants (bench/users.lua)
+#   (d) wrk against POST /v1/invitations, admin tokens rotating, a new address per request
+#       (bench/invitations.lua): a write route
+#   (h) wrk against GET /healthz (bench/healthz.lua): the HTTP limit
+#   (e) with BENCH_SCALE=1 only: the p50 of (b) at one client on 100,000 tenants x 100 members
+#       (database tenantd_bench_scale, loaded once; takes long) divided by the same on the
+#       1,000 x 1,000 database, measured small / large / small
 #
-# Order: (a) first half, tenantd up, (b), (c), tenantd down, (a) second half. (a) brackets (b)
-# in time, so a machine that gets slower or faster during the run (other people's builds, a
-# noisy neighbour) moves both sides of the ratio (b)/(a) alike.
+# Order: (a) and (b) first halves, tenantd up, (c), (d), (h), tenantd down, (a) and (b) second
+# halves. The pgbench runs bracket the HTTP runs in time, so a machine that gets slower or faster
+# during the run (other people's builds, a noisy neighbour) moves both sides of a ratio alike.
 #
-# It prints requests/s, p50 and p99 for each, the ratios (b)/(a) and (b)/(c), and the database
-# round trips and transactions per request, measured (not assumed); the same report goes to
-# bench/results/latest.txt (bench/results/ is git-ignored).
-#
-# This script only starts processes and keeps what they print: raw outputs and the counters it
-# reads around each run go to var/bench/raw/ (facts.tsv: one "key<TAB>value" a line). The
-# analysis (throughput, percentiles, round trips, ratios, the report, history.tsv) is
-# bench/report.py, which reads that directory; its header names the files.
+# It reports requests/s, p50 and p99 for each, the ratios (c)/(a), (b)/(a), (d)/(c) and
+# (c)/(h), and the database round trips and transactions per request, counted on the wire
+# (not assumed); bench/report.py writes the report to bench/results/latest.txt (bench/results/
+# is git-ignored).
 #
 # Database: the embedded development cluster (scripts/db.sh; TENANTD_PG_DIR, TENANTD_PG_PORT),
 # started if it is not running (and then stopped again at the end), database tenantd_bench,
@@ -76,6 +81,10 @@ PGB_JOBS=2
 BENCH_DB=tenantd_bench
 TENANTS=1000
 MEMBERS=1000
+SCALE=${BENCH_SCALE:-0}
+SCALE_DB=tenantd_bench_scale
+SCALE_TENANTS=100000
+SCALE_MEMBERS=100
 
 PG_DIR=$(mkdir -p "$TENANTD_PG_DIR" && cd "$TENANTD_PG_DIR" && pwd)
 PG_PORT=$TENANTD_PG_PORT
@@ -254,43 +263,64 @@ if ! as_pg "$PGBIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then STARTE
 log "cluster: $PG_DIR port $PG_PORT$([ "$STARTED_CLUSTER" = 1 ] && echo ' (starting it; stopped again at the end)' || echo ' (already running)')"
 "$ROOT/scripts/db.sh" init "$PG_DIR" "$PG_PORT" >/dev/null
 
-if [ -z "$(sql_value "select 1 from pg_database where datname = '$BENCH_DB'")" ]; then
-  log "creating database $BENCH_DB (owner tenantd_migrator)"
-  psql_super -d postgres -c "create database $BENCH_DB owner tenantd_migrator"
-fi
-MIGRATOR_URL="postgresql:///$BENCH_DB?host=$PG_SOCK&port=$PG_PORT&user=tenantd_migrator"
-log "migrating $BENCH_DB"
-"$TENANTD" migrate up --dir "$ROOT" --database-url "$MIGRATOR_URL" >"$WORK/migrate.log" 2>&1 ||
-  { cat "$WORK/migrate.log" >&2; die "migrate up failed on $BENCH_DB"; }
-
-loaded=$(psql_super -d "$BENCH_DB" -At -c "select count(*) from tenantd.tenants where slug like 'bench-%'")
-LOAD_NOTE="already loaded"
-if [ "$loaded" != "$TENANTS" ]; then
-  [ "$loaded" = 0 ] || die "$BENCH_DB holds $loaded bench tenants, expected 0 or $TENANTS: drop it (psql -c 'drop database $BENCH_DB') and rerun"
-  log "loading $TENANTS tenants x $MEMBERS members (bench/load.sql, one-time; about a minute)"
-  t0=$(date +%s)
-  psql_super -d "$BENCH_DB" <"$BENCH_DIR/load.sql"
-  LOAD_NOTE="loaded this run in $(( $(date +%s) - t0 )) s"
-  log "$LOAD_NOTE"
-fi
+# prepare_db DB TENANTS MEMBERS: create, migrate and (once) load a bench database
+prepare_db() {
+  local db=$1 tenants=$2 members=$3 loaded note t0
+  if [ -z "$(sql_value "select 1 from pg_database where datname = '$db'")" ]; then
+    log "creating database $db (owner tenantd_migrator)"
+    psql_super -d postgres -c "create database $db owner tenantd_migrator"
+  fi
+  log "migrating $db"
+  "$TENANTD" migrate up --dir "$ROOT" --database-url "postgresql:///$db?host=$PG_SOCK&port=$PG_PORT&user=tenantd_migrator" \
+    >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; die "migrate up failed on $db"; }
+  loaded=$(psql_super -d "$db" -At -c "select count(*) from tenantd.tenants where slug like 'bench-%'")
+  note="already loaded"
+  if [ "$loaded" != "$tenants" ]; then
+    [ "$loaded" = 0 ] || die "$db holds $loaded bench tenants, expected 0 or $tenants: drop it (psql -c 'drop database $db') and rerun"
+    log "loading $tenants tenants x $members members into $db (bench/load.sql, one-time)"
+    t0=$(date +%s)
+    psql_super -d "$db" -v tenants="$tenants" -v members="$members" <"$BENCH_DIR/load.sql"
+    note="loaded this run in $(( $(date +%s) - t0 )) s"
+    log "$note"
+  fi
+  # a vacuum interrupted after the load would leave the planner without statistics
+  if [ "$(psql_super -d "$db" -At -c "select count(*) from pg_stats where schemaname = 'tenantd' and tablename = 'memberships'")" = 0 ]; then
+    log "no planner statistics on memberships in $db: running vacuum (analyze)"
+    psql_super -d "$db" -c "vacuum (analyze) tenantd.users, tenantd.memberships, tenantd.tenants"
+  fi
+  # (a)'s role: reads the members' table past row-level security (BYPASSRLS), nothing else.
+  # Development password of the embedded cluster, like the service roles'.
+  psql_super -d "$db" -c "do \$\$ begin
+      if not exists (select 1 from pg_roles where rolname = 'tenantd_bench_limit') then
+        create role tenantd_bench_limit login bypassrls password 'tenantd_bench_limit';
+      end if; end \$\$;
+    grant usage on schema tenantd to tenantd_bench_limit;
+    grant select on tenantd.memberships to tenantd_bench_limit;" >/dev/null
+  LOAD_NOTE=$note
+}
+prepare_db "$BENCH_DB" "$TENANTS" "$MEMBERS"
 read -r n_users n_members < <(psql_super -d "$BENCH_DB" -At -F' ' -c \
   "select (select count(*) from tenantd.users), (select count(*) from tenantd.memberships)")
 log "data: $TENANTS bench tenants, $n_users users, $n_members memberships ($LOAD_NOTE)"
-# a vacuum interrupted after the load would leave the planner without statistics
-if [ "$(psql_super -d "$BENCH_DB" -At -c "select count(*) from pg_stats where schemaname = 'tenantd' and tablename = 'memberships'")" = 0 ]; then
-  log "no planner statistics on memberships: running vacuum (analyze)"
-  psql_super -d "$BENCH_DB" -c "vacuum (analyze) tenantd.users, tenantd.memberships, tenantd.tenants"
+MAIN_LOAD_NOTE=$LOAD_NOTE
+if [ "$SCALE" = 1 ]; then
+  prepare_db "$SCALE_DB" "$SCALE_TENANTS" "$SCALE_MEMBERS"
+  SCALE_LOAD_NOTE=$LOAD_NOTE
 fi
 
 # How the app role connects, for pgbench and for tenantd alike.
 if [ "$TRANSPORT" = tcp ]; then
-  export PGPASSWORD=tenantd_app   # development password of the embedded cluster (migrations/0001)
   APP_HOST=127.0.0.1
   APP_URL="postgresql://tenantd_app@127.0.0.1:$PG_PORT/$BENCH_DB"
 else
   APP_HOST=$PG_SOCK
   APP_URL="postgresql:///$BENCH_DB?host=$PG_SOCK&port=$PG_PORT&user=tenantd_app"
 fi
+# development passwords of the embedded cluster (migrations/0001, prepare_db), by user
+export PGPASSFILE="$WORK/pgpass"
+printf '127.0.0.1:%s:*:tenantd_app:tenantd_app\n127.0.0.1:%s:*:tenantd_bench_limit:tenantd_bench_limit\n' \
+  "$PG_PORT" "$PG_PORT" >"$PGPASSFILE"
+chmod 600 "$PGPASSFILE"
 app_psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$APP_HOST" -p "$PG_PORT" -U tenantd_app -d "$BENCH_DB" "$@"; }
 
 # 2. Check the call, and keep its plans -------------------------------------------------------
@@ -311,6 +341,9 @@ for t in 1 $TENANTS; do
   [ "$got" = "200 50" ] || die "the pgbench call for tenant $t answered '$got' (status, members of tenant $t; expected '200 50')"
 done
 log "pgbench call checked: 200, 50 members of the right tenant"
+LIMIT_SQL=$(grep -v -e '^--' -e '^\\' "$BENCH_DIR/users_list_limit.pgbench" | sed "s/:t\b/1/g")
+rows=$("$PGBIN/psql" -X -q -At -h "$APP_HOST" -p "$PG_PORT" -U tenantd_bench_limit -d "$BENCH_DB" -c "$LIMIT_SQL" | grep -c "@bench-1\.example\.com")
+[ "$rows" = 51 ] || die "the limit statement (a) answered $rows rows of tenant 1, expected 51"
 # The plans of the statements inside the call, under row-level security: auto_explain (loaded by
 # the superuser for this session only) prints them to the client as the app role runs the call.
 psql_super -d "$BENCH_DB" >"$RESULTS/explain_users_list.txt" 2>&1 <<SQL || true
@@ -329,28 +362,38 @@ PLAN_TIME=$(grep -m1 'Planning Time' "$RESULTS/explain_users_list.txt" | sed 's/
 PLAN_NOTE="plans inside $CALL_FN: bench/results/explain_users_list.txt (auto_explain, one call)${PLAN_TIME:+; first $PLAN_TIME}"
 log "$PLAN_NOTE"
 
-# 3. (a) pgbench: the database limit, first half ----------------------------------------------
-PGB_ARGS=(-n -M prepared -f "$BENCH_DIR/users_list.pgbench" -c "$PGB_CLIENTS" -j "$PGB_JOBS"
-  -h "$APP_HOST" -p "$PG_PORT" -U tenantd_app "$BENCH_DB")
+# 3. (a) and (b) pgbench, first halves --------------------------------------------------------
+# (a): the limit, as tenantd_bench_limit (bypasses RLS); (b): tenantd's call, as tenantd_app.
+# Both over the same transport, prepared, with the service's database concurrency.
+pgb_args() {  # key -> pgbench arguments without -T
+  local script user
+  case "$1" in
+    a) script=users_list_limit.pgbench; user=tenantd_bench_limit ;;
+    b) script=users_list.pgbench; user=tenantd_app ;;
+  esac
+  echo -n "-n -M prepared -f $BENCH_DIR/$script -D tenants=$TENANTS -c $PGB_CLIENTS -j $PGB_JOBS -h $APP_HOST -p $PG_PORT -U $user $BENCH_DB"
+}
 HALF=$(awk -v d="$DURATION" 'BEGIN { h = int(d / 2 + 0.5); print (h < 2 ? 2 : h) }')
 mid_time() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", (a + b) / 2 }'; }
-# One half of (a), measured again (once by default) when other processes took more than
-# BENCH_MAX_FOREIGN cores. Raw files pgbench.<half>.<attempt>.{warmup.out,out,log.*}; facts
-# a.<half>.<attempt>.{x0,x1,seg1,t1,seg2,t2,cpu}.
-pgbench_half() {  # half
-  local half=$1 attempt=0 pid s1 s2 t_a t_b cpu_line cpu_foreign summary base raw
+# One half of a pgbench scenario, measured again (once by default) when other processes took
+# more than BENCH_MAX_FOREIGN cores. Raw files pgbench_<key>.<half>.<attempt>.{warmup.out,out,log.*};
+# facts <key>.<half>.<attempt>.{x0,x1,seg1,t1,seg2,t2,cpu}.
+pgbench_half() {  # key half
+  local key=$1 half=$2 attempt=0 pid s1 s2 t_a t_b cpu_line cpu_foreign summary base raw
+  local -a args
+  read -r -a args <<<"$(pgb_args "$key")"
   while :; do
   attempt=$((attempt + 1))
-  base="a.$half.$attempt"; raw="$RAW/pgbench.$half.$attempt"
+  base="$key.$half.$attempt"; raw="$RAW/pgbench_$key.$half.$attempt"
   wait_for_quiet
-  log "(a/$half) pgbench warm-up ${WARMUP}s"
+  log "($key/$half) pgbench warm-up ${WARMUP}s"
   fact "$base.x0" "$(db_xacts)"
-  "$PGBIN/pgbench" "${PGB_ARGS[@]}" -T "$WARMUP" >"$raw.warmup.out" 2>&1 ||
+  "$PGBIN/pgbench" "${args[@]}" -T "$WARMUP" >"$raw.warmup.out" 2>&1 ||
     { cat "$raw.warmup.out" >&2; die "pgbench warm-up failed"; }
   wait_db_idle; sleep 0.3   # warm-up backends reaped before the CPU accounting starts
-  log "(a/$half) pgbench -c $PGB_CLIENTS -j $PGB_JOBS -T $HALF -M prepared$([ "$attempt" -gt 1 ] && echo " (attempt $attempt)")"
+  log "($key/$half) pgbench -c $PGB_CLIENTS -j $PGB_JOBS -T $HALF -M prepared$([ "$attempt" -gt 1 ] && echo " (attempt $attempt)")"
   cpu_mark
-  ( cd "$RAW" && exec "$PGBIN/pgbench" "${PGB_ARGS[@]}" -T "$HALF" --log --log-prefix="pgbench.$half.$attempt.log" ) \
+  ( cd "$RAW" && exec "$PGBIN/pgbench" "${args[@]}" -T "$HALF" --log --log-prefix="pgbench_$key.$half.$attempt.log" ) \
     >"$raw.out" 2>&1 &
   pid=$!
   # Round-trip counters sampled at 1/4 and 3/4 of the run (all connections open, none being set
@@ -370,14 +413,15 @@ pgbench_half() {  # half
   summary=$(check pgbench "$raw.out")
   read -r _ _ cpu_foreign <<<"$cpu_line"
   if disturbed "$cpu_foreign" && [ "$attempt" -le "$RETRIES" ]; then
-    log "(a/$half) disturbed: other processes used $cpu_foreign cores ($summary); measuring again"
+    log "($key/$half) disturbed: other processes used $cpu_foreign cores ($summary); measuring again"
     continue
   fi
-  log "(a/$half) $summary; CPU (busy bench others): $cpu_line"
+  log "($key/$half) $summary; CPU (busy bench others): $cpu_line"
   return 0
   done
 }
-pgbench_half 1
+pgbench_half a 1
+pgbench_half b 1
 
 # 4. tenantd -----------------------------------------------------------------------------------
 export JWT_HS256_SECRET
@@ -391,6 +435,14 @@ xargs -P 2 -n 3 sh -c 'echo "$1 $("$0" token --sub "$2" --tenant "$3" --role mem
   <"$WORK/token_subjects.txt" | sort -n | cut -d' ' -f2 >"$TOKENS.tmp"
 [ "$(grep -c . "$TOKENS.tmp")" = "$TOKEN_TENANTS" ] || die "token minting produced $(grep -c . "$TOKENS.tmp") tokens"
 mv "$TOKENS.tmp" "$TOKENS"
+# (d): each tenant's admin (member 1, tenant_admin), who may invite
+ADMIN_TOKENS="$WORK/admin_tokens.txt"
+psql_super -d postgres -At -F' ' -c "select t, md5('bench-user-' || t || '-1')::uuid, md5('bench-tenant-' || t)::uuid
+  from generate_series(1, $TOKEN_TENANTS) t" >"$WORK/admin_token_subjects.txt"
+xargs -P 2 -n 3 sh -c 'echo "$1 $("$0" token --sub "$2" --tenant "$3" --role tenant_admin --ttl 3600)"' "$TENANTD" \
+  <"$WORK/admin_token_subjects.txt" | sort -n | cut -d' ' -f2 >"$ADMIN_TOKENS.tmp"
+[ "$(grep -c . "$ADMIN_TOKENS.tmp")" = "$TOKEN_TENANTS" ] || die "admin token minting failed"
+mv "$ADMIN_TOKENS.tmp" "$ADMIN_TOKENS"
 
 PORT=$(free_port) || die "no free TCP port found"
 log "starting tenantd on 127.0.0.1:$PORT: HTTP_THREADS=$THREADS DB_POOL_SIZE=$POOL WORKERS=0 LOG_LEVEL=warn, database $BENCH_DB as tenantd_app over $TRANSPORT"
@@ -437,15 +489,15 @@ fi
 # One wrk scenario, measured again (once by default) when other processes took more than
 # BENCH_MAX_FOREIGN cores during it. Raw files <raw>.<attempt>.out; facts
 # <key>.<attempt>.{seg0,seg1,cpu} (seg*: tenantd's PostgreSQL segment counters around the run).
-wrk_scenario() {  # key raw lua-script url
-  local key=$1 raw=$2 script=$3 url=$4 attempt=0 cpu_line cpu_foreign summary
+wrk_scenario() {  # key raw lua-script url [tokens-file]
+  local key=$1 raw=$2 script=$3 url=$4 tokens=${5:-$TOKENS} attempt=0 cpu_line cpu_foreign summary
   while :; do
     attempt=$((attempt + 1))
     wait_for_quiet
     log "($key) wrk -t $WRK_THREADS -c $CONNS -d ${DURATION}s $url$([ "$attempt" -gt 1 ] && echo " (attempt $attempt)")"
     fact "$key.$attempt.seg0" "$(tcp_segs "$TENANTD_PID")"
     cpu_mark
-    BENCH_TOKENS="$TOKENS" wrk "${WRK_COMMON[@]}" -d "${DURATION}s" -s "$BENCH_DIR/$script" "$url" \
+    BENCH_TOKENS="$tokens" BENCH_RUN_ID="$RUN_ID.$attempt" wrk "${WRK_COMMON[@]}" -d "${DURATION}s" -s "$BENCH_DIR/$script" "$url" \
       >"$RAW/$raw.$attempt.out" 2>&1 || { cat "$RAW/$raw.$attempt.out" >&2; die "($key) wrk failed"; }
     cpu_line=$(cpu_since_mark)
     fact "$key.$attempt.cpu" "$cpu_line"
@@ -462,17 +514,29 @@ wrk_scenario() {  # key raw lua-script url
   done
 }
 
-# 5. (b) wrk: GET /v1/users?limit=50 ----------------------------------------------------------
+# 5. (c) wrk: GET /v1/users?limit=50 ----------------------------------------------------------
+RUN_ID=$(date +%s)
 wait_for_quiet
-log "(b) warm-up ${WARMUP}s (opens the pool's connections)"
+log "(c) warm-up ${WARMUP}s (opens the pool's connections)"
 BENCH_TOKENS="$TOKENS" wrk "${WRK_COMMON[@]}" -d "${WARMUP}s" -s "$BENCH_DIR/users.lua" "$BASE/v1/users?limit=50" \
   >"$RAW/wrk_users.warmup.out" 2>&1 || { cat "$RAW/wrk_users.warmup.out" >&2; die "wrk warm-up failed"; }
 check wrk "$RAW/wrk_users.warmup.out" >/dev/null
 sleep 0.5
-wrk_scenario b wrk_users users.lua "$BASE/v1/users?limit=50"
+wrk_scenario c wrk_users users.lua "$BASE/v1/users?limit=50"
 
-# 6. (c) wrk: GET /healthz --------------------------------------------------------------------
-wrk_scenario c wrk_healthz healthz.lua "$BASE/healthz"
+# 6. (d) wrk: POST /v1/invitations, a new address per request -------------------------------
+# One sample first: 201 and a token in the answer.
+code=$(curl -sS -o "$WORK/sample_invite.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $(head -1 "$ADMIN_TOKENS")" \
+  -H 'Content-Type: application/json' -d "{\"email\":\"sample-$RUN_ID@bench-invites.example.com\",\"role\":\"member\"}" \
+  "$BASE/v1/invitations")
+SAMPLES=$((SAMPLES + 1))
+fact sample_requests "$SAMPLES"
+[ "$code" = 201 ] && jq -e '.token | length == 43' "$WORK/sample_invite.json" >/dev/null ||
+  die "sample POST /v1/invitations answered $code: $(head -c 300 "$WORK/sample_invite.json")"
+wrk_scenario d wrk_invitations invitations.lua "$BASE/v1/invitations" "$ADMIN_TOKENS"
+
+# 7. (h) wrk: GET /healthz --------------------------------------------------------------------
+wrk_scenario h wrk_healthz healthz.lua "$BASE/healthz"
 
 stop_tenantd
 wait_db_idle
@@ -480,13 +544,39 @@ fact tenantd.x1 "$(db_xacts)"
 TENANTD_ERRORS=$(grep -c '"level":"\(error\|critical\)"' "$WORK/tenantd.log" || true)
 [ "$TENANTD_ERRORS" = 0 ] || log "WARNING: tenantd logged $TENANTD_ERRORS error lines (see $WORK/tenantd.log)"
 
-# 7. (a) second half ---------------------------------------------------------------------------
-pgbench_half 2
+# 8. (a) and (b) second halves -------------------------------------------------------------------
+pgbench_half b 2
+pgbench_half a 2
 
-# 8. Report: bench/report.py --------------------------------------------------------------------
+# 9. (e) with BENCH_SCALE=1: (b) at one client, small / large / small --------------------------
+# p50 of the call at one client (no queueing, the latency of the work itself) on 1,000 x 1,000
+# and on 100,000 x 100, the small one measured before and after the large one.
+p50_one_client() {  # label db tenants
+  local label=$1 db=$2 tenants=$3
+  wait_for_quiet
+  "$PGBIN/pgbench" -n -M prepared -f "$BENCH_DIR/users_list.pgbench" -D tenants="$tenants" -c 1 -j 1 \
+    -h "$APP_HOST" -p "$PG_PORT" -U tenantd_app -T "$WARMUP" "$db" >"$RAW/pgbench_e.$label.warmup.out" 2>&1 ||
+    { cat "$RAW/pgbench_e.$label.warmup.out" >&2; die "(e) warm-up on $db failed"; }
+  ( cd "$RAW" && exec "$PGBIN/pgbench" -n -M prepared -f "$BENCH_DIR/users_list.pgbench" -D tenants="$tenants" \
+      -c 1 -j 1 -h "$APP_HOST" -p "$PG_PORT" -U tenantd_app -T "$HALF" --log --log-prefix="pgbench_e.$label.log" "$db" ) \
+    >"$RAW/pgbench_e.$label.out" 2>&1 || { cat "$RAW/pgbench_e.$label.out" >&2; die "(e) pgbench on $db failed"; }
+  fact "e.p50_$label" "$(python3 "$REPORT_PY" check p50 "$RAW/pgbench_e.$label.log")"
+  log "(e) $label ($db): p50 $(python3 "$REPORT_PY" check p50 "$RAW/pgbench_e.$label.log") us"
+}
+if [ "$SCALE" = 1 ]; then
+  got=$(app_psql -d "$SCALE_DB" -At -F' ' -c "$(call_for "$SCALE_TENANTS")" | awk -v dom="@bench-$SCALE_TENANTS.example.com" '{ print $1, split($0, a, dom) - 1; exit }')
+  [ "$got" = "200 50" ] || die "the call on $SCALE_DB answered '$got' (expected '200 50')"
+  p50_one_client small1 "$BENCH_DB" "$TENANTS"
+  p50_one_client scale "$SCALE_DB" "$SCALE_TENANTS"
+  p50_one_client small2 "$BENCH_DB" "$TENANTS"
+  fact e.scale_shape "$SCALE_TENANTS x $SCALE_MEMBERS"
+  fact e.load_note "$SCALE_DB $SCALE_LOAD_NOTE"
+fi
+
+# 10. Report: bench/report.py --------------------------------------------------------------------
 fact ncpu "$NCPU"; fact kernel "$(uname -r)"
 fact tenants "$TENANTS"; fact members "$MEMBERS"; fact n_users "$n_users"; fact n_members "$n_members"
-fact bench_db "$BENCH_DB"; fact load_note "$LOAD_NOTE"; fact tenantd_built "$TENANTD_BUILT"
+fact bench_db "$BENCH_DB"; fact load_note "$MAIN_LOAD_NOTE"; fact tenantd_built "$TENANTD_BUILT"
 fact threads "$THREADS"; fact pool "$POOL"; fact transport "$TRANSPORT"; fact keepalive "$KEEPALIVE"
 fact pgbench_mode prepared; fact pgbench_clients "$PGB_CLIENTS"; fact pgbench_jobs "$PGB_JOBS"; fact half "$HALF"
 fact wrk_threads "$WRK_THREADS"; fact connections "$CONNS"; fact duration "$DURATION"
