@@ -1,6 +1,7 @@
 #pragma once
 // For the few handlers that answer by themselves (router.hpp, HandlerFn): an api.* call's
-// answer as a Response, and the JSON body of a call whose answer is for the service only.
+// answer as a Response (http/response.hpp), and the JSON body of a call whose answer is for
+// the service only.
 #include <rapidjson/document.h>
 
 #include <stdexcept>
@@ -12,11 +13,7 @@
 
 namespace tenantd::api {
 
-inline Response reply_response(db::Reply&& reply) {
-  Response res(reply.status, std::move(reply.body));
-  for (auto& [name, value] : reply.headers) res.headers[name] = std::move(value);
-  return res;
-}
+using tenantd::reply_response;  // http/response.hpp
 
 // The reply's body as a JSON object; a malformed one is a bug (500), never the client's.
 inline rapidjson::Document reply_object(const db::Reply& reply, const char* function) {

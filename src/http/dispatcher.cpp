@@ -147,11 +147,6 @@ std::string context_json(const RequestContext& ctx, const Route& route, const st
   return j.take();
 }
 
-Response to_response(db::Reply&& reply) {
-  Response res(reply.status, std::move(reply.body));
-  for (auto& [name, value] : reply.headers) res.headers[name] = std::move(value);
-  return res;
-}
 
 }  // namespace
 
@@ -236,7 +231,7 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   if (route.function.empty()) return route.fn(ctx);
   std::vector<db::Arg> args = route.args(ctx);
   // Only a read is sent again when the connection turns out lost (a write may have committed).
-  return to_response(db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET"));
+  return reply_response(db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET"));
 }
 
 Response App::dispatch(const IncomingRequest& in) {

@@ -1,6 +1,9 @@
 #pragma once
 #include <map>
 #include <string>
+#include <utility>
+
+#include "db/api_call.hpp"
 
 namespace tenantd {
 
@@ -13,5 +16,12 @@ struct Response {
   std::string content_type = "application/json";
   std::map<std::string, std::string> headers;
 };
+
+// An api.* call's answer as it goes to the client: status, JSON body and headers unchanged.
+inline Response reply_response(db::Reply&& reply) {
+  Response res(reply.status, std::move(reply.body));
+  for (auto& [name, value] : reply.headers) res.headers[name] = std::move(value);
+  return res;
+}
 
 }  // namespace tenantd
