@@ -36,7 +36,7 @@
 #                              database calls synchronously, so database concurrency is
 #                              min(HTTP_THREADS, DB_POOL_SIZE))
 #   BENCH_PGBENCH_CLIENTS [min(pool, threads)]  pgbench -c: the service's database concurrency
-#   BENCH_CONNECTIONS [16]     wrk -c for (b) and (c)
+#   BENCH_CONNECTIONS [16]     wrk -c for (c), (d) and (h)
 #   BENCH_WRK_THREADS [2]      wrk -t
 #   BENCH_DURATION [20]        seconds measured per scenario ((a): two halves of half that)
 #   BENCH_WARMUP [3]           seconds of unmeasured warm-up before each (a) half and (b)
@@ -93,6 +93,7 @@ WORK="$ROOT/var/bench"            # per-run scratch: tokens, logs (git-ignored, 
 RESULTS="$BENCH_DIR/results"
 RAW="$WORK/raw"                   # this run's raw outputs and facts.tsv, read by bench/report.py
 REPORT_PY="$BENCH_DIR/report.py"
+export BENCH_LUA_DIR="$BENCH_DIR"   # the wrk scripts load their shared done() from here
 rm -rf "$RAW"
 mkdir -p "$WORK" "$RESULTS" "$RAW"
 FACTS="$RAW/facts.tsv"
