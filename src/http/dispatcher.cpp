@@ -147,7 +147,6 @@ std::string context_json(const RequestContext& ctx, const Route& route, const st
   return j.take();
 }
 
-
 }  // namespace
 
 App::App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
