@@ -13,24 +13,29 @@
 -- statement (a policy with a subquery is refused by Citus on distributed tables).
 -- Security invoker: the tenant-defined branch reads roles and role_permissions with the
 -- caller's rights, i.e. only the current tenant's rows (every member may read them).
+-- plpgsql, not sql: a SQL function with a FROM clause is never inlined, and a SQL function that
+-- is not inlined is parsed and planned again on every call (once per request here); plpgsql
+-- keeps the plan for the session.
 create or replace function tenantd.context_permissions(p_role text) returns text
-language sql stable parallel safe
-set search_path = pg_catalog, tenantd, pg_temp
+language plpgsql stable parallel safe
 as $$
-  select coalesce(',' || string_agg(p.permission, ',' order by p.permission) || ',', '')
-    from unnest(case
-                  when p_role = 'super_admin' then tenantd.permission_catalogue()
-                  when coalesce(p_role, '') = '' or tenantd.current_tenant_id() is null
-                    then '{}'::text[]
-                  when tenantd.builtin_role_permissions(p_role) is not null
-                    then tenantd.builtin_role_permissions(p_role)
-                  else array(select distinct rp.permission
-                               from tenantd.roles r
-                               join tenantd.role_permissions rp
-                                 on rp.tenant_id = r.tenant_id and rp.role_id = r.id
-                              where r.tenant_id = tenantd.current_tenant_id()
-                                and r.name = p_role)
-                end) as p (permission)
+begin
+  return (
+    select coalesce(',' || string_agg(p.permission, ',' order by p.permission) || ',', '')
+      from unnest(case
+                    when p_role = 'super_admin' then tenantd.permission_catalogue()
+                    when coalesce(p_role, '') = '' or tenantd.current_tenant_id() is null
+                      then '{}'::text[]
+                    when tenantd.builtin_role_permissions(p_role) is not null
+                      then tenantd.builtin_role_permissions(p_role)
+                    else array(select distinct rp.permission
+                                 from tenantd.roles r
+                                 join tenantd.role_permissions rp
+                                   on rp.tenant_id = r.tenant_id and rp.role_id = r.id
+                                where r.tenant_id = tenantd.current_tenant_id()
+                                  and r.name = p_role)
+                  end) as p (permission));
+end
 $$;
 
 revoke all on function tenantd.context_permissions(text) from public;

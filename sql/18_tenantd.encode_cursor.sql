@@ -3,7 +3,7 @@
 -- hands the key back as a typed parameter, so a forged cursor is at worst a key of the
 -- caller's own choosing, which row-level security still filters.
 create or replace function tenantd.encode_cursor(p_key text) returns text
-language sql immutable parallel safe
+language sql stable parallel safe
 as $$
   select pg_catalog.rtrim(pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to(p_key, 'UTF8'), 'base64'),
                                                E'+/\n', '-_'), '=')

@@ -2,7 +2,7 @@
 -- rows fetched with limit + 1: the extra row only says that another page exists; the cursor
 -- (tenantd.encode_cursor) holds field `key` of the last row shown.
 create or replace function tenantd.page(p_rows json[], p_limit int, p_key text) returns json
-language sql immutable parallel safe
+language sql stable parallel safe
 as $$
   select json_build_object(
     'data', coalesce(array_to_json(p_rows[1:p_limit]), '[]'::json),

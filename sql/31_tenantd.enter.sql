@@ -146,14 +146,15 @@ begin
     end if;
   end if;
 
-  -- transaction-local (is_local = true), never session-level: see the header
-  perform pg_catalog.set_config('app.tenant_id', coalesce(v_tenant::text, ''), true);
-  perform pg_catalog.set_config('app.user_id', coalesce(v_user::text, ''), true);
-  perform pg_catalog.set_config('app.request_id', v_request_id, true);
-  perform pg_catalog.set_config('app.subject', v_subject, true);
-  perform pg_catalog.set_config('app.route', v_route, true);
-  perform pg_catalog.set_config('app.client', v_client, true);
-  perform pg_catalog.set_config('app.user_email', coalesce(v_email, ''), true);
+  -- transaction-local (is_local = true), never session-level: see the header. One statement
+  -- for all of them: each plpgsql statement is an executor round of its own.
+  perform pg_catalog.set_config('app.tenant_id', coalesce(v_tenant::text, ''), true),
+          pg_catalog.set_config('app.user_id', coalesce(v_user::text, ''), true),
+          pg_catalog.set_config('app.request_id', v_request_id, true),
+          pg_catalog.set_config('app.subject', v_subject, true),
+          pg_catalog.set_config('app.route', v_route, true),
+          pg_catalog.set_config('app.client', v_client, true),
+          pg_catalog.set_config('app.user_email', coalesce(v_email, ''), true);
 
   -- A claim other than the membership role narrows it when it is a role of this tenant whose
   -- permissions the membership role all has. Read after app.tenant_id is set: the roles
@@ -166,10 +167,10 @@ begin
       v_role := v_claim;
     end if;
   end if;
-  perform pg_catalog.set_config('app.role', v_role, true);
   -- the role's permissions, computed once for the whole statement: policies and procedures read
   -- them through tenantd.has_permission, an inlinable expression over this setting
-  perform pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_role), true);
+  perform pg_catalog.set_config('app.role', v_role, true),
+          pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_role), true);
 
   if v_tenant is not null then
     v_status := tenantd.tenant_state(v_tenant_row.status, v_tenant_row.deleted_at);

@@ -6,7 +6,7 @@
 create or replace function tenantd.member_json(
   p_user_id uuid, p_email text, p_display_name text, p_role text, p_created_at timestamptz, p_disabled boolean
 ) returns json
-language sql immutable parallel safe
+language sql stable parallel safe
 as $$
   select json_build_object('id', p_user_id, 'email', p_email, 'display_name', p_display_name,
                            'role', p_role, 'created_at', tenantd.rfc3339(p_created_at), 'disabled', p_disabled)

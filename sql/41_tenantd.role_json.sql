@@ -6,7 +6,7 @@ create or replace function tenantd.role_json(
   p_id uuid, p_name text, p_description text, p_built_in boolean, p_permissions text[],
   p_created_at timestamptz, p_updated_at timestamptz
 ) returns json
-language sql immutable parallel safe
+language sql stable parallel safe
 as $$
   select json_build_object('id', p_id, 'name', p_name, 'description', p_description,
                            'built_in', p_built_in, 'permissions', to_json(coalesce(p_permissions, '{}'::text[])),

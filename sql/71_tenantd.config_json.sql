@@ -4,7 +4,7 @@ create or replace function tenantd.config_json(
   p_id uuid, p_type text, p_key text, p_value jsonb, p_is_active boolean,
   p_created_at timestamptz, p_updated_at timestamptz, p_created_by uuid, p_updated_by uuid
 ) returns json
-language sql immutable parallel safe
+language sql stable parallel safe
 as $$
   select json_build_object('id', p_id, 'type', p_type, 'key', p_key, 'value', p_value,
                            'is_active', p_is_active, 'created_at', tenantd.rfc3339(p_created_at),

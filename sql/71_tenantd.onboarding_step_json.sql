@@ -3,7 +3,7 @@
 create or replace function tenantd.onboarding_step_json(
   p_key text, p_title text, p_position int, p_required boolean, p_completed_at timestamptz
 ) returns json
-language sql immutable parallel safe
+language sql stable parallel safe
 as $$
   select json_build_object('key', p_key, 'title', p_title, 'position', p_position,
                            'required', p_required, 'completed_at', tenantd.rfc3339(p_completed_at))

@@ -7,7 +7,7 @@ create or replace function tenantd.invitation_json(
   p_created_at timestamptz, p_invited_by uuid, p_accepted_at timestamptz, p_accepted_by uuid,
   p_revoked_at timestamptz
 ) returns json
-language sql immutable parallel safe
+language sql stable parallel safe
 as $$
   select row_to_json(x)
     from (select p_id as id, p_email as email, p_role as role, p_status as status,

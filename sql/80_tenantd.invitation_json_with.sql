@@ -6,7 +6,7 @@ create or replace function tenantd.invitation_json_with(
   p_id uuid, p_email text, p_role text, p_status text, p_expires_at timestamptz,
   p_created_at timestamptz, p_invited_by uuid, p_token text, p_shown_once boolean
 ) returns json
-language sql immutable parallel safe
+language sql stable parallel safe
 as $$
   select case when p_shown_once
     then (select row_to_json(x)
