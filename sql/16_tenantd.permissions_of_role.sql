@@ -2,10 +2,14 @@
 -- NULL when the tenant has no such role (or there is no tenant context). Built-ins from
 -- tenantd.builtin_role_permissions, tenant-defined roles from tenantd.role_permissions (read with
 -- the caller's rights: members of the tenant read its roles).
+-- plpgsql, not sql: a SQL function with a FROM clause is never inlined and would be planned
+-- again on every call (once per row of GET /v1/roles); plpgsql keeps the plan for the session.
 create or replace function tenantd.permissions_of_role(p_role text) returns text[]
-language sql stable parallel safe
+language plpgsql stable parallel safe
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
+begin
+  return (
   select case when r.built_in then tenantd.builtin_role_permissions(r.name)
               else coalesce((select array_agg(rp.permission order by rp.permission)
                                from tenantd.role_permissions rp
@@ -13,7 +17,8 @@ as $$
                             '{}'::text[])
          end
     from tenantd.roles r
-   where r.tenant_id = tenantd.current_tenant_id() and r.name = p_role
+   where r.tenant_id = tenantd.current_tenant_id() and r.name = p_role);
+end
 $$;
 
 revoke all on function tenantd.permissions_of_role(text) from public;

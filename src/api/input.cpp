@@ -61,10 +61,6 @@ bool is_role_name(const std::string& s) {
   return true;
 }
 
-std::string encode_cursor(const std::string& key) {
-  return util::base64url_encode(key);
-}
-
 std::string decode_cursor(const std::string& cursor) {
   auto raw = util::base64url_decode(cursor);
   if (!raw) throw ApiError("invalid_cursor", "the cursor is not one this service issued");

@@ -18,8 +18,7 @@ bool is_role_name(const std::string& s);
 
 // `limit` query parameter: default 50, 1..200.
 int page_limit(const RequestContext& ctx);
-// Opaque cursors: base64url of the last key returned.
-std::string encode_cursor(const std::string& key);
+// Opaque cursors: base64url of the last key returned (made by tenantd.encode_cursor in SQL).
 std::string decode_cursor(const std::string& cursor);  // throws ApiError 400 invalid_cursor
 
 }  // namespace tenantd::api
