@@ -94,14 +94,15 @@ class JwksUrlTest : public ::testing::Test {
     // The provider's certificate for 127.0.0.1, and a second one nobody trusts.
     for (const std::string name : {"trusted", "untrusted"}) {
       const CommandResult r = run_command(
-          {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-           "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
-           dir_ + "/" + name + "-key.pem", "-out", dir_ + "/" + name + ".pem"});
+          {"/usr/bin/env", "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+           "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+           "-keyout", dir_ + "/" + name + "-key.pem", "-out", dir_ + "/" + name + ".pem"});
       ASSERT_EQ(r.exit_code, 0) << r.output;
     }
     for (const std::string kid : {"k1", "k2", "k3"}) {
-      const CommandResult r = run_command({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
-                                           "ec_paramgen_curve:P-256", "-out", dir_ + "/" + kid + ".pem"});
+      const CommandResult r =
+          run_command({"/usr/bin/env", "openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                       "ec_paramgen_curve:P-256", "-out", dir_ + "/" + kid + ".pem"});
       ASSERT_EQ(r.exit_code, 0) << r.output;
     }
     seed_ = new Seed(seed_tenant("jwksurl", 1));
@@ -233,7 +234,7 @@ TEST_F(JwksUrlTest, FailsClosedWithoutAnyKey) {
 
 TEST_F(JwksUrlTest, OnlyHttpsUrlsAreAccepted) {
   try {
-    TenantdProcess t({{"JWT_JWKS_URL", "http://127.0.0.1:1/jwks.json"}});
+    TenantdProcess t(std::map<std::string, std::string>{{"JWT_JWKS_URL", "http://127.0.0.1:1/jwks.json"}});
     ADD_FAILURE() << "tenantd started with an http:// JWKS URL";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("JWT_JWKS_URL must be an https:// URL"), std::string::npos)

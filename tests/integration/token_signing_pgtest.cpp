@@ -54,7 +54,7 @@ class TokenSigningTest : public ::testing::Test {
   }
 
   static void genpkey(std::vector<std::string> args, const std::string& file) {
-    std::vector<std::string> argv{"openssl", "genpkey"};
+    std::vector<std::string> argv{"/usr/bin/env", "openssl", "genpkey"};
     argv.insert(argv.end(), args.begin(), args.end());
     argv.insert(argv.end(), {"-out", dir_ + "/" + file});
     const CommandResult r = run_command(argv);
@@ -79,8 +79,8 @@ class TokenSigningTest : public ::testing::Test {
   }
   // The independent library's verdict: the parsed {"ok":…} line it prints.
   static rapidjson::Document jose_verify(const TenantdProcess& server, const std::string& token) {
-    const CommandResult r = run_command(
-        {"node", source_dir() + "/tests/tools/jwt/verify.mjs", jwks_url(server), token, kIssuer, kAudience});
+    const CommandResult r = run_command({"/usr/bin/env", "node", source_dir() + "/tests/tools/jwt/verify.mjs",
+                                         jwks_url(server), token, kIssuer, kAudience});
     EXPECT_EQ(r.exit_code, 0) << r.output;
     rapidjson::Document d = parse(r.output);
     EXPECT_TRUE(d.IsObject() && d.HasMember("ok")) << r.output;
@@ -156,7 +156,14 @@ TEST_F(TokenSigningTest, RotationKeepsEarlierTokensValid) {
 }
 
 TEST_F(TokenSigningTest, Hs256StaysAvailable) {
-  EXPECT_EQ(me_status(*after_, mint_token(user_id_, seed_->id, "member")), 200);
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  const std::string hs =
+      auth::mint_hs256(kTestSecret, user_id_, seed_->id, "member", now, now + 600, kIssuer, kAudience);
+  EXPECT_EQ(me_status(*after_, hs), 200);
+  // and another HS256 secret is no key at all
+  const std::string other = auth::mint_hs256(std::string(kTestSecret) + "-not-it", user_id_, seed_->id,
+                                             "member", now, now + 600, kIssuer, kAudience);
+  EXPECT_EQ(me_status(*after_, other), 401);
 }
 
 TEST_F(TokenSigningTest, ForgedTokensAreRefusedByTheServiceAndByTheLibrary) {
