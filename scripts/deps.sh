@@ -8,17 +8,29 @@ packages=(
   wrk curl openssl python3 jq iproute2
   clang-format  # make format-check (.ci/run): Debian 12 ships version 14, the one .clang-format is written for
   pgbouncer  # the integration tests start their own; the package's service is not used
+  libcurl4-openssl-dev  # JWT_JWKS_URL is fetched with libcurl
+  nodejs  # test-only: an independent JWT library (tests/tools/jwt) checks the tokens tenantd signs
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "deps: installing ${missing[*]}"
-if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
-  echo "deps: missing packages ${missing[*]}; run as root or install them" >&2; exit 1
+# npm comes with nodejs from some sources and as Debian's own package otherwise.
+command -v npm >/dev/null || missing+=(npm)
+if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else SUDO=""; fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  if [ "$(id -u)" != 0 ] && [ -z "$SUDO" ]; then
+    echo "deps: missing packages ${missing[*]}; run as root or install them" >&2; exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  # The Debian postgresql package would start its own cluster; ours lives in the project.
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-export DEBIAN_FRONTEND=noninteractive
-# The Debian postgresql package would start its own cluster; ours lives in the project.
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Test-only npm tools, pinned by their lock file, installed here and never while tests run.
+tools="$(cd "$(dirname "$0")/.." && pwd)/tests/tools/jwt"
+if [ ! -f "$tools/node_modules/jose/package.json" ]; then
+  echo "deps: npm ci in tests/tools/jwt"
+  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+fi

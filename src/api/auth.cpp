@@ -31,9 +31,9 @@ ApiError invalid_refresh_token() {
 }
 
 void require_issuer(const RequestContext& ctx) {
-  if (!auth::can_issue_tokens(ctx.svc.config)) {
+  if (!auth::can_issue_tokens(ctx.svc.config, ctx.svc.signing_keys)) {
     throw ApiError("login_unavailable",
-                   "this service has no HS256 key (JWT_HS256_SECRET) to sign tokens with");
+                   "this service has no key (TOKEN_SIGNING_KEY or JWT_HS256_SECRET) to sign tokens with");
   }
 }
 
@@ -42,7 +42,8 @@ Response token_response(const RequestContext& ctx, const std::string& user_id, c
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   util::JsonOut j;
   j.begin_object()
-      .str("access_token", auth::issue_access_token(ctx.svc.config, user_id, tenant_id, role, now))
+      .str("access_token",
+           auth::issue_access_token(ctx.svc.config, ctx.svc.signing_keys, user_id, tenant_id, role, now))
       .str("token_type", "Bearer")
       .integer("expires_in", ctx.svc.config.access_token_ttl_seconds)
       .str("refresh_token", refresh_token)

@@ -6,6 +6,7 @@
 #include "api/config.hpp"
 #include "api/health.hpp"
 #include "api/invitations.hpp"
+#include "api/jwks.hpp"
 #include "api/me.hpp"
 #include "api/onboarding.hpp"
 #include "api/roles.hpp"
@@ -57,6 +58,9 @@ void register_all(Router& r) {
   // accept: with a password, the token check and the password hash come before the accepting call
   r.add("POST", "/v1/invitations/accept", Scope::kPublic, invitations::accept,
         opts().limited(RateLimit::kAccept));
+
+  // jwks: the public keys of the tokens this service signs (they live in the process)
+  r.add("GET", "/.well-known/jwks.json", Scope::kPublic, jwks::get);
 
   // me
   r.call("GET", "/v1/me", Scope::kAuthenticated, "api.get_me", me::get_me);

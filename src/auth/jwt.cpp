@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "auth/remote_jwks.hpp"
 #include "util/base64url.hpp"
 #include "util/sha256.hpp"
 
@@ -183,8 +184,16 @@ JwtVerifier::JwtVerifier(const VerifierConfig& cfg)
   if (!cfg.jwks_file.empty()) keys_.load_jwks_file(cfg.jwks_file);
 }
 
+void JwtVerifier::add_key(Key key) {
+  keys_.add(std::move(key));
+}
+
+void JwtVerifier::set_remote_jwks(std::shared_ptr<RemoteJwks> remote) {
+  remote_ = std::move(remote);
+}
+
 bool JwtVerifier::has_any_key() const {
-  return !hs256_secret_.empty() || !keys_.empty();
+  return !hs256_secret_.empty() || !keys_.empty() || remote_ != nullptr;
 }
 
 Claims JwtVerifier::verify(std::string_view token, int64_t now_unix) const {
@@ -218,8 +227,19 @@ Claims JwtVerifier::verify(std::string_view token, int64_t now_unix) const {
     if (!util::constant_time_equal(expected, signature)) fail("bad_signature", "token signature is invalid");
   } else {
     const Key* key = nullptr;
+    std::shared_ptr<const KeyStore> remote_keys;  // holds a fetched key alive while it verifies
     if (kid_value != nullptr) {
-      key = keys_.find(view(*kid_value));
+      const std::string_view kid = view(*kid_value);
+      key = keys_.find(kid);
+      if (key == nullptr && remote_ != nullptr) {
+        remote_keys = remote_->keys();
+        key = remote_keys->find(kid);
+        // The provider may have rotated: one fetch now, rate-limited inside.
+        if (key == nullptr) {
+          remote_keys = remote_->refresh_for_unknown_kid(kid);
+          key = remote_keys->find(kid);
+        }
+      }
       if (key == nullptr) fail("unknown_key", "token kid does not name a configured key");
       if (key->algorithm() != *alg) fail("unsupported_algorithm", "token algorithm does not match its key");
     } else {
@@ -253,10 +273,9 @@ Claims JwtVerifier::verify(std::string_view token, int64_t now_unix) const {
   return claims;
 }
 
-std::string mint_hs256(const std::string& secret, const std::string& sub,
-                       const std::optional<std::string>& tenant_id, const std::string& role, int64_t iat,
-                       int64_t exp, const std::string& iss, const std::string& aud) {
-  if (secret.empty()) throw std::invalid_argument("mint_hs256: the HS256 secret must not be empty");
+std::string access_claims_json(const std::string& sub, const std::optional<std::string>& tenant_id,
+                               const std::string& role, int64_t iat, int64_t exp, const std::string& iss,
+                               const std::string& aud) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   auto str = [&w](const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
@@ -284,9 +303,16 @@ std::string mint_hs256(const std::string& secret, const std::string& sub,
     str(aud);
   }
   w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
 
-  const std::string signing_input = util::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
-                                    util::base64url_encode(std::string_view(buf.GetString(), buf.GetSize()));
+std::string mint_hs256(const std::string& secret, const std::string& sub,
+                       const std::optional<std::string>& tenant_id, const std::string& role, int64_t iat,
+                       int64_t exp, const std::string& iss, const std::string& aud) {
+  if (secret.empty()) throw std::invalid_argument("mint_hs256: the HS256 secret must not be empty");
+  const std::string claims = access_claims_json(sub, tenant_id, role, iat, exp, iss, aud);
+  const std::string signing_input =
+      util::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + util::base64url_encode(claims);
   return signing_input + "." + util::base64url_encode(util::hmac_sha256_raw(secret, signing_input));
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,8 @@
 #include "auth/keys.hpp"
 
 namespace tenantd::auth {
+
+class RemoteJwks;
 
 struct Claims {
   std::string sub;
@@ -58,14 +61,27 @@ class JwtVerifier {
   Claims verify(std::string_view token, int64_t now_unix) const;
 
   bool has_any_key() const;
+  // Adds a verification key during start-up (the public halves of TOKEN_SIGNING_KEY, so the
+  // service accepts its own tokens). Not thread-safe: call before the first verify().
+  void add_key(Key key);
+  // JWT_JWKS_URL: keys fetched and refreshed by `remote`, consulted for tokens whose kid no
+  // configured key has (a token of a remote key must name its kid). Set during start-up only.
+  void set_remote_jwks(std::shared_ptr<RemoteJwks> remote);
 
  private:
   std::string hs256_secret_;
   KeyStore keys_;
+  std::shared_ptr<RemoteJwks> remote_;
   std::string issuer_;
   std::string audience_;
   int64_t leeway_seconds_;
 };
+
+// The claims of an access token as JSON: sub, tenant_id (when set), role (when non-empty), iat, exp,
+// iss and aud (when non-empty). Shared by the HS256 and the asymmetric signers.
+std::string access_claims_json(const std::string& sub, const std::optional<std::string>& tenant_id,
+                               const std::string& role, int64_t iat, int64_t exp, const std::string& iss = "",
+                               const std::string& aud = "");
 
 // Dev helper for `tenantd token`: builds {"alg":"HS256","typ":"JWT"} + claims and signs. tenant_id, iss
 // and aud are emitted only when set/non-empty; role only when non-empty. Throws std::invalid_argument for

@@ -267,6 +267,14 @@ Key key_from_pem(const std::string& kid, std::string_view pem, const std::string
   return Key(kid, alg, std::move(pkey), source);
 }
 
+Algorithm algorithm_of_key(EVP_PKEY* pkey, const std::string& kid, const std::string& source) {
+  return algorithm_for(pkey, kid, source);
+}
+
+std::string read_key_file(const std::string& path, const std::string& what) {
+  return read_small_file(path, what);
+}
+
 Key key_from_pem_file(const std::string& kid, const std::string& path) {
   std::string pem;
   try {

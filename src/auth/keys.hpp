@@ -49,6 +49,12 @@ class Key {
 Key key_from_pem(const std::string& kid, std::string_view pem, const std::string& source = "PEM data");
 Key key_from_pem_file(const std::string& kid, const std::string& path);
 
+// The algorithm a key's own type implies (RSA -> RS256, EC P-256 -> ES256, Ed25519 -> EdDSA), for public
+// and private keys alike; throws std::runtime_error naming kid and source for any other key.
+Algorithm algorithm_of_key(EVP_PKEY* pkey, const std::string& kid, const std::string& source);
+// A key file's text (at most 1 MiB); throws std::runtime_error naming `what` and path.
+std::string read_key_file(const std::string& path, const std::string& what);
+
 // Parses a JWKS document ({"keys":[...]}). Keys whose "use" is not "sig" are skipped; every other key
 // must be RSA (n,e), EC P-256 (x,y) or OKP Ed25519 (x), and a present "alg" must agree with that.
 // Throws std::runtime_error naming source and the offending key (kid or index).

@@ -2,6 +2,7 @@
 
 #include "auth/jwt.hpp"
 #include "auth/password.hpp"
+#include "auth/signing_keys.hpp"
 #include "util/config.hpp"
 #include "util/random.hpp"
 #include "util/sha256.hpp"
@@ -9,12 +10,17 @@
 
 namespace tenantd::auth {
 
-bool can_issue_tokens(const util::Config& cfg) {
-  return !cfg.jwt_hs256_secret.empty();
+bool can_issue_tokens(const util::Config& cfg, const SigningKeys* keys) {
+  return (keys != nullptr && !keys->empty()) || !cfg.jwt_hs256_secret.empty();
 }
 
-std::string issue_access_token(const util::Config& cfg, const std::string& user_id,
+std::string issue_access_token(const util::Config& cfg, const SigningKeys* keys, const std::string& user_id,
                                const std::string& tenant_id, const std::string& role, int64_t now_unix) {
+  if (keys != nullptr && !keys->empty()) {
+    return keys->current().sign(access_claims_json(user_id, tenant_id, role, now_unix,
+                                                   now_unix + cfg.access_token_ttl_seconds, cfg.jwt_issuer,
+                                                   cfg.jwt_audience));
+  }
   return mint_hs256(cfg.jwt_hs256_secret, user_id, tenant_id, role, now_unix,
                     now_unix + cfg.access_token_ttl_seconds, cfg.jwt_issuer, cfg.jwt_audience);
 }

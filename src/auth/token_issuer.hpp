@@ -1,6 +1,8 @@
 #pragma once
-// Tokens the service issues at login (issue 4 §7): short-lived JWT access tokens signed with the
-// service's HS256 key, and opaque refresh tokens that the database stores only as SHA-256.
+// Tokens the service issues at login: short-lived JWT access tokens signed with the first
+// TOKEN_SIGNING_KEY (ES256 or EdDSA, with its kid; anyone can verify them against
+// /.well-known/jwks.json) or, without one, with the HS256 secret; and opaque refresh tokens
+// that the database stores only as SHA-256.
 
 #include <cstdint>
 #include <optional>
@@ -12,13 +14,16 @@ struct Config;
 
 namespace tenantd::auth {
 
-// An HS256 access token for a membership: sub = user id, tenant_id, role = the membership's
-// role, iat = now, exp = now + access_token_ttl_seconds; iss/aud = JWT_ISSUER/JWT_AUDIENCE when
-// configured, so the service's own JwtVerifier accepts it. Throws std::invalid_argument when no
-// HS256 secret is configured (callers check can_issue_tokens first).
-std::string issue_access_token(const util::Config& cfg, const std::string& user_id,
+class SigningKeys;
+
+// An access token for a membership: sub = user id, tenant_id, role = the membership's role,
+// iat = now, exp = now + access_token_ttl_seconds; iss/aud = JWT_ISSUER/JWT_AUDIENCE when
+// configured, so the service's own JwtVerifier accepts it. Signed with keys->current() when
+// `keys` holds any, else HS256. Throws std::invalid_argument when neither is configured
+// (callers check can_issue_tokens first).
+std::string issue_access_token(const util::Config& cfg, const SigningKeys* keys, const std::string& user_id,
                                const std::string& tenant_id, const std::string& role, int64_t now_unix);
-bool can_issue_tokens(const util::Config& cfg);
+bool can_issue_tokens(const util::Config& cfg, const SigningKeys* keys);
 
 // A refresh token: "<tenant uuid>.<43 base64url characters = 256 random bits>". The tenant
 // part lets the database look the token up inside that tenant's row-level security; only the

@@ -5,6 +5,8 @@
 
 #include "api/route_table.hpp"
 #include "auth/jwt.hpp"
+#include "auth/remote_jwks.hpp"
+#include "auth/signing_keys.hpp"
 #include "cli/commands.hpp"
 #include "db/pool.hpp"
 #include "db/statement_mode.hpp"
@@ -42,6 +44,8 @@ int cmd_serve(const Args&) {
   if (!load_config_and_logging(cfg)) return 2;
 
   std::unique_ptr<auth::JwtVerifier> verifier;
+  auth::SigningKeys signing_keys;
+  std::shared_ptr<auth::RemoteJwks> remote_jwks;
   try {
     auth::VerifierConfig vc;
     vc.hs256_secret = cfg.jwt_hs256_secret;
@@ -51,9 +55,23 @@ int cmd_serve(const Args&) {
     vc.audience = cfg.jwt_audience;
     vc.leeway_seconds = cfg.jwt_leeway_seconds;
     verifier = std::make_unique<auth::JwtVerifier>(vc);
+    // The service accepts its own tokens: every signing key's public half verifies.
+    signing_keys = auth::SigningKeys::load(cfg.token_signing_key);
+    for (const auto& k : signing_keys.all()) verifier->add_key(k.public_key());
+    if (!cfg.jwt_jwks_url.empty()) {
+      auth::RemoteJwksOptions ro;
+      ro.url = cfg.jwt_jwks_url;
+      ro.ca_file = cfg.jwt_jwks_ca_file;
+      ro.min_refresh_seconds = cfg.jwks_min_refresh_seconds;
+      remote_jwks = std::make_shared<auth::RemoteJwks>(ro);
+      // A provider that is down at start-up is no reason to stay down: tokens of its keys are
+      // refused until a fetch succeeds.
+      remote_jwks->start();
+      verifier->set_remote_jwks(remote_jwks);
+    }
     if (!verifier->has_any_key()) {
-      std::cerr << "configuration error: no JWT key configured (set JWT_HS256_SECRET, JWT_PUBLIC_KEYS or "
-                   "JWT_JWKS_FILE)\n";
+      std::cerr << "configuration error: no JWT key configured (set TOKEN_SIGNING_KEY, JWT_HS256_SECRET, "
+                   "JWT_PUBLIC_KEYS, JWT_JWKS_FILE or JWT_JWKS_URL)\n";
       return 2;
     }
   } catch (const std::exception& e) {
@@ -71,7 +89,7 @@ int cmd_serve(const Args&) {
   // receipt); connections open lazily, on the first such request.
   db::ConnectionPool worker_pool(cfg.worker_database_url, 2,
                                  std::chrono::milliseconds(cfg.db_acquire_timeout_ms));
-  Services svc{pool, cfg, &worker_pool};
+  Services svc{pool, cfg, &worker_pool, &signing_keys};
   App app(svc, router, *verifier);
   // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).
   jobs::register_builtin_handlers();
@@ -83,6 +101,7 @@ int cmd_serve(const Args&) {
     return 1;
   }
   workers.stop();
+  if (remote_jwks) remote_jwks->stop();
   worker_pool.close();
   pool.close();
   spdlog::info("\"msg\":\"stopped\"");

@@ -8,6 +8,9 @@ class ConnectionPool;
 namespace util {
 struct Config;
 }
+namespace auth {
+class SigningKeys;
+}
 
 // What the service shares with every handler.
 struct Services {
@@ -16,6 +19,9 @@ struct Services {
   // Connections as tenantd_worker (WORKER_DATABASE_URL), for the few public routes that hand
   // work to the workers (webhook receipt): the app role may not call those functions.
   db::ConnectionPool* worker_pool = nullptr;
+  // TOKEN_SIGNING_KEY, loaded once: signs the access tokens login and refresh answer with, and
+  // is published at /.well-known/jwks.json. nullptr or empty: tokens are HS256.
+  const auth::SigningKeys* signing_keys = nullptr;
 };
 
 }  // namespace tenantd

@@ -94,9 +94,17 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   }
   c.jwt_public_keys = parse_str(env, "JWT_PUBLIC_KEYS", "");
   c.jwt_jwks_file = parse_str(env, "JWT_JWKS_FILE", "");
+  c.jwt_jwks_url = parse_str(env, "JWT_JWKS_URL", "");
+  if (!c.jwt_jwks_url.empty() && c.jwt_jwks_url.rfind("https://", 0) != 0) {
+    throw ConfigError("JWT_JWKS_URL must be an https:// URL");
+  }
+  c.jwt_jwks_ca_file = parse_str(env, "JWT_JWKS_CA_FILE", "");
+  c.jwks_min_refresh_seconds =
+      parse_int(env, "JWKS_MIN_REFRESH_SECONDS", c.jwks_min_refresh_seconds, 1, 86400);
   c.jwt_issuer = parse_str(env, "JWT_ISSUER", "");
   c.jwt_audience = parse_str(env, "JWT_AUDIENCE", "");
   c.jwt_leeway_seconds = parse_int(env, "JWT_LEEWAY_SECONDS", c.jwt_leeway_seconds, 0, 60);
+  c.token_signing_key = parse_str(env, "TOKEN_SIGNING_KEY", "");
   c.base_domain = parse_str(env, "BASE_DOMAIN", c.base_domain);
   for (auto& ch : c.base_domain) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
   c.tenant_header_name = parse_str(env, "TENANT_HEADER_NAME", c.tenant_header_name);

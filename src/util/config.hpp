@@ -24,9 +24,14 @@ struct Config {
   std::string jwt_hs256_secret;
   std::string jwt_public_keys;
   std::string jwt_jwks_file;
+  std::string jwt_jwks_url;           // JWT_JWKS_URL: https:// JWKS of an identity provider
+  std::string jwt_jwks_ca_file;       // JWT_JWKS_CA_FILE: CA bundle for it (private CA); empty = system
+  int jwks_min_refresh_seconds = 60;  // JWKS_MIN_REFRESH_SECONDS: fetches at most this often
   std::string jwt_issuer;
   std::string jwt_audience;
   int jwt_leeway_seconds = 60;
+  // TOKEN_SIGNING_KEY: "kid=private.pem[,kid2=old.pem]", ES256 or EdDSA; the first signs.
+  std::string token_signing_key;
   std::string base_domain = "localhost";
   std::string tenant_header_name = "X-Tenant-Id";
   bool tenant_subdomain_enabled = true;

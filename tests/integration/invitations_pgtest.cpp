@@ -458,12 +458,7 @@ class AuthTest : public LifecycleBase {
   // A user of `s` with a known password; returns its email.
   static std::string user_with_password(const Seed& s, const std::string& password,
                                         const std::string& role = "member") {
-    const std::string uid = util::new_uuid();
-    const std::string email = unique("login") + "@" + s.slug + ".example";
-    admin_exec("insert into tenantd.users (id, email) values ('" + uid + "', '" + email + "')");
-    admin_exec("insert into tenantd.memberships (tenant_id, user_id, role, password_hash) values ('" + s.id +
-               "', '" + uid + "', '" + role + "', '" + auth::hash_password(password) + "')");
-    return email;
+    return member_with_password(s, password, role).second;
   }
   static HttpResponse login(const std::string& tenant, const std::string& email,
                             const std::string& password) {

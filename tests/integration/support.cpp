@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "auth/jwt.hpp"
+#include "auth/password.hpp"
 #include "util/uuid.hpp"
 
 namespace tenantd::test {
@@ -373,6 +374,16 @@ void expect_problem(const HttpResponse& r, int status, const std::string& code) 
     EXPECT_EQ(r.body.find(leak), std::string::npos) << "internal detail leaked: " << r.body;
   }
   EXPECT_FALSE(r.header("x-request-id").empty()) << r.body;
+}
+
+std::pair<std::string, std::string> member_with_password(const Seed& s, const std::string& password,
+                                                         const std::string& role) {
+  const std::string uid = util::new_uuid();
+  const std::string email = "pw-" + uniq() + "@" + s.slug + ".example";
+  admin_exec("insert into tenantd.users (id, email) values ('" + uid + "', '" + email + "')");
+  admin_exec("insert into tenantd.memberships (tenant_id, user_id, role, password_hash) values ('" + s.id +
+             "', '" + uid + "', '" + role + "', '" + auth::hash_password(password) + "')");
+  return {uid, email};
 }
 
 }  // namespace tenantd::test

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tenantd::test {
@@ -112,6 +113,11 @@ std::string q1(const std::string& sql);
 // (type, title, status, a string code), an X-Request-Id, and no internal detail (SQL, SQLSTATE,
 // library or table names) in the body. The leak list is the union of what each test file checked.
 void expect_problem(const HttpResponse& r, int status, const std::string& code = "");
+
+// A new member of `s` with `role` and a known password (scrypt, as login checks it); returns
+// {user id, email}.
+std::pair<std::string, std::string> member_with_password(const Seed& s, const std::string& password,
+                                                         const std::string& role = "member");
 
 // Minimal blocking HTTP/1.1 client (one request per connection).
 HttpResponse http_request(int port, const std::string& method, const std::string& target,

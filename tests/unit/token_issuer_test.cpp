@@ -20,9 +20,9 @@ TEST(TokenIssuer, AccessTokenVerifiesWithTheServiceVerifier) {
   cfg.jwt_issuer = "https://tenantd.test";
   cfg.jwt_audience = "tenantd-api";
   cfg.access_token_ttl_seconds = 900;
-  ASSERT_TRUE(can_issue_tokens(cfg));
+  ASSERT_TRUE(can_issue_tokens(cfg, nullptr));
   const int64_t now = 1'800'000'000;
-  const std::string tok = issue_access_token(cfg, kUser, kTenant, "read_only", now);
+  const std::string tok = issue_access_token(cfg, nullptr, kUser, kTenant, "read_only", now);
   VerifierConfig vc;
   vc.hs256_secret = cfg.jwt_hs256_secret;
   vc.issuer = cfg.jwt_issuer;
@@ -35,7 +35,7 @@ TEST(TokenIssuer, AccessTokenVerifiesWithTheServiceVerifier) {
   EXPECT_EQ(c.exp.value_or(0), now + 900);
   EXPECT_THROW(v.verify(tok, now + 900 + 61), JwtError);  // expired past the leeway
   util::Config none;
-  EXPECT_FALSE(can_issue_tokens(none));
+  EXPECT_FALSE(can_issue_tokens(none, nullptr));
 }
 
 TEST(TokenIssuer, RefreshTokensCarryTheirTenantAndAreUnique) {
