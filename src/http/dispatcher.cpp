@@ -244,7 +244,7 @@ Response App::dispatch(const IncomingRequest& in) {
   Response res;
   // Problem bodies carry client-safe text only: ApiError details and the fixed texts of
   // the SQLSTATE table. What a library or the database said goes to the log.
-  std::string code, detail, error_log;
+  std::string code, detail, error_log, extensions;
   try {
     res = run(ctx, in, route_for_log);
   } catch (const ApiError& e) {
@@ -275,6 +275,8 @@ Response App::dispatch(const IncomingRequest& in) {
       std::string msg = e.what();
       if (msg.rfind("ERROR:  ", 0) == 0) msg = msg.substr(8);
       detail = msg.substr(0, msg.find('\n'));
+      // our procedures' extension members (quota_exceeded: limit, used, metric, resets_at)
+      if (e.sqlstate().rfind("TD", 0) == 0) extensions = problem_extensions_from_error(e.what());
     }
     if (res.status == 503) res.headers["Retry-After"] = "1";
     // The token verified but the database no longer backs it: the client signs in again.
@@ -287,7 +289,7 @@ Response App::dispatch(const IncomingRequest& in) {
     error_log = e.what();
   }
   if (!code.empty()) {
-    res.body = problem_json(res.status, code, detail, in.path, ctx.request_id);
+    res.body = problem_json(res.status, code, detail, in.path, ctx.request_id, extensions);
     res.content_type = "application/problem+json";
   }
   res.headers["X-Request-Id"] = ctx.request_id;
