@@ -37,7 +37,8 @@ std::vector<db::Arg> get(RequestContext&) {
 // api.put_entitlements(ctx, limits, features, reason)
 std::vector<db::Arg> put(RequestContext& ctx) {
   if (!ctx.has_json) {
-    throw ApiError("body_required", "a JSON body {\"limits\": {…}, \"features\": {…}, \"reason\": …} is required");
+    throw ApiError("body_required",
+                   "a JSON body {\"limits\": {…}, \"features\": {…}, \"reason\": …} is required");
   }
   reject_unknown_fields(ctx, {"limits", "features", "reason"});
   db::Arg reason = optional_string(ctx, "reason", 1000);

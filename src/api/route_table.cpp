@@ -119,7 +119,8 @@ void register_all(Router& r) {
 
   // entitlements: every member reads them; only a platform operator overrides them (in SQL)
   r.call_tenant("GET", "/entitlements", "api.get_entitlements", entitlements::get);
-  r.call("PUT", "/v1/tenants/{tenant}/entitlements", Scope::kTenant, "api.put_entitlements", entitlements::put);
+  r.call("PUT", "/v1/tenants/{tenant}/entitlements", Scope::kTenant, "api.put_entitlements",
+         entitlements::put);
 
   // webhooks
   // one call, on the worker pool (receipt enqueues a job, which the app role may not)

@@ -81,8 +81,8 @@ std::string problem_json(int status, const std::string& code, const std::string&
     rapidjson::Document d;
     d.Parse(extensions.c_str());
     if (!d.HasParseError() && d.IsObject()) {
-      static const char* const kStandard[] = {"type",     "title",      "status", "code",
-                                              "detail",   "instance",   "request_id"};
+      static const char* const kStandard[] = {"type",   "title",    "status",    "code",
+                                              "detail", "instance", "request_id"};
       for (auto it = d.MemberBegin(); it != d.MemberEnd(); ++it) {
         const std::string name(it->name.GetString(), it->name.GetStringLength());
         bool standard = false;
