@@ -56,7 +56,9 @@ as $$
     ('tenantd.idempotency_begin(text,text,text,integer)', 'the idempotency records are readable by no login role; begin claims or replays one'),
     ('tenantd.idempotency_finish(text,text,integer,text)', 'stores the answer under the key begin claimed'),
     -- quotas
-    ('tenantd.quota_used(text)', 'counts the current tenant''s members, roles, domains or API keys whatever the caller may read (an invitee sees only their own membership); returns a number')
+    ('tenantd.quota_used(text)', 'counts the current tenant''s members, roles, domains or API keys whatever the caller may read (an invitee sees only their own membership); returns a number'),
+    -- usage metering
+    ('tenantd.record_api_calls(jsonb)', 'one flush of a process''s in-memory api_calls holds many tenants'' counts; writes each inside the tenant it sets; worker role only')
 $$;
 
 revoke all on function tenantd.definer_functions() from public;

@@ -5,6 +5,7 @@ namespace tenantd {
 namespace db {
 class ConnectionPool;
 }
+class UsageMeter;
 namespace util {
 struct Config;
 }
@@ -16,6 +17,8 @@ struct Services {
   // Connections as tenantd_worker (WORKER_DATABASE_URL), for the few public routes that hand
   // work to the workers (webhook receipt): the app role may not call those functions.
   db::ConnectionPool* worker_pool = nullptr;
+  // api_calls counted per tenant and day (USAGE_METERING_ENABLED); null: not counted.
+  UsageMeter* usage_meter = nullptr;
 };
 
 }  // namespace tenantd
