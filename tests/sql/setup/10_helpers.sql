@@ -110,8 +110,6 @@ $$;
 --   tenant A 'acme'   aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa   tenant B 'globex' bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
 --   alice (tenant_admin of A) aaaaaaaa-0000-4000-8000-000000000001   bob (tenant_admin of B) bbbbbbbb-0000-4000-8000-000000000001
 --   memberships …0002, sessions …0003, audit_log rows …0004 (same prefixes)
--- Both are on the 'pro' plan: custom roles are a plan feature (tenantd.require_feature), and
--- the tests of other areas create them; tests of plans set the plan they need.
 create or replace function tests.seed_two_tenants()
 returns void
 language plpgsql volatile
@@ -119,8 +117,6 @@ as $$
 begin
   perform tests.create_tenant('acme', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa');
   perform tests.create_tenant('globex', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb');
-  update tenantd.tenants set plan = 'pro'
-   where id in ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb');
   perform tests.create_user('alice@acme.test', 'aaaaaaaa-0000-4000-8000-000000000001');
   perform tests.create_user('bob@globex.test', 'bbbbbbbb-0000-4000-8000-000000000001');
   perform tests.add_member('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
