@@ -70,7 +70,7 @@ select is(tenantd.effective_entitlements(:'ta') -> 'limits',
 select is(tenantd.effective_entitlements(:'ta') -> 'features' -> 'custom_roles', 'true'::jsonb, 'the feature is on');
 select lives_ok($$select tenantd.require_feature('custom_roles')$$, 'require_feature admits');
 reset role;
-select is((select details from tenantd.audit_log where action = 'entitlements.updated'),
+select is((select details from tenantd.audit_log where tenant_id = :'ta' and action = 'entitlements.updated'),
           '{"old": null, "new": {"limits": {"members": 7, "custom_roles": 3, "domains": null},
             "features": {"custom_roles": true}}, "reason": "sales deal 42"}'::jsonb,
           'one entitlements.updated audit row with the old and new overrides');
