@@ -58,6 +58,8 @@ SCENARIOS: List[Scenario] = [
              in_history_rt=True),
     Scenario("d", "wrk", "wrk_invitations", "(d) wrk: POST /v1/invitations", counts_db=True, round_trips=True),
     Scenario("h", "wrk", "wrk_healthz", "(h) wrk: GET /healthz (HTTP limit)"),
+    # issue 10: (c) on a tenantd without the per-tenant rate limiter and the api_calls counter
+    Scenario("p", "wrk", "wrk_users_noplans", "(p) wrk: (c) with rate limit and usage metering off"),
 ]
 
 
@@ -68,7 +70,8 @@ class Ratio:
     target: Optional[float] = None  # the report says whether the ratio meets it (>=)
 
 
-RATIOS: List[Ratio] = [Ratio("c", "a", target=0.7), Ratio("b", "a", target=0.9), Ratio("d", "c"), Ratio("c", "h")]
+RATIOS: List[Ratio] = [Ratio("c", "a", target=0.7), Ratio("b", "a", target=0.9), Ratio("d", "c"), Ratio("c", "h"),
+                       Ratio("c", "p")]  # (c)/(p): what the rate limiter and usage counter cost
 
 
 class BenchError(Exception):

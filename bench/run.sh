@@ -11,12 +11,17 @@
 #   (d) wrk against POST /v1/invitations, admin tokens rotating, a new address per request
 #       (bench/invitations.lua): a write route
 #   (h) wrk against GET /healthz (bench/healthz.lua): the HTTP limit
+#   (p) (c) again on a tenantd started with TENANT_RATE_LIMIT_ENABLED=false and
+#       USAGE_METERING_ENABLED=false: (c)/(p) is the cost of the per-tenant rate limiter and the
+#       api_calls counter (issue 10). The bench tenants' plan override gives them a rate limit so
+#       high that (c) never meets it (every request still takes a token and gets RateLimit fields)
+#       and no monthly invitation limit, so (d) is never refused.
 #   (e) with BENCH_SCALE=1 only: the p50 of (b) at one client on 100,000 tenants x 100 members
 #       (database tenantd_bench_scale, loaded once; takes long) divided by the same on the
 #       1,000 x 1,000 database, measured small / large / small
 #
-# Order: (a) and (b) first halves, tenantd up, (c), (d), (h), tenantd down, (a) and (b) second
-# halves. The pgbench runs bracket the HTTP runs in time, so a machine that gets slower or faster
+# Order: (a) and (b) first halves, tenantd up, (c), (d), (h), tenantd down, tenantd up without
+# the plan enforcement, (p), tenantd down, (a) and (b) second halves. The pgbench runs bracket the HTTP runs in time, so a machine that gets slower or faster
 # during the run (other people's builds, a noisy neighbour) moves both sides of a ratio alike.
 #
 # It reports requests/s, p50 and p99 for each, the ratios (c)/(a), (b)/(a), (d)/(c) and
@@ -304,6 +309,12 @@ read -r n_users n_members < <(psql_super -d "$BENCH_DB" -At -F' ' -c \
   "select (select count(*) from tenantd.users), (select count(*) from tenantd.memberships)")
 log "data: $TENANTS bench tenants, $n_users users, $n_members memberships ($LOAD_NOTE)"
 MAIN_LOAD_NOTE=$LOAD_NOTE
+# Plans (issue 10): the bench tenants are on the free plan; their override keeps the rate limit
+# on but out of reach and lifts the monthly invitation limit (re-applied every run: idempotent).
+psql_super -d "$BENCH_DB" -c "insert into tenantd.entitlement_overrides (tenant_id, limits, reason)
+    select id, '{\"api_requests_per_minute\": 100000000, \"invitations_per_month\": null}', 'bench'
+      from tenantd.tenants where slug like 'bench-%'
+    on conflict (tenant_id) do update set limits = excluded.limits, reason = excluded.reason" >/dev/null
 if [ "$SCALE" = 1 ]; then
   prepare_db "$SCALE_DB" "$SCALE_TENANTS" "$SCALE_MEMBERS"
   SCALE_LOAD_NOTE=$LOAD_NOTE
@@ -319,8 +330,8 @@ else
 fi
 # development passwords of the embedded cluster (migrations/0001, prepare_db), by user
 export PGPASSFILE="$WORK/pgpass"
-printf '127.0.0.1:%s:*:tenantd_app:tenantd_app\n127.0.0.1:%s:*:tenantd_bench_limit:tenantd_bench_limit\n' \
-  "$PG_PORT" "$PG_PORT" >"$PGPASSFILE"
+printf '127.0.0.1:%s:*:tenantd_app:tenantd_app\n127.0.0.1:%s:*:tenantd_bench_limit:tenantd_bench_limit\n127.0.0.1:%s:*:tenantd_worker:tenantd_worker\n' \
+  "$PG_PORT" "$PG_PORT" "$PG_PORT" >"$PGPASSFILE"
 chmod 600 "$PGPASSFILE"
 app_psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$APP_HOST" -p "$PG_PORT" -U tenantd_app -d "$BENCH_DB" "$@"; }
 
@@ -450,16 +461,24 @@ log "starting tenantd on 127.0.0.1:$PORT: HTTP_THREADS=$THREADS DB_POOL_SIZE=$PO
 fact tenantd.x0 "$(db_xacts)"
 # WORKERS=0: no background job workers in this process (they poll the database on their own
 # connections, which would blur the per-request counts); the bench measures the HTTP path.
-DATABASE_URL="$APP_URL" LISTEN_ADDR="127.0.0.1:$PORT" HTTP_THREADS="$THREADS" DB_POOL_SIZE="$POOL" \
-  WORKERS=0 LOG_LEVEL=warn MIGRATIONS_DIR="$ROOT/migrations" "$TENANTD" serve >"$WORK/tenantd.log" 2>&1 &
-TENANTD_PID=$!
+# The usage flush (every USAGE_FLUSH_SECONDS, default 5) writes as tenantd_worker into the bench
+# database. start_tenantd [VAR=value…]: extra environment (the plan switches of (p)).
+WORKER_URL=${APP_URL/tenantd_app/tenantd_worker}
+start_tenantd() {
+  env DATABASE_URL="$APP_URL" WORKER_DATABASE_URL="$WORKER_URL" LISTEN_ADDR="127.0.0.1:$PORT" \
+    HTTP_THREADS="$THREADS" DB_POOL_SIZE="$POOL" WORKERS=0 LOG_LEVEL=warn MIGRATIONS_DIR="$ROOT/migrations" \
+    "$@" "$TENANTD" serve >>"$WORK/tenantd.log" 2>&1 &
+  TENANTD_PID=$!
+  for i in $(seq 1 100); do
+    curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break
+    kill -0 "$TENANTD_PID" 2>/dev/null || { cat "$WORK/tenantd.log" >&2; die "tenantd exited at start-up"; }
+    [ "$i" = 100 ] && die "tenantd did not answer /healthz within 10 s"
+    sleep 0.1
+  done
+}
 BASE="http://127.0.0.1:$PORT"
-for i in $(seq 1 100); do
-  curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break
-  kill -0 "$TENANTD_PID" 2>/dev/null || { cat "$WORK/tenantd.log" >&2; die "tenantd exited at start-up"; }
-  [ "$i" = 100 ] && die "tenantd did not answer /healthz within 10 s"
-  sleep 0.1
-done
+: >"$WORK/tenantd.log"
+start_tenantd
 
 # Sample requests: 200, 50 rows, all of the token's tenant, a next page.
 SAMPLES=0
@@ -542,6 +561,16 @@ wrk_scenario h wrk_healthz healthz.lua "$BASE/healthz"
 stop_tenantd
 wait_db_idle
 fact tenantd.x1 "$(db_xacts)"
+
+# 7b. (p) wrk: (c) with the per-tenant rate limit and the usage counter switched off ------------
+log "restarting tenantd with TENANT_RATE_LIMIT_ENABLED=false USAGE_METERING_ENABLED=false for (p)"
+start_tenantd TENANT_RATE_LIMIT_ENABLED=false USAGE_METERING_ENABLED=false
+BENCH_TOKENS="$TOKENS" wrk "${WRK_COMMON[@]}" -d "${WARMUP}s" -s "$BENCH_DIR/users.lua" "$BASE/v1/users?limit=50" \
+  >"$RAW/wrk_users_noplans.warmup.out" 2>&1 || { cat "$RAW/wrk_users_noplans.warmup.out" >&2; die "(p) warm-up failed"; }
+sleep 0.5
+wrk_scenario p wrk_users_noplans users.lua "$BASE/v1/users?limit=50"
+stop_tenantd
+wait_db_idle
 TENANTD_ERRORS=$(grep -c '"level":"\(error\|critical\)"' "$WORK/tenantd.log" || true)
 [ "$TENANTD_ERRORS" = 0 ] || log "WARNING: tenantd logged $TENANTD_ERRORS error lines (see $WORK/tenantd.log)"
 

@@ -10,6 +10,8 @@
 --   TD409 already a member; 'too_many_tenants: …' when the user already belongs to
 --         p_max_tenants live tenants (MAX_TENANTS_PER_USER, default 5; NULL = no limit)
 --   TD422 bad email, or a role the tenant does not have
+--   TDF07 quota_exceeded / TDS01 quota_unavailable: the plan's members (active memberships)
+--         and members_per_month (tenantd.consume_quota)
 --
 -- Identity model (docs/identity.md): the global identity is found or created by email and
 -- nothing else about it is read, copied or returned. display_name and password_hash are this
@@ -105,6 +107,10 @@ begin
         message = format('a user may belong to at most %s tenants', p_max_tenants);
     end if;
   end if;
+
+  -- the plan's quotas (TDF07 quota_exceeded, TDS01 quota_unavailable), admitted in this
+  -- transaction: an existing member is refused below and the admission rolls back with it
+  perform tenantd.consume_quota('members'), tenantd.consume_quota('members_per_month');
 
   insert into tenantd.memberships as m (tenant_id, user_id, role, display_name, password_hash,
                                        source)

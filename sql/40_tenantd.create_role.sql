@@ -3,7 +3,8 @@
 -- 'role.created' audit row in the same transaction.
 -- Errors: TD400 no tenant context · TD403 forbidden (needs roles:write) / role_escalation (a
 --         permission the caller lacks) · TD409 role_exists · TD422 invalid_role_name /
---         unknown_permission / description too long.
+--         unknown_permission / description too long · TDF08 feature_not_available (the plan
+--         lacks custom_roles) · TDF07 quota_exceeded / TDS01 quota_unavailable (custom_roles).
 -- Security invoker: the inserts go through the roles/role_permissions policies.
 create or replace function tenantd.create_role(p_name text, p_description text, p_permissions text[])
 returns uuid
@@ -28,6 +29,10 @@ begin
     raise exception using errcode = 'TDC10',
       message = format('the tenant already has a role named %s', p_name);
   end if;
+
+  -- custom roles are a plan feature and a quota (TDF08 feature_not_available, TDF07, TDS01)
+  perform tenantd.require_feature('custom_roles');
+  perform tenantd.consume_quota('custom_roles');
 
   insert into tenantd.roles (name, description) values (p_name, p_description) returning id into v_id;
   insert into tenantd.role_permissions (role_id, permission) select v_id, p from unnest(v_perms) as p;

@@ -54,7 +54,11 @@ as $$
     ('tenantd.sweep_jobs(integer)', 'housekeeping across tenants'),
     ('tenantd.sweep_login_attempts()', 'housekeeping across tenants'),
     ('tenantd.idempotency_begin(text,text,text,integer)', 'the idempotency records are readable by no login role; begin claims or replays one'),
-    ('tenantd.idempotency_finish(text,text,integer,text)', 'stores the answer under the key begin claimed')
+    ('tenantd.idempotency_finish(text,text,integer,text)', 'stores the answer under the key begin claimed'),
+    -- quotas
+    ('tenantd.quota_used(text)', 'counts the current tenant''s members, roles, domains or API keys whatever the caller may read (an invitee sees only their own membership); returns a number'),
+    -- usage metering
+    ('tenantd.record_api_calls(jsonb)', 'one flush of a process''s in-memory api_calls holds many tenants'' counts; writes each inside the tenant it sets; worker role only')
 $$;
 
 revoke all on function tenantd.definer_functions() from public;

@@ -11,6 +11,9 @@
 --   TD409 'already_member: …' the address belongs to a member of the tenant;
 --         'already_invited: …' a pending, unexpired invitation for the address exists
 --   TD422 bad email, expires_in_days outside 1–30, 'unknown_role: …'
+--   TDF07 quota_exceeded / TDS01 quota_unavailable: the plan's invitations_per_month
+--         (tenantd.consume_quota, consumed after the checks above, so a refused invitation
+--         costs nothing)
 --
 -- Security invoker: everything it reads and writes goes through the caller's own-tenant
 -- policies (invitations need invitations:write; the member check reads memberships and users
@@ -61,6 +64,8 @@ begin
     raise exception using errcode = 'TDC01',
       message = 'a pending invitation for this address exists; revoke it first';
   end if;
+
+  perform tenantd.consume_quota('invitations_per_month');
 
   insert into tenantd.invitations as i (email, role, token_hash, expires_at, invited_by)
   values (p_email, p_role, p_token_hash, now() + make_interval(days => p_expires_in_days),

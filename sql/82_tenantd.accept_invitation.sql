@@ -15,6 +15,7 @@
 --   TD410 'invitation_unusable: …'   expired, revoked, already accepted, or its tenant deleted
 --   TD403 'tenant_suspended: …'      the tenant is suspended (the invitation stays pending)
 --   TD403 'user_disabled: …'         the existing identity is disabled
+--   TDF07 quota_exceeded / TDS01 quota_unavailable: the tenant's members or members_per_month
 --   TD409 'already_member: …'        the identity is a member already (invitation stays pending)
 --   TD409 'too_many_tenants: …'      MAX_TENANTS_PER_USER reached (same rule as tenantd.create_member)
 --
@@ -130,6 +131,9 @@ begin
   perform pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_inv.role), true);
   -- the invitee policy on invitations compares the invitation's address with this one
   perform pg_catalog.set_config('app.user_email', v_user.email, true);
+
+  -- the plan's quotas, consumed in the invitation's tenant (the context just set)
+  perform tenantd.consume_quota('members'), tenantd.consume_quota('members_per_month');
 
   insert into tenantd.memberships as m (tenant_id, user_id, role, password_hash, display_name,
                                        accepted_at, source)

@@ -4,6 +4,7 @@
 #include "api/audit_log.hpp"
 #include "api/auth.hpp"
 #include "api/config.hpp"
+#include "api/entitlements.hpp"
 #include "api/health.hpp"
 #include "api/invitations.hpp"
 #include "api/jwks.hpp"
@@ -119,6 +120,11 @@ void register_all(Router& r) {
   r.call_tenant("GET", "/users/{id}", "api.get_member", users::get);
   r.call_tenant("PATCH", "/users/{id}", "api.update_member", users::update);
   r.call_tenant("DELETE", "/users/{id}", "api.delete_member", users::remove, opts().needs("members:write"));
+
+  // entitlements: every member reads them; only a platform operator overrides them (in SQL)
+  r.call_tenant("GET", "/entitlements", "api.get_entitlements", entitlements::get);
+  r.call("PUT", "/v1/tenants/{tenant}/entitlements", Scope::kTenant, "api.put_entitlements",
+         entitlements::put);
 
   // webhooks
   // one call, on the worker pool (receipt enqueues a job, which the app role may not)

@@ -1,7 +1,10 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "api/route_table.hpp"
 #include "auth/jwt.hpp"
@@ -10,9 +13,12 @@
 #include "cli/commands.hpp"
 #include "db/pool.hpp"
 #include "db/statement_mode.hpp"
+#include "db/usage_flush.hpp"
 #include "http/endpoint.hpp"
+#include "http/usage_meter.hpp"
 #include "jobs/worker.hpp"
 #include "util/config.hpp"
+#include "util/json_escape.hpp"
 
 namespace tenantd::cli {
 
@@ -27,6 +33,61 @@ void setup_logging(const std::string& level) {
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
 }
+
+namespace {
+
+// Sends the in-memory api_calls counts to the database: every `every` and once more by
+// finish(), which runs after the HTTP endpoint has answered its last request (no count of a
+// clean shutdown is lost). A flush that fails puts its counts back for the next one.
+class UsageFlusher {
+ public:
+  UsageFlusher(UsageMeter& meter, db::ConnectionPool& pool, std::chrono::seconds every)
+      : meter_(meter), pool_(pool), every_(every) {}
+  void start() {
+    thread_ = std::thread([this] {
+      std::unique_lock<std::mutex> lk(mu_);
+      while (!stop_) {
+        cv_.wait_for(lk, every_, [this] { return stop_; });
+        lk.unlock();
+        flush();
+        lk.lock();
+      }
+    });
+  }
+  // Stops the periodic flush and flushes what is left.
+  void finish() {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    flush();
+  }
+
+ private:
+  void flush() {
+    const std::string counts = meter_.take_json();
+    if (counts.empty()) return;
+    try {
+      const long long n = db::record_api_calls(pool_, counts);
+      spdlog::debug("\"msg\":\"usage flushed\",\"api_calls\":{}", n);
+    } catch (const std::exception& e) {
+      meter_.put_back(counts);
+      spdlog::error("\"msg\":\"usage flush failed\",\"pending_api_calls\":{},\"error\":\"{}\"",
+                    meter_.pending(), util::json_escape(e.what()));
+    }
+  }
+  UsageMeter& meter_;
+  db::ConnectionPool& pool_;
+  const std::chrono::seconds every_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
 
 bool load_config_and_logging(util::Config& cfg) {
   try {
@@ -89,17 +150,26 @@ int cmd_serve(const Args&) {
   // receipt); connections open lazily, on the first such request.
   db::ConnectionPool worker_pool(cfg.worker_database_url, 2,
                                  std::chrono::milliseconds(cfg.db_acquire_timeout_ms));
-  Services svc{pool, cfg, &worker_pool, &signing_keys};
+  // api_calls per tenant and day, in memory, flushed as tenantd_worker (USAGE_METERING_ENABLED)
+  UsageMeter usage_meter;
+  UsageFlusher usage_flusher(usage_meter, worker_pool, std::chrono::seconds(cfg.usage_flush_seconds));
+  Services svc{pool, cfg, &worker_pool, &signing_keys, cfg.usage_metering_enabled ? &usage_meter : nullptr};
   App app(svc, router, *verifier);
   // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).
   jobs::register_builtin_handlers();
   jobs::WorkerPool workers(worker_options(cfg, cfg.workers));
   try {
-    serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes, [&] { workers.start(); });
+    serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes, [&] {
+      workers.start();
+      if (cfg.usage_metering_enabled) usage_flusher.start();
+    });
   } catch (const std::exception& e) {
     std::cerr << "serve: " << e.what() << "\n";
+    usage_flusher.finish();
     return 1;
   }
+  // the endpoint has stopped: every request it answered has been counted
+  usage_flusher.finish();
   workers.stop();
   if (remote_jwks) remote_jwks->stop();
   worker_pool.close();

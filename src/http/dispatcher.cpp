@@ -16,6 +16,7 @@
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "http/tenant_resolution.hpp"
+#include "http/usage_meter.hpp"
 #include "util/config.hpp"
 #include "util/json.hpp"
 #include "util/json_escape.hpp"
@@ -147,7 +148,67 @@ std::string context_json(const RequestContext& ctx, const Route& route, const st
   return j.take();
 }
 
+// The context of api.rate_limit_policy: the request's principal and tenant references, and
+// no route permission (the lookup asks only whether the principal may act in the tenant).
+std::string rate_limit_context_json(const RequestContext& ctx) {
+  util::JsonOut j;
+  j.begin_object();
+  j.str("request_id", ctx.request_id).str("route", "rate limit policy").str("client", ctx.client_address);
+  j.begin_array("refs");
+  for (const auto& r : ctx.tenant_refs) j.element(r);
+  j.end_array();
+  j.str("user_id", ctx.principal->user_id)
+      .str("role", ctx.principal->role)
+      .str("subject", ctx.principal->sub);
+  j.end_object();
+  return j.take();
+}
+
 }  // namespace
+
+void App::limit_and_count(const RequestContext& ctx, std::map<std::string, std::string>& tenant_headers) {
+  const bool limit = svc_.config.tenant_rate_limit_enabled;
+  UsageMeter* meter = svc_.usage_meter;
+  // Operators acting in a tenant are neither limited by its plan nor its usage.
+  if ((!limit && !meter) || !ctx.principal || ctx.principal->is_super_admin() || ctx.tenant_refs.empty())
+    return;
+  const std::string key = ctx.tenant_refs.front() + '\n' + ctx.principal->sub + '\n' + ctx.principal->role;
+  const TenantRateLimits::Policy p = tenant_limits_.policy(key, [&] {
+    TenantRateLimits::Policy fetched;
+    try {
+      const db::Reply r =
+          db::call_api(svc_.pool, "api.rate_limit_policy", rate_limit_context_json(ctx), {}, true);
+      rapidjson::Document d;
+      d.Parse(r.body.c_str());
+      if (r.status == 200 && !d.HasParseError() && d.IsObject() && d.HasMember("tenant_id") &&
+          d["tenant_id"].IsString()) {
+        fetched.tenant_id = d["tenant_id"].GetString();
+        if (d.HasMember("requests_per_minute") && d["requests_per_minute"].IsInt())
+          fetched.per_minute = std::max(0, d["requests_per_minute"].GetInt());
+      }
+    } catch (const pqxx::sql_error& e) {
+      // The database refused the principal in this tenant (TDxxx): no bucket, no count, and the
+      // request's own call answers why. Anything else is not remembered.
+      fetched.cacheable = e.sqlstate().rfind("TD", 0) == 0;
+    }
+    return fetched;
+  });
+  if (p.tenant_id.empty()) return;
+  if (limit && p.per_minute > 0) {
+    const TenantRateLimits::Decision d = tenant_limits_.take(p.tenant_id, p.per_minute);
+    tenant_headers["RateLimit-Policy"] = TenantRateLimits::policy_header(d);
+    tenant_headers["RateLimit"] = TenantRateLimits::state_header(d);
+    if (!d.allowed) {
+      std::map<std::string, std::string> h = tenant_headers;
+      h["Retry-After"] = std::to_string(d.retry_after);
+      throw ApiError("rate_limited",
+                     "this tenant's plan allows " + std::to_string(p.per_minute) +
+                         " API requests per minute; retry later",
+                     std::move(h));
+    }
+  }
+  if (meter) meter->add(p.tenant_id, UsageMeter::utc_day());
+}
 
 App::App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
     : svc_(svc),
@@ -158,7 +219,8 @@ App::App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
       accept_limit_(svc.config.accept_rate_per_minute),
       signup_limit_(svc.config.signup_rate_per_minute) {}
 
-Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log) {
+Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log,
+                  std::map<std::string, std::string>& tenant_headers) {
   RouteMatch m = router_.match(in.method, in.path);
   if (!m.route) {
     if (!m.allowed.empty()) {
@@ -227,6 +289,7 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     if (!ctx.tenant_refs.empty()) ctx.tenant_id = ctx.tenant_refs.front();
   }
   ctx.context_json = context_json(ctx, route, in.method + " " + route.pattern);
+  limit_and_count(ctx, tenant_headers);
   if (route.function.empty()) return route.fn(ctx);
   std::vector<db::Arg> args = route.args(ctx);
   // Only a read is sent again when the connection turns out lost (a write may have committed).
@@ -244,9 +307,10 @@ Response App::dispatch(const IncomingRequest& in) {
   Response res;
   // Problem bodies carry client-safe text only: ApiError details and the fixed texts of
   // the SQLSTATE table. What a library or the database said goes to the log.
-  std::string code, detail, error_log;
+  std::string code, detail, error_log, extensions;
+  std::map<std::string, std::string> tenant_headers;  // RateLimit-Policy, RateLimit
   try {
-    res = run(ctx, in, route_for_log);
+    res = run(ctx, in, route_for_log, tenant_headers);
   } catch (const ApiError& e) {
     res.status = e.status();
     res.headers = e.headers();
@@ -275,6 +339,8 @@ Response App::dispatch(const IncomingRequest& in) {
       std::string msg = e.what();
       if (msg.rfind("ERROR:  ", 0) == 0) msg = msg.substr(8);
       detail = msg.substr(0, msg.find('\n'));
+      // our procedures' extension members (quota_exceeded: limit, used, metric, resets_at)
+      if (e.sqlstate().rfind("TD", 0) == 0) extensions = problem_extensions_from_error(e.what());
     }
     if (res.status == 503) res.headers["Retry-After"] = "1";
     // The token verified but the database no longer backs it: the client signs in again.
@@ -287,9 +353,10 @@ Response App::dispatch(const IncomingRequest& in) {
     error_log = e.what();
   }
   if (!code.empty()) {
-    res.body = problem_json(res.status, code, detail, in.path, ctx.request_id);
+    res.body = problem_json(res.status, code, detail, in.path, ctx.request_id, extensions);
     res.content_type = "application/problem+json";
   }
+  for (const auto& [name, value] : tenant_headers) res.headers.emplace(name, value);
   res.headers["X-Request-Id"] = ctx.request_id;
   const auto us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();

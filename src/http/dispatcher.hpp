@@ -9,6 +9,7 @@
 #include "http/rate_limit.hpp"
 #include "http/request_context.hpp"
 #include "http/router.hpp"
+#include "http/tenant_rate_limit.hpp"
 
 namespace tenantd {
 
@@ -34,12 +35,17 @@ class App {
   Response dispatch(const IncomingRequest& in);
 
  private:
-  Response run(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log);
+  Response run(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log,
+               std::map<std::string, std::string>& tenant_headers);
+  // The per-tenant rate limit and the api_calls count of a request that names a tenant; sets
+  // the RateLimit headers, throws rate_limited (429) when the tenant's bucket is empty.
+  void limit_and_count(const RequestContext& ctx, std::map<std::string, std::string>& tenant_headers);
   Services& svc_;
   Router& router_;
   const auth::JwtVerifier& verifier_;
   std::vector<Cidr> trusted_proxies_;  // TRUSTED_PROXIES
   RateLimiter login_limit_, accept_limit_, signup_limit_;
+  TenantRateLimits tenant_limits_;  // TENANT_RATE_LIMIT_ENABLED
 };
 
 }  // namespace tenantd

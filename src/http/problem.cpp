@@ -1,5 +1,6 @@
 #include "http/problem.hpp"
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -38,8 +39,25 @@ const char* status_title(int status) {
   }
 }
 
+std::string problem_extensions_from_error(const std::string& error_text) {
+  // libpq's error text: "ERROR:  message\nDETAIL:  detail\nHINT:  …\nCONTEXT:  …"; a JSON
+  // object made by jsonb::text has no newline, so the DETAIL line is the whole object.
+  static const std::string kDetail = "\nDETAIL:  ";
+  const size_t at = error_text.find(kDetail);
+  if (at == std::string::npos) return {};
+  const size_t begin = at + kDetail.size();
+  const size_t end = error_text.find('\n', begin);
+  std::string detail = error_text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+  if (detail.empty() || detail.front() != '{') return {};
+  rapidjson::Document d;
+  d.Parse(detail.c_str());
+  if (d.HasParseError() || !d.IsObject()) return {};
+  return detail;
+}
+
 std::string problem_json(int status, const std::string& code, const std::string& detail,
-                         const std::string& instance, const std::string& request_id) {
+                         const std::string& instance, const std::string& request_id,
+                         const std::string& extensions) {
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
@@ -59,6 +77,22 @@ std::string problem_json(int status, const std::string& code, const std::string&
   }
   w.Key("request_id");
   w.String(request_id.c_str());
+  if (!extensions.empty()) {
+    rapidjson::Document d;
+    d.Parse(extensions.c_str());
+    if (!d.HasParseError() && d.IsObject()) {
+      static const char* const kStandard[] = {"type",   "title",    "status",    "code",
+                                              "detail", "instance", "request_id"};
+      for (auto it = d.MemberBegin(); it != d.MemberEnd(); ++it) {
+        const std::string name(it->name.GetString(), it->name.GetStringLength());
+        bool standard = false;
+        for (const char* s : kStandard) standard = standard || name == s;
+        if (standard) continue;
+        w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+        it->value.Accept(w);
+      }
+    }
+  }
   w.EndObject();
   return sb.GetString();
 }

@@ -30,9 +30,19 @@ class ApiError : public std::runtime_error {
   std::map<std::string, std::string> headers_;
 };
 
-// RFC 9457 body: type, title, status, detail, code, instance (request path), request_id.
+// RFC 9457 body: type, title, status, detail, code, instance (request path), request_id, then
+// the members of `extensions` (a JSON object's text, or empty): RFC 9457 extension members such
+// as quota_exceeded's limit, used, metric and resets_at. A member with a standard name is
+// dropped, so an extension can never replace the code or status the problem table decided.
 std::string problem_json(int status, const std::string& code, const std::string& detail,
-                         const std::string& instance, const std::string& request_id);
+                         const std::string& instance, const std::string& request_id,
+                         const std::string& extensions = {});
+
+// The extension members a procedure attached to its error: the error text's DETAIL line when it
+// is a JSON object (sql/: `raise … using detail = jsonb_build_object(…)::text`), else empty.
+// The one way a raised error carries more than its code and message; callers use it only for
+// our own TDxxx codes, never for what PostgreSQL itself put in a DETAIL.
+std::string problem_extensions_from_error(const std::string& error_text);
 // Standard reason phrase for a status (used as the problem title).
 const char* status_title(int status);
 

@@ -5,6 +5,7 @@ namespace tenantd {
 namespace db {
 class ConnectionPool;
 }
+class UsageMeter;
 namespace util {
 struct Config;
 }
@@ -22,6 +23,8 @@ struct Services {
   // TOKEN_SIGNING_KEY, loaded once: signs the access tokens login and refresh answer with, and
   // is published at /.well-known/jwks.json. nullptr or empty: tokens are HS256.
   const auth::SigningKeys* signing_keys = nullptr;
+  // api_calls counted per tenant and day (USAGE_METERING_ENABLED); null: not counted.
+  UsageMeter* usage_meter = nullptr;
 };
 
 }  // namespace tenantd

@@ -161,6 +161,9 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.job_lease_seconds = parse_int(env, "JOB_LEASE_SECONDS", c.job_lease_seconds, 1, 86400);
   c.job_poll_ms = parse_int(env, "JOB_POLL_MS", c.job_poll_ms, 10, 60000);
   c.job_backoff_base_ms = parse_int(env, "JOB_BACKOFF_BASE_MS", c.job_backoff_base_ms, 1, 3600000);
+  c.tenant_rate_limit_enabled = parse_bool(env, "TENANT_RATE_LIMIT_ENABLED", c.tenant_rate_limit_enabled);
+  c.usage_metering_enabled = parse_bool(env, "USAGE_METERING_ENABLED", c.usage_metering_enabled);
+  c.usage_flush_seconds = parse_int(env, "USAGE_FLUSH_SECONDS", c.usage_flush_seconds, 1, 300);
   c.log_level = parse_str(env, "LOG_LEVEL", c.log_level);
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   bool ok = false;

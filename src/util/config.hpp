@@ -57,6 +57,11 @@ struct Config {
   int job_poll_ms = 1000;          // JOB_POLL_MS: polling fallback to LISTEN/NOTIFY
   int job_backoff_base_ms = 1000;  // JOB_BACKOFF_BASE_MS
   std::string log_level = "info";
+  // Plans (issue 10): the per-tenant rate limit and api_calls metering, both in-process; each
+  // can be switched off (the bench measures the service with and without them).
+  bool tenant_rate_limit_enabled = true;  // TENANT_RATE_LIMIT_ENABLED
+  bool usage_metering_enabled = true;     // USAGE_METERING_ENABLED
+  int usage_flush_seconds = 5;            // USAGE_FLUSH_SECONDS (1-300)
 };
 
 struct ConfigError : std::runtime_error {

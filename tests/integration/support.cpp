@@ -190,8 +190,12 @@ Seed seed_tenant(const std::string& prefix, int members) {
   s.slug = prefix + "-" + s.id.substr(0, 8);
   pqxx::connection c(admin_url());
   pqxx::work tx(c);
-  tx.exec_params("insert into tenantd.tenants (id, slug, name, status) values ($1, $2, $3, 'active')", s.id,
-                 s.slug, "Tenant " + s.slug);
+  // on the enterprise plan (no limits, every feature): the tests of other areas are not about
+  // quotas; tests/integration/quotas_pgtest.cpp sets the plan it tests
+  tx.exec_params(
+      "insert into tenantd.tenants (id, slug, name, status, plan) values ($1, $2, $3, 'active', "
+      "'enterprise')",
+      s.id, s.slug, "Tenant " + s.slug);
   // the preseed provisioning would have created (built-in roles, onboarding steps)
   tx.exec_params("select tenantd.seed_tenant_defaults($1::uuid)", s.id);
   for (int i = 0; i < members; ++i) {

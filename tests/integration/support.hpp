@@ -70,7 +70,8 @@ struct Seed {
   std::string id, slug;
   std::vector<std::string> user_ids, emails;
 };
-// A tenant with `members` users; the first is its tenant_admin. Emails end in @{slug}.example.
+// A tenant on the enterprise plan (no limits) with `members` users; the first is its tenant_admin.
+// Emails end in @{slug}.example.
 Seed seed_tenant(const std::string& prefix, int members);
 
 inline const std::string kTestSecret = "integration-test-secret-0123456789abcdef";

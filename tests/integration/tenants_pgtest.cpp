@@ -405,6 +405,7 @@ TEST_F(TenantsTest, GetOwnTenantWithMemberCount) {
 
 TEST_F(TenantsTest, PatchByTenantAdminAndSuperAdmin) {
   Seed s = seed_tenant("tnp", 2);
+  admin_exec("update tenantd.tenants set plan = 'free' where id = '" + s.id + "'");  // the change below
   const std::string path = "/v1/tenants/" + s.id;
   auto r =
       req("PATCH", path, bearer(admin_of(s)), R"({"name":"Renamed )" + tag_ + R"(","description":"new"})");

@@ -8,6 +8,8 @@ begin;
 select plan(25);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
+-- custom roles are a plan feature (tenantd.require_feature): the pro plan has it
+update tenantd.tenants set plan = 'pro' where slug in ('acme', 'globex');
 select tests.create_user('carol@acme.test', :'carol');
 create temp table ids (name text primary key, id uuid);
 grant all on ids to tenantd_app;

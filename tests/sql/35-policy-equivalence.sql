@@ -47,7 +47,7 @@
 \set auditor aaaaaaaa-0000-4000-8000-000000000031
 \set bonly bbbbbbbb-0000-4000-8000-000000000031
 begin;
-select plan(34);
+select plan(40);
 select tests.seed_two_tenants();
 
 -- more people and rows: members of each built-in role, a tenant-defined role in each tenant, a
@@ -77,6 +77,11 @@ select t, ty, 'probe', '{"v": 1}'::jsonb
 insert into tenantd.login_attempts (tenant_id, email, user_id)
 values (:'ta', 'alice@acme.test', :'alice'), (:'tb', 'bob@globex.test', :'bob');
 insert into tenantd.tenant_signups (tenant_id, admin_email) values (:'tb', 'bob@globex.test');
+insert into tenantd.entitlement_overrides (tenant_id, limits) values (:'tb', '{"members": 3}');
+insert into tenantd.quota_counters (tenant_id, metric, period, value)
+values (:'ta', 'invitations_per_month', '2026-01', 2), (:'tb', 'invitations_per_month', '2026-01', 5);
+insert into tenantd.usage_daily (tenant_id, metric, day, value)
+values (:'ta', 'api_calls', '2026-01-01', 7), (:'tb', 'api_calls', '2026-01-01', 9);
 
 -- the tables and how each is probed: the row key, a no-op update, the inserts (%1$s = the tenant)
 create temp table eq_tables (tbl text primary key, key_expr text, noop_set text, inserts text[]);
@@ -113,7 +118,13 @@ insert into eq_tables values
    array[$$insert into tenantd.tenant_configs (tenant_id, type, key, value) values ('%1$s', 'general', 'probe2', '{}')$$,
          $$insert into tenantd.tenant_configs (tenant_id, type, key, value) values ('%1$s', 'integrations', 'probe2', '{}')$$]),
   ('tenantd.tenant_signups', 'id::text', 'admin_email = admin_email',
-   array[$$insert into tenantd.tenant_signups (tenant_id, admin_email) values ('%1$s', 'probe@probe.test')$$]);
+   array[$$insert into tenantd.tenant_signups (tenant_id, admin_email) values ('%1$s', 'probe@probe.test')$$]),
+  ('tenantd.entitlement_overrides', 'tenant_id::text', 'reason = reason',
+   array[$$insert into tenantd.entitlement_overrides (tenant_id, limits) values ('%1$s', '{"members": 1}')$$]),
+  ('tenantd.quota_counters', $$metric || ' ' || period$$, 'value = value',
+   array[$$insert into tenantd.quota_counters (tenant_id, metric, period, value) values ('%1$s', 'probe', '2000-01', 1)$$]),
+  ('tenantd.usage_daily', $$metric || ' ' || day$$, 'value = value',
+   array[$$insert into tenantd.usage_daily (tenant_id, metric, day, value) values ('%1$s', 'probe', '2000-01-01', 1)$$]);
 
 -- every table with row-level security in schema tenantd is in the matrix
 select is((select array_agg(format('%I.%I', n.nspname, c.relname)::text

@@ -11,6 +11,8 @@
 begin;
 select plan(41);
 select tests.seed_two_tenants();
+-- custom roles are a plan feature (tenantd.require_feature): the pro plan has it
+update tenantd.tenants set plan = 'pro' where slug in ('acme', 'globex');
 select tests.create_user('carol@acme.test', :'carol');
 select tests.add_member(:'ta', :'carol', 'member');
 

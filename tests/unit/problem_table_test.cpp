@@ -64,6 +64,9 @@ TEST(ProblemTable, SpecificRows) {
       {"40001", 503, "retry"},
       {"08006", 503, "database_unavailable"},
       {"TD404", 404, "not_found"},
+      {"TDF07", 403, "quota_exceeded"},     // issue 10: a plan's limit, not a rate
+      {"TDS01", 503, "quota_unavailable"},  // fail closed: the counter could not be read or locked
+      {"TDF08", 403, "feature_not_available"},
   };
   for (const auto& r : rows) {
     const auto m = problem_for_sqlstate(r.sqlstate);

@@ -1,0 +1,41 @@
+-- tenantd.quota_used(metric): how much of a 'current' metric (tenantd.quota_metrics) the current
+-- tenant uses now: active memberships, custom (not built-in) roles, domains, API keys.
+-- consume_quota calls it after taking the metric's counter row lock, so under READ COMMITTED
+-- this statement's snapshot already includes every admission that held the lock before.
+-- SECURITY DEFINER because the count must not depend on what the caller may read: an invitee
+-- accepting an invitation (role member, no members:read) sees only their own membership, and
+-- a count through their policies would admit past the limit (fail open). It counts rows of the
+-- current tenant only (app.tenant_id, set by tenantd.enter) and returns a number, nothing else.
+-- The domains and api_keys tables come with their endpoints; until they exist, consuming those
+-- metrics fails (quota_unavailable), never admits.
+create or replace function tenantd.quota_used(p_metric text) returns bigint
+language plpgsql stable security definer
+set search_path = pg_catalog, tenantd, pg_temp
+as $$
+declare
+  v_tenant uuid := tenantd.current_tenant_id();
+  v_count bigint;
+begin
+  if v_tenant is null then
+    return null;
+  end if;
+  case p_metric
+    when 'members' then
+      select count(*) into v_count from tenantd.memberships m
+       where m.tenant_id = v_tenant and not m.disabled and not m.user_disabled;
+    when 'custom_roles' then
+      select count(*) into v_count from tenantd.roles r
+       where r.tenant_id = v_tenant and not r.built_in;
+    when 'domains' then
+      execute 'select count(*) from tenantd.domains d where d.tenant_id = $1' into v_count using v_tenant;
+    when 'api_keys' then
+      execute 'select count(*) from tenantd.api_keys k where k.tenant_id = $1' into v_count using v_tenant;
+    else
+      return null;
+  end case;
+  return v_count;
+end
+$$;
+
+revoke all on function tenantd.quota_used(text) from public;
+grant execute on function tenantd.quota_used(text) to tenantd_app;
