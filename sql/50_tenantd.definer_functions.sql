@@ -54,7 +54,12 @@ as $$
     ('tenantd.sweep_jobs(integer)', 'housekeeping across tenants'),
     ('tenantd.sweep_login_attempts()', 'housekeeping across tenants'),
     ('tenantd.idempotency_begin(text,text,text,integer)', 'the idempotency records are readable by no login role; begin claims or replays one'),
-    ('tenantd.idempotency_finish(text,text,integer,text)', 'stores the answer under the key begin claimed')
+    ('tenantd.idempotency_finish(text,text,integer,text)', 'stores the answer under the key begin claimed'),
+    -- custom domains: a verified hostname is looked up across tenants; the job writes states the app role may not
+    ('tenantd.tenant_of_domain(text)', 'Host routing and the public on-demand TLS ask find a verified hostname''s tenant before any context; returns the id only'),
+    ('tenantd.enqueue_domain_check(uuid,uuid)', 'queues a DNS check of a domain of the current tenant; the app role has no grant on the queue'),
+    ('tenantd.domain_check_target(uuid,uuid,integer)', 'the verification job reads the domain it checks; workers only'),
+    ('tenantd.record_domain_check(uuid,uuid,integer,boolean,text,integer,integer,integer)', 'the verification job records verified/failed/expired/unverified and fails other tenants'' claims of a hostname it verified; workers only')
 $$;
 
 revoke all on function tenantd.definer_functions() from public;
