@@ -8,6 +8,9 @@ packages=(
   wrk curl openssl python3 jq iproute2
   clang-format  # make format-check (.ci/run): Debian 12 ships version 14, the one .clang-format is written for
   pgbouncer  # the integration tests start their own; the package's service is not used
+  libidn2-dev libpsl-dev publicsuffix  # custom domains: IDNA to ASCII, refusing a public suffix alone
+  dnsmasq-base  # the domain tests' DNS server (the binary without the system service)
+  caddy  # the on-demand TLS test starts its own on loopback; the package's service is not used
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -156,7 +156,8 @@ App::App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
       trusted_proxies_(parse_cidr_list(svc.config.trusted_proxies)),
       login_limit_(svc.config.login_rate_per_minute),
       accept_limit_(svc.config.accept_rate_per_minute),
-      signup_limit_(svc.config.signup_rate_per_minute) {}
+      signup_limit_(svc.config.signup_rate_per_minute),
+      domain_ask_limit_(svc.config.domain_ask_rate_per_minute) {}
 
 Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log) {
   RouteMatch m = router_.match(in.method, in.path);
@@ -181,9 +182,10 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   // Per-client limits come first: before the body is read, parsed or hashed, so a refused
   // request costs a map lookup.
   if (route.options.rate_limit != RateLimit::kNone) {
-    RateLimiter& limiter = route.options.rate_limit == RateLimit::kLogin    ? login_limit_
-                           : route.options.rate_limit == RateLimit::kAccept ? accept_limit_
-                                                                            : signup_limit_;
+    RateLimiter& limiter = route.options.rate_limit == RateLimit::kLogin       ? login_limit_
+                           : route.options.rate_limit == RateLimit::kAccept    ? accept_limit_
+                           : route.options.rate_limit == RateLimit::kDomainAsk ? domain_ask_limit_
+                                                                               : signup_limit_;
     if (const int retry_after = limiter.acquire(rate_limit_key(ctx.client_address))) {
       throw ApiError("rate_limited", "too many requests from this address; retry later",
                      {{"Retry-After", std::to_string(retry_after)}});
