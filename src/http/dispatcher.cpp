@@ -17,6 +17,7 @@
 #include "http/problem.hpp"
 #include "http/tenant_resolution.hpp"
 #include "util/config.hpp"
+#include "util/hostname.hpp"
 #include "util/json.hpp"
 #include "util/json_escape.hpp"
 #include "util/json_parse.hpp"
@@ -219,8 +220,11 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     ri.super_admin = ctx.principal->is_super_admin();
     if (const auto* t = ctx.param("tenant")) ri.path_tenant = *t;
     if (const auto* h = header(in, lower(svc_.config.tenant_header_name))) ri.header_tenant = *h;
-    if (svc_.config.tenant_subdomain_enabled) {
-      if (const auto* h = header(in, "host")) ri.host_tenant = tenant_from_host(*h, svc_.config.base_domain);
+    if (const auto* h = header(in, "host")) {
+      if (svc_.config.tenant_subdomain_enabled)
+        ri.host_tenant = tenant_from_host(*h, svc_.config.base_domain);
+      // any other name may be a verified custom domain: tenantd.enter resolves it in the same statement
+      ri.host_domain = util::custom_domain_from_host(*h, svc_.config.base_domain);
     }
     ri.tenant_required = route.scope == Scope::kTenant;
     ResolutionResult rr = resolve_tenant(ri);

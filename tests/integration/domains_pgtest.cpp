@@ -202,10 +202,42 @@ TEST(DomainsTest, VerifiesWhenTheRecordChangesMidPoll) {
       << metrics;
   EXPECT_NE(metrics.find("tenantd_domain_checks_total{outcome=\"pending\"}"), std::string::npos) << metrics;
 
+  // Host routing: the verified domain acts in A, in the statement that sets the context
+  Seed b = seed_tenant("dom-v-b", 1);
+  Headers on_host = bearer(admin_of(a));
+  on_host["Host"] = host + ":443";
+  auto routed = http_request(port, "GET", "/v1/domains/" + id, on_host);
+  EXPECT_EQ(routed.status, 200) << routed.body;
+  Headers b_on_a = bearer(admin_of(b));
+  b_on_a["Host"] = host;
+  expect_problem(http_request(port, "GET", "/v1/domains", b_on_a), 403, "tenant_mismatch");
+  Headers unknown = bearer(admin_of(a));
+  unknown["Host"] = "nobody." + host;
+  expect_problem(http_request(port, "GET", "/v1/domains", unknown), 404, "tenant_not_found");
+  const std::string pending_host = "pending." + host;
+  claim(port, a, pending_host);
+  Headers pending = bearer(admin_of(a));
+  pending["Host"] = pending_host;
+  expect_problem(http_request(port, "GET", "/v1/domains", pending), 404, "tenant_not_found");
+
   // verify now on a verified domain: 202, a re-check that finds it still right
   auto now = post_json(port, "/v1/domains/" + id + "/verify", "", bearer(admin_of(a)));
   EXPECT_EQ(now.status, 202) << now.body;
   EXPECT_EQ(now.header("location"), "/v1/domains/" + id);
+}
+
+// The on-demand TLS ask is public, so it has its own per-address budget.
+TEST(DomainsTest, TheTlsAskIsRateLimited) {
+  DnsmasqProcess dns({});
+  TenantdProcess server(server_env(dns.server(), {{"DOMAIN_ASK_RATE_PER_MINUTE", "3"}}));
+  for (int i = 0; i < 3; ++i) {
+    expect_problem(
+        http_request(server.port(), "GET", "/v1/domains/allowed?domain=x" + std::to_string(i) + ".example"),
+        404, "domain_not_found");
+  }
+  auto r = http_request(server.port(), "GET", "/v1/domains/allowed?domain=x.example");
+  expect_problem(r, 429, "rate_limited");
+  EXPECT_FALSE(r.header("retry-after").empty());
 }
 
 // The hostname's CNAME may reach the target through an alias of the tenant's own.
