@@ -47,7 +47,7 @@
 \set auditor aaaaaaaa-0000-4000-8000-000000000031
 \set bonly bbbbbbbb-0000-4000-8000-000000000031
 begin;
-select plan(34);
+select plan(36);
 select tests.seed_two_tenants();
 
 -- more people and rows: members of each built-in role, a tenant-defined role in each tenant, a
@@ -77,6 +77,9 @@ select t, ty, 'probe', '{"v": 1}'::jsonb
 insert into tenantd.login_attempts (tenant_id, email, user_id)
 values (:'ta', 'alice@acme.test', :'alice'), (:'tb', 'bob@globex.test', :'bob');
 insert into tenantd.tenant_signups (tenant_id, admin_email) values (:'tb', 'bob@globex.test');
+insert into tenantd.domains (tenant_id, hostname, token, cname_target, expires_at, status, verified_at)
+values (:'ta', 'www.acme-eq.example', repeat('a', 43), 'acme.tenantd.test', now() + interval '1 day', 'pending', null),
+       (:'tb', 'www.globex-eq.example', repeat('b', 43), 'globex.tenantd.test', now() + interval '1 day', 'verified', now());
 
 -- the tables and how each is probed: the row key, a no-op update, the inserts (%1$s = the tenant)
 create temp table eq_tables (tbl text primary key, key_expr text, noop_set text, inserts text[]);
@@ -113,7 +116,10 @@ insert into eq_tables values
    array[$$insert into tenantd.tenant_configs (tenant_id, type, key, value) values ('%1$s', 'general', 'probe2', '{}')$$,
          $$insert into tenantd.tenant_configs (tenant_id, type, key, value) values ('%1$s', 'integrations', 'probe2', '{}')$$]),
   ('tenantd.tenant_signups', 'id::text', 'admin_email = admin_email',
-   array[$$insert into tenantd.tenant_signups (tenant_id, admin_email) values ('%1$s', 'probe@probe.test')$$]);
+   array[$$insert into tenantd.tenant_signups (tenant_id, admin_email) values ('%1$s', 'probe@probe.test')$$]),
+  ('tenantd.domains', 'id::text', 'status = status',
+   array[$$insert into tenantd.domains (tenant_id, hostname, token, cname_target, expires_at)
+             values ('%1$s', 'probe-%2$s.example', repeat('p', 43), 't', now() + interval '1 day')$$]);
 
 -- every table with row-level security in schema tenantd is in the matrix
 select is((select array_agg(format('%I.%I', n.nspname, c.relname)::text
