@@ -55,6 +55,7 @@ declare
   v_refs jsonb := coalesce(nullif(ctx -> 'refs', 'null'::jsonb), '[]'::jsonb);
   v_ref text;
   v_i int;
+  v_ref_id uuid;
   v_found uuid;
   v_tenant uuid;
   v_missing boolean := false;
@@ -94,9 +95,12 @@ begin
     v_found := null;
     -- slugs cannot look like uuids (tenants_slug_not_uuid), so this is unambiguous; two
     -- statements rather than one with a CASE, so that each is an index lookup
-    if tenantd.parse_uuid(v_ref) is not null then
+    -- parsed once, into a variable: as an expression inside the query it was evaluated per row
+    -- whenever the planner chose a sequential scan (a small tenants table), a regex each time
+    v_ref_id := tenantd.parse_uuid(v_ref);
+    if v_ref_id is not null then
       select t.id, t.status, t.deleted_at into v_found, v_tenant_row.status, v_tenant_row.deleted_at
-        from tenantd.tenants t where t.id = tenantd.parse_uuid(v_ref);
+        from tenantd.tenants t where t.id = v_ref_id;
     elsif strpos(v_ref, '.') > 0 then
       -- a custom domain from the Host (slugs and uuids have no dot): its tenant only when the
       -- domain is verified (domains_verified_hostname_key); pending, failed, unverified or
