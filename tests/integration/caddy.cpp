@@ -74,7 +74,10 @@ CaddyProcess::CaddyProcess(int upstream_port) : https_port_(free_port()) {
     close(fd);
     return listening;
   });
-  if (!up) throw std::runtime_error("caddy did not start: " + log());
+  if (!up) {
+    stop();  // a constructor that throws runs no destructor: leave no server behind
+    throw std::runtime_error("caddy did not start: " + log());
+  }
 }
 
 CaddyProcess::~CaddyProcess() {

@@ -58,7 +58,10 @@ void DnsmasqProcess::start(const DnsRecords& records) {
     }
     return util::dns_query_txt(s, "ready.probe.test", 200).error == "NXDOMAIN";
   });
-  if (!up) throw std::runtime_error("dnsmasq did not answer: " + log());
+  if (!up) {
+    stop();  // a constructor that throws runs no destructor: leave no server behind
+    throw std::runtime_error("dnsmasq did not answer: " + log());
+  }
 }
 
 void DnsmasqProcess::restart(const DnsRecords& records) {
