@@ -10,6 +10,9 @@ packages=(
   pgbouncer  # the integration tests start their own; the package's service is not used
   libcurl4-openssl-dev  # JWT_JWKS_URL is fetched with libcurl
   nodejs  # test-only: an independent JWT library (tests/tools/jwt) checks the tokens tenantd signs
+  libidn2-dev libpsl-dev publicsuffix  # custom domains: IDNA to ASCII, refusing a public suffix alone
+  dnsmasq-base  # the domain tests' DNS server (the binary without the system service)
+  caddy  # the on-demand TLS test starts its own on loopback; the package's service is not used
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -8,6 +8,7 @@ source "$(dirname "$0")/env.sh"
 # Logs of the previous run's tenantd and worker processes (kept until now for reading).
 rm -f "$ROOT"/var/tenantd-test-*.log "$ROOT"/var/*worker*.log
 rm -rf "$ROOT"/var/pgbouncer-[0-9]*
+rm -rf "$ROOT"/var/caddy-[0-9]* "$ROOT"/var/dnsmasq-[0-9]*.log
 
 total_pass=0
 total_fail=0

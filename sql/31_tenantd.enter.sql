@@ -7,7 +7,7 @@
 -- ctx is built by the dispatcher (src/http/dispatcher.cpp) from the verified token and the
 -- route table; every value in it is canonical or refused here:
 --   refs            tenant references in resolution order (token claim, path, header, host):
---                   uuids or slugs
+--                   uuids, slugs, or a custom domain's hostname (from the Host)
 --   user_id, role, subject   the token's user id (its sub when a uuid), role claim and sub;
 --                   all three absent on public routes
 --   request_id, route, client   the request's id, "METHOD /pattern" and client address, on every
@@ -101,6 +101,13 @@ begin
     if v_ref_id is not null then
       select t.id, t.status, t.deleted_at into v_found, v_tenant_row.status, v_tenant_row.deleted_at
         from tenantd.tenants t where t.id = v_ref_id;
+    elsif strpos(v_ref, '.') > 0 then
+      -- a custom domain from the Host (slugs and uuids have no dot): its tenant only when the
+      -- domain is verified (domains_verified_hostname_key); pending, failed, unverified or
+      -- unknown hostnames name no tenant (TDN05)
+      select t.id, t.status, t.deleted_at into v_found, v_tenant_row.status, v_tenant_row.deleted_at
+        from tenantd.domains d join tenantd.tenants t on t.id = d.tenant_id
+       where d.hostname = v_ref and d.status = 'verified';
     else
       select t.id, t.status, t.deleted_at into v_found, v_tenant_row.status, v_tenant_row.deleted_at
         from tenantd.tenants t where t.slug = v_ref;

@@ -6,8 +6,8 @@
 -- accepting an invitation (role member, no members:read) sees only their own membership, and
 -- a count through their policies would admit past the limit (fail open). It counts rows of the
 -- current tenant only (app.tenant_id, set by tenantd.enter) and returns a number, nothing else.
--- The domains and api_keys tables come with their endpoints; until they exist, consuming those
--- metrics fails (quota_unavailable), never admits.
+-- The api_keys table comes with its endpoints; until it exists, consuming that metric fails
+-- (quota_unavailable), never admits.
 create or replace function tenantd.quota_used(p_metric text) returns bigint
 language plpgsql stable security definer
 set search_path = pg_catalog, tenantd, pg_temp
@@ -27,7 +27,9 @@ begin
       select count(*) into v_count from tenantd.roles r
        where r.tenant_id = v_tenant and not r.built_in;
     when 'domains' then
-      execute 'select count(*) from tenantd.domains d where d.tenant_id = $1' into v_count using v_tenant;
+      -- failed and expired claims hold nothing (a re-claim starts them over)
+      select count(*) into v_count from tenantd.domains d
+       where d.tenant_id = v_tenant and d.status in ('pending', 'verified', 'unverified');
     when 'api_keys' then
       execute 'select count(*) from tenantd.api_keys k where k.tenant_id = $1' into v_count using v_tenant;
     else

@@ -58,7 +58,12 @@ as $$
     -- quotas
     ('tenantd.quota_used(text)', 'counts the current tenant''s members, roles, domains or API keys whatever the caller may read (an invitee sees only their own membership); returns a number'),
     -- usage metering
-    ('tenantd.record_api_calls(jsonb)', 'one flush of a process''s in-memory api_calls holds many tenants'' counts; writes each inside the tenant it sets; worker role only')
+    ('tenantd.record_api_calls(jsonb)', 'one flush of a process''s in-memory api_calls holds many tenants'' counts; writes each inside the tenant it sets; worker role only'),
+    -- custom domains: a verified hostname is looked up across tenants; the job writes states the app role may not
+    ('tenantd.tenant_of_domain(text)', 'Host routing and the public on-demand TLS ask find a verified hostname''s tenant before any context; returns the id only'),
+    ('tenantd.enqueue_domain_check(uuid,uuid)', 'queues a DNS check of a domain of the current tenant; the app role has no grant on the queue'),
+    ('tenantd.domain_check_target(uuid,uuid,integer)', 'the verification job reads the domain it checks; workers only'),
+    ('tenantd.record_domain_check(uuid,uuid,integer,boolean,text,integer,integer,integer)', 'the verification job records verified/failed/expired/unverified and fails other tenants'' claims of a hostname it verified; workers only')
 $$;
 
 revoke all on function tenantd.definer_functions() from public;

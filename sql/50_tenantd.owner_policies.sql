@@ -16,7 +16,9 @@ as $$
     ('tenantd.login_attempts select_as_owner', 'login counts failed attempts in the tenant it set'),
     ('tenantd.roles insert_builtin_as_owner', 'a new tenant gets its built-in roles (provisioning, sign-up)'),
     ('tenantd.onboarding_steps insert_seeded_as_owner', 'a new tenant gets its onboarding steps (provisioning, sign-up)'),
-    ('tenantd.signup_attempts all_as_owner', 'sign-up rate counting per client address, across tenants')
+    ('tenantd.signup_attempts all_as_owner', 'sign-up rate counting per client address, across tenants'),
+    ('tenantd.domains select_as_owner', 'Host routing, the on-demand TLS ask and the verification job find a hostname''s claims across tenants'),
+    ('tenantd.domains update_as_owner', 'the verification job records outcomes and fails the other tenants'' pending claims of a hostname it verified')
 $$;
 
 revoke all on function tenantd.owner_policies() from public;

@@ -5,6 +5,7 @@
 #include "api/auth.hpp"
 #include "api/config.hpp"
 #include "api/entitlements.hpp"
+#include "api/domains.hpp"
 #include "api/health.hpp"
 #include "api/invitations.hpp"
 #include "api/jwks.hpp"
@@ -38,6 +39,19 @@ void register_all(Router& r) {
   r.call_tenant("GET", "/config/{type}", "api.list_config_type", config::list_type);
   r.call_tenant("PUT", "/config/{type}/{key}", "api.put_config", config::put_entry);
   r.call_tenant("DELETE", "/config/{type}/{key}", "api.delete_config", config::delete_entry);
+
+  // domains: custom domains; the DNS is asked by the 'domain.check' job, never in a request
+  r.call_tenant("POST", "/domains", "api.create_domain", domains::create,
+                opts().needs("tenant:write").with_idempotency_key());
+  r.call_tenant("GET", "/domains", "api.list_domains", domains::list, opts().needs("config:read"));
+  r.call_tenant("GET", "/domains/{id}", "api.get_domain", domains::get, opts().needs("config:read"));
+  r.call_tenant("POST", "/domains/{id}/verify", "api.verify_domain", domains::verify,
+                opts().needs("tenant:write"));
+  r.call_tenant("DELETE", "/domains/{id}", "api.delete_domain", domains::remove,
+                opts().needs("tenant:write"));
+  // the on-demand TLS ask (Caddy's on_demand_tls, Cloudflare for SaaS): public, per-address limit
+  r.call("GET", "/v1/domains/allowed", Scope::kPublic, "api.domain_allowed", domains::allowed,
+         opts().limited(RateLimit::kDomainAsk));
 
   // health
   r.add("GET", "/metrics", Scope::kPublic, health::metrics_text);

@@ -23,6 +23,7 @@
 namespace tenantd::cli {
 
 jobs::WorkerOptions worker_options(const util::Config& cfg, int threads);
+jobs::DomainCheckSettings domain_check_settings(const util::Config& cfg);
 
 void setup_logging(const std::string& level) {
   // JSON lines on stdout; the message part of each line is a JSON fragment.
@@ -157,6 +158,7 @@ int cmd_serve(const Args&) {
   App app(svc, router, *verifier);
   // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).
   jobs::register_builtin_handlers();
+  jobs::register_domain_handlers(domain_check_settings(cfg));
   jobs::WorkerPool workers(worker_options(cfg, cfg.workers));
   try {
     serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes, [&] {

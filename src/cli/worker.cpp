@@ -14,6 +14,16 @@
 
 namespace tenantd::cli {
 
+jobs::DomainCheckSettings domain_check_settings(const util::Config& cfg) {
+  jobs::DomainCheckSettings d;
+  d.server = util::parse_dns_server(cfg.dns_server).value_or(util::DnsServer{});  // checked by load_config
+  d.timeout_ms = cfg.dns_timeout_ms;
+  d.poll_seconds = cfg.domain_poll_interval_seconds;
+  d.max_attempts = cfg.domain_poll_attempts;
+  d.recheck_seconds = cfg.domain_recheck_interval_seconds;
+  return d;
+}
+
 jobs::WorkerOptions worker_options(const util::Config& cfg, int threads) {
   jobs::WorkerOptions o;
   // The worker role, never the app role: only it may execute the job, provisioning, webhook and
@@ -37,6 +47,7 @@ int cmd_worker(const Args&) {
   sigaddset(&sigs, SIGINT);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   jobs::register_builtin_handlers();
+  jobs::register_domain_handlers(domain_check_settings(cfg));
   jobs::WorkerPool pool(worker_options(cfg, cfg.workers > 0 ? cfg.workers : 1));
   pool.start();
   spdlog::info("\"msg\":\"worker started\",\"threads\":{}", cfg.workers > 0 ? cfg.workers : 1);

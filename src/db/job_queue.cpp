@@ -74,4 +74,22 @@ void fail_webhook_event(pqxx::work& tx, const std::string& event_id, const std::
   tx.exec_params("select tenantd.fail_webhook_event($1, $2, $3)", event_id, error, attempt);
 }
 
+std::optional<DomainCheckTarget> domain_check_target(pqxx::work& tx, const std::string& tenant_id,
+                                                     const std::string& domain_id, int generation) {
+  auto r = tx.exec_params(
+      "select hostname, token, cname_target, status from tenantd.domain_check_target($1::uuid, $2::uuid, $3)",
+      tenant_id, domain_id, generation);
+  if (r.empty()) return std::nullopt;
+  return DomainCheckTarget{r[0][0].c_str(), r[0][1].c_str(), r[0][2].c_str(), r[0][3].c_str()};
+}
+
+std::string record_domain_check(pqxx::work& tx, const std::string& tenant_id, const std::string& domain_id,
+                                int generation, bool ok, const std::string& error, int poll_seconds,
+                                int max_attempts, int recheck_seconds) {
+  auto r = tx.exec_params("select tenantd.record_domain_check($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8)",
+                          tenant_id, domain_id, generation, ok, error, poll_seconds, max_attempts,
+                          recheck_seconds);
+  return r.at(0).at(0).is_null() ? "" : r.at(0).at(0).c_str();
+}
+
 }  // namespace tenantd::db::job_queue

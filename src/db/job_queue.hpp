@@ -38,5 +38,15 @@ void provisioning_failed(pqxx::work& tx, const std::string& tenant_id, const std
 // tenantd.apply_webhook_event: what was done (for the log).
 std::string apply_webhook_event(pqxx::work& tx, const std::string& event_id, int attempt);
 void fail_webhook_event(pqxx::work& tx, const std::string& event_id, const std::string& error, int attempt);
+// 'domain.check': tenantd.domain_check_target (nullopt when the job is stale) and
+// tenantd.record_domain_check (the outcome word: verified, pending, failed, …).
+struct DomainCheckTarget {
+  std::string hostname, token, cname_target, status;
+};
+std::optional<DomainCheckTarget> domain_check_target(pqxx::work& tx, const std::string& tenant_id,
+                                                     const std::string& domain_id, int generation);
+std::string record_domain_check(pqxx::work& tx, const std::string& tenant_id, const std::string& domain_id,
+                                int generation, bool ok, const std::string& error, int poll_seconds,
+                                int max_attempts, int recheck_seconds);
 
 }  // namespace tenantd::db::job_queue

@@ -18,6 +18,7 @@
 #include "http/tenant_resolution.hpp"
 #include "http/usage_meter.hpp"
 #include "util/config.hpp"
+#include "util/hostname.hpp"
 #include "util/json.hpp"
 #include "util/json_escape.hpp"
 #include "util/json_parse.hpp"
@@ -217,7 +218,8 @@ App::App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
       trusted_proxies_(parse_cidr_list(svc.config.trusted_proxies)),
       login_limit_(svc.config.login_rate_per_minute),
       accept_limit_(svc.config.accept_rate_per_minute),
-      signup_limit_(svc.config.signup_rate_per_minute) {}
+      signup_limit_(svc.config.signup_rate_per_minute),
+      domain_ask_limit_(svc.config.domain_ask_rate_per_minute) {}
 
 Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log,
                   std::map<std::string, std::string>& tenant_headers) {
@@ -243,9 +245,10 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   // Per-client limits come first: before the body is read, parsed or hashed, so a refused
   // request costs a map lookup.
   if (route.options.rate_limit != RateLimit::kNone) {
-    RateLimiter& limiter = route.options.rate_limit == RateLimit::kLogin    ? login_limit_
-                           : route.options.rate_limit == RateLimit::kAccept ? accept_limit_
-                                                                            : signup_limit_;
+    RateLimiter& limiter = route.options.rate_limit == RateLimit::kLogin       ? login_limit_
+                           : route.options.rate_limit == RateLimit::kAccept    ? accept_limit_
+                           : route.options.rate_limit == RateLimit::kDomainAsk ? domain_ask_limit_
+                                                                               : signup_limit_;
     if (const int retry_after = limiter.acquire(rate_limit_key(ctx.client_address))) {
       throw ApiError("rate_limited", "too many requests from this address; retry later",
                      {{"Retry-After", std::to_string(retry_after)}});
@@ -279,8 +282,11 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     ri.super_admin = ctx.principal->is_super_admin();
     if (const auto* t = ctx.param("tenant")) ri.path_tenant = *t;
     if (const auto* h = header(in, lower(svc_.config.tenant_header_name))) ri.header_tenant = *h;
-    if (svc_.config.tenant_subdomain_enabled) {
-      if (const auto* h = header(in, "host")) ri.host_tenant = tenant_from_host(*h, svc_.config.base_domain);
+    if (const auto* h = header(in, "host")) {
+      if (svc_.config.tenant_subdomain_enabled)
+        ri.host_tenant = tenant_from_host(*h, svc_.config.base_domain);
+      // any other name may be a verified custom domain: tenantd.enter resolves it in the same statement
+      ri.host_domain = util::custom_domain_from_host(*h, svc_.config.base_domain);
     }
     ri.tenant_required = route.scope == Scope::kTenant;
     ResolutionResult rr = resolve_tenant(ri);

@@ -44,7 +44,7 @@ class App {
   Router& router_;
   const auth::JwtVerifier& verifier_;
   std::vector<Cidr> trusted_proxies_;  // TRUSTED_PROXIES
-  RateLimiter login_limit_, accept_limit_, signup_limit_;
+  RateLimiter login_limit_, accept_limit_, signup_limit_, domain_ask_limit_;
   TenantRateLimits tenant_limits_;  // TENANT_RATE_LIMIT_ENABLED
 };
 

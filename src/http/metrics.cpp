@@ -18,6 +18,11 @@ void Metrics::observe(const std::string& method, const std::string& route, int s
   s.seconds += seconds;
 }
 
+void Metrics::count_domain_check(const std::string& outcome) {
+  std::lock_guard<std::mutex> lk(mu_);
+  ++domain_checks_[outcome];
+}
+
 std::string Metrics::render(const std::string& extra) const {
   std::ostringstream out;
   out << "# HELP tenantd_http_requests_total HTTP requests by route template, method and status.\n"
@@ -38,6 +43,11 @@ std::string Metrics::render(const std::string& extra) const {
          "process.\n"
       << "# TYPE tenantd_password_hashes_total counter\n"
       << "tenantd_password_hashes_total " << auth::password_hashes_total() << "\n";
+  out << "# HELP tenantd_domain_checks_total Custom-domain DNS checks by outcome (this process's workers).\n"
+      << "# TYPE tenantd_domain_checks_total counter\n";
+  for (const auto& [outcome, n] : domain_checks_) {
+    out << "tenantd_domain_checks_total{outcome=\"" << outcome << "\"} " << n << "\n";
+  }
   out << extra;
   return out.str();
 }

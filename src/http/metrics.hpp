@@ -14,6 +14,9 @@ class Metrics {
   void observe(const std::string& method, const std::string& route, int status, double seconds);
   // The exposition text; `extra` is appended as is (gauges the caller knows).
   std::string render(const std::string& extra) const;
+  // Outcomes of custom-domain DNS checks (tenantd.record_domain_check's word: verified, pending,
+  // failed, expired, taken, rechecked, recheck_failed, unverified, stale).
+  void count_domain_check(const std::string& outcome);
 
  private:
   struct Series {
@@ -22,6 +25,7 @@ class Metrics {
   };
   mutable std::mutex mu_;
   std::map<std::tuple<std::string, std::string, int>, Series> series_;
+  std::map<std::string, uint64_t> domain_checks_;
 };
 
 Metrics& metrics();

@@ -28,8 +28,9 @@ using HandlerFn = std::function<Response(RequestContext&)>;
 using ArgsFn = std::function<std::vector<db::Arg>(RequestContext&)>;
 
 // Per-client-address limits the dispatcher applies before it reads the body (App::run). Each
-// class has its own budget (LOGIN_RATE_PER_MINUTE, ACCEPT_RATE_PER_MINUTE, SIGNUP_RATE_PER_MINUTE).
-enum class RateLimit { kNone, kLogin, kAccept, kSignup };
+// class has its own budget (LOGIN_RATE_PER_MINUTE, ACCEPT_RATE_PER_MINUTE, SIGNUP_RATE_PER_MINUTE,
+// DOMAIN_ASK_RATE_PER_MINUTE).
+enum class RateLimit { kNone, kLogin, kAccept, kSignup, kDomainAsk };
 
 // Route options beyond scope: declared once in the route table (api/route_table.cpp), acted
 // on once, by the dispatcher (rate limits, idempotency keys) or by tenantd.enter in the same

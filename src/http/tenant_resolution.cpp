@@ -67,6 +67,7 @@ ResolutionResult resolve_tenant(const ResolutionInput& in) {
     if (!header) return refuse("invalid_tenant_header", "the tenant header is not a tenant id or slug");
   }
   if (in.host_tenant) host = canonical_tenant_ref(*in.host_tenant);
+  if (!host && in.host_domain) host = in.host_domain;
 
   if (!token) {
     if (!in.super_admin) {

@@ -19,7 +19,10 @@ struct ResolutionInput {
   std::optional<std::string> path_tenant;    // /v1/tenants/{tenant}/...
   std::optional<std::string> header_tenant;  // TENANT_HEADER_NAME
   std::optional<std::string> host_tenant;    // from tenant_from_host
-  bool tenant_required = true;               // route scope is tenant
+  // A Host that may be a verified custom domain (util::custom_domain_from_host): passed as a
+  // reference for the database to resolve (tenantd.enter), when host_tenant is absent.
+  std::optional<std::string> host_domain;
+  bool tenant_required = true;  // route scope is tenant
 };
 
 struct ResolutionResult {

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "util/dns.hpp"
+
 namespace tenantd::jobs {
 
 struct Job {
@@ -33,6 +35,18 @@ void register_builtin_handlers();
 // Enqueues this hour's 'maintenance.sweep' (idempotency keys, dead sessions, old jobs) unless
 // it exists already.
 void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days);
+
+// 'domain.check' (src/jobs/domains.cpp): where and how often custom domains are checked
+// (DNS_SERVER, DNS_TIMEOUT_MS, DOMAIN_POLL_INTERVAL, DOMAIN_POLL_ATTEMPTS, DOMAIN_RECHECK_INTERVAL).
+struct DomainCheckSettings {
+  util::DnsServer server;
+  int timeout_ms = 3000;
+  int poll_seconds = 300;
+  int max_attempts = 288;
+  int recheck_seconds = 86400;
+};
+// Registers 'domain.check' with these settings (serve and worker, after register_builtin_handlers).
+void register_domain_handlers(const DomainCheckSettings& settings);
 
 struct WorkerOptions {
   std::string database_url;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "http/client_address.hpp"
+#include "util/dns.hpp"
 
 namespace tenantd::util {
 namespace {
@@ -40,6 +41,31 @@ int parse_int(const Env& env, const std::string& name, int def, int lo, int hi) 
                       std::to_string(hi) + ", got '" + *v + "'");
   }
   return static_cast<int>(n);
+}
+
+// A duration in seconds, or with a suffix s, m, h or d ("300", "5m", "24h"), within [lo, hi] seconds.
+int parse_duration(const Env& env, const std::string& name, int def, long lo, long hi, const char* range) {
+  auto v = env.get(name);
+  if (!v || v->empty()) return def;
+  std::string t = *v;
+  int mult = 1;
+  const char unit = t.back();
+  if (unit == 's' || unit == 'm' || unit == 'h' || unit == 'd') {
+    mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 86400;
+    t.pop_back();
+  }
+  std::map<std::string, std::string> one{{name, t}};
+  Env e{&one};
+  long secs = 0;
+  try {
+    secs = static_cast<long>(parse_int(e, name, 0, 1, 366 * 86400)) * mult;
+  } catch (const ConfigError&) {
+    secs = 0;
+  }
+  if (secs < lo || secs > hi) {
+    throw ConfigError(name + " must be a duration from " + range + ", got '" + *v + "'");
+  }
+  return static_cast<int>(secs);
 }
 
 bool parse_bool(const Env& env, const std::string& name, bool def) {
@@ -122,28 +148,8 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.access_token_ttl_seconds =
       parse_int(env, "ACCESS_TOKEN_TTL_SECONDS", c.access_token_ttl_seconds, 60, 86400);
   c.refresh_token_ttl_days = parse_int(env, "REFRESH_TOKEN_TTL_DAYS", c.refresh_token_ttl_days, 1, 365);
-  if (auto v = env.get("IDEMPOTENCY_TTL"); v && !v->empty()) {
-    std::string t = *v;
-    int mult = 1;
-    const char unit = t.back();
-    if (unit == 's' || unit == 'm' || unit == 'h' || unit == 'd') {
-      mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 86400;
-      t.pop_back();
-    }
-    std::map<std::string, std::string> one{{"IDEMPOTENCY_TTL", t}};
-    Env e{&one};
-    long secs = 0;
-    try {
-      secs = static_cast<long>(parse_int(e, "IDEMPOTENCY_TTL", 0, 1, 30 * 86400)) * mult;
-    } catch (const ConfigError&) {
-      secs = 0;
-    }
-    if (secs < 60 || secs > 30L * 86400) {
-      throw ConfigError("IDEMPOTENCY_TTL must be a duration from 60s to 30d (e.g. 86400, 24h), got '" + *v +
-                        "'");
-    }
-    c.idempotency_ttl_seconds = static_cast<int>(secs);
-  }
+  c.idempotency_ttl_seconds = parse_duration(env, "IDEMPOTENCY_TTL", c.idempotency_ttl_seconds, 60,
+                                             30 * 86400, "60s to 30d (e.g. 86400, 24h)");
   c.webhook_secret = parse_str(env, "WEBHOOK_SECRET", "");
   c.webhook_retention_days = parse_int(env, "WEBHOOK_RETENTION_DAYS", c.webhook_retention_days, 1, 3650);
   c.webhook_tolerance_seconds =
@@ -157,6 +163,28 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   } catch (const CidrError& e) {
     throw ConfigError(std::string("TRUSTED_PROXIES must be a list of CIDR networks: ") + e.what());
   }
+  c.domain_cname_target = parse_str(env, "DOMAIN_CNAME_TARGET", "");
+  for (auto& ch : c.domain_cname_target) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+  if (!c.domain_cname_target.empty() && c.domain_cname_target.back() == '.') c.domain_cname_target.pop_back();
+  for (char ch : c.domain_cname_target) {
+    if (!(isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.')) {
+      throw ConfigError("DOMAIN_CNAME_TARGET must be a DNS name");
+    }
+  }
+  c.domain_claim_ttl_days = parse_int(env, "DOMAIN_CLAIM_TTL_DAYS", c.domain_claim_ttl_days, 1, 365);
+  c.domain_poll_interval_seconds = parse_duration(env, "DOMAIN_POLL_INTERVAL", c.domain_poll_interval_seconds,
+                                                  1, 86400, "1s to 1d (e.g. 300, 5m)");
+  c.domain_poll_attempts = parse_int(env, "DOMAIN_POLL_ATTEMPTS", c.domain_poll_attempts, 1, 100000);
+  c.domain_recheck_interval_seconds =
+      parse_duration(env, "DOMAIN_RECHECK_INTERVAL", c.domain_recheck_interval_seconds, 1, 30 * 86400,
+                     "1s to 30d (e.g. 24h)");
+  c.dns_server = parse_str(env, "DNS_SERVER", "");
+  if (!c.dns_server.empty() && !parse_dns_server(c.dns_server)) {
+    throw ConfigError("DNS_SERVER must be an IPv4 address and port, e.g. 127.0.0.1:53");
+  }
+  c.dns_timeout_ms = parse_int(env, "DNS_TIMEOUT_MS", c.dns_timeout_ms, 100, 60000);
+  c.domain_ask_rate_per_minute =
+      parse_int(env, "DOMAIN_ASK_RATE_PER_MINUTE", c.domain_ask_rate_per_minute, 1, 1000000);
   c.workers = parse_int(env, "WORKERS", c.workers, 0, 64);
   c.job_lease_seconds = parse_int(env, "JOB_LEASE_SECONDS", c.job_lease_seconds, 1, 86400);
   c.job_poll_ms = parse_int(env, "JOB_POLL_MS", c.job_poll_ms, 10, 60000);

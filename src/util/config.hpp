@@ -51,6 +51,15 @@ struct Config {
   int login_rate_per_minute = 30;   // LOGIN_RATE_PER_MINUTE: POST /v1/auth/token
   int accept_rate_per_minute = 30;  // ACCEPT_RATE_PER_MINUTE: POST /v1/invitations/accept
   std::string trusted_proxies;      // TRUSTED_PROXIES: CIDR list whose X-Forwarded-For is believed
+  // Custom domains.
+  std::string domain_cname_target;              // DOMAIN_CNAME_TARGET: empty = "<slug>.<BASE_DOMAIN>"
+  int domain_claim_ttl_days = 7;                // DOMAIN_CLAIM_TTL_DAYS: a pending claim expires
+  int domain_poll_interval_seconds = 300;       // DOMAIN_POLL_INTERVAL: seconds, or with suffix s/m/h/d
+  int domain_poll_attempts = 288;               // DOMAIN_POLL_ATTEMPTS: 288 x 5 min = 24 h
+  int domain_recheck_interval_seconds = 86400;  // DOMAIN_RECHECK_INTERVAL: verified domains
+  std::string dns_server;                       // DNS_SERVER: IPv4 "host:port"; empty = the system's
+  int dns_timeout_ms = 3000;                    // DNS_TIMEOUT_MS: per query
+  int domain_ask_rate_per_minute = 600;         // DOMAIN_ASK_RATE_PER_MINUTE: GET /v1/domains/allowed
   // Job queue.
   int workers = 1;                 // WORKERS: worker threads in `serve` (0 disables them)
   int job_lease_seconds = 60;      // JOB_LEASE_SECONDS

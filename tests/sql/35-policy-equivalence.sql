@@ -47,7 +47,7 @@
 \set auditor aaaaaaaa-0000-4000-8000-000000000031
 \set bonly bbbbbbbb-0000-4000-8000-000000000031
 begin;
-select plan(40);
+select plan(42);
 select tests.seed_two_tenants();
 
 -- more people and rows: members of each built-in role, a tenant-defined role in each tenant, a
@@ -82,6 +82,9 @@ insert into tenantd.quota_counters (tenant_id, metric, period, value)
 values (:'ta', 'invitations_per_month', '2026-01', 2), (:'tb', 'invitations_per_month', '2026-01', 5);
 insert into tenantd.usage_daily (tenant_id, metric, day, value)
 values (:'ta', 'api_calls', '2026-01-01', 7), (:'tb', 'api_calls', '2026-01-01', 9);
+insert into tenantd.domains (tenant_id, hostname, token, cname_target, expires_at, status, verified_at)
+values (:'ta', 'www.acme-eq.example', repeat('a', 43), 'acme.tenantd.test', now() + interval '1 day', 'pending', null),
+       (:'tb', 'www.globex-eq.example', repeat('b', 43), 'globex.tenantd.test', now() + interval '1 day', 'verified', now());
 
 -- the tables and how each is probed: the row key, a no-op update, the inserts (%1$s = the tenant)
 create temp table eq_tables (tbl text primary key, key_expr text, noop_set text, inserts text[]);
@@ -124,7 +127,10 @@ insert into eq_tables values
   ('tenantd.quota_counters', $$metric || ' ' || period$$, 'value = value',
    array[$$insert into tenantd.quota_counters (tenant_id, metric, period, value) values ('%1$s', 'probe', '2000-01', 1)$$]),
   ('tenantd.usage_daily', $$metric || ' ' || day$$, 'value = value',
-   array[$$insert into tenantd.usage_daily (tenant_id, metric, day, value) values ('%1$s', 'probe', '2000-01-01', 1)$$]);
+   array[$$insert into tenantd.usage_daily (tenant_id, metric, day, value) values ('%1$s', 'probe', '2000-01-01', 1)$$]),
+  ('tenantd.domains', 'id::text', 'status = status',
+   array[$$insert into tenantd.domains (tenant_id, hostname, token, cname_target, expires_at)
+             values ('%1$s', 'probe-%2$s.example', repeat('p', 43), 't', now() + interval '1 day')$$]);
 
 -- every table with row-level security in schema tenantd is in the matrix
 select is((select array_agg(format('%I.%I', n.nspname, c.relname)::text

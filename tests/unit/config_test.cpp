@@ -25,6 +25,29 @@ TEST(Config, DefaultsAndOverrides) {
   EXPECT_EQ(c.tenant_header_name, "X-Tenant-Id");
 }
 
+TEST(Config, CustomDomainSettings) {
+  Env none;
+  const auto d = util::load_config(&none);
+  EXPECT_EQ(d.domain_poll_interval_seconds, 300);  // 5 minutes
+  EXPECT_EQ(d.domain_poll_attempts, 288);          // 24 hours of polls
+  EXPECT_EQ(d.domain_claim_ttl_days, 7);
+  EXPECT_EQ(d.domain_recheck_interval_seconds, 86400);
+  EXPECT_EQ(d.dns_server, "");  // the system's resolver
+  Env env{{"DOMAIN_POLL_INTERVAL", "2s"},
+          {"DOMAIN_RECHECK_INTERVAL", "1h"},
+          {"DOMAIN_POLL_ATTEMPTS", "3"},
+          {"DNS_SERVER", "127.0.0.1:5353"},
+          {"DOMAIN_CNAME_TARGET", "Edge.CDN.test."},
+          {"IDEMPOTENCY_TTL", "24h"}};
+  const auto c = util::load_config(&env);
+  EXPECT_EQ(c.domain_poll_interval_seconds, 2);
+  EXPECT_EQ(c.domain_recheck_interval_seconds, 3600);
+  EXPECT_EQ(c.domain_poll_attempts, 3);
+  EXPECT_EQ(c.dns_server, "127.0.0.1:5353");
+  EXPECT_EQ(c.domain_cname_target, "edge.cdn.test");
+  EXPECT_EQ(c.idempotency_ttl_seconds, 86400);
+}
+
 TEST(Config, PreparedStatementsAreOnUnlessSwitchedOffForAPooler) {
   Env none;
   EXPECT_TRUE(util::load_config(&none).db_prepared_statements);
@@ -46,6 +69,15 @@ TEST(Config, MalformedValuesStopStartUpNamingTheVariable) {
       {{"JWT_HS256_SECRET", "short"}},
       {{"TENANT_HEADER_NAME", "X Tenant"}},
       {{"JWT_LEEWAY_SECONDS", "600"}},
+      {{"DNS_SERVER", "localhost:53"}},
+      {{"DNS_SERVER", "127.0.0.1:99999"}},
+      {{"DOMAIN_POLL_INTERVAL", "5x"}},
+      {{"DOMAIN_POLL_INTERVAL", "0"}},
+      {{"DOMAIN_RECHECK_INTERVAL", "31d"}},
+      {{"DOMAIN_POLL_ATTEMPTS", "0"}},
+      {{"DOMAIN_CLAIM_TTL_DAYS", "0"}},
+      {{"DOMAIN_CNAME_TARGET", "edge cdn"}},
+      {{"IDEMPOTENCY_TTL", "59s"}},
   };
   for (const auto& env : bad) {
     try {

@@ -125,6 +125,20 @@ TEST(TenantResolution, TableOfCases) {
   }
 }
 
+// A Host that may be a custom domain is passed on for the database to resolve, last, and only
+// when the Host is not a tenant subdomain; it never names a tenant by itself.
+TEST(TenantResolution, CustomDomainHostIsTheLastReference) {
+  ResolutionInput in;
+  in.token_tenant = kA;
+  in.host_domain = "shop.example.org";
+  EXPECT_EQ(resolve_tenant(in).refs, (std::vector<std::string>{kA, "shop.example.org"}));
+  in.host_tenant = "alpha";
+  EXPECT_EQ(resolve_tenant(in).refs, (std::vector<std::string>{kA, "alpha"}));
+  ResolutionInput no_token;
+  no_token.host_domain = "shop.example.org";
+  EXPECT_EQ(resolve_tenant(no_token).code, "tenant_required");
+}
+
 TEST(TenantResolution, HostParsing) {
   struct H {
     const char* host;

@@ -218,6 +218,17 @@ begin
     'tenant_id', p_tenant, 'id', gen_random_uuid(), 'admin_email', format('founder@%s-signup.test', p_label),
     'admin_password_hash', format('signup-hash-of-%s', p_label)));
 
+  -- a verified custom domain (its hostname routes to the tenant) and a pending claim
+  v_errors := v_errors || tests.probe_insert('tenantd.domains', jsonb_build_object(
+    'tenant_id', p_tenant, 'id', gen_random_uuid(), 'hostname', format('www.%s-shop.test', p_label),
+    'token', encode(sha256(convert_to(p_label || 'domain-token', 'utf8')), 'hex'),
+    'cname_target', p_label || '.tenantd.test', 'status', 'verified', 'verified_at', now(),
+    'expires_at', now() + interval '7 days'));
+  v_errors := v_errors || tests.probe_insert('tenantd.domains', jsonb_build_object(
+    'tenant_id', p_tenant, 'id', gen_random_uuid(), 'hostname', format('pending.%s-shop.test', p_label),
+    'token', encode(sha256(convert_to(p_label || 'pending-token', 'utf8')), 'hex'),
+    'cname_target', p_label || '-pending.tenantd.test', 'expires_at', now() + interval '7 days'));
+
   select array_agg(e) into v_errors from unnest(v_errors) e where e is not null;
   return coalesce(v_errors, '{}');
 end

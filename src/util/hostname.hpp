@@ -1,0 +1,25 @@
+#pragma once
+#include <optional>
+#include <string>
+
+namespace tenantd::util {
+
+// A custom domain as a tenant writes it, normalised: lower case, IDNA to ASCII (UTS #46
+// non-transitional, libidn2), no trailing dot. Refused, with a reason for the client: a port, a
+// wildcard, a scheme or path, an IP address, a single label, a label or name too long, the
+// base domain or a name under it (those are the platform's), and a public suffix alone
+// ("co.uk", "github.io": libpsl with Debian's publicsuffix list).
+struct HostnameResult {
+  std::string hostname;
+  std::string error;  // empty when accepted
+  bool ok() const { return error.empty(); }
+};
+HostnameResult normalize_custom_hostname(const std::string& raw, const std::string& base_domain);
+
+// The hostname of a Host header that could be a verified custom domain: lower case, port and
+// trailing dot removed, the shape of an ASCII DNS name with at least two labels, not an IP
+// literal, and neither the base domain nor under it. nullopt otherwise (the subdomain rule,
+// tenant_from_host, handles the base domain's names).
+std::optional<std::string> custom_domain_from_host(const std::string& host, const std::string& base_domain);
+
+}  // namespace tenantd::util
