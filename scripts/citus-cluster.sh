@@ -21,6 +21,8 @@ PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:?usage: citus-cluster.sh start|destroy|url|port DIR ...}
 dir=${2:?missing cluster directory}
 nodes=(coordinator worker1 worker2)
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 node_port() { cat "$dir/${1:-coordinator}.port"; }
@@ -33,7 +35,6 @@ psql_node() {
 
 case "$cmd" in
   start)
-    mkdir -p "$dir"
     for node in "${nodes[@]}"; do
       [ -f "$dir/$node.port" ] || free_port >"$dir/$node.port"
       # Citus hooks the planner and executor, so it must be preloaded. max_prepared_transactions:
@@ -45,11 +46,28 @@ citus.log_remote_commands = off" TENANTD_PG_HOST_AUTH=trust \
       psql_node "$node" -c 'set client_min_messages = warning' -c 'create extension if not exists citus'
     done
     # Registered once; a second start of the same DIR finds them there.
-    psql_node coordinator <<SQL
+    psql_node coordinator >/dev/null <<SQL
 set client_min_messages = warning;
 select citus_set_coordinator_host('127.0.0.1', $(node_port coordinator));
 select citus_add_node('127.0.0.1', $(node_port worker1));
 select citus_add_node('127.0.0.1', $(node_port worker2));
+-- The migrator was created on each node by db.sh, before Citus knew it, so Citus would not
+-- forward grants to it (migration 0001 grants it tenantd_owner). A reference table it owns
+-- makes Citus adopt it as a distributed role (a table's owner is one of its dependencies).
+create table public.citus_adopt_migrator (id int primary key);
+alter table public.citus_adopt_migrator owner to tenantd_migrator;
+select create_reference_table('public.citus_adopt_migrator');
+drop table public.citus_adopt_migrator;
+-- Citus reaches the workers as the role that runs the statement, and migrations and SECURITY
+-- DEFINER functions run as tenantd_owner: on a cluster it must be able to log in (to the
+-- workers; pg_hba decides from where). Created here, before migration 0001, which then finds it.
+create role tenantd_owner login;
+-- The login roles too, as production creates them beforehand (migrations 0001 and 0039 create
+-- them only when absent): a role created inside a migration's transaction is not yet visible
+-- on the workers to the owner's connections of the same transaction.
+create role tenantd_app login nosuperuser nocreatedb nocreaterole nobypassrls noreplication password 'tenantd_app';
+create role tenantd_readonly login nosuperuser nocreatedb nocreaterole nobypassrls noreplication password 'tenantd_readonly';
+create role tenantd_worker login nosuperuser nocreatedb nocreaterole nobypassrls noreplication password 'tenantd_worker';
 SQL
     node_port coordinator
     ;;
