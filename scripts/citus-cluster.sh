@@ -4,6 +4,8 @@
 #   scripts/citus-cluster.sh start DIR       create and start the three nodes, database tenantd
 #                                            with extension citus on each, workers registered;
 #                                            prints the coordinator's port
+#                                            (a second start of DIR starts the nodes again)
+#   scripts/citus-cluster.sh stop DIR        stop the three nodes
 #   scripts/citus-cluster.sh destroy DIR     stop the three nodes and remove DIR
 #   scripts/citus-cluster.sh url DIR ROLE [NODE]   connection URL (NODE: coordinator (default),
 #                                            worker1, worker2)
@@ -54,23 +56,26 @@ select citus_add_node('127.0.0.1', $(node_port worker2));
 -- The migrator was created on each node by db.sh, before Citus knew it, so Citus would not
 -- forward grants to it (migration 0001 grants it tenantd_owner). A reference table it owns
 -- makes Citus adopt it as a distributed role (a table's owner is one of its dependencies).
-create table public.citus_adopt_migrator (id int primary key);
+create table if not exists public.citus_adopt_migrator (id int primary key);
 alter table public.citus_adopt_migrator owner to tenantd_migrator;
 select create_reference_table('public.citus_adopt_migrator');
 drop table public.citus_adopt_migrator;
 -- Citus reaches the workers as the role that runs the statement, and migrations and SECURITY
 -- DEFINER functions run as tenantd_owner: on a cluster it must be able to log in (to the
 -- workers; pg_hba decides from where). Created here, before migration 0001, which then finds it.
-create role tenantd_owner login;
 -- The login roles too, as production creates them beforehand (migrations 0001 and 0039 create
 -- them only when absent): a role created inside a migration's transaction is not yet visible
 -- on the workers to the owner's connections of the same transaction.
-create role tenantd_app login nosuperuser nocreatedb nocreaterole nobypassrls noreplication password 'tenantd_app';
-create role tenantd_readonly login nosuperuser nocreatedb nocreaterole nobypassrls noreplication password 'tenantd_readonly';
-create role tenantd_worker login nosuperuser nocreatedb nocreaterole nobypassrls noreplication password 'tenantd_worker';
+select format('create role %I login nosuperuser nocreatedb nocreaterole nobypassrls noreplication%s', r,
+              case when r = 'tenantd_owner' then '' else format(' password %L', r) end)
+  from unnest(array['tenantd_owner', 'tenantd_app', 'tenantd_readonly', 'tenantd_worker']) r
+ where not exists (select 1 from pg_roles where rolname = r)
+\gexec
 SQL
     node_port coordinator
     ;;
+  stop)
+    for node in "${nodes[@]}"; do "$DB" stop "$dir/$node"; done ;;
   destroy)
     for node in "${nodes[@]}"; do "$DB" destroy "$dir/$node"; done
     rm -rf "$dir" ;;
