@@ -54,6 +54,7 @@ declare
   v_permission text := ctx ->> 'permission';
   v_refs jsonb := coalesce(nullif(ctx -> 'refs', 'null'::jsonb), '[]'::jsonb);
   v_ref text;
+  v_i int;
   v_found uuid;
   v_tenant uuid;
   v_missing boolean := false;
@@ -74,10 +75,10 @@ begin
   if jsonb_typeof(ctx) <> 'object' or jsonb_typeof(v_refs) <> 'array'
      or (v_user_text <> '' and v_user is null)
      or (v_claim <> '' and v_claim !~ '^[a-z][a-z0-9_]{0,62}$')
-     or length(v_request_id) > 200 or v_request_id ~ '[[:cntrl:]]'
-     or length(v_route) > 2048 or v_route ~ '[[:cntrl:]]'
-     or length(v_client) > 100 or v_client ~ '[[:cntrl:]]'
-     or length(v_subject) > 255 or v_subject ~ '[[:cntrl:]]'
+     or length(v_request_id) > 200 or length(v_route) > 2048 or length(v_client) > 100
+     or length(v_subject) > 255
+     -- one regex over the four (a control character in any of them is refused)
+     or (v_request_id || v_route || v_client || v_subject) ~ '[[:cntrl:]]'
      or jsonb_array_length(v_refs) > 16
      -- a tenant role without a user is no principal anyone has
      or (v_user is null and v_claim not in ('', 'super_admin'))
@@ -85,7 +86,10 @@ begin
     raise exception using errcode = 'TDB07', message = 'the request context is invalid';
   end if;
 
-  for v_ref in select r from jsonb_array_elements_text(v_refs) r loop
+  -- by index, not FOR … IN SELECT jsonb_array_elements_text(…): that is a query with a cursor
+  -- of its own per request, these are plpgsql simple expressions
+  for v_i in 0 .. jsonb_array_length(v_refs) - 1 loop
+    v_ref := v_refs ->> v_i;
     continue when coalesce(v_ref, '') = '';
     v_found := null;
     -- slugs cannot look like uuids (tenants_slug_not_uuid), so this is unambiguous; two
@@ -146,15 +150,17 @@ begin
     end if;
   end if;
 
-  -- transaction-local (is_local = true), never session-level: see the header. One statement
-  -- for all of them: each plpgsql statement is an executor round of its own.
-  perform pg_catalog.set_config('app.tenant_id', coalesce(v_tenant::text, ''), true),
-          pg_catalog.set_config('app.user_id', coalesce(v_user::text, ''), true),
-          pg_catalog.set_config('app.request_id', v_request_id, true),
-          pg_catalog.set_config('app.subject', v_subject, true),
-          pg_catalog.set_config('app.route', v_route, true),
-          pg_catalog.set_config('app.client', v_client, true),
-          pg_catalog.set_config('app.user_email', coalesce(v_email, ''), true);
+  -- transaction-local (is_local = true), never session-level: see the header. One expression
+  -- for all of them (their results concatenated and dropped): plpgsql evaluates a single
+  -- expression without a query (a "simple expression"), where `perform a, b, c` starts and
+  -- ends an executor per request.
+  perform pg_catalog.set_config('app.tenant_id', coalesce(v_tenant::text, ''), true)
+       || pg_catalog.set_config('app.user_id', coalesce(v_user::text, ''), true)
+       || pg_catalog.set_config('app.request_id', v_request_id, true)
+       || pg_catalog.set_config('app.subject', v_subject, true)
+       || pg_catalog.set_config('app.route', v_route, true)
+       || pg_catalog.set_config('app.client', v_client, true)
+       || pg_catalog.set_config('app.user_email', coalesce(v_email, ''), true);
 
   -- A claim other than the membership role narrows it when it is a role of this tenant whose
   -- permissions the membership role all has. Read after app.tenant_id is set: the roles
@@ -169,8 +175,8 @@ begin
   end if;
   -- the role's permissions, computed once for the whole statement: policies and procedures read
   -- them through tenantd.has_permission, an inlinable expression over this setting
-  perform pg_catalog.set_config('app.role', v_role, true),
-          pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_role), true);
+  perform pg_catalog.set_config('app.role', v_role, true)
+       || pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_role), true);
 
   if v_tenant is not null then
     v_status := tenantd.tenant_state(v_tenant_row.status, v_tenant_row.deleted_at);

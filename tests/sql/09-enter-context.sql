@@ -158,7 +158,7 @@ select results_eq(format('select effective_role from tenantd.enter_context(array
                   $$values ('member')$$, 'a member claiming tenant_admin acts as member');
 select is(current_setting('app.role'), 'member', 'and app.role says member');
 select is(tenantd.has_permission('members:write'), false, 'so has_permission refuses admin work');
-select is(current_setting('app.permissions'), ',config:read,members:read,usage:read,',
+select is(current_setting('app.permissions'), ',members:read,config:read,usage:read,',
           'app.permissions holds the effective role''s permissions, not the claim''s');
 select results_eq(format('select effective_role from tenantd.enter_context(array[%L], %L, %L, null, null)', 'acme', :'alice', 'member'),
                   $$values ('member')$$, 'a tenant_admin whose token claims member acts as member (narrowing)');

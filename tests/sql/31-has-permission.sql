@@ -76,7 +76,7 @@ select ok(not tenantd.may_grant_role('tenant_admin'), 'may_grant_role: members:w
 
 -- the context list: computed once, read by has_permission without any lookup
 select tests.act_as(:'ta', :'alice', 'member');
-select is(current_setting('app.permissions'), ',config:read,members:read,usage:read,',
+select is(current_setting('app.permissions'), ',members:read,config:read,usage:read,',
           'the context keeps the role''s permissions as a sorted, comma-framed list');
 select is(tenantd.context_permissions('support'), ',members:read,members:write,',
           'context_permissions: a tenant-defined role of the current tenant');
