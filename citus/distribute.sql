@@ -1,6 +1,7 @@
 -- The distribution step: where each tenantd table lives on a Citus cluster. Run on the
--- coordinator, as the migrator, after `tenantd migrate up`; idempotent (a table already in
--- Citus's metadata is left as it is), so it runs after every deploy:
+-- coordinator, as the migrator, after `tenantd migrate up`; idempotent (a table already placed
+-- is left as it is; new functions of schema tenantd are put on the workers), so it runs after
+-- every deploy:
 --   psql "$MIGRATE_DATABASE_URL" -v ON_ERROR_STOP=1 -f citus/distribute.sql
 -- docs/scale-out.md explains each choice for a DBA.
 \set ON_ERROR_STOP on
@@ -11,13 +12,13 @@ set client_min_messages = warning;
 -- Citus refuses to distribute a table with triggers unless told so.
 set citus.enable_unsafe_triggers = on;
 -- One DDL connection per node: creating objects on the workers after a multi-shard command in
--- the same transaction needs it (and migrate up re-applies sql/ and policies/ in one transaction).
+-- the same transaction needs it.
 set citus.multi_shard_modify_mode = 'sequential';
 
--- Settings every session on the coordinator gets: SET LOCAL of the request context (app.*) is
--- forwarded to the workers, where the shards' policies read it; and triggers stay allowed for
--- migrations that create or replace them later. ALTER DATABASE is not propagated by Citus, so
--- the workers get the trigger setting from citus/node-settings.sql (scripts/citus-cluster.sh).
+-- Settings every session gets (Citus forwards these ALTERs to the workers too): SET LOCAL of
+-- the request context (app.*) is forwarded to the workers, where the shards' policies read it;
+-- triggers stay allowed for migrations that create or replace them later; the migrator's
+-- re-application of sql/ and policies/ in one transaction runs in sequential mode.
 alter database tenantd set citus.propagate_set_commands = 'local';
 alter database tenantd set citus.enable_unsafe_triggers = on;
 alter role tenantd_migrator in database tenantd set citus.multi_shard_modify_mode = 'sequential';
