@@ -52,7 +52,10 @@ export TENANTD_BINARY="$BUILD_DIR/tenantd" TENANTD_SOURCE_DIR="$ROOT"
 export CITUS_WORKER1_URL=$(url postgres worker1) CITUS_WORKER2_URL=$(url postgres worker2)
 
 distribute() { psql -X -q -v ON_ERROR_STOP=1 -d "$MIGRATE_DATABASE_URL" -f "$ROOT/citus/distribute.sql" >/dev/null; }
-seed() { psql -X -q -v ON_ERROR_STOP=1 -d "$TEST_ADMIN_URL" -f "$ROOT/tests/sql-citus/seed.sql" >/dev/null; }
+seed() {
+  "$ROOT/scripts/pgtap.sh" "$TEST_ADMIN_URL" --setup-only &&
+    psql -X -q -v ON_ERROR_STOP=1 -d "$TEST_ADMIN_URL" -f "$ROOT/tests/sql-citus/seed.sql" >/dev/null
+}
 # pgTAP files against the cluster; records the counts under NAME
 pgtap_step() {
   local name=$1; shift
