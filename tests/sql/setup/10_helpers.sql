@@ -13,21 +13,23 @@ returns void
 language plpgsql volatile
 as $$
 begin
-  -- through tenantd.set_context, as tenantd.enter: on Citus that is SET LOCAL, which reaches the
-  -- workers where the shards' policies read the context; elsewhere set_config(…, true)
-  perform tenantd.set_context(
-    array['app.tenant_id', 'app.user_id', 'app.role', 'app.request_id', 'app.subject'],
-    array[coalesce(p_tenant::text, ''), coalesce(p_user::text, ''), coalesce(p_role, ''),
-          'test-request', case when p_role = 'super_admin' then 'tests-operator' else '' end]);
+  perform set_config('app.tenant_id', coalesce(p_tenant::text, ''), true);
+  perform set_config('app.user_id', coalesce(p_user::text, ''), true);
+  perform set_config('app.role', coalesce(p_role, ''), true);
+  perform set_config('app.request_id', 'test-request', true);
+  perform set_config('app.subject', case when p_role = 'super_admin' then 'tests-operator' else '' end, true);
+  -- as tenantd.enter does: on Citus the settings again as SET LOCAL, which reaches the workers
+  -- where the shards' policies read them; nothing on one node
+  perform tenantd.propagate_context();
   -- the permissions of the role in that tenant, computed once as tenantd.enter_context does
   -- (after app.tenant_id is set: a tenant-defined role's rows are read in that tenant)
-  perform tenantd.set_context(array['app.permissions'],
-                              array[tenantd.context_permissions(nullif(p_role, ''))]);
+  perform set_config('app.permissions', tenantd.context_permissions(nullif(p_role, '')), true);
   -- the user's email, as enter_context sets it (the invitee policy on invitations reads it);
   -- the caller's rights decide whether the users row is visible, so the superuser seeding
   -- tests sees it and a tenantd_app session acting as someone sees its own row
-  perform tenantd.set_context(array['app.user_email'],
-    array[coalesce((select u.email from tenantd.users u where u.id = p_user), '')]);
+  perform set_config('app.user_email',
+                     coalesce((select u.email from tenantd.users u where u.id = p_user), ''), true);
+  perform tenantd.propagate_context();
 end
 $$;
 
