@@ -6,7 +6,7 @@ TENANTD_PG_PORT ?= 54329
 JOBS ?= 2
 export BUILD_DIR TENANTD_PG_DIR TENANTD_PG_PORT
 
-.PHONY: all deps build run test sanitize format-check bench bench-signup db-start db-stop db-destroy migrate format clean
+.PHONY: all deps build run test sanitize format-check bench bench-signup db-start db-stop db-destroy migrate format clean test-citus
 
 all: build
 
@@ -36,6 +36,11 @@ run: build db-start migrate
 
 test: build
 	@scripts/test.sh
+
+# The schema and the service on a Citus cluster (coordinator + two workers, removed afterwards);
+# builds Citus from third_party/citus the first time (docs/scale-out.md).
+test-citus: build
+	@scripts/test-citus.sh
 
 # Every test layer again with the service and the tests built under ASan + UBSan (own build
 # directory). halt_on_error: the first finding aborts the process, so the layer fails.

@@ -36,6 +36,7 @@
 # Nothing here builds: `make bench` builds first.
 #
 # Settings (environment; defaults in brackets):
+#   BENCH_TARGET [single]      single (the embedded cluster) or citus (see below)
 #   BENCH_DB_POOL_SIZE [4]     tenantd DB_POOL_SIZE
 #   BENCH_HTTP_THREADS [4]     tenantd HTTP_THREADS (Pistache threads; each runs its requests'
 #                              database calls synchronously, so database concurrency is
@@ -90,6 +91,24 @@ SCALE=${BENCH_SCALE:-0}
 SCALE_DB=tenantd_bench_scale
 SCALE_TENANTS=100000
 SCALE_MEMBERS=100
+
+# BENCH_TARGET=citus: the same scenarios against a Citus cluster (scripts/citus-cluster.sh: a
+# coordinator and two workers under var/citus-bench, kept between runs like the embedded cluster
+# and stopped at the end), database tenantd distributed by citus/distribute.sql before the load;
+# tenantd and pgbench talk to the coordinator. BENCH_SCALE is for the single node only.
+TARGET=${BENCH_TARGET:-single}
+CITUS_DIR="$ROOT/var/citus-bench"
+case "$TARGET" in
+  single) ;;
+  citus)
+    [ "${BENCH_SCALE:-0}" = 0 ] || { echo "bench: BENCH_SCALE=1 is not supported with BENCH_TARGET=citus" >&2; exit 1; }
+    "$ROOT/scripts/citus-build.sh" >&2
+    "$ROOT/scripts/citus-cluster.sh" start "$CITUS_DIR" >/dev/null
+    TENANTD_PG_DIR="$CITUS_DIR/coordinator"
+    TENANTD_PG_PORT=$("$ROOT/scripts/citus-cluster.sh" port "$CITUS_DIR")
+    BENCH_DB=tenantd ;;
+  *) echo "bench: BENCH_TARGET must be single or citus" >&2; exit 1 ;;
+esac
 
 PG_DIR=$(mkdir -p "$TENANTD_PG_DIR" && cd "$TENANTD_PG_DIR" && pwd)
 PG_PORT=$TENANTD_PG_PORT
@@ -151,7 +170,10 @@ stop_tenantd() {
 }
 cleanup() {
   stop_tenantd
-  if [ "$STARTED_CLUSTER" = 1 ]; then
+  if [ "$TARGET" = citus ]; then
+    log "stopping the Citus cluster"
+    "$ROOT/scripts/citus-cluster.sh" stop "$CITUS_DIR" || true
+  elif [ "$STARTED_CLUSTER" = 1 ]; then
     log "stopping the cluster this run started"
     "$ROOT/scripts/db.sh" stop "$PG_DIR" || true
   fi
@@ -279,6 +301,11 @@ prepare_db() {
   log "migrating $db"
   "$TENANTD" migrate up --dir "$ROOT" --database-url "postgresql:///$db?host=$PG_SOCK&port=$PG_PORT&user=tenantd_migrator" \
     >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; die "migrate up failed on $db"; }
+  if [ "$TARGET" = citus ]; then
+    log "distributing $db (citus/distribute.sql)"
+    psql -X -q -v ON_ERROR_STOP=1 -d "postgresql:///$db?host=$PG_SOCK&port=$PG_PORT&user=tenantd_migrator" \
+      -f "$ROOT/citus/distribute.sql" >"$WORK/distribute.log" 2>&1 || { cat "$WORK/distribute.log" >&2; die "distribution failed on $db"; }
+  fi
   loaded=$(psql_super -d "$db" -At -c "select count(*) from tenantd.tenants where slug like 'bench-%'")
   note="already loaded"
   if [ "$loaded" != "$tenants" ]; then

@@ -8,6 +8,8 @@
 #                                    tenantd_worker, tenantd_migrator, tenantd_readonly; the
 #                                    roles other than the migrator exist after `migrate up`)
 # The cluster listens on a Unix socket in DIR/run and on 127.0.0.1:PORT.
+# At creation, TENANTD_PG_CONF_EXTRA (lines appended to postgresql.conf) and TENANTD_PG_HOST_AUTH
+# (the method for loopback TCP, default scram-sha-256) adapt it (scripts/citus-cluster.sh).
 # When invoked as root the server runs as the `postgres` OS user (PostgreSQL refuses root).
 set -euo pipefail
 
@@ -63,11 +65,12 @@ shared_buffers = 256MB
 fsync = ${TENANTD_PG_FSYNC:-on}
 synchronous_commit = ${TENANTD_PG_SYNC_COMMIT:-on}
 log_min_messages = warning
+${TENANTD_PG_CONF_EXTRA:-}
 CONF
       # local dev access over TCP with the documented development passwords
       cat >"$data/pg_hba.conf" <<HBA
 local all all trust
-host  all all 127.0.0.1/32 scram-sha-256
+host  all all 127.0.0.1/32 ${TENANTD_PG_HOST_AUTH:-scram-sha-256}
 HBA
     fi
     start

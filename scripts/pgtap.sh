@@ -36,6 +36,10 @@ for f in "$root"/tests/sql/setup/*.sql; do
   psql_super -1 -f "$f"
 done
 
+# `--setup-only` as the only further argument: install the above and stop (scripts/test-citus.sh
+# seeds its cluster with the helpers before the test files run).
+if [ "${2:-}" = --setup-only ]; then exit 0; fi
+
 shopt -s nullglob
 # Further arguments: run only these test files (during development).
 if [ $# -gt 1 ]; then files=("${@:2}"); else files=("$root"/tests/sql/*.sql); fi

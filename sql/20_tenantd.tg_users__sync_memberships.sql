@@ -26,11 +26,13 @@ begin
     select m.tenant_id from tenantd.memberships m where m.user_id = new.id order by m.tenant_id
   loop
     perform pg_catalog.set_config('app.tenant_id', v_tenant::text, true);
+    perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
     update tenantd.memberships m
        set email = new.email, user_disabled = new.disabled
      where m.tenant_id = v_tenant and m.user_id = new.id;
   end loop;
   perform pg_catalog.set_config('app.tenant_id', v_previous, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   return null;
 end
 $$;

@@ -172,6 +172,11 @@ begin
        || pg_catalog.set_config('app.route', v_route, true)
        || pg_catalog.set_config('app.client', v_client, true)
        || pg_catalog.set_config('app.user_email', coalesce(v_email, ''), true);
+  -- on Citus, the same again as SET LOCAL, the form it forwards to the workers where the shards'
+  -- policies read them (sql/39); on one node this costs the one setting read
+  if pg_catalog.current_setting('citus.propagate_set_commands', true) = 'local' then
+    perform tenantd.propagate_context();
+  end if;
 
   -- A claim other than the membership role narrows it when it is a role of this tenant whose
   -- permissions the membership role all has. Read after app.tenant_id is set: the roles
@@ -188,6 +193,9 @@ begin
   -- them through tenantd.has_permission, an inlinable expression over this setting
   perform pg_catalog.set_config('app.role', v_role, true)
        || pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_role), true);
+  if pg_catalog.current_setting('citus.propagate_set_commands', true) = 'local' then
+    perform tenantd.propagate_context();
+  end if;
 
   if v_tenant is not null then
     v_status := tenantd.tenant_state(v_tenant_row.status, v_tenant_row.deleted_at);

@@ -20,11 +20,13 @@ begin
   end if;
   if v_switch then
     perform pg_catalog.set_config('app.tenant_id', p_tenant::text, true);
+    perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   end if;
   insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
   values (p_tenant, p_action, 'tenant', p_tenant::text, coalesce(p_details, '{}'::jsonb));
   if v_switch then
     perform pg_catalog.set_config('app.tenant_id', v_prev, true);
+    perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   end if;
 end
 $$;

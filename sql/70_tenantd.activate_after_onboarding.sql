@@ -45,6 +45,7 @@ begin
 
   perform pg_catalog.set_config('app.role', 'super_admin', true);
   perform pg_catalog.set_config('app.permissions', tenantd.context_permissions('super_admin'), true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   -- the status test is repeated here: a concurrent suspend that committed meanwhile wins
   update tenantd.tenants t
      set status = 'active', activated_at = now(), status_reason = 'onboarding completed'
@@ -52,6 +53,7 @@ begin
   get diagnostics v_count = row_count;
   perform pg_catalog.set_config('app.role', coalesce(v_role, ''), true);
   perform pg_catalog.set_config('app.permissions', coalesce(v_permissions, ''), true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   if v_count = 0 then
     return false;
   end if;

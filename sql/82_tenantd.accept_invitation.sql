@@ -129,8 +129,10 @@ begin
   perform pg_catalog.set_config('app.user_id', v_user.id::text, true);
   perform pg_catalog.set_config('app.role', v_inv.role, true);
   perform pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_inv.role), true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   -- the invitee policy on invitations compares the invitation's address with this one
   perform pg_catalog.set_config('app.user_email', v_user.email, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 
   -- the plan's quotas, consumed in the invitation's tenant (the context just set)
   perform tenantd.consume_quota('members'), tenantd.consume_quota('members_per_month');
@@ -162,6 +164,7 @@ begin
   perform pg_catalog.set_config('app.role', v_prev_role, true);
   perform pg_catalog.set_config('app.permissions', v_prev_permissions, true);
   perform pg_catalog.set_config('app.user_email', v_prev_email, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 
   return query select v_inv.id, v_inv.tenant_id, v_tenant.slug, v_user.id, v_user.email,
                       v_inv.role, now();

@@ -65,6 +65,7 @@ begin
   end if;
 
   perform pg_catalog.set_config('app.tenant_id', v_tenant.id::text, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 
   select max(a.at) into v_last_success
     from tenantd.login_attempts a

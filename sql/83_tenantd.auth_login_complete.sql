@@ -43,6 +43,7 @@ declare
   v_session tenantd.sessions%rowtype;
 begin
   perform pg_catalog.set_config('app.tenant_id', coalesce(p_tenant_id::text, ''), true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 
   select a.* into v_attempt from tenantd.login_attempts a
    where a.tenant_id = p_tenant_id and a.id = p_attempt_id and not a.succeeded
@@ -83,6 +84,7 @@ begin
   perform pg_catalog.set_config('app.user_id', v_attempt.user_id::text, true);
   perform pg_catalog.set_config('app.role', v_membership.role, true);
   perform pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_membership.role), true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 
   update tenantd.login_attempts a set succeeded = true, user_id = v_attempt.user_id
    where a.tenant_id = p_tenant_id and a.id = p_attempt_id;

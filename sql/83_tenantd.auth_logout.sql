@@ -18,6 +18,7 @@ begin
     return false;
   end if;
   perform pg_catalog.set_config('app.tenant_id', p_tenant_id::text, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 
   select s.* into v_session from tenantd.sessions s
    where s.tenant_id = p_tenant_id and s.refresh_token_hash = p_refresh_hash
@@ -27,6 +28,7 @@ begin
     return false;
   end if;
   perform pg_catalog.set_config('app.user_id', v_session.user_id::text, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 
   update tenantd.sessions s
      set revoked_at = now(), revoked_reason = 'logout'

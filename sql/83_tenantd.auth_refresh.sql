@@ -42,6 +42,7 @@ begin
     return;
   end if;
   perform pg_catalog.set_config('app.tenant_id', v_tenant.id::text, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 
   select s.* into v_old from tenantd.sessions s
    where s.tenant_id = v_tenant.id and s.refresh_token_hash = p_old_hash
@@ -52,6 +53,7 @@ begin
   end if;
 
   perform pg_catalog.set_config('app.user_id', v_old.user_id::text, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 
   if v_old.rotated_at is not null then
     update tenantd.sessions s
@@ -82,6 +84,7 @@ begin
 
   perform pg_catalog.set_config('app.role', v_membership.role, true);
   perform pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_membership.role), true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 
   insert into tenantd.sessions as s (tenant_id, user_id, refresh_token_hash, expires_at,
                                      last_used_at, family_id)

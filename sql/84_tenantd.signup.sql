@@ -104,6 +104,7 @@ begin
   end;
 
   perform pg_catalog.set_config('app.tenant_id', v_row.id::text, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   if v_email is not null then
     insert into tenantd.tenant_signups (tenant_id, admin_email, admin_password_hash,
                                         invitation_nonce, invitation_token_hash)

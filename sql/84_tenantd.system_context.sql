@@ -25,6 +25,7 @@ begin
   perform pg_catalog.set_config('app.role', 'super_admin', true);
   perform pg_catalog.set_config('app.permissions', tenantd.context_permissions('super_admin'), true);
   perform pg_catalog.set_config('app.user_email', '', true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   return v_saved;
 end
 $$;
@@ -42,6 +43,7 @@ begin
   perform pg_catalog.set_config('app.role', coalesce(p_saved[3], ''), true);
   perform pg_catalog.set_config('app.permissions', coalesce(p_saved[4], ''), true);
   perform pg_catalog.set_config('app.user_email', coalesce(p_saved[5], ''), true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 end
 $$;
 

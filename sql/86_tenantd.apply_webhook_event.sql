@@ -89,6 +89,7 @@ begin
   perform pg_catalog.set_config('app.user_email', '', true);
   perform pg_catalog.set_config('app.tenant_id', '', true);
   perform pg_catalog.set_config('app.request_id', 'webhook:' || left(p_event_id, 180), true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
 
   if v_event.type like 'organization.%' or v_event.type like 'organizationMembership.%' then
     v_org := case when v_event.type like 'organization.%' then v_data ->> 'id'
@@ -182,6 +183,7 @@ begin
            where m.user_id = v_user.id and m.source = 'webhook'
         loop
           perform pg_catalog.set_config('app.tenant_id', v_tenant_id::text, true);
+          perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
           delete from tenantd.memberships m
            where m.tenant_id = v_tenant_id and m.user_id = v_user.id and m.source = 'webhook';
           insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
@@ -190,6 +192,7 @@ begin
           v_count := v_count + 1;
         end loop;
         perform pg_catalog.set_config('app.tenant_id', '', true);
+        perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
         update tenantd.users u set external_id = null where u.id = v_user.id;
         v_result := format('user unlinked, %s provider memberships removed', v_count);
       end if;
@@ -228,11 +231,13 @@ begin
                where m.user_id = v_user.id and m.source = 'webhook'
             loop
               perform pg_catalog.set_config('app.tenant_id', v_tenant_id::text, true);
+              perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
               update tenantd.memberships m set display_name = v_display
                where m.tenant_id = v_tenant_id and m.user_id = v_user.id and m.source = 'webhook'
                  and m.display_name is distinct from v_display;
             end loop;
             perform pg_catalog.set_config('app.tenant_id', '', true);
+            perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
           end if;
           v_result := 'user updated: ' || v_user.id;
         else
@@ -281,6 +286,7 @@ begin
     else
       v_role := case when v_data ->> 'role' in ('org:admin', 'admin') then 'tenant_admin' else 'member' end;
       perform pg_catalog.set_config('app.tenant_id', v_tenant.id::text, true);
+      perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
       -- a tenant gets its roles when provisioned (tenantd.provision_tenant): until then a
       -- membership cannot name one, and the job retries with backoff
       if v_event.type <> 'organizationMembership.deleted'
@@ -341,6 +347,7 @@ begin
   perform pg_catalog.set_config('app.permissions', v_prev_permissions, true);
   perform pg_catalog.set_config('app.user_email', v_prev_email, true);
   perform pg_catalog.set_config('app.request_id', v_prev_request, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   return v_result;
 end
 $$;

@@ -17,6 +17,7 @@ declare
 begin
   for v_tenant in select t.id from tenantd.tenants t loop
     perform set_config('app.tenant_id', v_tenant::text, true);
+    perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
     delete from tenantd.sessions s
      where s.expires_at < now() - make_interval(days => p_keep_days)
         or s.revoked_at < now() - make_interval(days => p_keep_days);
@@ -24,6 +25,7 @@ begin
     v_count := v_count + v_n;
   end loop;
   perform set_config('app.tenant_id', v_previous, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   return v_count;
 end
 $$;

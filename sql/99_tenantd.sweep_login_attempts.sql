@@ -21,11 +21,13 @@ declare
 begin
   for v_tenant in select t.id from tenantd.tenants t loop
     perform set_config('app.tenant_id', v_tenant::text, true);
+    perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
     delete from tenantd.login_attempts a where a.at < now() - interval '1 hour';
     get diagnostics v_n = row_count;
     v_count := v_count + v_n;
   end loop;
   perform set_config('app.tenant_id', v_previous, true);
+  perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   return v_count;
 end
 $$;

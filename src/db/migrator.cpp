@@ -38,15 +38,17 @@ void ensure_history(pqxx::connection& c) {
   pqxx::nontransaction tx(c);
   // The history lives apart from the application schemas so that migration 0001 (which
   // creates those schemas and the roles) can itself be recorded.
-  tx.exec(
-      "create schema if not exists tenantd_migrations;"
-      "create table if not exists tenantd_migrations.history ("
-      " version integer primary key, name text not null, checksum text not null,"
-      " applied_at timestamptz not null default now(), duration_ms integer not null,"
-      " no_transaction boolean not null default false);"
-      "create table if not exists tenantd_migrations.repeatable ("
-      " id boolean primary key default true check (id), checksum text not null,"
-      " applied_at timestamptz not null default now());");
+  // statement by statement (Citus may forward DDL as the text of the whole query string)
+  for (const auto& stmt :
+       split_sql_statements("create schema if not exists tenantd_migrations;"
+                            "create table if not exists tenantd_migrations.history ("
+                            " version integer primary key, name text not null, checksum text not null,"
+                            " applied_at timestamptz not null default now(), duration_ms integer not null,"
+                            " no_transaction boolean not null default false);"
+                            "create table if not exists tenantd_migrations.repeatable ("
+                            " id boolean primary key default true check (id), checksum text not null,"
+                            " applied_at timestamptz not null default now());"))
+    tx.exec(stmt);
 }
 
 std::vector<Applied> load_applied(pqxx::connection& c) {
@@ -143,8 +145,16 @@ std::vector<std::string> split_sql_statements(const std::string& sql) {
       size_t e = sql.find("*/", i + 2);
       i = e == std::string::npos ? n : e + 2;
     } else if (c == '\'' || c == '"') {  // literal or quoted identifier; doubled quote escapes
+      // E'…' also escapes with a backslash (E'it\'s'); E must start a word
+      const bool escapes =
+          c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+          (i == 1 || !(std::isalnum(static_cast<unsigned char>(sql[i - 2])) || sql[i - 2] == '_'));
       size_t e = i + 1;
       while (e < n) {
+        if (escapes && sql[e] == '\\') {
+          e += 2;
+          continue;
+        }
         if (sql[e] == c) {
           if (e + 1 < n && sql[e + 1] == c) {
             e += 2;
@@ -258,9 +268,11 @@ int migrate_up(const MigrateOptions& opt, std::ostream& out) {
       } else {
         // The history row commits with the migration itself: a run that dies in between
         // leaves neither, never an applied but unrecorded migration.
+        // Statement by statement in one transaction: Citus forwards some DDL (CREATE TRIGGER) to
+        // the workers as the text of the query string it came in, which must hold only it.
         pqxx::work tx(c);
         if (as_owner) tx.exec("set local role tenantd_owner");
-        tx.exec(sql);
+        for (const auto& stmt : split_sql_statements(sql)) tx.exec(stmt);
         tx.exec("reset role");
         ms = elapsed_ms();
         tx.exec_params(kRecord, f.version, f.name, f.checksum, ms, false);
@@ -295,21 +307,28 @@ int migrate_up(const MigrateOptions& opt, std::ostream& out) {
     return count;
   }
   const bool as_owner = owner_role_usable(c);
+  if (as_owner) {
+    // The history tables were created before the owner role existed; hand them over. Committed
+    // before the owner acts on them: on Citus each role reaches the workers on a connection of
+    // its own, which would not see the migrator's uncommitted change of owner.
+    // One statement per call: Citus forwards ALTER SCHEMA as the query string's text.
+    pqxx::work handover(c);
+    handover.exec("reset role");
+    handover.exec("alter schema tenantd_migrations owner to tenantd_owner");
+    handover.exec("alter table tenantd_migrations.history owner to tenantd_owner");
+    handover.exec("alter table tenantd_migrations.repeatable owner to tenantd_owner");
+    handover.commit();
+  }
   pqxx::work tx(c);
   if (as_owner) {
-    // The history tables were created before the owner role existed; hand them over.
-    tx.exec(
-        "reset role;"
-        "alter schema tenantd_migrations owner to tenantd_owner;"
-        "alter table tenantd_migrations.history owner to tenantd_owner;"
-        "alter table tenantd_migrations.repeatable owner to tenantd_owner;"
-        "set local role tenantd_owner;"
-        "grant usage on schema tenantd_migrations to tenantd_app, tenantd_readonly;"
-        "grant select on tenantd_migrations.history to tenantd_app, tenantd_readonly;");
+    tx.exec("set local role tenantd_owner");
+    tx.exec("grant usage on schema tenantd_migrations to tenantd_app, tenantd_readonly");
+    tx.exec("grant select on tenantd_migrations.history to tenantd_app, tenantd_readonly");
   }
   for (const auto& p : repeatable) {
     try {
-      tx.exec(read_file(p));
+      // one statement at a time, as for migrations (Citus forwards CREATE TRIGGER as its text)
+      for (const auto& stmt : split_sql_statements(read_file(p))) tx.exec(stmt);
     } catch (const pqxx::sql_error& e) {
       throw MigrationError(p.parent_path().filename().string() + "/" + p.filename().string() +
                            " failed: " + e.what());

@@ -18,6 +18,9 @@ begin
   perform set_config('app.role', coalesce(p_role, ''), true);
   perform set_config('app.request_id', 'test-request', true);
   perform set_config('app.subject', case when p_role = 'super_admin' then 'tests-operator' else '' end, true);
+  -- as tenantd.enter does: on Citus the settings again as SET LOCAL, which reaches the workers
+  -- where the shards' policies read them; nothing on one node
+  perform tenantd.propagate_context();
   -- the permissions of the role in that tenant, computed once as tenantd.enter_context does
   -- (after app.tenant_id is set: a tenant-defined role's rows are read in that tenant)
   perform set_config('app.permissions', tenantd.context_permissions(nullif(p_role, '')), true);
@@ -26,6 +29,7 @@ begin
   -- tests sees it and a tenantd_app session acting as someone sees its own row
   perform set_config('app.user_email',
                      coalesce((select u.email from tenantd.users u where u.id = p_user), ''), true);
+  perform tenantd.propagate_context();
 end
 $$;
 
@@ -86,24 +90,40 @@ $$;
 
 create or replace function tests.create_user(p_email text, p_id uuid default gen_random_uuid())
 returns uuid
-language sql volatile
+language plpgsql volatile
 as $$
-  insert into tenantd.users (id, email) values (p_id, p_email) returning id
+-- plpgsql rather than SQL (here and in add_member): Citus plans no statement with parameters
+-- inside a SQL function on its tables, and make test-citus runs these helpers too
+declare
+  v_id uuid;
+begin
+  insert into tenantd.users (id, email) values (p_id, p_email) returning id into v_id;
+  return v_id;
+end
 $$;
 
 create or replace function tests.add_member(
   p_tenant uuid, p_user uuid, p_role text, p_id uuid default gen_random_uuid())
 returns uuid
-language sql volatile
+language plpgsql volatile
 as $$
+declare
+  v_email text;
+  v_id uuid;
+begin
   -- a taken-up membership with its own profile and (fake) credential, as a person who
   -- accepted an invitation has
+  select u.email into v_email from tenantd.users u where u.id = p_user;
+  if not found then
+    return null;
+  end if;
   insert into tenantd.memberships (tenant_id, id, user_id, role, display_name, password_hash,
                                    accepted_at)
-  select p_tenant, p_id, p_user, p_role, split_part(u.email, '@', 1),
-         'hash-of-' || split_part(u.email, '@', 1), now()
-    from tenantd.users u where u.id = p_user
-  returning id
+  values (p_tenant, p_id, p_user, p_role, split_part(v_email, '@', 1),
+          'hash-of-' || split_part(v_email, '@', 1), now())
+  returning id into v_id;
+  return v_id;
+end
 $$;
 
 -- Two tenants with one row in every protected table each, fixed ids so tests can name them:

@@ -1,0 +1,108 @@
+-- The distribution step: where each tenantd table lives on a Citus cluster. Run on the
+-- coordinator, as the migrator, after `tenantd migrate up`; idempotent (a table already placed
+-- is left as it is; new functions of schema tenantd are put on the workers), so it runs after
+-- every deploy:
+--   psql "$MIGRATE_DATABASE_URL" -v ON_ERROR_STOP=1 -f citus/distribute.sql
+-- docs/scale-out.md explains each choice for a DBA.
+\set ON_ERROR_STOP on
+set client_min_messages = warning;
+
+-- Tables with triggers: every trigger of tenantd keeps its own row in step (stamps, column
+-- guards, copies of users.email), so firing on the shard that holds the row is what they need.
+-- Citus refuses to distribute a table with triggers unless told so.
+set citus.enable_unsafe_triggers = on;
+-- One DDL connection per node: creating objects on the workers after a multi-shard command in
+-- the same transaction needs it.
+set citus.multi_shard_modify_mode = 'sequential';
+
+-- Settings every session gets (Citus forwards these ALTERs to the workers too): SET LOCAL of
+-- the request context (app.*) is forwarded to the workers, where the shards' policies read it;
+-- triggers stay allowed for migrations that create or replace them later; the migrator's
+-- re-application of sql/ and policies/ in one transaction runs in sequential mode.
+alter database tenantd set citus.propagate_set_commands = 'local';
+alter database tenantd set citus.enable_unsafe_triggers = on;
+alter role tenantd_migrator in database tenantd set citus.multi_shard_modify_mode = 'sequential';
+
+create temporary table citus_placement (position int, table_name regclass, how text, reason text);
+insert into citus_placement values
+  -- reference tables: one full copy on every node, written with two-phase commit, read locally
+  (1, 'tenantd.plans', 'reference', 'plan catalogue, read by every tenant, written by operators'),
+  (2, 'tenantd.users', 'reference', 'global identities: email and identity-provider links are unique across tenants'),
+  (3, 'tenantd.platform_admins', 'reference', 'operator registry, read when a request enters'),
+  (4, 'tenantd.tenants', 'reference', 'slug and external_id are unique across tenants and decide sign-up races'),
+  -- tenant tables: distributed by tenant_id, all in one colocation group, so a request's rows
+  -- of every table are on the node that holds the tenant; ordered so that a table's foreign
+  -- keys point at tables already distributed
+  (10, 'tenantd.roles', 'tenant', null),
+  (11, 'tenantd.role_permissions', 'tenant', null),
+  (12, 'tenantd.memberships', 'tenant', null),
+  (13, 'tenantd.sessions', 'tenant', null),
+  (14, 'tenantd.audit_log', 'tenant', null),
+  (15, 'tenantd.tenant_configs', 'tenant', null),
+  (16, 'tenantd.onboarding_steps', 'tenant', null),
+  (17, 'tenantd.invitations', 'tenant', null),
+  (18, 'tenantd.login_attempts', 'tenant', null),
+  (19, 'tenantd.tenant_signups', 'tenant', null);
+-- Left on the coordinator as ordinary tables (not in this list): tenantd.jobs,
+-- tenantd.idempotency_keys, tenantd.webhook_events, tenantd.signup_attempts and the runner's
+-- tenantd_migrations.*: queues and short-lived records taken with FOR UPDATE SKIP LOCKED, keyed
+-- by something other than a tenant, written and read by the coordinator's sessions only.
+
+begin;
+-- Foreign keys between the tables still to be placed are set aside and added back at the end:
+-- Citus would otherwise turn a table that references a new reference table into a "citus local"
+-- table, which then can no longer be distributed while other local tables reference it. In the
+-- same transaction, so they are back (and checked) or the whole step is undone.
+create temporary table citus_set_aside on commit drop as
+select c.conrelid::regclass as table_name, c.conname, pg_get_constraintdef(c.oid) as definition
+  from pg_constraint c
+ where c.contype = 'f'
+   and c.conrelid in (select table_name from citus_placement)
+   and exists (select 1 from citus_placement p
+                where p.table_name in (c.conrelid, c.confrelid)
+                  and not exists (select 1 from citus_tables t
+                                   where t.table_name = p.table_name
+                                     and t.citus_table_type = case p.how when 'reference' then 'reference'
+                                                                        else 'distributed' end));
+select format('alter table %s drop constraint %I', table_name, conname) from citus_set_aside
+\gexec
+
+select case p.how
+         when 'reference' then format('select create_reference_table(%L)', p.table_name)
+         else format('select create_distributed_table(%L, %L, colocate_with => %L)', p.table_name,
+                     'tenant_id', case when p.position = 10 then 'none' else 'tenantd.roles' end)
+       end
+  from citus_placement p
+ where not exists (select 1 from citus_tables c
+                    where c.table_name = p.table_name
+                      and c.citus_table_type = case p.how when 'reference' then 'reference'
+                                                          else 'distributed' end)
+ order by p.position
+\gexec
+
+select format('alter table %s add constraint %I %s', table_name, conname, definition)
+  from citus_set_aside
+\gexec
+commit;
+
+-- The policies' helpers run on the workers (the shards' policies call them) and so do the
+-- trigger functions: create_distributed_function puts them on every node, and a later
+-- CREATE OR REPLACE on the coordinator (migrate up) reaches the workers too.
+select create_distributed_function(f.oid::regprocedure)
+  from pg_proc f
+  join pg_namespace n on n.oid = f.pronamespace
+ where n.nspname = 'tenantd'
+   and not exists (select 1 from pg_dist_object o
+                    where o.classid = 'pg_proc'::regclass and o.objid = f.oid)
+   -- functions over the coordinator's own tables (the job queue, idempotency records) stay
+   -- there: Citus refuses to put a function on the workers without the tables it names
+   and not exists (select 1 from pg_depend d
+                    left join pg_type t on d.refclassid = 'pg_type'::regclass and t.oid = d.refobjid
+                   where d.classid = 'pg_proc'::regclass and d.objid = f.oid
+                     and coalesce(t.typrelid, case when d.refclassid = 'pg_class'::regclass then d.refobjid end)
+                         in (select c.oid from pg_class c
+                              where c.relnamespace in ('tenantd'::regnamespace, 'tenantd_migrations'::regnamespace)
+                                and c.relkind in ('r', 'p')
+                                and c.oid not in (select table_name from citus_tables)));
+
+drop table citus_placement;
