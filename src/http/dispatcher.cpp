@@ -286,7 +286,7 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
       if (svc_.config.tenant_subdomain_enabled)
         ri.host_tenant = tenant_from_host(*h, svc_.config.base_domain);
       // any other name may be a verified custom domain: tenantd.enter resolves it in the same statement
-      ri.host_domain = util::custom_domain_from_host(*h, svc_.config.base_domain);
+      ri.host_domain = util::custom_domain_from_host(*h, svc_.config.base_domain, svc_.config.api_hostnames);
     }
     ri.tenant_required = route.scope == Scope::kTenant;
     ResolutionResult rr = resolve_tenant(ri);

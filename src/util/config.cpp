@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 
 #include "http/client_address.hpp"
@@ -133,6 +134,19 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.token_signing_key = parse_str(env, "TOKEN_SIGNING_KEY", "");
   c.base_domain = parse_str(env, "BASE_DOMAIN", c.base_domain);
   for (auto& ch : c.base_domain) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+  {
+    // lower case, no trailing dot, empty items ignored: compared with the Host as
+    // custom_domain_from_host normalises it
+    std::string item;
+    std::istringstream list(parse_str(env, "API_HOSTNAMES", ""));
+    while (std::getline(list, item, ',')) {
+      item.erase(0, item.find_first_not_of(" \t"));
+      item.erase(item.find_last_not_of(" \t") + 1);
+      for (auto& ch : item) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+      if (!item.empty() && item.back() == '.') item.pop_back();
+      if (!item.empty()) c.api_hostnames.push_back(item);
+    }
+  }
   c.tenant_header_name = parse_str(env, "TENANT_HEADER_NAME", c.tenant_header_name);
   for (char ch : c.tenant_header_name) {
     if (!(isalnum(static_cast<unsigned char>(ch)) || ch == '-')) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace tenantd::util {
 
@@ -33,6 +34,9 @@ struct Config {
   // TOKEN_SIGNING_KEY: "kid=private.pem[,kid2=old.pem]", ES256 or EdDSA; the first signs.
   std::string token_signing_key;
   std::string base_domain = "localhost";
+  // API_HOSTNAMES: the service's own names outside BASE_DOMAIN (comma-separated; a load balancer's
+  // or cluster-internal name): never taken for a custom domain
+  std::vector<std::string> api_hostnames;
   std::string tenant_header_name = "X-Tenant-Id";
   bool tenant_subdomain_enabled = true;
   std::string migrations_dir = "migrations";

@@ -113,8 +113,8 @@ HostnameResult normalize_custom_hostname(const std::string& raw, const std::stri
   return r;
 }
 
-std::optional<std::string> custom_domain_from_host(const std::string& host_in,
-                                                   const std::string& base_domain) {
+std::optional<std::string> custom_domain_from_host(const std::string& host_in, const std::string& base_domain,
+                                                   const std::vector<std::string>& own_hostnames) {
   if (host_in.empty() || host_in.size() > 300 || host_in.front() == '[') return std::nullopt;
   std::string host = host_in;
   if (const auto colon = host.find(':'); colon != std::string::npos) {
@@ -125,6 +125,7 @@ std::optional<std::string> custom_domain_from_host(const std::string& host_in,
   host = lower(host);
   if (!host.empty() && host.back() == '.') host.pop_back();
   if (!is_dns_name(host) || under(host, base_domain)) return std::nullopt;
+  if (std::find(own_hostnames.begin(), own_hostnames.end(), host) != own_hostnames.end()) return std::nullopt;
   return host;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tenantd::util {
 
@@ -18,8 +19,11 @@ HostnameResult normalize_custom_hostname(const std::string& raw, const std::stri
 
 // The hostname of a Host header that could be a verified custom domain: lower case, port and
 // trailing dot removed, the shape of an ASCII DNS name with at least two labels, not an IP
-// literal, and neither the base domain nor under it. nullopt otherwise (the subdomain rule,
-// tenant_from_host, handles the base domain's names).
-std::optional<std::string> custom_domain_from_host(const std::string& host, const std::string& base_domain);
+// literal, neither the base domain nor under it, and not one of the service's own hostnames
+// (API_HOSTNAMES: a load balancer's or cluster-internal name the API is also reached by, which
+// would otherwise be looked up as an unknown custom domain and answer 404). nullopt otherwise
+// (the subdomain rule, tenant_from_host, handles the base domain's names).
+std::optional<std::string> custom_domain_from_host(const std::string& host, const std::string& base_domain,
+                                                   const std::vector<std::string>& own_hostnames = {});
 
 }  // namespace tenantd::util

@@ -227,6 +227,22 @@ TEST(DomainsTest, VerifiesWhenTheRecordChangesMidPoll) {
   EXPECT_EQ(now.header("location"), "/v1/domains/" + id);
 }
 
+// The service's own names outside BASE_DOMAIN (API_HOSTNAMES) are not custom domains: a request
+// through them acts in the token's tenant instead of being refused as an unknown domain, while
+// any other unknown name still is.
+TEST(DomainsTest, TheServicesOwnHostnamesAreNotLookedUpAsDomains) {
+  TenantdProcess server(server_env("", {{"API_HOSTNAMES", "api.own-name.example, lb.own-name.example"}}));
+  const int port = server.port();
+  Seed a = seed_tenant("dom-own", 1);
+  Headers own = bearer(admin_of(a));
+  own["Host"] = "LB.own-name.example:8443";
+  auto r = http_request(port, "GET", "/v1/domains", own);
+  EXPECT_EQ(r.status, 200) << r.body;
+  Headers other = bearer(admin_of(a));
+  other["Host"] = "www.own-name.example";
+  expect_problem(http_request(port, "GET", "/v1/domains", other), 404, "tenant_not_found");
+}
+
 // The on-demand TLS ask is public, so it has its own per-address budget.
 TEST(DomainsTest, TheTlsAskIsRateLimited) {
   DnsmasqProcess dns({});

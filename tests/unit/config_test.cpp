@@ -28,6 +28,10 @@ TEST(Config, DefaultsAndOverrides) {
 TEST(Config, CustomDomainSettings) {
   Env none;
   const auto d = util::load_config(&none);
+  EXPECT_TRUE(d.api_hostnames.empty());
+  Env own{{"API_HOSTNAMES", " API.Example.com., ,tenantd.default.svc.cluster.local "}};
+  EXPECT_EQ(util::load_config(&own).api_hostnames,
+            (std::vector<std::string>{"api.example.com", "tenantd.default.svc.cluster.local"}));
   EXPECT_EQ(d.domain_poll_interval_seconds, 300);  // 5 minutes
   EXPECT_EQ(d.domain_poll_attempts, 288);          // 24 hours of polls
   EXPECT_EQ(d.domain_claim_ttl_days, 7);

@@ -108,6 +108,19 @@ TEST(CustomHostname, HostHeaderNamesACustomDomainOnlyOutsideTheBaseDomain) {
   }
 }
 
+// The service's own names (API_HOSTNAMES) are never taken for a custom domain: a request
+// through the load balancer's name must not be looked up, and answered 404, as an unknown domain.
+TEST(CustomDomainFromHost, TheServicesOwnHostnamesAreNotCustomDomains) {
+  const std::vector<std::string> own = {"api.example.com", "tenantd.default.svc.cluster.local"};
+  EXPECT_FALSE(custom_domain_from_host("api.example.com", "tenantd.test", own).has_value());
+  EXPECT_FALSE(custom_domain_from_host("API.Example.com.:443", "tenantd.test", own).has_value());
+  EXPECT_FALSE(custom_domain_from_host("tenantd.default.svc.cluster.local", "tenantd.test", own).has_value());
+  ASSERT_TRUE(custom_domain_from_host("shop.example.com", "tenantd.test", own).has_value());
+  EXPECT_EQ(*custom_domain_from_host("shop.example.com", "tenantd.test", own), "shop.example.com");
+  // a name that merely ends like an own hostname is still a candidate
+  EXPECT_TRUE(custom_domain_from_host("x.api.example.com", "tenantd.test", own).has_value());
+}
+
 TEST(DnsServer, ParsesHostAndPort) {
   auto s = parse_dns_server("127.0.0.1:5353");
   ASSERT_TRUE(s);
