@@ -13,20 +13,12 @@
 #include <new>
 #include <stdexcept>
 
+#include "auth/openssl_ptr.hpp"
 #include "util/base64url.hpp"
 #include "util/json.hpp"
 
 namespace tenantd::auth {
 namespace {
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const noexcept { Free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using BnPtr = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_free>>;
-using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
 
 constexpr size_t kP256CoordinateBytes = 32;
 

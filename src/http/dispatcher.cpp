@@ -119,8 +119,8 @@ void check_request_text(const IncomingRequest& in, RequestContext& ctx) {
 
 // The first argument of every api.* call (tenantd.enter reads it): who asks, in which tenant,
 // through which route, and what the route table says the route needs.
-std::string context_json(const RequestContext& ctx, const Route& route, const std::string& route_label) {
-  util::JsonOut j;
+// Who asks and in which tenant: the part of the context every call has (an open object).
+void write_principal(util::JsonOut& j, const RequestContext& ctx, const std::string& route_label) {
   j.begin_object();
   j.str("request_id", ctx.request_id).str("route", route_label).str("client", ctx.client_address);
   if (ctx.principal) {
@@ -132,6 +132,11 @@ std::string context_json(const RequestContext& ctx, const Route& route, const st
         .str("role", ctx.principal->role)
         .str("subject", ctx.principal->sub);
   }
+}
+
+std::string context_json(const RequestContext& ctx, const Route& route, const std::string& route_label) {
+  util::JsonOut j;
+  write_principal(j, ctx, route_label);
   if (route.options.allow_inactive) j.boolean("allow_inactive", true);
   if (!route.options.permission.empty()) j.str("permission", route.options.permission);
   if (route.options.idempotent) {
@@ -153,14 +158,7 @@ std::string context_json(const RequestContext& ctx, const Route& route, const st
 // no route permission (the lookup asks only whether the principal may act in the tenant).
 std::string rate_limit_context_json(const RequestContext& ctx) {
   util::JsonOut j;
-  j.begin_object();
-  j.str("request_id", ctx.request_id).str("route", "rate limit policy").str("client", ctx.client_address);
-  j.begin_array("refs");
-  for (const auto& r : ctx.tenant_refs) j.element(r);
-  j.end_array();
-  j.str("user_id", ctx.principal->user_id)
-      .str("role", ctx.principal->role)
-      .str("subject", ctx.principal->sub);
+  write_principal(j, ctx, "rate limit policy");
   j.end_object();
   return j.take();
 }
