@@ -30,6 +30,7 @@ insert into citus_placement values
   (2, 'tenantd.users', 'reference', 'global identities: email and identity-provider links are unique across tenants'),
   (3, 'tenantd.platform_admins', 'reference', 'operator registry, read when a request enters'),
   (4, 'tenantd.tenants', 'reference', 'slug and external_id are unique across tenants and decide sign-up races'),
+  (5, 'tenantd.domains', 'reference', 'a verified hostname has one owner in the whole platform (the partial unique index on hostname, which cannot include tenant_id); claims are rare writes'),
   -- tenant tables: distributed by tenant_id, all in one colocation group, so a request's rows
   -- of every table are on the node that holds the tenant; ordered so that a table's foreign
   -- keys point at tables already distributed
@@ -42,7 +43,10 @@ insert into citus_placement values
   (16, 'tenantd.onboarding_steps', 'tenant', null),
   (17, 'tenantd.invitations', 'tenant', null),
   (18, 'tenantd.login_attempts', 'tenant', null),
-  (19, 'tenantd.tenant_signups', 'tenant', null);
+  (19, 'tenantd.tenant_signups', 'tenant', null),
+  (20, 'tenantd.entitlement_overrides', 'tenant', null),
+  (21, 'tenantd.quota_counters', 'tenant', null),
+  (22, 'tenantd.usage_daily', 'tenant', null);
 -- Left on the coordinator as ordinary tables (not in this list): tenantd.jobs,
 -- tenantd.idempotency_keys, tenantd.webhook_events, tenantd.signup_attempts and the runner's
 -- tenantd_migrations.*: queues and short-lived records taken with FOR UPDATE SKIP LOCKED, keyed

@@ -11,6 +11,8 @@ select is(
      join pg_namespace n on n.oid = c.relnamespace
      join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
     where n.nspname = 'tenantd' and c.relkind in ('r', 'p')
+      -- the one tenant table that is a reference table (citus/distribute.sql says why)
+      and c.oid <> 'tenantd.domains'::regclass
       and not exists (select 1 from citus_tables t
                        where t.table_name = c.oid and t.citus_table_type = 'distributed'
                          and t.distribution_column = 'tenant_id'
@@ -22,8 +24,8 @@ select is(
 select is(
   (select array_agg(table_name::text order by table_name::text) from citus_tables
     where citus_table_type = 'reference' and table_name::text like 'tenantd.%'),
-  array['tenantd.plans', 'tenantd.platform_admins', 'tenantd.tenants', 'tenantd.users'],
-  'plans, platform_admins, tenants and users are reference tables');
+  array['tenantd.domains', 'tenantd.plans', 'tenantd.platform_admins', 'tenantd.tenants', 'tenantd.users'],
+  'domains, plans, platform_admins, tenants and users are reference tables');
 
 select is(
   (select count(*)::int from citus_tables
