@@ -229,6 +229,15 @@ begin
     'token', encode(sha256(convert_to(p_label || 'pending-token', 'utf8')), 'hex'),
     'cname_target', p_label || '-pending.tenantd.test', 'expires_at', now() + interval '7 days'));
 
+  -- the plan's tables: an override (its reason is a needle), a monthly counter, a day of usage
+  v_errors := v_errors || tests.probe_insert('tenantd.entitlement_overrides', jsonb_build_object(
+    'tenant_id', p_tenant, 'limits', jsonb_build_object('members', 777),
+    'reason', p_label || '-override-reason'));
+  v_errors := v_errors || tests.probe_insert('tenantd.quota_counters', jsonb_build_object(
+    'tenant_id', p_tenant, 'metric', 'invitations_per_month', 'period', '2026-01', 'value', 4242));
+  v_errors := v_errors || tests.probe_insert('tenantd.usage_daily', jsonb_build_object(
+    'tenant_id', p_tenant, 'metric', 'api_calls', 'day', '2026-01-01', 'value', 4343));
+
   select array_agg(e) into v_errors from unnest(v_errors) e where e is not null;
   return coalesce(v_errors, '{}');
 end
