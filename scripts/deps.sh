@@ -13,6 +13,8 @@ packages=(
   libidn2-dev libpsl-dev publicsuffix  # custom domains: IDNA to ASCII, refusing a public suffix alone
   dnsmasq-base  # the domain tests' DNS server (the binary without the system service)
   caddy  # the on-demand TLS test starts its own on loopback; the package's service is not used
+  chromium fonts-dejavu-core  # browser tests: headless Debian chromium driven by puppeteer-core (tests/tools/browser)
+  python3-prometheus-client  # the /metrics test parses the exposition with the reference parser
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -32,8 +34,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 # Test-only npm tools, pinned by their lock file, installed here and never while tests run.
-tools="$(cd "$(dirname "$0")/.." && pwd)/tests/tools/jwt"
-if [ ! -f "$tools/node_modules/jose/package.json" ]; then
-  echo "deps: npm ci in tests/tools/jwt"
-  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+root="$(cd "$(dirname "$0")/.." && pwd)"
+for tool in jwt:jose browser:puppeteer-core; do
+  dir="$root/tests/tools/${tool%%:*}"
+  if [ ! -f "$dir/node_modules/${tool#*:}/package.json" ]; then
+    echo "deps: npm ci in tests/tools/${tool%%:*}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
