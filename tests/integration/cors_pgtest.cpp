@@ -277,5 +277,49 @@ TEST_F(CorsTest, PreflightOfAnUnknownPathOrTenantIsRefusedWithoutCorsHeaders) {
   EXPECT_EQ(o.status, 405);
 }
 
+// The real browser: headless chromium (tests/browser/cors.mjs) on a page of A's allowed origin
+// reads A's JSON and X-Request-Id by path and by Host; a page of B's origin gets a CORS failure
+// calling A and succeeds calling B. This server keeps the default cache (CORS_CACHE_SECONDS 30).
+TEST(CorsBrowser, AllowedOriginReadsTheAnswerOthersGetACorsFailure) {
+  const Seed a = seed_tenant("corsbra", 2);
+  const Seed b = seed_tenant("corsbrb", 2);
+  TenantdProcess server(
+      {{"JWT_HS256_SECRET", kTestSecret}, {"BASE_DOMAIN", "localhost"}, {"LOG_LEVEL", "warn"}});
+  const int page_a = free_port();
+  int page_b = free_port();
+  while (page_b == page_a) page_b = free_port();
+  const std::string token_a = mint_token(a.user_ids[0], a.id, "tenant_admin");
+  const std::string token_b = mint_token(b.user_ids[0], b.id, "tenant_admin");
+  for (const auto& [tok, port] : {std::pair{token_a, page_a}, std::pair{token_b, page_b}}) {
+    Headers h = bearer(tok);
+    h["Content-Type"] = "application/json";
+    auto r = http_request(server.port(), "PUT", "/v1/allowed-origins", h,
+                          R"({"origins":["http://127.0.0.1:)" + std::to_string(port) + R"("]})");
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  const CommandResult r = run_command(
+      {"/usr/bin/env", "node", source_dir() + "/tests/browser/cors.mjs", std::to_string(server.port()),
+       a.slug, token_a, b.slug, token_b, std::to_string(page_a), std::to_string(page_b)},
+      {{"ARTIFACTS_DIR", source_dir() + "/var/artifacts/cors-browser"}});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // the verdict line, checked here as well as by the script's exit code
+  const auto line = r.output.substr(std::min(r.output.size(), r.output.find("{\"ok\":")));
+  auto d = parse(line);
+  ASSERT_TRUE(d.IsObject() && d.HasMember("results")) << r.output;
+  const auto& res = d["results"];
+  for (const char* k : {"a_by_path", "a_by_host", "b_calls_b"}) {
+    EXPECT_TRUE(res[k]["ok"].GetBool()) << k << ": " << r.output;
+    EXPECT_EQ(res[k]["status"].GetInt(), 200) << k;
+  }
+  EXPECT_EQ(str(res["a_by_path"], "request_id"), "browser-a-path");
+  EXPECT_EQ(str(res["a_by_host"], "request_id"), "browser-a-host");
+  for (const char* k : {"a_calls_b", "b_calls_a_path", "b_calls_a_host"}) {
+    EXPECT_FALSE(res[k]["ok"].GetBool()) << k << ": " << r.output;
+    EXPECT_EQ(str(res[k], "error"), "TypeError") << k;
+    EXPECT_TRUE(res[k]["blocked_by_cors"].IsBool() && res[k]["blocked_by_cors"].GetBool())
+        << k << ": " << r.output;
+  }
+}
+
 }  // namespace
 }  // namespace tenantd::test
