@@ -100,7 +100,7 @@ select matches((select plan from plans where name = 'audit log'),
 select matches((select plan from plans where name = 'members'),
                'strpos\(current_setting\(''app.permissions''',
                'members: the permission is read from app.permissions in the plan itself');
--- The member list is answered from the key index alone (migration 0062): with plain index and
+-- The member list is answered from the key index alone (migration 0110): with plain index and
 -- bitmap scans off, only an index-only scan is left to the planner, and only if the index holds
 -- every column the list and the policy read.
 set local enable_indexscan = off;
