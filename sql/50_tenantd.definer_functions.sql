@@ -63,7 +63,9 @@ as $$
     ('tenantd.tenant_of_domain(text)', 'Host routing and the public on-demand TLS ask find a verified hostname''s tenant before any context; returns the id only'),
     ('tenantd.enqueue_domain_check(uuid,uuid)', 'queues a DNS check of a domain of the current tenant; the app role has no grant on the queue'),
     ('tenantd.domain_check_target(uuid,uuid,integer)', 'the verification job reads the domain it checks; workers only'),
-    ('tenantd.record_domain_check(uuid,uuid,integer,boolean,text,integer,integer,integer)', 'the verification job records verified/failed/expired/unverified and fails other tenants'' claims of a hostname it verified; workers only')
+    ('tenantd.record_domain_check(uuid,uuid,integer,boolean,text,integer,integer,integer)', 'the verification job records verified/failed/expired/unverified and fails other tenants'' claims of a hostname it verified; workers only'),
+    -- API keys: found by the hash of what the request presents (in tenantd.enter, listed above)
+    ('tenantd.record_api_key_use(jsonb)', 'one flush of a process''s in-memory key uses stamps last_used_at of many tenants'' keys, found by hash; worker role only')
 $$;
 
 revoke all on function tenantd.definer_functions() from public;
