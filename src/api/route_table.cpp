@@ -1,6 +1,7 @@
 #include "api/route_table.hpp"
 
 #include "api/admin_jobs.hpp"
+#include "api/api_keys.hpp"
 #include "api/audit_log.hpp"
 #include "api/auth.hpp"
 #include "api/config.hpp"
@@ -23,6 +24,16 @@ namespace tenantd::api {
 void register_all(Router& r) {
   // admin_jobs
   r.call("GET", "/v1/admin/jobs", Scope::kAuthenticated, "api.list_jobs", admin_jobs::list_jobs);
+
+  // api_keys: made and shown once in SQL, stored as SHA-256; no Idempotency-Key (a stored answer
+  // would be a copy of the key); a request made with a key is resolved by tenantd.enter
+  r.call_tenant("POST", "/api-keys", "api.create_api_key", api_keys::create, opts().needs("api_keys:manage"));
+  r.call_tenant("GET", "/api-keys", "api.list_api_keys", api_keys::list, opts().needs("api_keys:manage"));
+  r.call_tenant("GET", "/api-keys/{id}", "api.get_api_key", api_keys::get, opts().needs("api_keys:manage"));
+  r.call_tenant("POST", "/api-keys/{id}/revoke", "api.revoke_api_key", api_keys::revoke,
+                opts().needs("api_keys:manage"));
+  r.call_tenant("POST", "/api-keys/{id}/rotate", "api.rotate_api_key", api_keys::rotate,
+                opts().needs("api_keys:manage"));
 
   // audit_log
   r.call_tenant("GET", "/audit-log", "api.list_audit_log", audit_log::list, opts().needs("audit:read"));

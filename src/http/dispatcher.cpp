@@ -12,6 +12,7 @@
 
 #include "db/api_call.hpp"
 #include "db/pool.hpp"
+#include "http/api_key_use.hpp"
 #include "http/idempotency_key.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
@@ -23,6 +24,7 @@
 #include "util/json_escape.hpp"
 #include "util/json_parse.hpp"
 #include "util/percent_encoding.hpp"
+#include "util/sha256.hpp"
 #include "util/utf8.hpp"
 #include "util/uuid.hpp"
 
@@ -59,6 +61,18 @@ bool is_json_media_type(const std::string& ct) {
          (t.size() > 5 && t.compare(t.size() - 5, 5, "+json") == 0 && t.rfind("application/", 0) == 0);
 }
 
+// API keys: "tdk_", 8 public and 43 secret base64url characters (tenantd.new_api_key).
+constexpr std::string_view kApiKeyPrefix = "tdk_";
+constexpr size_t kApiKeyLength = 4 + 8 + 43;
+
+bool is_api_key_shape(std::string_view key) {
+  if (key.size() != kApiKeyLength || key.rfind(kApiKeyPrefix, 0) != 0) return false;
+  for (char c : key.substr(kApiKeyPrefix.size())) {
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
 Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verifier) {
   const std::string* authz = header(in, "authorization");
   if (!authz) {
@@ -68,9 +82,21 @@ Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verif
     throw ApiError("invalid_token", "the Authorization header must be 'Bearer <token>'",
                    {{"WWW-Authenticate", "Bearer error=\"invalid_request\""}});
   }
+  const std::string_view credential = std::string_view(*authz).substr(7);
+  // An API key: checked for its shape here, found by its SHA-256 in the request's one statement
+  // (tenantd.enter). The key itself goes no further than this function.
+  if (credential.rfind(kApiKeyPrefix, 0) == 0) {
+    if (!is_api_key_shape(credential)) {
+      throw ApiError("invalid_api_key", "the API key is not valid",
+                     {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
+    }
+    Principal p;
+    p.api_key_hash = util::sha256_hex(credential);
+    return p;
+  }
   auth::Claims claims;
   try {
-    claims = verifier.verify(std::string_view(*authz).substr(7), static_cast<int64_t>(std::time(nullptr)));
+    claims = verifier.verify(credential, static_cast<int64_t>(std::time(nullptr)));
   } catch (const auth::JwtError& e) {
     throw ApiError("invalid_token", std::string("the token was refused: ") + e.code(),
                    {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
@@ -127,10 +153,15 @@ void write_principal(util::JsonOut& j, const RequestContext& ctx, const std::str
     j.begin_array("refs");
     for (const auto& r : ctx.tenant_refs) j.element(r);
     j.end_array();
-    // the role is the token's claim: tenantd.enter checks it and may narrow it
-    j.str("user_id", ctx.principal->user_id)
-        .str("role", ctx.principal->role)
-        .str("subject", ctx.principal->sub);
+    if (ctx.principal->is_api_key()) {
+      // the whole principal: tenantd.enter finds the key, its tenant and its permissions
+      j.str("api_key", ctx.principal->api_key_hash);
+    } else {
+      // the role is the token's claim: tenantd.enter checks it and may narrow it
+      j.str("user_id", ctx.principal->user_id)
+          .str("role", ctx.principal->role)
+          .str("subject", ctx.principal->sub);
+    }
   }
 }
 
@@ -169,9 +200,13 @@ void App::limit_and_count(const RequestContext& ctx, std::map<std::string, std::
   const bool limit = svc_.config.tenant_rate_limit_enabled;
   UsageMeter* meter = svc_.usage_meter;
   // Operators acting in a tenant are neither limited by its plan nor its usage.
-  if ((!limit && !meter) || !ctx.principal || ctx.principal->is_super_admin() || ctx.tenant_refs.empty())
+  // A key names its tenant by itself (the database knows which): no reference needed.
+  if ((!limit && !meter) || !ctx.principal || ctx.principal->is_super_admin() ||
+      (ctx.tenant_refs.empty() && !ctx.principal->is_api_key()))
     return;
-  const std::string key = ctx.tenant_refs.front() + '\n' + ctx.principal->sub + '\n' + ctx.principal->role;
+  const std::string key = (ctx.tenant_refs.empty() ? std::string() : ctx.tenant_refs.front()) + '\n' +
+                          ctx.principal->sub + '\n' + ctx.principal->role + '\n' +
+                          ctx.principal->api_key_hash;
   const TenantRateLimits::Policy p = tenant_limits_.policy(key, [&] {
     TenantRateLimits::Policy fetched;
     try {
@@ -278,6 +313,7 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     ResolutionInput ri;
     ri.token_tenant = ctx.principal->tenant_claim;
     ri.super_admin = ctx.principal->is_super_admin();
+    ri.credential_names_tenant = ctx.principal->is_api_key();
     if (const auto* t = ctx.param("tenant")) ri.path_tenant = *t;
     if (const auto* h = header(in, lower(svc_.config.tenant_header_name))) ri.header_tenant = *h;
     if (const auto* h = header(in, "host")) {
@@ -362,6 +398,9 @@ Response App::dispatch(const IncomingRequest& in) {
   }
   for (const auto& [name, value] : tenant_headers) res.headers.emplace(name, value);
   res.headers["X-Request-Id"] = ctx.request_id;
+  // a key the database did not refuse was used: last_used_at, flushed in batches (no write here)
+  if (ctx.principal && ctx.principal->is_api_key() && res.status != 401 && svc_.api_key_use)
+    svc_.api_key_use->note(ctx.principal->api_key_hash, static_cast<int64_t>(std::time(nullptr)));
   const auto us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   // Unmatched paths share one label so that scanners cannot grow the series without bound.

@@ -13,7 +13,12 @@ struct Principal {
   std::string user_id;  // sub when it is a uuid, else empty (operators from an identity provider)
   std::string role;     // claimed role
   std::optional<std::string> tenant_claim;
+  // An API key (Authorization: Bearer tdk_…): the SHA-256 (lower-case hex) of the key, which
+  // tenantd.enter looks up in the same statement as the request's work; sub, user_id and role
+  // are then empty. The key itself is never kept.
+  std::string api_key_hash;
   bool is_super_admin() const { return role == "super_admin"; }  // claimed; see above
+  bool is_api_key() const { return !api_key_hash.empty(); }
 };
 
 }  // namespace tenantd
