@@ -210,6 +210,21 @@ TEST(ApiKeys, CountedAgainstThePlan) {
   make_key(a, R"(["members:read"])");
 }
 
+// A key's requests draw on its tenant's plan rate limit like a member's (the tenant comes from
+// the database: the key names no tenant in the request).
+TEST(ApiKeys, RequestsCountAgainstTheTenantsRateLimit) {
+  const Seed a = seed_tenant("key-l", 1);
+  admin_exec("insert into tenantd.entitlement_overrides (tenant_id, limits) values ('" + a.id +
+             "', '{\"api_requests_per_minute\": 3}')");
+  const std::string key = str(make_key(a, R"(["members:read"])"), "key");
+  for (int i = 0; i < 2; ++i) {  // make_key spent one
+    auto r = call("GET", "/v1/users", bearer(key));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("ratelimit-policy"), "\"tenant\";q=3;w=60");
+  }
+  expect_problem(call("GET", "/v1/users", bearer(key)), 429, "rate_limited");
+}
+
 // last_used_at: no write per request; the uses are flushed (here: at shutdown, the periodic
 // flush is set to 300 s so that it cannot be what wrote it).
 TEST(ApiKeys, LastUsedAtIsFlushedNotWrittenPerRequest) {
