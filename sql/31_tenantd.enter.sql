@@ -20,6 +20,12 @@
 --                   'api_key:<id>', and app.permissions the key's permissions that its creator
 --                   still holds (tenantd.api_key_permissions). Unknown, revoked or expired
 --                   keys, and keys whose creator is no longer an enabled member: TDU03.
+--   external_subject, external_tenant   an identity provider's token as it issued it
+--                   (JWT_SUBJECT_KIND=external): its sub (user_…) and organization id (org_…),
+--                   resolved here to the identity and tenant the provider's webhooks linked
+--                   (users.external_id, tenants.external_id). The organization's tenant is the
+--                   first reference; an unlinked subject is TDU01, an unlinked organization TDN05.
+--                   The membership is then checked as for any user.
 -- A NULL ctx keeps the context the transaction already has: a DBA in psql who entered a
 -- context once can call several api.* functions in one transaction.
 --
@@ -81,6 +87,9 @@ declare
   v_key_revoked timestamptz;
   v_key_expires timestamptz;
   v_key_creator_role text;
+  v_ext_subject text := ctx ->> 'external_subject';
+  v_ext_tenant text := ctx ->> 'external_tenant';
+  v_ext_tenant_id uuid;
 begin
   if ctx is null then
     return tenantd.current_tenant_id();
@@ -96,7 +105,11 @@ begin
      or (v_request_id || v_route || v_client || v_subject) ~ '[[:cntrl:]]'
      or jsonb_array_length(v_refs) > 16
      -- a tenant role without a user is no principal anyone has
-     or (v_user is null and v_claim not in ('', 'super_admin'))
+     or (v_user is null and v_ext_subject is null and v_claim not in ('', 'super_admin'))
+     -- a provider's ids: bounded text, never beside a tenantd user id or a key
+     or length(v_ext_subject) not between 1 and 255 or length(v_ext_tenant) not between 1 and 255
+     or (coalesce(v_ext_subject, '') || coalesce(v_ext_tenant, '')) ~ '[[:cntrl:]]'
+     or ((v_ext_subject is not null or v_ext_tenant is not null) and (v_user_text <> '' or v_key_hash is not null))
      -- a key is the whole principal: never beside a token's
      or (v_key_hash is not null
          and (v_key_hash !~ '^[0-9a-f]{64}$' or v_user_text <> '' or v_claim <> '' or v_subject <> ''))
@@ -118,6 +131,23 @@ begin
     end if;
     v_refs := jsonb_build_array(v_key_tenant::text) || v_refs;
     v_subject := 'api_key:' || v_key_id::text;
+  end if;
+
+  -- an identity provider's organization: the tenant its webhooks linked is the first reference
+  if v_ext_tenant is not null then
+    select t.id into v_ext_tenant_id from tenantd.tenants t where t.external_id = v_ext_tenant;
+    if v_ext_tenant_id is null then
+      raise exception using errcode = 'TDN05', message = 'no tenant is linked to the token''s organization';
+    end if;
+    v_refs := jsonb_build_array(v_ext_tenant_id::text) || v_refs;
+  end if;
+  -- and its user: the identity its webhooks linked (operators are checked by subject below)
+  if v_ext_subject is not null and v_claim <> 'super_admin' then
+    select u.id into v_user from tenantd.users u where u.external_id = v_ext_subject;
+    if v_user is null then
+      raise exception using errcode = 'TDU01',
+        message = 'the token''s user is not linked to an identity of this service';
+    end if;
   end if;
 
   -- by index, not FOR … IN SELECT jsonb_array_elements_text(…): that is a query with a cursor

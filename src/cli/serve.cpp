@@ -132,6 +132,8 @@ int cmd_serve(const Args&) {
     vc.issuer = cfg.jwt_issuer;
     vc.audience = cfg.jwt_audience;
     vc.leeway_seconds = cfg.jwt_leeway_seconds;
+    vc.provider = auth::parse_provider_claims(cfg.jwt_tenant_claim, cfg.jwt_role_claim, cfg.jwt_subject_kind,
+                                              cfg.jwt_role_map);
     verifier = std::make_unique<auth::JwtVerifier>(vc);
     // The service accepts its own tokens: every signing key's public half verifies.
     signing_keys = auth::SigningKeys::load(cfg.token_signing_key);

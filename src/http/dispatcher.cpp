@@ -104,6 +104,16 @@ Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verif
   Principal p;
   p.sub = claims.sub;
   p.role = claims.role;
+  if (claims.external_subject) {
+    // the provider's ids as issued: tenantd.enter resolves them (external_id) in the same statement
+    if (claims.sub.size() > 255 || (claims.tenant_id && claims.tenant_id->size() > 255)) {
+      throw ApiError("invalid_token", "the token's subject or organization claim is too long",
+                     {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
+    }
+    p.external_subject = true;
+    p.external_tenant = claims.tenant_id;
+    return p;
+  }
   p.tenant_claim = claims.tenant_id;
   if (util::is_uuid(claims.sub)) p.user_id = util::canonical_uuid(claims.sub);
   // Only operators (super_admin) may come from outside the users table.
@@ -156,6 +166,12 @@ void write_principal(util::JsonOut& j, const RequestContext& ctx, const std::str
     if (ctx.principal->is_api_key()) {
       // the whole principal: tenantd.enter finds the key, its tenant and its permissions
       j.str("api_key", ctx.principal->api_key_hash);
+    } else if (ctx.principal->external_subject) {
+      // the provider's ids: tenantd.enter finds the linked identity and tenant; an operator's
+      // subject is checked against the registry as it is
+      if (!ctx.principal->is_super_admin()) j.str("external_subject", ctx.principal->sub);
+      if (ctx.principal->external_tenant) j.str("external_tenant", *ctx.principal->external_tenant);
+      j.str("role", ctx.principal->role).str("subject", ctx.principal->sub);
     } else {
       // the role is the token's claim: tenantd.enter checks it and may narrow it
       j.str("user_id", ctx.principal->user_id)
@@ -202,11 +218,11 @@ void App::limit_and_count(const RequestContext& ctx, std::map<std::string, std::
   // Operators acting in a tenant are neither limited by its plan nor its usage.
   // A key names its tenant by itself (the database knows which): no reference needed.
   if ((!limit && !meter) || !ctx.principal || ctx.principal->is_super_admin() ||
-      (ctx.tenant_refs.empty() && !ctx.principal->is_api_key()))
+      (ctx.tenant_refs.empty() && !ctx.principal->names_own_tenant()))
     return;
   const std::string key = (ctx.tenant_refs.empty() ? std::string() : ctx.tenant_refs.front()) + '\n' +
                           ctx.principal->sub + '\n' + ctx.principal->role + '\n' +
-                          ctx.principal->api_key_hash;
+                          ctx.principal->api_key_hash + '\n' + ctx.principal->external_tenant.value_or("");
   const TenantRateLimits::Policy p = tenant_limits_.policy(key, [&] {
     TenantRateLimits::Policy fetched;
     try {
@@ -313,7 +329,7 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     ResolutionInput ri;
     ri.token_tenant = ctx.principal->tenant_claim;
     ri.super_admin = ctx.principal->is_super_admin();
-    ri.credential_names_tenant = ctx.principal->is_api_key();
+    ri.credential_names_tenant = ctx.principal->names_own_tenant();
     if (const auto* t = ctx.param("tenant")) ri.path_tenant = *t;
     if (const auto* h = header(in, lower(svc_.config.tenant_header_name))) ri.header_tenant = *h;
     if (const auto* h = header(in, "host")) {
