@@ -84,6 +84,24 @@ TEST(ApiKeys, MadeOnceUsedWithExactlyItsPermissionsAndRevoked) {
   EXPECT_EQ(server().log().find(key.substr(12)), std::string::npos);
 }
 
+// What a key does is audited as the key: no user, role api_key, actor_subject naming the key.
+TEST(ApiKeys, ItsActionsAreAuditedAsTheKey) {
+  const Seed a = seed_tenant("key-w", 1);
+  // every permission of the role it grants (may_grant_role), as a person would need
+  auto k = make_key(a, R"(["members:read", "members:write", "config:read", "usage:read"])");
+  auto made = call("POST", "/v1/users", bearer(str(k, "key")),
+                   R"({"email": "new-person@key-w.example", "role": "member"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  EXPECT_EQ(q1("select coalesce(actor_id::text, 'none') || ' ' || actor_role || ' ' || actor_subject "
+               "from tenantd.audit_log where tenant_id = '" +
+               a.id + "' and action like 'member.%' order by at desc limit 1"),
+            "none api_key api_key:" + str(k, "id"));
+  // a member with members:write may not be made tenant_admin by a key: the key lacks api_keys:manage
+  auto admin = call("POST", "/v1/users", bearer(str(k, "key")),
+                    R"({"email": "new-admin@key-w.example", "role": "tenant_admin"})");
+  EXPECT_EQ(admin.status, 403) << admin.body;
+}
+
 // The attack: A's key naming tenant B in every way a request can name a tenant.
 TEST(ApiKeys, AKeyOfTenantANeverActsInTenantB) {
   const Seed a = seed_tenant("key-x", 1);
