@@ -11,12 +11,16 @@
 #include <filesystem>
 #include <memory>
 
+#include "auth/webhook_signature.hpp"
 #include "support.hpp"
 
 namespace tenantd::test {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The Standard Webhooks specification's example secret (as tests/integration/webhooks_pgtest.cpp).
+const std::string kWebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 std::string node_mint(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"/usr/bin/env", "node", source_dir() + "/tests/tools/jwt/mint.mjs"};
@@ -41,7 +45,8 @@ class ProviderTokens : public ::testing::Test {
         {"JWT_TENANT_CLAIM", "o.id,org_id"},
         {"JWT_ROLE_CLAIM", "o.rol,org_role"},
         {"JWT_SUBJECT_KIND", "external"},
-        {"JWT_ROLE_MAP", "org:admin=tenant_admin,admin=tenant_admin,org:member=member,member=member"}});
+        {"JWT_ROLE_MAP", "org:admin=tenant_admin,admin=tenant_admin,org:member=member,member=member"},
+        {"WEBHOOK_SECRET", kWebhookSecret}});
   }
   static void TearDownTestSuite() {
     server_.reset();
@@ -176,6 +181,66 @@ TEST_F(ProviderTokens, OtherTenantsUnlinkedIdsAndForeignKeysAreRefused) {
   // signed by a key the service does not trust
   expect_problem(get("/v1/me", v2(a.admin_user, a.org, "admin", a.seed.slug, other_dir_)), 401,
                  "invalid_token");
+}
+
+// End to end: Clerk's webhooks (signed as Clerk signs them, applied by a real `tenantd worker`)
+// create and link the tenant, the identities and the memberships; Clerk-shaped tokens then act
+// through those links, and a membership the provider ends stops its member's still-valid token.
+TEST_F(ProviderTokens, LinkedByTheProvidersWebhooks) {
+  const std::string s = uniq();
+  const std::string org = "org_2wh" + s, admin = "user_2wha" + s, member = "user_2whm" + s;
+  const std::string slug = "idp-wh-" + s;
+  const std::string log = source_dir() + "/var/provider-tokens-worker-" + s + ".log";
+  const pid_t worker =
+      spawn_worker({{"WORKERS", "2"}, {"JOB_POLL_MS", "200"}, {"JOB_BACKOFF_BASE_MS", "300"}}, log);
+  int n = 0;
+  auto send = [&](const std::string& body) {
+    const std::string id = "msg_idp_" + s + "_" + std::to_string(++n);
+    const std::string ts = std::to_string(static_cast<long>(std::time(nullptr)));
+    const std::string key = auth::parse_webhook_secrets(kWebhookSecret).at(0);
+    auto r = http_request(server_->port(), "POST", "/v1/webhooks/identity",
+                          {{"Content-Type", "application/json"},
+                           {"svix-id", id},
+                           {"svix-timestamp", ts},
+                           {"svix-signature", auth::sign_webhook(key, id, ts, body)}},
+                          body);
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(wait_for([&] {
+      return q1("select status from tenantd.webhook_events where id = '" + id + "'") == "completed";
+    })) << body;
+  };
+  auto user = [&](const std::string& uid, const std::string& email) {
+    return R"({"type":"user.created","object":"event","data":{"id":")" + uid +
+           R"(","first_name":"Pat","last_name":"Test","primary_email_address_id":"idn_p","email_addresses":[{"id":"idn_p","email_address":")" +
+           email + R"(","verification":{"status":"verified"}}]}})";
+  };
+  auto membership = [&](const std::string& type, const std::string& uid, const std::string& role) {
+    return R"({"type":")" + type + R"(","object":"event","data":{"role":")" + role +
+           R"(","organization":{"id":")" + org + R"("},"public_user_data":{"user_id":")" + uid + R"("}}})";
+  };
+  send(user(admin, "admin-" + s + "@idp-wh.example"));
+  send(user(member, "member-" + s + "@idp-wh.example"));
+  send(R"({"type":"organization.created","object":"event","data":{"id":")" + org +
+       R"(","name":"Webhook Org","slug":")" + slug + R"(","object":"organization"}})");
+  send(membership("organizationMembership.created", admin, "org:admin"));
+  send(membership("organizationMembership.created", member, "org:member"));
+  const std::string tenant = q1("select id from tenantd.tenants where external_id = '" + org + "'");
+  ASSERT_FALSE(tenant.empty());
+
+  auto me = get("/v1/me", v2(admin, org, "admin", slug));
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(str(parse(me.body), "tenant_id"), tenant);
+  EXPECT_EQ(str(parse(me.body), "role"), "tenant_admin");
+  const std::string member_token = v1(member, org, "org:member", slug);
+  auto m = get("/v1/me", member_token);
+  ASSERT_EQ(m.status, 200) << m.body;
+  EXPECT_EQ(str(parse(m.body), "role"), "member");
+
+  // the provider ends the membership: the member's token, still valid and well signed, is refused
+  send(membership("organizationMembership.deleted", member, "org:member"));
+  expect_problem(get("/v1/me", member_token), 401, "membership_revoked");
+  EXPECT_EQ(stop_process(worker), 0);
+  unlink(log.c_str());
 }
 
 // tenantd's own tokens (HS256 here) keep tenantd's claims: a uuid subject, tenant_id.
