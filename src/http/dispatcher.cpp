@@ -260,6 +260,13 @@ void App::limit_and_count(const RequestContext& ctx, std::map<std::string, std::
   if (meter) meter->add(p.tenant_id, UsageMeter::utc_day());
 }
 
+// Only keys the database accepted are noted (an unchecked made-up key would only grow the map
+// until the next flush, which would match nothing).
+void App::note_api_key_use(const RequestContext& ctx) {
+  if (ctx.principal && ctx.principal->is_api_key() && svc_.api_key_use)
+    svc_.api_key_use->note(ctx.principal->api_key_hash, static_cast<int64_t>(std::time(nullptr)));
+}
+
 App::App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
     : svc_(svc),
       router_(router),
@@ -346,10 +353,19 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   }
   ctx.context_json = context_json(ctx, route, in.method + " " + route.pattern);
   limit_and_count(ctx, tenant_headers);
-  if (route.function.empty()) return route.fn(ctx);
+  if (route.function.empty()) {
+    // authenticated self-answering routes make their api.* call(s) themselves, tenantd.enter first
+    Response own = route.fn(ctx);
+    if (route.scope != Scope::kPublic) note_api_key_use(ctx);
+    return own;
+  }
   std::vector<db::Arg> args = route.args(ctx);
   // Only a read is sent again when the connection turns out lost (a write may have committed).
-  return reply_response(db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET"));
+  Response res =
+      reply_response(db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET"));
+  // the statement ran, so tenantd.enter accepted the key: a use (last_used_at, flushed in batches)
+  note_api_key_use(ctx);
+  return res;
 }
 
 Response App::dispatch(const IncomingRequest& in) {
@@ -385,6 +401,10 @@ Response App::dispatch(const IncomingRequest& in) {
     detail = "the database is unavailable; retry shortly";
     error_log = e.what();
   } catch (const pqxx::sql_error& e) {
+    // refused after tenantd.enter had accepted the key (a mismatch, a missing permission, bad
+    // input found by the function): still a use of a valid key. TDB07 and TDU03 come before or
+    // from the key check itself.
+    if (e.sqlstate() != "TDU03" && e.sqlstate() != "TDB07") note_api_key_use(ctx);
     const SqlProblem p = problem_for_sqlstate(e.sqlstate());
     res.status = p.status;
     code = p.code;
@@ -415,8 +435,6 @@ Response App::dispatch(const IncomingRequest& in) {
   for (const auto& [name, value] : tenant_headers) res.headers.emplace(name, value);
   res.headers["X-Request-Id"] = ctx.request_id;
   // a key the database did not refuse was used: last_used_at, flushed in batches (no write here)
-  if (ctx.principal && ctx.principal->is_api_key() && res.status != 401 && svc_.api_key_use)
-    svc_.api_key_use->note(ctx.principal->api_key_hash, static_cast<int64_t>(std::time(nullptr)));
   const auto us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   // Unmatched paths share one label so that scanners cannot grow the series without bound.

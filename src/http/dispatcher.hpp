@@ -40,6 +40,7 @@ class App {
   // The per-tenant rate limit and the api_calls count of a request that names a tenant; sets
   // the RateLimit headers, throws rate_limited (429) when the tenant's bucket is empty.
   void limit_and_count(const RequestContext& ctx, std::map<std::string, std::string>& tenant_headers);
+  void note_api_key_use(const RequestContext& ctx);
   Services& svc_;
   Router& router_;
   const auth::JwtVerifier& verifier_;
