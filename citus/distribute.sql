@@ -31,6 +31,7 @@ insert into citus_placement values
   (3, 'tenantd.platform_admins', 'reference', 'operator registry, read when a request enters'),
   (4, 'tenantd.tenants', 'reference', 'slug and external_id are unique across tenants and decide sign-up races'),
   (5, 'tenantd.domains', 'reference', 'a verified hostname has one owner in the whole platform (the partial unique index on hostname, which cannot include tenant_id); claims are rare writes'),
+  (6, 'tenantd.api_keys', 'reference', 'a presented API key is found by its hash alone on every request (a unique index that cannot include tenant_id); keys are few and rarely written, last_used_at in batches'),
   -- tenant tables: distributed by tenant_id, all in one colocation group, so a request's rows
   -- of every table are on the node that holds the tenant; ordered so that a table's foreign
   -- keys point at tables already distributed

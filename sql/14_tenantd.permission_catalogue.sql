@@ -4,6 +4,7 @@
 -- tenant_admin all of it, and the API validates role bodies against it. Adding a permission is
 -- a change to this file (and to whatever checks it); removing one needs a migration that deletes
 -- its role_permissions rows first. Immutable so the check constraint may call it.
+-- api_keys:manage makes, lists, revokes and rotates the tenant's API keys (sql/75–76).
 -- config:secrets reads and writes configuration of type 'integrations' (credentials), on top of
 -- config:read / config:write; only built-in tenant_admin has it unless a tenant grants it.
 create or replace function tenantd.permission_catalogue() returns text[]
@@ -11,7 +12,7 @@ language sql immutable parallel safe
 as $$
   select array['members:read', 'members:write', 'config:read', 'config:write',
                'invitations:write', 'audit:read', 'usage:read', 'roles:write',
-               'tenant:write', 'config:secrets']::text[]
+               'tenant:write', 'config:secrets', 'api_keys:manage']::text[]
 $$;
 
 revoke all on function tenantd.permission_catalogue() from public;

@@ -14,6 +14,18 @@
 --                   route, public ones included: audit rows and logs carry them
 --   allow_inactive  the route manages suspended or deleted tenants (else 403 tenant_suspended)
 --   permission      the permission the route table says the route needs (else 403 forbidden)
+--   api_key         instead of user_id/role/subject: the SHA-256 (hex) of a presented API key
+--                   (Authorization: Bearer tdk_…). The key's tenant is the first reference; the
+--                   principal has no user (app.user_id empty), app.role 'api_key', app.subject
+--                   'api_key:<id>', and app.permissions the key's permissions that its creator
+--                   still holds (tenantd.api_key_permissions). Unknown, revoked or expired
+--                   keys, and keys whose creator is no longer an enabled member: TDU03.
+--   external_subject, external_tenant   an identity provider's token as it issued it
+--                   (JWT_SUBJECT_KIND=external): its sub (user_…) and organization id (org_…),
+--                   resolved here to the identity and tenant the provider's webhooks linked
+--                   (users.external_id, tenants.external_id). The organization's tenant is the
+--                   first reference; an unlinked subject is TDU01, an unlinked organization TDN05.
+--                   The membership is then checked as for any user.
 -- A NULL ctx keeps the context the transaction already has: a DBA in psql who entered a
 -- context once can call several api.* functions in one transaction.
 --
@@ -29,7 +41,7 @@
 --                     role is the membership's; the token's claim can only narrow it (a role of
 --                     the tenant whose permissions the membership role all has)
 -- Errors: TDN05 tenant_not_found (a reference names no tenant; checked before a disagreement),
--- TDF06 tenant_mismatch (references disagree), TDU01, TDU02, TDF04 tenant_suspended, TD403
+-- TDF06 tenant_mismatch (references disagree), TDU01, TDU02, TDU03 invalid_api_key, TDF04 tenant_suspended, TD403
 -- forbidden, TDB07 invalid_context (a malformed ctx). On any error the transaction aborts, so
 -- nothing of the context survives: fail closed.
 --
@@ -67,6 +79,17 @@ declare
   v_email text;
   v_claim_permissions text[];
   v_member_permissions text[];
+  v_key_hash text := ctx ->> 'api_key';
+  v_key_id uuid;
+  v_key_tenant uuid;
+  v_key_permissions text[];
+  v_key_creator uuid;
+  v_key_revoked timestamptz;
+  v_key_expires timestamptz;
+  v_key_creator_role text;
+  v_ext_subject text := ctx ->> 'external_subject';
+  v_ext_tenant text := ctx ->> 'external_tenant';
+  v_ext_tenant_id uuid;
 begin
   if ctx is null then
     return tenantd.current_tenant_id();
@@ -82,9 +105,49 @@ begin
      or (v_request_id || v_route || v_client || v_subject) ~ '[[:cntrl:]]'
      or jsonb_array_length(v_refs) > 16
      -- a tenant role without a user is no principal anyone has
-     or (v_user is null and v_claim not in ('', 'super_admin'))
+     or (v_user is null and v_ext_subject is null and v_claim not in ('', 'super_admin'))
+     -- a provider's ids: bounded text, never beside a tenantd user id or a key
+     or length(v_ext_subject) not between 1 and 255 or length(v_ext_tenant) not between 1 and 255
+     or (coalesce(v_ext_subject, '') || coalesce(v_ext_tenant, '')) ~ '[[:cntrl:]]'
+     or ((v_ext_subject is not null or v_ext_tenant is not null) and (v_user_text <> '' or v_key_hash is not null))
+     -- a key is the whole principal: never beside a token's
+     or (v_key_hash is not null
+         and (v_key_hash !~ '^[0-9a-f]{64}$' or v_user_text <> '' or v_claim <> '' or v_subject <> ''))
   then
     raise exception using errcode = 'TDB07', message = 'the request context is invalid';
+  end if;
+
+  -- an API key: found by its hash (one index lookup); its tenant is the first reference, so a
+  -- path, header or Host naming another tenant is a mismatch like a token's claim would be
+  if v_key_hash is not null then
+    select k.id, k.tenant_id, k.permissions, k.created_by, k.revoked_at, k.expires_at
+      into v_key_id, v_key_tenant, v_key_permissions, v_key_creator, v_key_revoked, v_key_expires
+      from tenantd.api_keys k where k.key_hash = pg_catalog.decode(v_key_hash, 'hex');
+    if v_key_id is null or v_key_revoked is not null or v_key_expires <= pg_catalog.now() then
+      raise exception using errcode = 'TDU03',
+        message = case when v_key_id is null then 'the API key is not valid'
+                       when v_key_revoked is not null then 'the API key has been revoked'
+                       else 'the API key has expired' end;
+    end if;
+    v_refs := jsonb_build_array(v_key_tenant::text) || v_refs;
+    v_subject := 'api_key:' || v_key_id::text;
+  end if;
+
+  -- an identity provider's organization: the tenant its webhooks linked is the first reference
+  if v_ext_tenant is not null then
+    select t.id into v_ext_tenant_id from tenantd.tenants t where t.external_id = v_ext_tenant;
+    if v_ext_tenant_id is null then
+      raise exception using errcode = 'TDN05', message = 'no tenant is linked to the token''s organization';
+    end if;
+    v_refs := jsonb_build_array(v_ext_tenant_id::text) || v_refs;
+  end if;
+  -- and its user: the identity its webhooks linked (operators are checked by subject below)
+  if v_ext_subject is not null and v_claim <> 'super_admin' then
+    select u.id into v_user from tenantd.users u where u.external_id = v_ext_subject;
+    if v_user is null then
+      raise exception using errcode = 'TDU01',
+        message = 'the token''s user is not linked to an identity of this service';
+    end if;
   end if;
 
   -- by index, not FOR … IN SELECT jsonb_array_elements_text(…): that is a query with a cursor
@@ -130,7 +193,18 @@ begin
       message = 'the request names a tenant other than the token''s tenant';
   end if;
 
-  if v_claim = 'super_admin' then
+  if v_key_id is not null then
+    -- the key borrows its creator's rights: the creator must still be an enabled member
+    select m.role, m.disabled or m.user_disabled as disabled into v_membership
+      from tenantd.memberships m
+     where m.tenant_id = v_tenant and m.user_id = v_key_creator;
+    if not found or v_membership.disabled then
+      raise exception using errcode = 'TDU03',
+        message = 'the API key''s creator is no longer an enabled member of this tenant';
+    end if;
+    v_key_creator_role := v_membership.role;
+    v_role := 'api_key';
+  elsif v_claim = 'super_admin' then
     if not tenantd.is_platform_admin(v_subject) then
       raise exception using errcode = 'TDU02',
         message = 'the token''s subject is not a registered platform operator';
@@ -192,7 +266,10 @@ begin
   -- the role's permissions, computed once for the whole statement: policies and procedures read
   -- them through tenantd.has_permission, an inlinable expression over this setting
   perform pg_catalog.set_config('app.role', v_role, true)
-       || pg_catalog.set_config('app.permissions', tenantd.context_permissions(v_role), true);
+       || pg_catalog.set_config('app.permissions',
+                                case when v_key_id is null then tenantd.context_permissions(v_role)
+                                     else tenantd.api_key_permissions(v_key_permissions, v_key_creator_role) end,
+                                true);
   if pg_catalog.current_setting('citus.propagate_set_commands', true) = 'local' then
     perform tenantd.propagate_context();
   end if;

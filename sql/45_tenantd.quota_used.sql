@@ -6,8 +6,6 @@
 -- accepting an invitation (role member, no members:read) sees only their own membership, and
 -- a count through their policies would admit past the limit (fail open). It counts rows of the
 -- current tenant only (app.tenant_id, set by tenantd.enter) and returns a number, nothing else.
--- The api_keys table comes with its endpoints; until it exists, consuming that metric fails
--- (quota_unavailable), never admits.
 create or replace function tenantd.quota_used(p_metric text) returns bigint
 language plpgsql stable security definer
 set search_path = pg_catalog, tenantd, pg_temp
@@ -31,7 +29,11 @@ begin
       select count(*) into v_count from tenantd.domains d
        where d.tenant_id = v_tenant and d.status in ('pending', 'verified', 'unverified');
     when 'api_keys' then
-      execute 'select count(*) from tenantd.api_keys k where k.tenant_id = $1' into v_count using v_tenant;
+      -- keys that still open the API: revoked and expired ones (a rotated key once its grace
+      -- period is over) hold nothing
+      select count(*) into v_count from tenantd.api_keys k
+       where k.tenant_id = v_tenant and k.revoked_at is null
+         and (k.expires_at is null or k.expires_at > pg_catalog.now());
     else
       return null;
   end case;

@@ -65,7 +65,9 @@ as $$
     ('tenantd.domain_check_target(uuid,uuid,integer)', 'the verification job reads the domain it checks; workers only'),
     ('tenantd.record_domain_check(uuid,uuid,integer,boolean,text,integer,integer,integer)', 'the verification job records verified/failed/expired/unverified and fails other tenants'' claims of a hostname it verified; workers only'),
     -- allowed origins (CORS): a preflight carries no credentials, so there is no context yet
-    ('tenantd.allowed_origin(text,text)', 'the CORS check of a request that names a tenant by path or Host, before any authentication; returns one boolean, which the preflight answers publicly anyway')
+    ('tenantd.allowed_origin(text,text)', 'the CORS check of a request that names a tenant by path or Host, before any authentication; returns one boolean, which the preflight answers publicly anyway'),
+    -- API keys: found by the hash of what the request presents (in tenantd.enter, listed above)
+    ('tenantd.record_api_key_use(jsonb)', 'one flush of a process''s in-memory key uses stamps last_used_at of many tenants'' keys, found by hash; worker role only')
 $$;
 
 revoke all on function tenantd.definer_functions() from public;

@@ -19,7 +19,10 @@ as $$
     ('tenantd.signup_attempts all_as_owner', 'sign-up rate counting per client address, across tenants'),
     ('tenantd.domains select_as_owner', 'Host routing, the on-demand TLS ask and the verification job find a hostname''s claims across tenants'),
     ('tenantd.domains update_as_owner', 'the verification job records outcomes and fails the other tenants'' pending claims of a hostname it verified'),
-    ('tenantd.allowed_origins select_as_owner', 'the CORS check (tenantd.allowed_origin) looks up an origin of the tenant a preflight names, before any context')
+    ('tenantd.allowed_origins select_as_owner', 'the CORS check (tenantd.allowed_origin) looks up an origin of the tenant a preflight names, before any context'),
+    -- API keys
+    ('tenantd.api_keys select_as_owner', 'enter finds a presented API key by its hash before any context exists'),
+    ('tenantd.api_keys update_as_owner', 'the usage flush stamps last_used_at of the keys of many tenants in one statement')
 $$;
 
 revoke all on function tenantd.owner_policies() from public;

@@ -1,5 +1,7 @@
 #include "api/input.hpp"
 
+#include <regex>
+
 #include "http/problem.hpp"
 #include "util/base64url.hpp"
 
@@ -65,6 +67,28 @@ std::string decode_cursor(const std::string& cursor) {
   auto raw = util::base64url_decode(cursor);
   if (!raw) throw ApiError("invalid_cursor", "the cursor is not one this service issued");
   return *raw;
+}
+
+// A name is [a-z_:] only, refused here otherwise, so the text[] literal needs no quoting; the
+// catalogue check is SQL's.
+std::string permission_list_field(const RequestContext& ctx, const char* field) {
+  const rapidjson::Value* v = field_of(ctx, field);
+  if (!v) throw ApiError("missing_field", std::string("field '") + field + "' is required");
+  if (!v->IsArray())
+    throw ApiError("invalid_field_type", std::string("field '") + field + "' must be an array of strings");
+  if (v->Size() > 100) throw ApiError("validation_failed", "at most 100 permissions");
+  static const std::regex kName("^[a-z_:]{1,64}$");
+  std::string joined;
+  for (const auto& e : v->GetArray()) {
+    if (!e.IsString())
+      throw ApiError("invalid_field_type", std::string("field '") + field + "' must be an array of strings");
+    std::string s(e.GetString(), e.GetStringLength());
+    if (!std::regex_match(s, kName)) {
+      throw ApiError("unknown_permission", "'" + s.substr(0, 64) + "' is not a permission");
+    }
+    joined += (joined.empty() ? "" : ",") + s;
+  }
+  return "{" + joined + "}";
 }
 
 }  // namespace tenantd::api

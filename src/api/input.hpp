@@ -10,6 +10,8 @@ namespace tenantd::api {
 // the field, never an exception text from the parser.
 std::string required_string(const RequestContext& ctx, const char* field, size_t max_len);
 std::optional<std::string> optional_string(const RequestContext& ctx, const char* field, size_t max_len);
+// An array of permission names as a text[] literal ({a,b}); missing or null is missing_field.
+std::string permission_list_field(const RequestContext& ctx, const char* field);
 // Every body field must be one the route knows.
 void reject_unknown_fields(const RequestContext& ctx, std::initializer_list<const char*> known);
 

@@ -5,8 +5,6 @@
 // the api.*_role endpoint functions; these handlers check and convert the input.
 #include "api/roles.hpp"
 
-#include <regex>
-
 #include "api/input.hpp"
 #include "http/problem.hpp"
 #include "util/uuid.hpp"
@@ -19,27 +17,6 @@ std::string role_id_param(const RequestContext& ctx) {
   const std::string& id = *ctx.param("id");
   if (!util::is_uuid(id)) throw ApiError("role_not_found", "no such role in this tenant");
   return util::canonical_uuid(id);
-}
-
-// `permissions`: an array of permission names, passed as a text[] literal ({a,b}: a name is
-// [a-z_:] only, refused here otherwise, so it needs no quoting; the catalogue check is SQL's).
-std::string permissions_field(const RequestContext& ctx) {
-  auto it = ctx.json.FindMember("permissions");
-  if (!it->value.IsArray())
-    throw ApiError("invalid_field_type", "field 'permissions' must be an array of strings");
-  if (it->value.Size() > 100) throw ApiError("validation_failed", "at most 100 permissions");
-  static const std::regex kName("^[a-z_:]{1,64}$");
-  std::string joined;
-  for (const auto& v : it->value.GetArray()) {
-    if (!v.IsString())
-      throw ApiError("invalid_field_type", "field 'permissions' must be an array of strings");
-    std::string s(v.GetString(), v.GetStringLength());
-    if (!std::regex_match(s, kName)) {
-      throw ApiError("unknown_permission", "'" + s.substr(0, 64) + "' is not a permission");
-    }
-    joined += (joined.empty() ? "" : ",") + s;
-  }
-  return "{" + joined + "}";
 }
 
 bool has_field(const RequestContext& ctx, const char* name) {
@@ -71,7 +48,7 @@ std::vector<db::Arg> create(RequestContext& ctx) {
   if (!has_field(ctx, "permissions") || ctx.json["permissions"].IsNull()) {
     throw ApiError("missing_field", "field 'permissions' is required");
   }
-  return {name, description, permissions_field(ctx)};
+  return {name, description, permission_list_field(ctx, "permissions")};
 }
 
 // api.update_role(ctx, role_id, set_description, description, permissions)
@@ -85,7 +62,7 @@ std::vector<db::Arg> update(RequestContext& ctx) {
   const auto description = optional_string(ctx, "description", 1000);  // null → nullopt → cleared
   const bool set_permissions = has_field(ctx, "permissions") && !ctx.json["permissions"].IsNull();
   db::Arg perms;
-  if (set_permissions) perms = permissions_field(ctx);
+  if (set_permissions) perms = permission_list_field(ctx, "permissions");
   if (!set_description && !set_permissions) {
     throw ApiError("validation_failed", "nothing to change: give description or permissions");
   }

@@ -2,6 +2,7 @@
 
 #include "api/admin_jobs.hpp"
 #include "api/allowed_origins.hpp"
+#include "api/api_keys.hpp"
 #include "api/audit_log.hpp"
 #include "api/auth.hpp"
 #include "api/config.hpp"
@@ -30,6 +31,15 @@ void register_all(Router& r) {
                 opts().needs("config:read"));
   r.call_tenant("PUT", "/allowed-origins", "api.put_allowed_origins", allowed_origins::put,
                 opts().needs("tenant:write"));
+  // api_keys: made and shown once in SQL, stored as SHA-256; no Idempotency-Key (a stored answer
+  // would be a copy of the key); a request made with a key is resolved by tenantd.enter
+  r.call_tenant("POST", "/api-keys", "api.create_api_key", api_keys::create, opts().needs("api_keys:manage"));
+  r.call_tenant("GET", "/api-keys", "api.list_api_keys", api_keys::list, opts().needs("api_keys:manage"));
+  r.call_tenant("GET", "/api-keys/{id}", "api.get_api_key", api_keys::get, opts().needs("api_keys:manage"));
+  r.call_tenant("POST", "/api-keys/{id}/revoke", "api.revoke_api_key", api_keys::revoke,
+                opts().needs("api_keys:manage"));
+  r.call_tenant("POST", "/api-keys/{id}/rotate", "api.rotate_api_key", api_keys::rotate,
+                opts().needs("api_keys:manage"));
 
   // audit_log
   r.call_tenant("GET", "/audit-log", "api.list_audit_log", audit_log::list, opts().needs("audit:read"));

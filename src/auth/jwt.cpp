@@ -138,22 +138,53 @@ std::vector<std::string> audience_claim(const rapidjson::Value& payload) {
   return out;
 }
 
-Claims claims_from_payload(const rapidjson::Value& payload) {
+// The first present of `paths` as an identifier (every present one is type-checked, so a
+// malformed later path never passes unnoticed); nullopt when none is present.
+std::optional<std::string> identifier_at(const rapidjson::Value& payload,
+                                         const std::vector<std::vector<std::string>>& paths) {
+  std::optional<std::string> first;
+  for (const auto& path : paths) {
+    const rapidjson::Value* v = claim_at(payload, path);
+    if (v == nullptr) continue;
+    if (!v->IsString()) fail("invalid_claim", "a string claim has the wrong type");
+    const std::string_view s = view(*v);
+    if (s.empty() || s.find('\0') != std::string_view::npos)
+      fail("invalid_claim", "a string claim is invalid");
+    if (!first) first = std::string(s);
+  }
+  return first;
+}
+
+// provider: null for tenantd's own tokens (tenant_id or org_id, role); else where the
+// provider's token keeps them (auth/provider_claims.hpp).
+Claims claims_from_payload(const rapidjson::Value& payload, const ProviderClaims* provider) {
   Claims claims;
   auto sub = identifier_claim(payload, "sub");
   if (!sub) fail("missing_claim", "the sub claim is required");
   claims.sub = std::move(*sub);
 
-  // Both are type-checked even when tenant_id wins, so a malformed org_id never passes unnoticed.
-  auto tenant_id = identifier_claim(payload, "tenant_id");
-  auto org_id = identifier_claim(payload, "org_id");
-  claims.tenant_id = tenant_id ? std::move(tenant_id) : std::move(org_id);
+  if (provider == nullptr) {
+    // Both are type-checked even when tenant_id wins, so a malformed org_id never passes unnoticed.
+    auto tenant_id = identifier_claim(payload, "tenant_id");
+    auto org_id = identifier_claim(payload, "org_id");
+    claims.tenant_id = tenant_id ? std::move(tenant_id) : std::move(org_id);
 
-  if (const rapidjson::Value* role = member(payload, "role")) {
-    if (!role->IsString() || !valid_role(view(*role))) fail("invalid_claim", "the role claim is invalid");
-    claims.role = std::string(view(*role));
+    if (const rapidjson::Value* role = member(payload, "role")) {
+      if (!role->IsString() || !valid_role(view(*role))) fail("invalid_claim", "the role claim is invalid");
+      claims.role = std::string(view(*role));
+    } else {
+      claims.role = kDefaultRole;
+    }
   } else {
-    claims.role = kDefaultRole;
+    claims.from_provider = true;
+    claims.external_subject = provider->external_subject;
+    claims.tenant_id = identifier_at(payload, provider->tenant_paths);
+    if (auto role = identifier_at(payload, provider->role_paths)) {
+      if (role->size() > kMaxRoleLength) fail("invalid_claim", "the role claim is invalid");
+      claims.role = map_provider_role(*provider, *role);
+    } else {
+      claims.role = kDefaultRole;
+    }
   }
 
   if (const rapidjson::Value* iss = member(payload, "iss")) {
@@ -180,11 +211,13 @@ JwtVerifier::JwtVerifier(const VerifierConfig& cfg)
       issuer_(cfg.issuer),
       audience_(cfg.audience),
       leeway_seconds_(std::clamp<int64_t>(cfg.leeway_seconds, 0, kMaxLeewaySeconds)) {
+  provider_ = cfg.provider;
   keys_.load_pem_list(cfg.public_keys);
   if (!cfg.jwks_file.empty()) keys_.load_jwks_file(cfg.jwks_file);
 }
 
 void JwtVerifier::add_key(Key key) {
+  own_kids_.insert(key.kid());
   keys_.add(std::move(key));
 }
 
@@ -219,6 +252,9 @@ Claims JwtVerifier::verify(std::string_view token, int64_t now_unix) const {
   const std::optional<Algorithm> alg = parse_algorithm(view(*alg_value));
   if (!alg) fail("unsupported_algorithm", "token algorithm is not accepted");
 
+  // tenantd's own tokens (the HS256 secret, the signing keys of add_key) keep tenantd's claim
+  // names; a provider's are read as ProviderClaims says
+  bool own = true;
   if (*alg == Algorithm::kHs256) {
     // HS256 is checked only against the configured secret, whatever kid says: a public key must never
     // become an HMAC secret (the RS256/HS256 confusion attack).
@@ -248,11 +284,12 @@ Claims JwtVerifier::verify(std::string_view token, int64_t now_unix) const {
     }
     if (!verify_signature(*key, seg.signing_input, signature))
       fail("bad_signature", "token signature is invalid");
+    own = remote_keys == nullptr && own_kids_.count(key->kid()) > 0;
   }
 
   rapidjson::Document payload;
   parse_object(payload, payload_json, "token payload is not a JSON object");
-  Claims claims = claims_from_payload(payload);
+  Claims claims = claims_from_payload(payload, own ? nullptr : &provider_);
 
   if (now_unix > saturating_add(*claims.exp, leeway_seconds_)) fail("token_expired", "token has expired");
   const int64_t now_plus_leeway = saturating_add(now_unix, leeway_seconds_);

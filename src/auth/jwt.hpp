@@ -4,12 +4,14 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "auth/keys.hpp"
+#include "auth/provider_claims.hpp"
 
 namespace tenantd::auth {
 
@@ -22,6 +24,11 @@ struct Claims {
   std::optional<int64_t> exp, nbf, iat;
   std::string iss;
   std::vector<std::string> aud;  // "aud" may be a string or an array of strings
+  // Signed by an identity provider's key (not by tenantd's own HS256 secret or signing keys):
+  // tenant_id and role were read as ProviderClaims says.
+  bool from_provider = false;
+  // JWT_SUBJECT_KIND=external and from_provider: sub and tenant_id are the provider's ids.
+  bool external_subject = false;
 };
 
 // Every verification failure. code() is a stable snake_case word: malformed_token, unsupported_algorithm,
@@ -44,6 +51,8 @@ struct VerifierConfig {
   std::string issuer;           // JWT_ISSUER: checked when non-empty
   std::string audience;         // JWT_AUDIENCE: checked when non-empty
   int64_t leeway_seconds = 60;  // clamped to [0, 60]
+  // How tokens signed by the provider keys above (not HS256, not add_key) are read.
+  ProviderClaims provider;
 };
 
 // Compact JWS tokens longer than this are rejected before any decoding.
@@ -71,6 +80,8 @@ class JwtVerifier {
  private:
   std::string hs256_secret_;
   KeyStore keys_;
+  std::set<std::string> own_kids_;  // add_key: tenantd's own signing keys
+  ProviderClaims provider_;
   std::shared_ptr<RemoteJwks> remote_;
   std::string issuer_;
   std::string audience_;

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "db/pool.hpp"
 #include "db/statement_mode.hpp"
 #include "db/usage_flush.hpp"
+#include "http/api_key_use.hpp"
 #include "http/endpoint.hpp"
 #include "http/usage_meter.hpp"
 #include "jobs/worker.hpp"
@@ -37,20 +39,20 @@ void setup_logging(const std::string& level) {
 
 namespace {
 
-// Sends the in-memory api_calls counts to the database: every `every` and once more by
-// finish(), which runs after the HTTP endpoint has answered its last request (no count of a
-// clean shutdown is lost). A flush that fails puts its counts back for the next one.
-class UsageFlusher {
+// Runs `flush` every `every` and once more by finish(), which runs after the HTTP endpoint has
+// answered its last request (nothing recorded in memory during a clean shutdown is lost): the
+// api_calls counts and the API key uses. Each flush puts back what it could not write.
+class PeriodicFlusher {
  public:
-  UsageFlusher(UsageMeter& meter, db::ConnectionPool& pool, std::chrono::seconds every)
-      : meter_(meter), pool_(pool), every_(every) {}
+  PeriodicFlusher(std::function<void()> flush, std::chrono::seconds every)
+      : flush_(std::move(flush)), every_(every) {}
   void start() {
     thread_ = std::thread([this] {
       std::unique_lock<std::mutex> lk(mu_);
       while (!stop_) {
         cv_.wait_for(lk, every_, [this] { return stop_; });
         lk.unlock();
-        flush();
+        flush_();
         lk.lock();
       }
     });
@@ -63,30 +65,44 @@ class UsageFlusher {
     }
     cv_.notify_all();
     if (thread_.joinable()) thread_.join();
-    flush();
+    flush_();
   }
 
  private:
-  void flush() {
-    const std::string counts = meter_.take_json();
-    if (counts.empty()) return;
-    try {
-      const long long n = db::record_api_calls(pool_, counts);
-      spdlog::debug("\"msg\":\"usage flushed\",\"api_calls\":{}", n);
-    } catch (const std::exception& e) {
-      meter_.put_back(counts);
-      spdlog::error("\"msg\":\"usage flush failed\",\"pending_api_calls\":{},\"error\":\"{}\"",
-                    meter_.pending(), util::json_escape(e.what()));
-    }
-  }
-  UsageMeter& meter_;
-  db::ConnectionPool& pool_;
+  std::function<void()> flush_;
   const std::chrono::seconds every_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
 };
+
+void flush_usage(UsageMeter& meter, db::ConnectionPool& pool) {
+  const std::string counts = meter.take_json();
+  if (counts.empty()) return;
+  try {
+    const long long n = db::record_api_calls(pool, counts);
+    spdlog::debug("\"msg\":\"usage flushed\",\"api_calls\":{}", n);
+  } catch (const std::exception& e) {
+    meter.put_back(counts);
+    spdlog::error("\"msg\":\"usage flush failed\",\"pending_api_calls\":{},\"error\":\"{}\"", meter.pending(),
+                  util::json_escape(e.what()));
+  }
+}
+
+// Key hashes only ever reach the log as a count.
+void flush_api_key_use(ApiKeyUse& uses, db::ConnectionPool& pool) {
+  const std::string json = uses.take_json();
+  if (json.empty()) return;
+  try {
+    const long long n = db::record_api_key_use(pool, json);
+    spdlog::debug("\"msg\":\"api key use flushed\",\"keys\":{}", n);
+  } catch (const std::exception& e) {
+    uses.put_back(json);
+    spdlog::error("\"msg\":\"api key use flush failed\",\"pending_keys\":{},\"error\":\"{}\"", uses.pending(),
+                  util::json_escape(e.what()));
+  }
+}
 
 }  // namespace
 
@@ -116,6 +132,8 @@ int cmd_serve(const Args&) {
     vc.issuer = cfg.jwt_issuer;
     vc.audience = cfg.jwt_audience;
     vc.leeway_seconds = cfg.jwt_leeway_seconds;
+    vc.provider = auth::parse_provider_claims(cfg.jwt_tenant_claim, cfg.jwt_role_claim, cfg.jwt_subject_kind,
+                                              cfg.jwt_role_map);
     verifier = std::make_unique<auth::JwtVerifier>(vc);
     // The service accepts its own tokens: every signing key's public half verifies.
     signing_keys = auth::SigningKeys::load(cfg.token_signing_key);
@@ -153,8 +171,15 @@ int cmd_serve(const Args&) {
                                  std::chrono::milliseconds(cfg.db_acquire_timeout_ms));
   // api_calls per tenant and day, in memory, flushed as tenantd_worker (USAGE_METERING_ENABLED)
   UsageMeter usage_meter;
-  UsageFlusher usage_flusher(usage_meter, worker_pool, std::chrono::seconds(cfg.usage_flush_seconds));
-  Services svc{pool, cfg, &worker_pool, &signing_keys, cfg.usage_metering_enabled ? &usage_meter : nullptr};
+  PeriodicFlusher usage_flusher([&] { flush_usage(usage_meter, worker_pool); },
+                                std::chrono::seconds(cfg.usage_flush_seconds));
+  // last_used_at of API keys, in memory, flushed as tenantd_worker on the same schedule
+  ApiKeyUse api_key_use;
+  PeriodicFlusher key_use_flusher([&] { flush_api_key_use(api_key_use, worker_pool); },
+                                  std::chrono::seconds(cfg.usage_flush_seconds));
+  Services svc{
+      pool,        cfg, &worker_pool, &signing_keys, cfg.usage_metering_enabled ? &usage_meter : nullptr,
+      &api_key_use};
   App app(svc, router, *verifier);
   // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).
   jobs::register_builtin_handlers();
@@ -164,14 +189,17 @@ int cmd_serve(const Args&) {
     serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes, [&] {
       workers.start();
       if (cfg.usage_metering_enabled) usage_flusher.start();
+      key_use_flusher.start();
     });
   } catch (const std::exception& e) {
     std::cerr << "serve: " << e.what() << "\n";
     usage_flusher.finish();
+    key_use_flusher.finish();
     return 1;
   }
   // the endpoint has stopped: every request it answered has been counted
   usage_flusher.finish();
+  key_use_flusher.finish();
   workers.stop();
   if (remote_jwks) remote_jwks->stop();
   worker_pool.close();

@@ -10,4 +10,8 @@ namespace tenantd::db {
 // run it). Returns the number of calls recorded; throws what libpqxx throws.
 long long record_api_calls(ConnectionPool& worker_pool, const std::string& counts_json);
 
+// One flush of the in-memory API key uses (http/api_key_use.hpp): `select
+// tenantd.record_api_key_use($1)` on the worker pool. Returns the number of keys stamped.
+long long record_api_key_use(ConnectionPool& worker_pool, const std::string& uses_json);
+
 }  // namespace tenantd::db

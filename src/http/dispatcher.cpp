@@ -13,6 +13,7 @@
 #include "db/api_call.hpp"
 #include "db/origin_lookup.hpp"
 #include "db/pool.hpp"
+#include "http/api_key_use.hpp"
 #include "http/idempotency_key.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
@@ -24,6 +25,7 @@
 #include "util/json_escape.hpp"
 #include "util/json_parse.hpp"
 #include "util/percent_encoding.hpp"
+#include "util/sha256.hpp"
 #include "util/utf8.hpp"
 #include "util/uuid.hpp"
 
@@ -60,6 +62,18 @@ bool is_json_media_type(const std::string& ct) {
          (t.size() > 5 && t.compare(t.size() - 5, 5, "+json") == 0 && t.rfind("application/", 0) == 0);
 }
 
+// API keys: "tdk_", 8 public and 43 secret base64url characters (tenantd.new_api_key).
+constexpr std::string_view kApiKeyPrefix = "tdk_";
+constexpr size_t kApiKeyLength = 4 + 8 + 43;
+
+bool is_api_key_shape(std::string_view key) {
+  if (key.size() != kApiKeyLength || key.rfind(kApiKeyPrefix, 0) != 0) return false;
+  for (char c : key.substr(kApiKeyPrefix.size())) {
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
 Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verifier) {
   const std::string* authz = header(in, "authorization");
   if (!authz) {
@@ -69,9 +83,21 @@ Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verif
     throw ApiError("invalid_token", "the Authorization header must be 'Bearer <token>'",
                    {{"WWW-Authenticate", "Bearer error=\"invalid_request\""}});
   }
+  const std::string_view credential = std::string_view(*authz).substr(7);
+  // An API key: checked for its shape here, found by its SHA-256 in the request's one statement
+  // (tenantd.enter). The key itself goes no further than this function.
+  if (credential.rfind(kApiKeyPrefix, 0) == 0) {
+    if (!is_api_key_shape(credential)) {
+      throw ApiError("invalid_api_key", "the API key is not valid",
+                     {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
+    }
+    Principal p;
+    p.api_key_hash = util::sha256_hex(credential);
+    return p;
+  }
   auth::Claims claims;
   try {
-    claims = verifier.verify(std::string_view(*authz).substr(7), static_cast<int64_t>(std::time(nullptr)));
+    claims = verifier.verify(credential, static_cast<int64_t>(std::time(nullptr)));
   } catch (const auth::JwtError& e) {
     throw ApiError("invalid_token", std::string("the token was refused: ") + e.code(),
                    {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
@@ -79,6 +105,16 @@ Principal authenticate(const IncomingRequest& in, const auth::JwtVerifier& verif
   Principal p;
   p.sub = claims.sub;
   p.role = claims.role;
+  if (claims.external_subject) {
+    // the provider's ids as issued: tenantd.enter resolves them (external_id) in the same statement
+    if (claims.sub.size() > 255 || (claims.tenant_id && claims.tenant_id->size() > 255)) {
+      throw ApiError("invalid_token", "the token's subject or organization claim is too long",
+                     {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
+    }
+    p.external_subject = true;
+    p.external_tenant = claims.tenant_id;
+    return p;
+  }
   p.tenant_claim = claims.tenant_id;
   if (util::is_uuid(claims.sub)) p.user_id = util::canonical_uuid(claims.sub);
   // Only operators (super_admin) may come from outside the users table.
@@ -128,10 +164,21 @@ void write_principal(util::JsonOut& j, const RequestContext& ctx, const std::str
     j.begin_array("refs");
     for (const auto& r : ctx.tenant_refs) j.element(r);
     j.end_array();
-    // the role is the token's claim: tenantd.enter checks it and may narrow it
-    j.str("user_id", ctx.principal->user_id)
-        .str("role", ctx.principal->role)
-        .str("subject", ctx.principal->sub);
+    if (ctx.principal->is_api_key()) {
+      // the whole principal: tenantd.enter finds the key, its tenant and its permissions
+      j.str("api_key", ctx.principal->api_key_hash);
+    } else if (ctx.principal->external_subject) {
+      // the provider's ids: tenantd.enter finds the linked identity and tenant; an operator's
+      // subject is checked against the registry as it is
+      if (!ctx.principal->is_super_admin()) j.str("external_subject", ctx.principal->sub);
+      if (ctx.principal->external_tenant) j.str("external_tenant", *ctx.principal->external_tenant);
+      j.str("role", ctx.principal->role).str("subject", ctx.principal->sub);
+    } else {
+      // the role is the token's claim: tenantd.enter checks it and may narrow it
+      j.str("user_id", ctx.principal->user_id)
+          .str("role", ctx.principal->role)
+          .str("subject", ctx.principal->sub);
+    }
   }
 }
 
@@ -170,9 +217,13 @@ void App::limit_and_count(const RequestContext& ctx, std::map<std::string, std::
   const bool limit = svc_.config.tenant_rate_limit_enabled;
   UsageMeter* meter = svc_.usage_meter;
   // Operators acting in a tenant are neither limited by its plan nor its usage.
-  if ((!limit && !meter) || !ctx.principal || ctx.principal->is_super_admin() || ctx.tenant_refs.empty())
+  // A key names its tenant by itself (the database knows which): no reference needed.
+  if ((!limit && !meter) || !ctx.principal || ctx.principal->is_super_admin() ||
+      (ctx.tenant_refs.empty() && !ctx.principal->names_own_tenant()))
     return;
-  const std::string key = ctx.tenant_refs.front() + '\n' + ctx.principal->sub + '\n' + ctx.principal->role;
+  const std::string key = (ctx.tenant_refs.empty() ? std::string() : ctx.tenant_refs.front()) + '\n' +
+                          ctx.principal->sub + '\n' + ctx.principal->role + '\n' +
+                          ctx.principal->api_key_hash + '\n' + ctx.principal->external_tenant.value_or("");
   const TenantRateLimits::Policy p = tenant_limits_.policy(key, [&] {
     TenantRateLimits::Policy fetched;
     try {
@@ -208,6 +259,13 @@ void App::limit_and_count(const RequestContext& ctx, std::map<std::string, std::
     }
   }
   if (meter) meter->add(p.tenant_id, UsageMeter::utc_day());
+}
+
+// Only keys the database accepted are noted (an unchecked made-up key would only grow the map
+// until the next flush, which would match nothing).
+void App::note_api_key_use(const RequestContext& ctx) {
+  if (ctx.principal && ctx.principal->is_api_key() && svc_.api_key_use)
+    svc_.api_key_use->note(ctx.principal->api_key_hash, static_cast<int64_t>(std::time(nullptr)));
 }
 
 App::App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
@@ -306,6 +364,7 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     ResolutionInput ri;
     ri.token_tenant = ctx.principal->tenant_claim;
     ri.super_admin = ctx.principal->is_super_admin();
+    ri.credential_names_tenant = ctx.principal->names_own_tenant();
     if (const auto* t = ctx.param("tenant")) ri.path_tenant = *t;
     if (const auto* h = header(in, lower(svc_.config.tenant_header_name))) ri.header_tenant = *h;
     if (const auto* h = header(in, "host")) {
@@ -322,10 +381,19 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   }
   ctx.context_json = context_json(ctx, route, in.method + " " + route.pattern);
   limit_and_count(ctx, tenant_headers);
-  if (route.function.empty()) return route.fn(ctx);
+  if (route.function.empty()) {
+    // authenticated self-answering routes make their api.* call(s) themselves, tenantd.enter first
+    Response own = route.fn(ctx);
+    if (route.scope != Scope::kPublic) note_api_key_use(ctx);
+    return own;
+  }
   std::vector<db::Arg> args = route.args(ctx);
   // Only a read is sent again when the connection turns out lost (a write may have committed).
-  return reply_response(db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET"));
+  Response res =
+      reply_response(db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET"));
+  // the statement ran, so tenantd.enter accepted the key: a use (last_used_at, flushed in batches)
+  note_api_key_use(ctx);
+  return res;
 }
 
 Response App::dispatch(const IncomingRequest& in) {
@@ -363,6 +431,10 @@ Response App::dispatch(const IncomingRequest& in) {
     detail = "the database is unavailable; retry shortly";
     error_log = e.what();
   } catch (const pqxx::sql_error& e) {
+    // refused after tenantd.enter had accepted the key (a mismatch, a missing permission, bad
+    // input found by the function): still a use of a valid key. TDB07 and TDU03 come before or
+    // from the key check itself.
+    if (e.sqlstate() != "TDU03" && e.sqlstate() != "TDB07") note_api_key_use(ctx);
     const SqlProblem p = problem_for_sqlstate(e.sqlstate());
     res.status = p.status;
     code = p.code;

@@ -45,6 +45,7 @@ class App {
   // authentication, 204 with the CORS headers for an allowed origin, 403 origin_not_allowed
   // without them otherwise (http/cors.hpp).
   Response preflight(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log);
+  void note_api_key_use(const RequestContext& ctx);
   Services& svc_;
   Router& router_;
   const auth::JwtVerifier& verifier_;

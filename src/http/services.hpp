@@ -6,6 +6,7 @@ namespace db {
 class ConnectionPool;
 }
 class UsageMeter;
+class ApiKeyUse;
 namespace util {
 struct Config;
 }
@@ -25,6 +26,8 @@ struct Services {
   const auth::SigningKeys* signing_keys = nullptr;
   // api_calls counted per tenant and day (USAGE_METERING_ENABLED); null: not counted.
   UsageMeter* usage_meter = nullptr;
+  // When each API key was last used, flushed like the usage counts; null: not recorded.
+  ApiKeyUse* api_key_use = nullptr;
 };
 
 }  // namespace tenantd

@@ -69,7 +69,7 @@ ResolutionResult resolve_tenant(const ResolutionInput& in) {
   if (in.host_tenant) host = canonical_tenant_ref(*in.host_tenant);
   if (!host && in.host_domain) host = in.host_domain;
 
-  if (!token) {
+  if (!token && !in.credential_names_tenant) {
     if (!in.super_admin) {
       if (in.tenant_required || path || header) {
         return refuse("tenant_required", "the token names no tenant");

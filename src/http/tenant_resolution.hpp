@@ -23,6 +23,9 @@ struct ResolutionInput {
   // reference for the database to resolve (tenantd.enter), when host_tenant is absent.
   std::optional<std::string> host_domain;
   bool tenant_required = true;  // route scope is tenant
+  // The credential names its tenant, which only the database knows (an API key): the request
+  // needs no reference, and the ones it has go to tenantd.enter, which checks they agree.
+  bool credential_names_tenant = false;
 };
 
 struct ResolutionResult {

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "auth/provider_claims.hpp"
 #include "http/client_address.hpp"
 #include "util/dns.hpp"
 #include "util/origin.hpp"
@@ -132,6 +133,15 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.jwt_issuer = parse_str(env, "JWT_ISSUER", "");
   c.jwt_audience = parse_str(env, "JWT_AUDIENCE", "");
   c.jwt_leeway_seconds = parse_int(env, "JWT_LEEWAY_SECONDS", c.jwt_leeway_seconds, 0, 60);
+  c.jwt_tenant_claim = parse_str(env, "JWT_TENANT_CLAIM", "");
+  c.jwt_role_claim = parse_str(env, "JWT_ROLE_CLAIM", "");
+  c.jwt_subject_kind = parse_str(env, "JWT_SUBJECT_KIND", c.jwt_subject_kind);
+  c.jwt_role_map = parse_str(env, "JWT_ROLE_MAP", "");
+  try {
+    auth::parse_provider_claims(c.jwt_tenant_claim, c.jwt_role_claim, c.jwt_subject_kind, c.jwt_role_map);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(e.what());
+  }
   c.token_signing_key = parse_str(env, "TOKEN_SIGNING_KEY", "");
   c.base_domain = parse_str(env, "BASE_DOMAIN", c.base_domain);
   for (auto& ch : c.base_domain) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));

@@ -31,6 +31,12 @@ struct Config {
   std::string jwt_issuer;
   std::string jwt_audience;
   int jwt_leeway_seconds = 60;
+  // Identity-provider tokens as issued (auth/provider_claims.hpp, docs/clerk.md): JWT_TENANT_CLAIM,
+  // JWT_ROLE_CLAIM (dotted paths), JWT_SUBJECT_KIND (uuid|external), JWT_ROLE_MAP; checked at load
+  std::string jwt_tenant_claim;
+  std::string jwt_role_claim;
+  std::string jwt_subject_kind = "uuid";
+  std::string jwt_role_map;
   // TOKEN_SIGNING_KEY: "kid=private.pem[,kid2=old.pem]", ES256 or EdDSA; the first signs.
   std::string token_signing_key;
   std::string base_domain = "localhost";

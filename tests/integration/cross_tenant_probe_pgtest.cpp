@@ -256,6 +256,11 @@ void seed_extras(Db& db, const Seed& s, const std::string& prefix) {
   add("tenantd.tenant_signups",
       R"({"tenant_id":")" + s.id + R"(","id":")" + util::new_uuid() + R"(","admin_email":"founder@)" + label +
           R"(-signup.test","admin_password_hash":")" + "signup-hash-of-" + label + R"("})");
+  // an API key of the tenant: its name is a needle, its id one of B's uuids
+  add("tenantd.api_keys", R"({"tenant_id":")" + s.id + R"(","id":")" + util::new_uuid() + R"(","name":")" +
+                              label + R"(-api-key-name","prefix":"tdk_)" + hex64().substr(0, 8) +
+                              R"(","key_hash":"\\x)" + hex64() +
+                              R"(","permissions":["members:read"],"created_by":")" + s.user_ids[0] + R"("})");
   try {
     db.exec("update tenantd.onboarding_steps set completed_at = now(), completed_by = '" + s.user_ids[0] +
             "' where tenant_id = '" + s.id + "' and key = 'profile'");

@@ -47,7 +47,7 @@
 \set auditor aaaaaaaa-0000-4000-8000-000000000031
 \set bonly bbbbbbbb-0000-4000-8000-000000000031
 begin;
-select plan(42);
+select plan(44);
 select tests.seed_two_tenants();
 
 -- more people and rows: members of each built-in role, a tenant-defined role in each tenant, a
@@ -85,6 +85,9 @@ values (:'ta', 'api_calls', '2026-01-01', 7), (:'tb', 'api_calls', '2026-01-01',
 insert into tenantd.domains (tenant_id, hostname, token, cname_target, expires_at, status, verified_at)
 values (:'ta', 'www.acme-eq.example', repeat('a', 43), 'acme.tenantd.test', now() + interval '1 day', 'pending', null),
        (:'tb', 'www.globex-eq.example', repeat('b', 43), 'globex.tenantd.test', now() + interval '1 day', 'verified', now());
+insert into tenantd.api_keys (tenant_id, name, prefix, key_hash, permissions, created_by)
+values (:'ta', 'a-key', 'tdk_aaaaaaaa', sha256('eq-a'), '{members:read}', :'alice'),
+       (:'tb', 'b-key', 'tdk_bbbbbbbb', sha256('eq-b'), '{members:read}', :'bob');
 
 -- the tables and how each is probed: the row key, a no-op update, the inserts (%1$s = the tenant)
 create temp table eq_tables (tbl text primary key, key_expr text, noop_set text, inserts text[]);
@@ -130,7 +133,11 @@ insert into eq_tables values
    array[$$insert into tenantd.usage_daily (tenant_id, metric, day, value) values ('%1$s', 'probe', '2000-01-01', 1)$$]),
   ('tenantd.domains', 'id::text', 'status = status',
    array[$$insert into tenantd.domains (tenant_id, hostname, token, cname_target, expires_at)
-             values ('%1$s', 'probe-%2$s.example', repeat('p', 43), 't', now() + interval '1 day')$$]);
+             values ('%1$s', 'probe-%2$s.example', repeat('p', 43), 't', now() + interval '1 day')$$]),
+  ('tenantd.api_keys', 'id::text', 'revoked_at = revoked_at',
+   array[$$insert into tenantd.api_keys (tenant_id, name, prefix, key_hash, permissions, created_by)
+             values ('%1$s', 'probe', 'tdk_pppppppp', sha256(convert_to('%2$s', 'UTF8')), '{members:read}',
+                     tenantd.current_user_id())$$]);
 
 -- every table with row-level security in schema tenantd is in the matrix
 select is((select array_agg(format('%I.%I', n.nspname, c.relname)::text

@@ -241,6 +241,13 @@ begin
   v_errors := v_errors || tests.probe_insert('tenantd.allowed_origins', jsonb_build_object(
     'tenant_id', p_tenant, 'origin', format('https://app.%s-front.test', lower(p_label))));
 
+  -- an API key (its name and prefix are needles; its hash is the tenant's own)
+  v_errors := v_errors || tests.probe_insert('tenantd.api_keys', jsonb_build_object(
+    'tenant_id', p_tenant, 'id', gen_random_uuid(), 'name', p_label || '-api-key-name',
+    'prefix', 'tdk_' || left(md5(p_label || 'api-key'), 8),
+    'key_hash', '\x' || encode(sha256(convert_to(p_label || 'api-key', 'utf8')), 'hex'),
+    'permissions', array['members:read'], 'created_by', p_admin));
+
   select array_agg(e) into v_errors from unnest(v_errors) e where e is not null;
   return coalesce(v_errors, '{}');
 end
