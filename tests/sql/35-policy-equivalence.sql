@@ -47,7 +47,7 @@
 \set auditor aaaaaaaa-0000-4000-8000-000000000031
 \set bonly bbbbbbbb-0000-4000-8000-000000000031
 begin;
-select plan(42);
+select plan(44);
 select tests.seed_two_tenants();
 
 -- more people and rows: members of each built-in role, a tenant-defined role in each tenant, a
@@ -82,6 +82,8 @@ insert into tenantd.quota_counters (tenant_id, metric, period, value)
 values (:'ta', 'invitations_per_month', '2026-01', 2), (:'tb', 'invitations_per_month', '2026-01', 5);
 insert into tenantd.usage_daily (tenant_id, metric, day, value)
 values (:'ta', 'api_calls', '2026-01-01', 7), (:'tb', 'api_calls', '2026-01-01', 9);
+insert into tenantd.usage_events (tenant_id, id, metric, value, occurred_at)
+values (:'ta', 'evt-a', 'transactions', 3, now()), (:'tb', 'evt-b', 'transactions', 4, now());
 insert into tenantd.domains (tenant_id, hostname, token, cname_target, expires_at, status, verified_at)
 values (:'ta', 'www.acme-eq.example', repeat('a', 43), 'acme.tenantd.test', now() + interval '1 day', 'pending', null),
        (:'tb', 'www.globex-eq.example', repeat('b', 43), 'globex.tenantd.test', now() + interval '1 day', 'verified', now());
@@ -128,6 +130,8 @@ insert into eq_tables values
    array[$$insert into tenantd.quota_counters (tenant_id, metric, period, value) values ('%1$s', 'probe', '2000-01', 1)$$]),
   ('tenantd.usage_daily', $$metric || ' ' || day$$, 'value = value',
    array[$$insert into tenantd.usage_daily (tenant_id, metric, day, value) values ('%1$s', 'probe', '2000-01-01', 1)$$]),
+  ('tenantd.usage_events', 'id', 'value = value',
+   array[$$insert into tenantd.usage_events (tenant_id, id, metric, value, occurred_at) values ('%1$s', 'probe-%2$s', 'probe', 1, now())$$]),
   ('tenantd.domains', 'id::text', 'status = status',
    array[$$insert into tenantd.domains (tenant_id, hostname, token, cname_target, expires_at)
              values ('%1$s', 'probe-%2$s.example', repeat('p', 43), 't', now() + interval '1 day')$$]);
