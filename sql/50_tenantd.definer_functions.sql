@@ -65,7 +65,9 @@ as $$
     ('tenantd.tenant_of_domain(text)', 'Host routing and the public on-demand TLS ask find a verified hostname''s tenant before any context; returns the id only'),
     ('tenantd.enqueue_domain_check(uuid,uuid)', 'queues a DNS check of a domain of the current tenant; the app role has no grant on the queue'),
     ('tenantd.domain_check_target(uuid,uuid,integer)', 'the verification job reads the domain it checks; workers only'),
-    ('tenantd.record_domain_check(uuid,uuid,integer,boolean,text,integer,integer,integer)', 'the verification job records verified/failed/expired/unverified and fails other tenants'' claims of a hostname it verified; workers only')
+    ('tenantd.record_domain_check(uuid,uuid,integer,boolean,text,integer,integer,integer)', 'the verification job records verified/failed/expired/unverified and fails other tenants'' claims of a hostname it verified; workers only'),
+    -- allowed origins (CORS): a preflight carries no credentials, so there is no context yet
+    ('tenantd.allowed_origin(text,text)', 'the CORS check of a request that names a tenant by path or Host, before any authentication; returns one boolean, which the preflight answers publicly anyway')
 $$;
 
 revoke all on function tenantd.definer_functions() from public;

@@ -19,6 +19,7 @@ as $$
     ('tenantd.signup_attempts all_as_owner', 'sign-up rate counting per client address, across tenants'),
     ('tenantd.domains select_as_owner', 'Host routing, the on-demand TLS ask and the verification job find a hostname''s claims across tenants'),
     ('tenantd.domains update_as_owner', 'the verification job records outcomes and fails the other tenants'' pending claims of a hostname it verified'),
+    ('tenantd.allowed_origins select_as_owner', 'the CORS check (tenantd.allowed_origin) looks up an origin of the tenant a preflight names, before any context'),
     ('tenantd.usage_daily select_as_owner', 'the usage writers upsert the current tenant''s day rows for a caller with usage:write but not usage:read; current tenant only')
 $$;
 

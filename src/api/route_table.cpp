@@ -1,6 +1,7 @@
 #include "api/route_table.hpp"
 
 #include "api/admin_jobs.hpp"
+#include "api/allowed_origins.hpp"
 #include "api/audit_log.hpp"
 #include "api/auth.hpp"
 #include "api/config.hpp"
@@ -24,6 +25,12 @@ namespace tenantd::api {
 void register_all(Router& r) {
   // admin_jobs
   r.call("GET", "/v1/admin/jobs", Scope::kAuthenticated, "api.list_jobs", admin_jobs::list_jobs);
+
+  // allowed_origins: the browser origins a tenant lets call the API (CORS, http/cors.hpp)
+  r.call_tenant("GET", "/allowed-origins", "api.get_allowed_origins", allowed_origins::get,
+                opts().needs("config:read"));
+  r.call_tenant("PUT", "/allowed-origins", "api.put_allowed_origins", allowed_origins::put,
+                opts().needs("tenant:write"));
 
   // audit_log
   r.call_tenant("GET", "/audit-log", "api.list_audit_log", audit_log::list, opts().needs("audit:read"));

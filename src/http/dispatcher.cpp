@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "db/api_call.hpp"
+#include "db/origin_lookup.hpp"
 #include "db/pool.hpp"
 #include "http/idempotency_key.hpp"
 #include "http/metrics.hpp"
@@ -217,7 +218,34 @@ App::App(Services& svc, Router& router, const auth::JwtVerifier& verifier)
       login_limit_(svc.config.login_rate_per_minute),
       accept_limit_(svc.config.accept_rate_per_minute),
       signup_limit_(svc.config.signup_rate_per_minute),
-      domain_ask_limit_(svc.config.domain_ask_rate_per_minute) {}
+      domain_ask_limit_(svc.config.domain_ask_rate_per_minute),
+      cors_(svc.config.cors_allowed_origins, svc.config.cors_cache_seconds,
+            [&pool = svc.pool](const std::string& ref, const std::string& origin) {
+              return db::origin_allowed(pool, ref, origin);
+            }) {}
+
+Response App::preflight(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log) {
+  RouteMatch m = router_.match(*header(in, "access-control-request-method"), in.path);
+  if (m.allowed.empty()) throw ApiError("not_found", "no such route");
+  // the path's parameters ({tenant}) whichever method was asked for
+  if (!m.route) m = router_.match(m.allowed.front(), in.path);
+  if (m.route) route_for_log = m.route->pattern;
+  ctx.params = m.params;
+  check_request_text(in, ctx);
+  const std::string& origin = *header(in, "origin");
+  const std::vector<std::string> refs =
+      Cors::request_refs(ctx.param("tenant"), header(in, "host"), svc_.config.base_domain,
+                         svc_.config.tenant_subdomain_enabled, svc_.config.api_hostnames);
+  if (!cors_.allowed(origin, refs)) {
+    throw ApiError(
+        "origin_not_allowed",
+        "this origin may not call the API here; a tenant allows origins with PUT /v1/allowed-origins");
+  }
+  Response res(204, "");
+  Cors::add_preflight_headers(res.headers, origin, m.allowed, svc_.config.tenant_header_name,
+                              svc_.config.cors_max_age_seconds);
+  return res;
+}
 
 Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log,
                   std::map<std::string, std::string>& tenant_headers) {
@@ -313,8 +341,10 @@ Response App::dispatch(const IncomingRequest& in) {
   // the SQLSTATE table. What a library or the database said goes to the log.
   std::string code, detail, error_log, extensions;
   std::map<std::string, std::string> tenant_headers;  // RateLimit-Policy, RateLimit
+  const std::string* origin = header(in, "origin");
+  const bool is_preflight = in.method == "OPTIONS" && origin && header(in, "access-control-request-method");
   try {
-    res = run(ctx, in, route_for_log, tenant_headers);
+    res = is_preflight ? preflight(ctx, in, route_for_log) : run(ctx, in, route_for_log, tenant_headers);
   } catch (const ApiError& e) {
     res.status = e.status();
     res.headers = e.headers();
@@ -362,6 +392,21 @@ Response App::dispatch(const IncomingRequest& in) {
   }
   for (const auto& [name, value] : tenant_headers) res.headers.emplace(name, value);
   res.headers["X-Request-Id"] = ctx.request_id;
+  // CORS: whether an answer carries Access-Control-Allow-Origin depends on the Origin, so every
+  // answer says so to caches. An allowed origin's actual request gets its CORS headers whatever
+  // the status (a front end reads the problem body too); any other origin gets none.
+  auto vary = res.headers.find("Vary");
+  if (vary == res.headers.end()) {
+    res.headers["Vary"] = "Origin";
+  } else if (vary->second.find("Origin") == std::string::npos) {
+    vary->second += ", Origin";
+  }
+  if (origin && !is_preflight) {
+    const std::vector<std::string> refs =
+        Cors::request_refs(ctx.param("tenant"), header(in, "host"), svc_.config.base_domain,
+                           svc_.config.tenant_subdomain_enabled, svc_.config.api_hostnames);
+    if (cors_.allowed(*origin, refs)) Cors::add_response_headers(res.headers, *origin);
+  }
   const auto us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   // Unmatched paths share one label so that scanners cannot grow the series without bound.

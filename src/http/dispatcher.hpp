@@ -6,6 +6,7 @@
 
 #include "auth/jwt.hpp"
 #include "http/client_address.hpp"
+#include "http/cors.hpp"
 #include "http/rate_limit.hpp"
 #include "http/request_context.hpp"
 #include "http/router.hpp"
@@ -40,12 +41,17 @@ class App {
   // The per-tenant rate limit and the api_calls count of a request that names a tenant; sets
   // the RateLimit headers, throws rate_limited (429) when the tenant's bucket is empty.
   void limit_and_count(const RequestContext& ctx, std::map<std::string, std::string>& tenant_headers);
+  // A CORS preflight (OPTIONS with Origin and Access-Control-Request-Method): answered without
+  // authentication, 204 with the CORS headers for an allowed origin, 403 origin_not_allowed
+  // without them otherwise (http/cors.hpp).
+  Response preflight(RequestContext& ctx, const IncomingRequest& in, std::string& route_for_log);
   Services& svc_;
   Router& router_;
   const auth::JwtVerifier& verifier_;
   std::vector<Cidr> trusted_proxies_;  // TRUSTED_PROXIES
   RateLimiter login_limit_, accept_limit_, signup_limit_, domain_ask_limit_;
   TenantRateLimits tenant_limits_;  // TENANT_RATE_LIMIT_ENABLED
+  Cors cors_;                       // CORS_ALLOWED_ORIGINS and the tenants' allowed origins
 };
 
 }  // namespace tenantd

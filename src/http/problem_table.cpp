@@ -62,6 +62,7 @@ const ProblemRow kProblems[] = {
     {"tenant_suspended", 403},
     {"user_disabled", 403},
     {"tenant_required", 403},
+    {"origin_not_allowed", 403},
     {"quota_exceeded", 403},  // a plan limit: more requests will not help (not 429)
     {"config_not_found", 404},
     {"invitation_not_found", 404},
@@ -102,6 +103,7 @@ const ProblemRow kProblems[] = {
     {"idempotency_key_reused", 422},
     {"invalid_email", 422},
     {"invalid_entitlements", 422},
+    {"invalid_origin", 422},
     {"invalid_role_name", 422},
     {"invalid_slug", 422},
     {"too_many_entries", 422},

@@ -9,6 +9,7 @@
 
 #include "http/client_address.hpp"
 #include "util/dns.hpp"
+#include "util/origin.hpp"
 
 namespace tenantd::util {
 namespace {
@@ -206,6 +207,20 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.tenant_rate_limit_enabled = parse_bool(env, "TENANT_RATE_LIMIT_ENABLED", c.tenant_rate_limit_enabled);
   c.usage_metering_enabled = parse_bool(env, "USAGE_METERING_ENABLED", c.usage_metering_enabled);
   c.usage_flush_seconds = parse_int(env, "USAGE_FLUSH_SECONDS", c.usage_flush_seconds, 1, 300);
+  {
+    std::string item;
+    std::istringstream list(parse_str(env, "CORS_ALLOWED_ORIGINS", ""));
+    while (std::getline(list, item, ',')) {
+      item.erase(0, item.find_first_not_of(" \t"));
+      item.erase(item.find_last_not_of(" \t") + 1);
+      if (item.empty()) continue;
+      const OriginResult o = normalize_origin(item);
+      if (!o.ok()) throw ConfigError("CORS_ALLOWED_ORIGINS: '" + item + "': " + o.error);
+      c.cors_allowed_origins.push_back(o.origin);
+    }
+  }
+  c.cors_max_age_seconds = parse_int(env, "CORS_MAX_AGE_SECONDS", c.cors_max_age_seconds, 0, 86400);
+  c.cors_cache_seconds = parse_int(env, "CORS_CACHE_SECONDS", c.cors_cache_seconds, 0, 3600);
   c.log_level = parse_str(env, "LOG_LEVEL", c.log_level);
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   bool ok = false;

@@ -75,6 +75,12 @@ struct Config {
   bool tenant_rate_limit_enabled = true;  // TENANT_RATE_LIMIT_ENABLED
   bool usage_metering_enabled = true;     // USAGE_METERING_ENABLED
   int usage_flush_seconds = 5;            // USAGE_FLUSH_SECONDS (1-300)
+  // CORS (docs/api/allowed-origins-cors.md): the platform's own origins (the dashboard), allowed
+  // on every route, normalised (util/origin.hpp); how long a browser keeps a preflight's answer;
+  // how long this process keeps a tenant's answer for an origin.
+  std::vector<std::string> cors_allowed_origins;  // CORS_ALLOWED_ORIGINS: comma-separated
+  int cors_max_age_seconds = 600;                 // CORS_MAX_AGE_SECONDS (0-86400)
+  int cors_cache_seconds = 30;                    // CORS_CACHE_SECONDS (0-3600; 0: ask every time)
 };
 
 struct ConfigError : std::runtime_error {

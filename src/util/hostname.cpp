@@ -17,11 +17,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool is_ldh_label(const std::string& l) {
-  if (l.empty() || l.size() > 63 || l.front() == '-' || l.back() == '-') return false;
-  return std::all_of(l.begin(), l.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; });
-}
-
 // The shape the domains table accepts: LDH labels, at least two, at most 253 characters, a
 // top-level label that is not all digits (so no IPv4 address passes).
 bool is_dns_name(const std::string& h) {
@@ -58,6 +53,31 @@ const psl_ctx_t* suffixes() {
 
 }  // namespace
 
+bool is_ldh_label(const std::string& l) {
+  if (l.empty() || l.size() > 63 || l.front() == '-' || l.back() == '-') return false;
+  return std::all_of(l.begin(), l.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; });
+}
+
+HostnameResult ascii_hostname(const std::string& host) {
+  HostnameResult r;
+  const bool ascii = std::all_of(host.begin(), host.end(), [](unsigned char c) { return c < 0x80; });
+  if (ascii) {
+    r.hostname = lower(host);
+    return r;
+  }
+  char* out = nullptr;
+  const int rc = idn2_to_ascii_8z(host.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+  if (rc != IDN2_OK || !out) {
+    if (out) idn2_free(out);
+    r.error =
+        std::string("the hostname is not a valid internationalised domain name (") + idn2_strerror(rc) + ")";
+    return r;
+  }
+  r.hostname = lower(out);
+  idn2_free(out);
+  return r;
+}
+
 HostnameResult normalize_custom_hostname(const std::string& raw, const std::string& base_domain) {
   HostnameResult r;
   auto refuse = [&r](const char* why) {
@@ -84,21 +104,9 @@ HostnameResult normalize_custom_hostname(const std::string& raw, const std::stri
   }
   in_addr a4;
   if (inet_pton(AF_INET, h.c_str(), &a4) == 1) return refuse("an IP address is not a hostname");
-  const bool ascii = std::all_of(h.begin(), h.end(), [](unsigned char c) { return c < 0x80; });
-  if (ascii) {
-    h = lower(h);
-  } else {
-    char* out = nullptr;
-    const int rc = idn2_to_ascii_8z(h.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-    if (rc != IDN2_OK || !out) {
-      if (out) idn2_free(out);
-      r.error = std::string("the hostname is not a valid internationalised domain name (") +
-                idn2_strerror(rc) + ")";
-      return r;
-    }
-    h = lower(out);
-    idn2_free(out);
-  }
+  const HostnameResult a = ascii_hostname(h);
+  if (!a.ok()) return a;
+  h = a.hostname;
   if (!is_dns_name(h)) {
     return refuse(
         "the hostname must be a DNS name of two or more labels (letters, digits, '-'; 63 "

@@ -17,6 +17,13 @@ struct HostnameResult {
 };
 HostnameResult normalize_custom_hostname(const std::string& raw, const std::string& base_domain);
 
+// A hostname in lower case, a non-ASCII one converted to its IDNA A-labels (UTS #46
+// non-transitional, libidn2); no other check. Shared by custom domains and allowed origins.
+HostnameResult ascii_hostname(const std::string& host);
+
+// A DNS label of letters, digits and '-', 1 to 63 characters, not starting or ending with '-'.
+bool is_ldh_label(const std::string& label);
+
 // The hostname of a Host header that could be a verified custom domain: lower case, port and
 // trailing dot removed, the shape of an ASCII DNS name with at least two labels, not an IP
 // literal, neither the base domain nor under it, and not one of the service's own hostnames

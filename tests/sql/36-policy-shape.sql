@@ -6,7 +6,7 @@
 \set ta aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 begin;
-select plan(10);
+select plan(11);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 
@@ -100,6 +100,16 @@ select matches((select plan from plans where name = 'audit log'),
 select matches((select plan from plans where name = 'members'),
                'strpos\(current_setting\(''app.permissions''',
                'members: the permission is read from app.permissions in the plan itself');
+-- The member list is answered from the key index alone (migration 0110): with plain index and
+-- bitmap scans off, only an index-only scan is left to the planner, and only if the index holds
+-- every column the list and the policy read.
+set local enable_indexscan = off;
+set local enable_bitmapscan = off;
+select matches(tests.plan_of($$select user_id, email, display_name, role, created_at, disabled or user_disabled
+                                 from tenantd.memberships
+                                where user_id > '00000000-0000-0000-0000-000000000000' order by user_id limit 51$$),
+               'Index Only Scan using memberships_tenant_id_user_id_key',
+               'members: the list is an index-only scan of the covering key (no heap page per member)');
 reset role;
 
 select * from finish();

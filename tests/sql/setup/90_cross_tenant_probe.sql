@@ -237,6 +237,9 @@ begin
     'tenant_id', p_tenant, 'metric', 'invitations_per_month', 'period', '2026-01', 'value', 4242));
   v_errors := v_errors || tests.probe_insert('tenantd.usage_daily', jsonb_build_object(
     'tenant_id', p_tenant, 'metric', 'api_calls', 'day', '2026-01-01', 'value', 4343));
+  -- an allowed origin (CORS): the origin itself is the needle
+  v_errors := v_errors || tests.probe_insert('tenantd.allowed_origins', jsonb_build_object(
+    'tenant_id', p_tenant, 'origin', format('https://app.%s-front.test', lower(p_label))));
   -- an app-defined meter: an event (its id and metric name are needles) and its day of usage
   v_errors := v_errors || tests.probe_insert('tenantd.usage_events', jsonb_build_object(
     'tenant_id', p_tenant, 'id', p_label || '-usage-event-1', 'metric', p_label || '_meter', 'value', 4444,
