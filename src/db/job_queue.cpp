@@ -44,9 +44,9 @@ void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days) {
   // One usage sample per UTC day, for the day it is enqueued on (a late run still samples
   // under that day, replacing nothing of another day).
   tx.exec(
-      "select tenantd.enqueue_job('usage.snapshot', jsonb_build_object('day', to_char(now() at time zone "
-      "'utc', "
-      "'YYYY-MM-DD')), now(), 5, 'usage.snapshot:' || to_char(now() at time zone 'utc', 'YYYY-MM-DD'))");
+      "select tenantd.enqueue_job('usage.snapshot', jsonb_build_object('day', d), now(), 5, "
+      "'usage.snapshot:' || d) "
+      "from to_char(now() at time zone 'utc', 'YYYY-MM-DD') d");
   tx.commit();
 }
 
