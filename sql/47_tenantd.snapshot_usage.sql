@@ -1,4 +1,4 @@
--- tenantd.snapshot_usage(day): the daily sample of what every tenant holds, written to
+-- tenantd.snapshot_usage(day, estimate_from_rows): the daily sample of what every tenant holds, written to
 -- tenantd.usage_daily under `day` (the 'usage.snapshot' job passes the UTC day it was scheduled
 -- for): users_count (active memberships, as the members quota counts them), storage_rows (rows
 -- with the tenant's id across every tenant table) and storage_bytes (an estimate of the bytes
@@ -18,9 +18,12 @@
 --     guess from a sample, and its cost grows with every tenant's data, not this one's;
 --   - summing pg_column_size over the tenant's rows would be exact for the heap but reads every
 --     row in full (TOAST included) every day, and still misses the indexes.
--- A table ANALYZE has never seen (reltuples < 1: new or tiny, or a Citus coordinator's empty
--- shell) has no average to use; there the tenant's rows are measured with pg_column_size, which
--- is cheap exactly because such tables are small.
+-- A small table (fewer than p_estimate_from_rows rows by the statistics, default 10000; also one
+-- ANALYZE has never seen, or a Citus coordinator's empty shell) is measured instead: the sum of
+-- pg_column_size over the tenant's rows. That is cheap exactly because the table is small, and
+-- it is what makes sense there: a small table's size is mostly fixed overhead (an 8 kB page per
+-- index at least) and the bloat of rows long gone, which divided by a handful of rows would
+-- charge a tenant tens of kilobytes per row.
 --
 -- SECURITY DEFINER: a worker has no tenant context and no rights on tenant tables. As the owner
 -- it still goes through the tenant policies (FORCE RLS): it enters each tenant in turn with a
@@ -28,7 +31,8 @@
 -- catalogue so that the own-tenant select policies let it count all of the tenant's rows, and
 -- restores the caller's context. It returns a count only; the sampled values go to usage_daily.
 -- Worker-only (DESIGN §3).
-create or replace function tenantd.snapshot_usage(p_day date default null) returns integer
+create or replace function tenantd.snapshot_usage(p_day date default null, p_estimate_from_rows bigint default 10000)
+returns integer
 language plpgsql volatile security definer
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
@@ -49,7 +53,7 @@ declare
 begin
   -- every tenant table and its average bytes per row (NULL: measure the rows instead), once
   select coalesce(array_agg(c.oid::regclass order by c.oid::regclass::text), '{}'),
-         coalesce(array_agg(case when c.reltuples >= 1
+         coalesce(array_agg(case when c.reltuples >= greatest(p_estimate_from_rows, 1)
                                  then pg_catalog.pg_total_relation_size(c.oid)::numeric / c.reltuples::numeric end
                             order by c.oid::regclass::text), '{}')
     into v_rels, v_bytes_per_row
@@ -99,5 +103,5 @@ end
 $$;
 
 -- worker-only (DESIGN §3): the app role must not be able to call it, even with abused SQL
-revoke all on function tenantd.snapshot_usage(date) from public, tenantd_app;
-grant execute on function tenantd.snapshot_usage(date) to tenantd_worker;
+revoke all on function tenantd.snapshot_usage(date, bigint) from public, tenantd_app;
+grant execute on function tenantd.snapshot_usage(date, bigint) to tenantd_worker;
