@@ -48,7 +48,8 @@ insert into citus_placement values
   (20, 'tenantd.entitlement_overrides', 'tenant', null),
   (21, 'tenantd.quota_counters', 'tenant', null),
   (22, 'tenantd.usage_daily', 'tenant', null),
-  (23, 'tenantd.allowed_origins', 'tenant', null);
+  (23, 'tenantd.allowed_origins', 'tenant', null),
+  (24, 'tenantd.usage_events', 'tenant', null);
 -- Left on the coordinator as ordinary tables (not in this list): tenantd.jobs,
 -- tenantd.idempotency_keys, tenantd.webhook_events, tenantd.signup_attempts and the runner's
 -- tenantd_migrations.*: queues and short-lived records taken with FOR UPDATE SKIP LOCKED, keyed

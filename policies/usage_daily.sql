@@ -27,5 +27,11 @@ create policy update_own_tenant on tenantd.usage_daily for update
   using (tenant_id = tenantd.current_tenant_id())
   with check (tenant_id = tenantd.current_tenant_id());
 
+-- SECURITY DEFINER writers (tenantd.record_usage_events, tenantd.snapshot_usage) upsert the
+-- current tenant's day rows for callers that may report usage without reading it (usage:write
+-- alone): ON CONFLICT DO UPDATE reads the conflicting row, inside the tenant they act in only
+create policy select_as_owner on tenantd.usage_daily for select to tenantd_owner
+  using (tenant_id = tenantd.current_tenant_id());
+
 create policy delete_denied on tenantd.usage_daily for delete
   using (false);

@@ -7,12 +7,15 @@
 -- api_keys:manage makes, lists, revokes and rotates the tenant's API keys (sql/75–76).
 -- config:secrets reads and writes configuration of type 'integrations' (credentials), on top of
 -- config:read / config:write; only built-in tenant_admin has it unless a tenant grants it.
+-- usage:write reports app-defined metered events (POST /v1/usage/events): what a tenant is billed
+-- for, so built-in tenant_admin only (member and read_only only read usage); a tenant may grant
+-- it to a role of its own, e.g. for the back end that reports the events.
 create or replace function tenantd.permission_catalogue() returns text[]
 language sql immutable parallel safe
 as $$
   select array['members:read', 'members:write', 'config:read', 'config:write',
                'invitations:write', 'audit:read', 'usage:read', 'roles:write',
-               'tenant:write', 'config:secrets', 'api_keys:manage']::text[]
+               'tenant:write', 'config:secrets', 'api_keys:manage', 'usage:write']::text[]
 $$;
 
 revoke all on function tenantd.permission_catalogue() from public;

@@ -2,8 +2,8 @@
 -- answer to "what may this tenant do": {plan, limits: {metric: n | null}, features: {name:
 -- bool}, overrides: {limits, features}}. A limit of null is unlimited. Each key of an override
 -- replaces the plan's value of that key (tenantd.entitlement_overrides). Limits are named after
--- the quota metric they bound (tenantd.quota_metrics), plus sessions and
--- api_requests_per_minute (the per-tenant rate limit). Custom domains are a limit, not a flag:
+-- the quota metric they bound (tenantd.quota_metrics; sessions is the plan's max_sessions),
+-- plus api_requests_per_minute (the per-tenant rate limit). Custom domains are a limit, not a flag:
 -- domains need a domains limit above 0 (consume_quota('domains') refuses at 0).
 -- Security invoker: it reads the tenant row and the override through their policies, so it
 -- answers NULL for a tenant the caller cannot see. NULL is never "unlimited": consume_quota

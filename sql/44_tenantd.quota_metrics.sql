@@ -5,6 +5,9 @@
 -- the metric's lock, so a delete frees a place without any bookkeeping.
 -- 'domains' and 'api_keys' are consumed by the domain and API-key endpoints
 -- (tenantd.consume_quota('domains') / ('api_keys') in their create functions).
+-- 'sessions' (the plan's max_sessions): live sessions, consumed by every login
+-- (tenantd.auth_login_complete starts a session family); a refresh replaces a session and a
+-- logout or expiry frees one, so only a login is counted.
 create or replace function tenantd.quota_metrics()
 returns table (metric text, kind text)
 language sql immutable parallel safe
@@ -14,7 +17,8 @@ as $$
          ('invitations_per_month', 'monthly'),
          ('custom_roles', 'current'),
          ('domains', 'current'),
-         ('api_keys', 'current')
+         ('api_keys', 'current'),
+         ('sessions', 'current')
 $$;
 
 revoke all on function tenantd.quota_metrics() from public;

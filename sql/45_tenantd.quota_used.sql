@@ -1,5 +1,7 @@
 -- tenantd.quota_used(metric): how much of a 'current' metric (tenantd.quota_metrics) the current
--- tenant uses now: active memberships, custom (not built-in) roles, domains, API keys.
+-- tenant uses now: active memberships, custom (not built-in) roles, domains, API keys, live
+-- sessions (not revoked, not expired: an access token outlives nothing here, a refresh token is
+-- the session).
 -- consume_quota calls it after taking the metric's counter row lock, so under READ COMMITTED
 -- this statement's snapshot already includes every admission that held the lock before.
 -- SECURITY DEFINER because the count must not depend on what the caller may read: an invitee
@@ -28,6 +30,9 @@ begin
       -- failed and expired claims hold nothing (a re-claim starts them over)
       select count(*) into v_count from tenantd.domains d
        where d.tenant_id = v_tenant and d.status in ('pending', 'verified', 'unverified');
+    when 'sessions' then
+      select count(*) into v_count from tenantd.sessions s
+       where s.tenant_id = v_tenant and s.revoked_at is null and s.expires_at > pg_catalog.now();
     when 'api_keys' then
       -- keys that still open the API: revoked and expired ones (a rotated key once its grace
       -- period is over) hold nothing

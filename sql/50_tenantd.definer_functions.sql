@@ -56,9 +56,11 @@ as $$
     ('tenantd.idempotency_begin(text,text,text,integer)', 'the idempotency records are readable by no login role; begin claims or replays one'),
     ('tenantd.idempotency_finish(text,text,integer,text)', 'stores the answer under the key begin claimed'),
     -- quotas
-    ('tenantd.quota_used(text)', 'counts the current tenant''s members, roles, domains or API keys whatever the caller may read (an invitee sees only their own membership); returns a number'),
+    ('tenantd.quota_used(text)', 'counts the current tenant''s members, roles, domains, API keys or live sessions whatever the caller may read (an invitee sees only their own membership); returns a number'),
     -- usage metering
     ('tenantd.record_api_calls(jsonb)', 'one flush of a process''s in-memory api_calls holds many tenants'' counts; writes each inside the tenant it sets; worker role only'),
+    ('tenantd.record_usage_events(jsonb)', 'app-defined meters add to usage_daily, which no login role may write (a compromised app role must not lower billed usage); records the current tenant''s events with the caller''s usage:write and adds exactly those'),
+    ('tenantd.snapshot_usage(date,bigint)', 'the daily users_count and storage sample of every tenant; enters each tenant in turn; worker role only'),
     -- custom domains: a verified hostname is looked up across tenants; the job writes states the app role may not
     ('tenantd.tenant_of_domain(text)', 'Host routing and the public on-demand TLS ask find a verified hostname''s tenant before any context; returns the id only'),
     ('tenantd.enqueue_domain_check(uuid,uuid)', 'queues a DNS check of a domain of the current tenant; the app role has no grant on the queue'),

@@ -22,7 +22,8 @@ as $$
     ('tenantd.allowed_origins select_as_owner', 'the CORS check (tenantd.allowed_origin) looks up an origin of the tenant a preflight names, before any context'),
     -- API keys
     ('tenantd.api_keys select_as_owner', 'enter finds a presented API key by its hash before any context exists'),
-    ('tenantd.api_keys update_as_owner', 'the usage flush stamps last_used_at of the keys of many tenants in one statement')
+    ('tenantd.api_keys update_as_owner', 'the usage flush stamps last_used_at of the keys of many tenants in one statement'),
+    ('tenantd.usage_daily select_as_owner', 'the usage writers upsert the current tenant''s day rows for a caller with usage:write but not usage:read; current tenant only')
 $$;
 
 revoke all on function tenantd.owner_policies() from public;

@@ -16,7 +16,9 @@
 --                       (accepted_at, for MAX_TENANTS_PER_USER), a session family starts with
 --                       its first refresh token (stored as SHA-256 only) and an 'auth.login'
 --                       audit row is written; session, user and the membership's role returned
--- Only someone who knows the password learns 'user_disabled' or 'tenant_suspended'.
+-- Only someone who knows the password learns 'user_disabled' or 'tenant_suspended'. A tenant at
+-- its sessions limit (max_sessions) refuses the login with TDF07 quota_exceeded instead (an
+-- error, so nothing of the login commits).
 --
 -- SECURITY DEFINER for the reason tenantd.auth_login_begin gives (no context, no identity yet) and
 -- because it reads the credential (memberships.password_hash, no app grant) and writes sessions
@@ -94,6 +96,13 @@ begin
     update tenantd.memberships m set accepted_at = now()
      where m.tenant_id = p_tenant_id and m.id = v_membership.id;
   end if;
+
+  -- the plan's sessions limit (max_sessions), in this transaction and under the metric's lock,
+  -- like every quota: over the limit it raises TDF07 quota_exceeded (TDS01 quota_unavailable
+  -- when it cannot be checked), which rolls the whole login back. The attempt then stays
+  -- unspent and failed, as begin recorded it: only someone who knows the password gets here,
+  -- and nothing is admitted.
+  perform tenantd.consume_quota('sessions');
 
   insert into tenantd.sessions as s (tenant_id, user_id, refresh_token_hash, expires_at, last_used_at)
   values (p_tenant_id, v_attempt.user_id, p_refresh_hash,

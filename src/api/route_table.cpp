@@ -17,6 +17,7 @@
 #include "api/signup.hpp"
 #include "api/tenant_status.hpp"
 #include "api/tenants.hpp"
+#include "api/usage.hpp"
 #include "api/users.hpp"
 #include "api/webhooks.hpp"
 
@@ -156,6 +157,14 @@ void register_all(Router& r) {
   r.call_tenant("GET", "/entitlements", "api.get_entitlements", entitlements::get);
   r.call("PUT", "/v1/tenants/{tenant}/entitlements", Scope::kTenant, "api.put_entitlements",
          entitlements::put);
+
+  // usage: metering reports (usage:read) and app-defined meters (usage:write; idempotent by the
+  // event's own id, so no Idempotency-Key)
+  r.call_tenant("POST", "/usage/events", "api.record_usage_events", usage::record_events,
+                opts().needs("usage:write"));
+  r.call_tenant("GET", "/usage", "api.get_usage", usage::current, opts().needs("usage:read"));
+  r.call_tenant("GET", "/usage/daily", "api.get_usage_daily", usage::daily, opts().needs("usage:read"));
+  r.call_tenant("GET", "/usage/trends", "api.get_usage_trends", usage::trends, opts().needs("usage:read"));
 
   // webhooks
   // one call, on the worker pool (receipt enqueues a job, which the app role may not)

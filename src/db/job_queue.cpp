@@ -41,6 +41,12 @@ void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days) {
       "now(), 3, 'maintenance.sweep:' || to_char(date_trunc('hour', now() at time zone 'utc'), "
       "'YYYY-MM-DD\"T\"HH24'))",
       webhook_retention_days);
+  // One usage sample per UTC day, for the day it is enqueued on (a late run still samples
+  // under that day, replacing nothing of another day).
+  tx.exec(
+      "select tenantd.enqueue_job('usage.snapshot', jsonb_build_object('day', d), now(), 5, "
+      "'usage.snapshot:' || d) "
+      "from to_char(now() at time zone 'utc', 'YYYY-MM-DD') d");
   tx.commit();
 }
 
@@ -53,6 +59,14 @@ void sweep(pqxx::work& tx, int webhook_retention_days) {
       "select tenantd.sweep_idempotency_keys(), tenantd.cleanup_sessions(7), tenantd.sweep_jobs(7), "
       "tenantd.sweep_signup_attempts(), tenantd.sweep_webhook_events($1), tenantd.sweep_login_attempts()",
       webhook_retention_days);
+}
+
+void snapshot_usage(pqxx::work& tx, const std::string& day) {
+  if (day.empty()) {
+    tx.exec("select tenantd.snapshot_usage(null)");
+  } else {
+    tx.exec_params("select tenantd.snapshot_usage($1::date)", day);
+  }
 }
 
 void provision_tenant(pqxx::work& tx, const std::string& tenant_id, int attempt) {

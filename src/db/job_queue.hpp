@@ -26,12 +26,16 @@ void complete(pqxx::work& tx, int64_t id, const std::string& worker);
 // tenantd.fail_job: the job's state afterwards (queued again or failed).
 std::string fail(pqxx::work& tx, int64_t id, const std::string& worker, const std::string& error,
                  int backoff_base_ms);
-// The hourly maintenance job, enqueued once per UTC hour (dedupe key), in its own transaction.
+// The hourly maintenance job, enqueued once per UTC hour (dedupe key), and the daily usage
+// sample, enqueued once per UTC day (dedupe key), in their own transaction.
 void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days);
 
 // Job kinds.
 void cleanup_sessions(pqxx::work& tx);
 void sweep(pqxx::work& tx, int webhook_retention_days);
+// tenantd.snapshot_usage: the day's users_count and storage sample of every tenant; `day`
+// 'YYYY-MM-DD' ("" = today in UTC).
+void snapshot_usage(pqxx::work& tx, const std::string& day);
 void provision_tenant(pqxx::work& tx, const std::string& tenant_id, int attempt);
 void provisioning_failed(pqxx::work& tx, const std::string& tenant_id, const std::string& error, int attempt,
                          bool final_attempt);

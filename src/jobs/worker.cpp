@@ -55,6 +55,17 @@ void register_builtin_handlers() {
   register_webhook_handlers();
   register_handler("sessions.cleanup",
                    [](pqxx::work& tx, const Job&) { db::job_queue::cleanup_sessions(tx); });
+  // The daily usage sample (users_count, storage_rows, storage_bytes), scheduled with the
+  // maintenance sweep; payload {"day": "YYYY-MM-DD"}, the UTC day it samples for.
+  register_handler("usage.snapshot", [](pqxx::work& tx, const Job& job) {
+    rapidjson::Document d;
+    d.Parse(job.payload.c_str());
+    std::string day;
+    if (!d.HasParseError() && d.IsObject() && d.HasMember("day") && d["day"].IsString()) {
+      day = d["day"].GetString();
+    }
+    db::job_queue::snapshot_usage(tx, day);
+  });
   // Hourly housekeeping (scheduled by the workers themselves, see schedule_maintenance).
   register_handler("maintenance.sweep", [](pqxx::work& tx, const Job& job) {
     // payload {"webhook_retention_days": N} comes from the scheduling worker's configuration

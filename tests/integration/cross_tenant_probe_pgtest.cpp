@@ -261,6 +261,12 @@ void seed_extras(Db& db, const Seed& s, const std::string& prefix) {
                               label + R"(-api-key-name","prefix":"tdk_)" + hex64().substr(0, 8) +
                               R"(","key_hash":"\\x)" + hex64() +
                               R"(","permissions":["members:read"],"created_by":")" + s.user_ids[0] + R"("})");
+  // an app-defined meter: an event (its id and metric name are needles) and its day of usage
+  add("tenantd.usage_events", R"({"tenant_id":")" + s.id + R"(","id":")" + label +
+                                  R"(-usage-event-1","metric":")" + label +
+                                  R"(_meter","value":4444,"occurred_at":"2026-01-01T00:00:00Z"})");
+  add("tenantd.usage_daily",
+      R"({"tenant_id":")" + s.id + R"(","metric":")" + label + R"(_meter","day":"2026-01-01","value":4444})");
   try {
     db.exec("update tenantd.onboarding_steps set completed_at = now(), completed_by = '" + s.user_ids[0] +
             "' where tenant_id = '" + s.id + "' and key = 'profile'");

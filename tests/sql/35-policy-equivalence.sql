@@ -47,7 +47,7 @@
 \set auditor aaaaaaaa-0000-4000-8000-000000000031
 \set bonly bbbbbbbb-0000-4000-8000-000000000031
 begin;
-select plan(44);
+select plan(48);
 select tests.seed_two_tenants();
 
 -- more people and rows: members of each built-in role, a tenant-defined role in each tenant, a
@@ -82,12 +82,16 @@ insert into tenantd.quota_counters (tenant_id, metric, period, value)
 values (:'ta', 'invitations_per_month', '2026-01', 2), (:'tb', 'invitations_per_month', '2026-01', 5);
 insert into tenantd.usage_daily (tenant_id, metric, day, value)
 values (:'ta', 'api_calls', '2026-01-01', 7), (:'tb', 'api_calls', '2026-01-01', 9);
+insert into tenantd.usage_events (tenant_id, id, metric, value, occurred_at)
+values (:'ta', 'evt-a', 'transactions', 3, now()), (:'tb', 'evt-b', 'transactions', 4, now());
 insert into tenantd.domains (tenant_id, hostname, token, cname_target, expires_at, status, verified_at)
 values (:'ta', 'www.acme-eq.example', repeat('a', 43), 'acme.tenantd.test', now() + interval '1 day', 'pending', null),
        (:'tb', 'www.globex-eq.example', repeat('b', 43), 'globex.tenantd.test', now() + interval '1 day', 'verified', now());
 insert into tenantd.api_keys (tenant_id, name, prefix, key_hash, permissions, created_by)
 values (:'ta', 'a-key', 'tdk_aaaaaaaa', sha256('eq-a'), '{members:read}', :'alice'),
        (:'tb', 'b-key', 'tdk_bbbbbbbb', sha256('eq-b'), '{members:read}', :'bob');
+insert into tenantd.allowed_origins (tenant_id, origin)
+values (:'ta', 'https://app.acme-eq.example'), (:'tb', 'https://app.globex-eq.example');
 
 -- the tables and how each is probed: the row key, a no-op update, the inserts (%1$s = the tenant)
 create temp table eq_tables (tbl text primary key, key_expr text, noop_set text, inserts text[]);
@@ -131,9 +135,13 @@ insert into eq_tables values
    array[$$insert into tenantd.quota_counters (tenant_id, metric, period, value) values ('%1$s', 'probe', '2000-01', 1)$$]),
   ('tenantd.usage_daily', $$metric || ' ' || day$$, 'value = value',
    array[$$insert into tenantd.usage_daily (tenant_id, metric, day, value) values ('%1$s', 'probe', '2000-01-01', 1)$$]),
+  ('tenantd.usage_events', 'id', 'value = value',
+   array[$$insert into tenantd.usage_events (tenant_id, id, metric, value, occurred_at) values ('%1$s', 'probe-%2$s', 'probe', 1, now())$$]),
   ('tenantd.domains', 'id::text', 'status = status',
    array[$$insert into tenantd.domains (tenant_id, hostname, token, cname_target, expires_at)
              values ('%1$s', 'probe-%2$s.example', repeat('p', 43), 't', now() + interval '1 day')$$]),
+  ('tenantd.allowed_origins', 'origin', 'origin = origin',
+   array[$$insert into tenantd.allowed_origins (tenant_id, origin) values ('%1$s', 'https://probe-%2$s.example')$$]),
   ('tenantd.api_keys', 'id::text', 'revoked_at = revoked_at',
    array[$$insert into tenantd.api_keys (tenant_id, name, prefix, key_hash, permissions, created_by)
              values ('%1$s', 'probe', 'tdk_pppppppp', sha256(convert_to('%2$s', 'UTF8')), '{members:read}',

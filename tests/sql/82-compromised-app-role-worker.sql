@@ -6,7 +6,7 @@
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 \set ta aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
 begin;
-select plan(46);
+select plan(48);
 select tests.share_tap_with('tenantd_app');
 select tests.share_tap_with('tenantd_worker');
 select tests.seed_two_tenants();
@@ -34,7 +34,8 @@ insert into calls values
   ('sweep_jobs',             $$select tenantd.sweep_jobs(7)$$),
   ('sweep_signup_attempts',  $$select tenantd.sweep_signup_attempts()$$),
   ('sweep_webhook_events',   $$select tenantd.sweep_webhook_events(30)$$),
-  ('sweep_login_attempts',   $$select tenantd.sweep_login_attempts()$$);
+  ('sweep_login_attempts',   $$select tenantd.sweep_login_attempts()$$),
+  ('snapshot_usage',         $$select tenantd.snapshot_usage('2000-01-01')$$);
 
 -- the role itself
 select ok((select rolcanlogin and not rolsuper and not rolbypassrls and not rolcreaterole and not rolcreatedb

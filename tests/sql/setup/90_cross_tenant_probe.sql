@@ -240,6 +240,12 @@ begin
   -- an allowed origin (CORS): the origin itself is the needle
   v_errors := v_errors || tests.probe_insert('tenantd.allowed_origins', jsonb_build_object(
     'tenant_id', p_tenant, 'origin', format('https://app.%s-front.test', lower(p_label))));
+  -- an app-defined meter: an event (its id and metric name are needles) and its day of usage
+  v_errors := v_errors || tests.probe_insert('tenantd.usage_events', jsonb_build_object(
+    'tenant_id', p_tenant, 'id', p_label || '-usage-event-1', 'metric', p_label || '_meter', 'value', 4444,
+    'occurred_at', now()));
+  v_errors := v_errors || tests.probe_insert('tenantd.usage_daily', jsonb_build_object(
+    'tenant_id', p_tenant, 'metric', p_label || '_meter', 'day', (now() at time zone 'UTC')::date, 'value', 4444));
 
   -- an API key (its name and prefix are needles; its hash is the tenant's own)
   v_errors := v_errors || tests.probe_insert('tenantd.api_keys', jsonb_build_object(
