@@ -16,7 +16,8 @@ as $$
 declare
   v_le double precision;
 begin
-  if p_value is null or p_value < 0 or p_value = 'Infinity'::double precision or p_value <> p_value then
+  -- (PostgreSQL orders NaN above every number and equal to itself, so it is named, not compared)
+  if p_value is null or p_value < 0 or p_value in ('Infinity'::double precision, 'NaN'::double precision) then
     raise exception using errcode = 'TD400', message = 'a metric observation must be a finite number >= 0';
   end if;
   if p_buckets is null then

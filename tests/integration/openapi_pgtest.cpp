@@ -78,7 +78,8 @@ TEST_F(OpenApiContractTest, EveryOperationAnswersAsDocumented) {
       R"(","admin":")" + admin + R"(","lifecycle_tenant":")" + lifecycle.slug +
       R"("},"ids":{"/v1/tenant-status":")" + a.id + R"("},"replace":{"acme":")" + a.slug +
       R"(","ada@acme.example":")" + email + R"(","correct horse battery":")" + password +
-      R"(","app.customer.example":"app.)" + run + R"(.customer-)" + run + R"(.com"}})";
+      R"(","app.customer.example":"app.)" + run + R"(.customer-)" + run +
+      R"(.com","org_123":"org_contract_)" + run + R"(","Acme":"Contract )" + run + R"("}})";
   const std::string vars_file = "/tmp/tenantd-openapi-vars-" + run + ".json";
   std::ofstream(vars_file) << vars;
   const CommandResult r = run_command({"/usr/bin/python3", source_dir() + "/tests/tools/openapi/contract.py",
