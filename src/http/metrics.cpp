@@ -36,6 +36,11 @@ void Metrics::count_quota_refusal(const std::string& metric) {
   ++quota_refusals_[metric];
 }
 
+void Metrics::count_webhook_delivery(const std::string& outcome) {
+  std::lock_guard<std::mutex> lk(mu_);
+  ++webhook_deliveries_[outcome];
+}
+
 std::string Metrics::render(const std::string& extra) const {
   using util::prometheus_label_value;
   std::string out;
@@ -73,6 +78,15 @@ std::string Metrics::render(const std::string& extra) const {
       "# TYPE tenantd_quota_refusals_total counter\n";
   for (const auto& [metric, n] : quota_refusals_) {
     out += "tenantd_quota_refusals_total{metric=\"" + prometheus_label_value(metric) + "\"} " +
+           std::to_string(n) + "\n";
+  }
+  out +=
+      "# HELP tenantd_webhook_deliveries_total Identity-provider deliveries by outcome (accepted, duplicate: "
+      "a "
+      "redelivery, rejected: signature or timestamp refused).\n"
+      "# TYPE tenantd_webhook_deliveries_total counter\n";
+  for (const auto& [outcome, n] : webhook_deliveries_) {
+    out += "tenantd_webhook_deliveries_total{outcome=\"" + prometheus_label_value(outcome) + "\"} " +
            std::to_string(n) + "\n";
   }
   out += extra;

@@ -29,6 +29,9 @@ class Metrics {
   // A request refused with quota_exceeded, by the plan metric that was used up (members,
   // invitations_per_month, domains, …: tenantd.quota_metrics, a bounded set).
   void count_quota_refusal(const std::string& metric);
+  // A delivery to POST /v1/webhooks/identity: accepted (recorded now), duplicate (a redelivery of
+  // a recorded event: a no-op) or rejected (signature, timestamp or header refused).
+  void count_webhook_delivery(const std::string& outcome);
 
  private:
   struct Series {
@@ -39,6 +42,7 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, std::unique_ptr<util::Histogram>> durations_;
   std::map<std::string, uint64_t> domain_checks_;
   std::map<std::string, uint64_t> quota_refusals_;
+  std::map<std::string, uint64_t> webhook_deliveries_;
 };
 
 Metrics& metrics();

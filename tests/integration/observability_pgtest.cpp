@@ -157,10 +157,26 @@ TEST_F(ObservabilityTest, WebhookEventsByTypeAndOutcome) {
   const std::string ts = sig.output.substr(0, sig.output.find(' '));
   std::string signature = sig.output.substr(sig.output.find(' ') + 1);
   while (!signature.empty() && (signature.back() == '\n' || signature.back() == '\r')) signature.pop_back();
-  const auto r = req("POST", "/v1/webhooks/identity",
-                     {{"webhook-id", id}, {"webhook-timestamp", ts}, {"webhook-signature", signature}}, body);
-  ASSERT_LT(r.status, 300) << r.body;
+  const auto deliveries = [](const rapidjson::Document& d, const char* outcome) {
+    const double v =
+        value(d, "tenantd_webhook_deliveries", "tenantd_webhook_deliveries_total", {{"outcome", outcome}});
+    return v < 0 ? 0 : v;
+  };
+  const auto before = scrape();
+  const Headers signed_headers = {
+      {"webhook-id", id}, {"webhook-timestamp", ts}, {"webhook-signature", signature}};
+  const auto r = req("POST", "/v1/webhooks/identity", signed_headers, body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto again = req("POST", "/v1/webhooks/identity", signed_headers, body);  // the provider redelivers
+  ASSERT_EQ(again.status, 200) << again.body;
+  const auto forged =
+      req("POST", "/v1/webhooks/identity",
+          {{"webhook-id", id + "x"}, {"webhook-timestamp", ts}, {"webhook-signature", signature}}, body);
+  ASSERT_EQ(forged.status, 401) << forged.body;
   const auto m = scrape();
+  EXPECT_EQ(deliveries(m, "accepted"), deliveries(before, "accepted") + 1);
+  EXPECT_EQ(deliveries(m, "duplicate"), deliveries(before, "duplicate") + 1);
+  EXPECT_EQ(deliveries(m, "rejected"), deliveries(before, "rejected") + 1);
   EXPECT_EQ(type(m, "tenantd_webhook_events"), "gauge");
   // a type tenantd does not apply is counted as 'other' (the provider cannot grow the series)
   EXPECT_GE(value(m, "tenantd_webhook_events", "tenantd_webhook_events", {{"type", "other"}}), 1);
