@@ -136,24 +136,33 @@ def main():
                 query.append((name, str(substitute(p.get("example"), replace))))
             elif where == "header" and name == "Idempotency-Key":
                 headers[name] = "contract-%s-%d" % (env.get("run", "x"), n)
+        problems = []
         body = None
         rb = op.get("requestBody")
         if rb:
-            example = rb["content"]["application/json"].get("example")
+            media_type = rb["content"]["application/json"]
+            example = media_type.get("example")
+            # the documented example must itself be what the document accepts
+            if example is None:
+                problems.append("the request body has no example")
+            else:
+                v = Draft202012Validator(media_type["schema"], resolver=resolver, format_checker=checker)
+                for err in sorted(v.iter_errors(example), key=str)[:3]:
+                    problems.append("request example: %s at %s" % (err.message[:200], "/".join(map(str, err.path))))
             example = substitute(example, replace)
             creates = any(k in op["responses"] for k in ("201", "202"))
             if isinstance(example, dict) and method == "post" and creates and "{id}" not in path:
                 # creates: names that must be unique get this operation's number
                 for k in ("name", "slug", "email", "admin_email", "hostname", "organization_name"):
                     if isinstance(example.get(k), str) and k in ("email", "admin_email"):
-                        example[k] = "c%d-%s" % (n, example[k])
+                        example[k] = "c%d-%s-%s" % (n, env.get("run", "x"), example[k])
                     elif isinstance(example.get(k), str) and k == "hostname":
                         example[k] = "c%d-%s" % (n, example[k])
                     elif isinstance(example.get(k), str) and k in ("slug", "name"):
                         example[k] = "%s-c%d" % (example[k], n) if k == "slug" else "%s_c%d" % (example[k], n)
                 if isinstance(example.get("invitations"), list):
                     for i, e in enumerate(example["invitations"]):
-                        e["email"] = "c%d-%d-%s" % (n, i, e["email"])
+                        e["email"] = "c%d-%d-%s-%s" % (n, i, env.get("run", "x"), e["email"])
             body = json.dumps(example).encode()
             headers["Content-Type"] = "application/json"
         security = op.get("security", doc.get("security"))
@@ -169,11 +178,14 @@ def main():
         url = base + url_path + ("?" + urllib.parse.urlencode(query) if query else "")
         req = urllib.request.Request(url, data=body, method=method.upper(), headers=headers)
         try:
-            with urllib.request.urlopen(req) as r:
-                status, ctype, raw = r.status, r.headers.get("Content-Type", ""), r.read()
+            with urllib.request.urlopen(req, timeout=30) as r:
+                status, ctype = r.status, r.headers.get("Content-Type", "")
+                answer_headers = {k.lower() for k in r.headers.keys()}
+                # an event stream does not end: its status and media type are checked, not its body
+                raw = b"" if ctype.startswith("text/event-stream") else r.read()
         except urllib.error.HTTPError as e:
             status, ctype, raw = e.code, e.headers.get("Content-Type", ""), e.read()
-        problems = []
+            answer_headers = {k.lower() for k in e.headers.keys()}
         responses = op["responses"]
         documented_2xx = sorted(k for k in responses if k.startswith("2"))
         if oid in EXPECTED:
@@ -187,9 +199,14 @@ def main():
             problems.append("status %d is not documented" % status)
         else:
             resp = deref(resp)
+            for hname, h in resp.get("headers", {}).items():
+                if deref(h).get("required") and hname.lower() not in answer_headers:
+                    problems.append("required header %s is missing" % hname)
             content = resp.get("content")
             media = ctype.split(";")[0].strip()
-            if not content:
+            if media == "text/event-stream" and content and media in content:
+                pass  # documented as a stream; nothing more to read
+            elif not content:
                 if raw:
                     problems.append("documented without a body, answered %d bytes" % len(raw))
             elif media not in content:
