@@ -43,6 +43,18 @@ class Wakeup : public pqxx::notification_receiver {
   void operator()(const std::string&, int) override {}
 };
 
+// The heartbeat for /readyz. A refused beat (a database not yet migrated to the heartbeat
+// function during a rolling deploy) is logged and the worker goes on working: readiness reporting
+// must never stop the jobs. A broken connection still ends the loop's connection as usual.
+void beat(pqxx::connection& conn, const std::string& worker_id, bool alive) {
+  try {
+    db::job_queue::heartbeat(conn, worker_id, alive);
+  } catch (const pqxx::sql_error& e) {
+    spdlog::warn("\"msg\":\"worker heartbeat refused\",\"worker\":\"{}\",\"error\":\"{}\"", worker_id,
+                 util::json_escape(e.what()));
+  }
+}
+
 }  // namespace
 
 void register_handler(const std::string& kind, JobHandler handler, FailureHandler on_failure) {
@@ -169,7 +181,7 @@ void WorkerPool::loop(int index) {
       while (!stop_) {
         // a sign of life for /readyz every 10 s (tenantd.job_queue_health counts 60 s)
         if (std::chrono::steady_clock::now() >= next_beat) {
-          db::job_queue::heartbeat(conn, worker_id, true);
+          beat(conn, worker_id, true);
           next_beat = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         }
         if (index == 0 && std::chrono::steady_clock::now() >= next_schedule) {
@@ -181,7 +193,7 @@ void WorkerPool::loop(int index) {
         // (the poll also catches jobs whose run_at or lease has just passed).
         conn.await_notification(opt_.poll_ms / 1000, (opt_.poll_ms % 1000) * 1000);
       }
-      db::job_queue::heartbeat(conn, worker_id, false);  // a clean stop: no longer alive
+      beat(conn, worker_id, false);  // a clean stop: no longer alive
     } catch (const std::exception& e) {
       spdlog::error("\"msg\":\"worker error\",\"worker\":\"{}\",\"error\":\"{}\"", worker_id,
                     util::json_escape(e.what()));

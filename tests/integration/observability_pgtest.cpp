@@ -16,6 +16,27 @@ namespace {
 
 const std::string kWebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
+// A `tenantd worker` stopped when the test leaves, also through a failed ASSERT: a worker left
+// running would take the jobs of the tests after it.
+class WorkerGuard {
+ public:
+  WorkerGuard(const std::map<std::string, std::string>& env, const std::string& log)
+      : pid_(spawn_worker(env, log)) {}
+  ~WorkerGuard() { stop(); }
+  WorkerGuard(const WorkerGuard&) = delete;
+  WorkerGuard& operator=(const WorkerGuard&) = delete;
+  pid_t pid() const { return pid_; }
+  int stop() {
+    if (pid_ <= 0) return -1;
+    const int status = stop_process(pid_);
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_;
+};
+
 class ObservabilityTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -79,8 +100,8 @@ TEST_F(ObservabilityTest, MetricsShowJobsProvisioningRequestsQuotasAndWebhooks) 
                    slug + R"(.example","admin_password":"correct horse battery"})");
   ASSERT_EQ(r.status, 202) << r.body;
   const std::string tenant = str(parse(r.body), "tenant_id");
-  const pid_t worker = spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "100"}},
-                                    source_dir() + "/var/observability-worker.log");
+  WorkerGuard worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "100"}},
+                     source_dir() + "/var/observability-worker.log");
   ASSERT_TRUE(wait_for(
       [&] { return q1("select status from tenantd.tenants where id = '" + tenant + "'") == "active"; }));
   // a job that fails for good (an unknown kind, one attempt)
@@ -101,7 +122,7 @@ TEST_F(ObservabilityTest, MetricsShowJobsProvisioningRequestsQuotasAndWebhooks) 
   ASSERT_EQ(str(parse(refused.body), "code"), "quota_exceeded");
 
   const auto m = scrape();
-  stop_process(worker);
+  worker.stop();
   // jobs: finished by kind and outcome, with a duration histogram
   EXPECT_EQ(type(m, "tenantd_jobs_finished"), "counter");
   EXPECT_GE(value(m, "tenantd_jobs_finished", "tenantd_jobs_finished_total",
@@ -207,18 +228,18 @@ TEST_F(ObservabilityTest, ReadyzCountsLiveWorkers) {
     const auto d = parse(req("GET", "/readyz").body);
     return d.IsObject() && d.HasMember("components") ? d["components"]["workers"]["alive"].GetInt() : -1;
   };
-  const pid_t worker = spawn_worker({{"WORKERS", "2"}, {"JOB_POLL_MS", "100"}},
-                                    source_dir() + "/var/observability-worker2.log");
+  WorkerGuard worker({{"WORKERS", "2"}, {"JOB_POLL_MS", "100"}},
+                     source_dir() + "/var/observability-worker2.log");
   // this worker's threads (worker ids are host:pid:thread); other tests' workers may come and go
   const auto rows = [&] {
     return q1("select count(*) from tenantd.worker_heartbeats where worker_id like '%:" +
-              std::to_string(worker) + ":%'");
+              std::to_string(worker.pid()) + ":%'");
   };
   EXPECT_TRUE(wait_for([&] { return rows() == "2"; })) << rows();
   EXPECT_GE(alive(), 2);
   const auto d = parse(req("GET", "/readyz").body);
   EXPECT_EQ(str(d["components"]["workers"], "status"), "ok");
-  EXPECT_EQ(stop_process(worker), 0);
+  EXPECT_EQ(worker.stop(), 0);
   EXPECT_EQ(rows(), "0");
 }
 
