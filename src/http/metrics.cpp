@@ -199,6 +199,14 @@ std::string render_database_samples(const std::vector<db::MetricSample>& samples
     out +=
         l.name + (labels.empty() ? "" : "{" + labels + "}") + " " + util::prometheus_number(l.value) + "\n";
   }
+  // the families without rows yet (no job finished, no webhook received) are declared all the
+  // same, so that dashboards and alert rules find every name from the first scrape
+  for (const auto& f : kDatabaseFamilies) {
+    bool seen = false;
+    for (const auto& l : lines) seen = seen || l.base == f.name;
+    if (!seen)
+      out += std::string("# HELP ") + f.name + " " + f.help + "\n# TYPE " + f.name + " " + f.type + "\n";
+  }
   return out;
 }
 

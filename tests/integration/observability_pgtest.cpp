@@ -162,6 +162,18 @@ TEST_F(ObservabilityTest, MetricsShowJobsProvisioningRequestsQuotasAndWebhooks) 
   EXPECT_EQ(value(m, "tenantd_database_up", "tenantd_database_up"), 1);
 }
 
+// The alert rules of docs/operations.md parse as a rules file and watch only metrics that exist.
+TEST_F(ObservabilityTest, AlertRulesInTheRunbookNameExposedMetrics) {
+  const std::string file = "/tmp/tenantd-metrics-" + uniq() + ".txt";
+  std::ofstream(file) << req("GET", "/metrics").body;
+  const CommandResult r =
+      run_command({"/usr/bin/python3", source_dir() + "/tests/tools/prometheus/check_rules.py",
+                   source_dir() + "/docs/operations.md", file});
+  std::remove(file.c_str());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("every tenantd metric they name is exposed"), std::string::npos) << r.output;
+}
+
 TEST_F(ObservabilityTest, WebhookEventsByTypeAndOutcome) {
   const std::string id = "msg_obs_" + uniq();
   const std::string body = R"({"type":"obs.not_a_provider_type","data":{"id":"x"}})";

@@ -40,8 +40,10 @@ TEST(DatabaseSamples, FamiliesInOrderBucketsAscendingInfLast) {
       {"tenantd_workers_alive", "{}", 2},
       {"tenantd_webhook_events", R"({"type": "x\"y", "outcome": "failed"})", 1},
   };
+  const std::string out = render_database_samples(rows);
+  // the rows' families in order, then the families without rows, declared only
   EXPECT_EQ(
-      render_database_samples(rows),
+      out.substr(0, out.find("# HELP tenantd_jobs ")),
       "# HELP tenantd_job_duration_seconds Time a job attempt took in its worker, by kind.\n"
       "# TYPE tenantd_job_duration_seconds histogram\n"
       "tenantd_job_duration_seconds_bucket{kind=\"a\",le=\"0.5\"} 1\n"
@@ -57,6 +59,10 @@ TEST(DatabaseSamples, FamiliesInOrderBucketsAscendingInfLast) {
       "processes).\n"
       "# TYPE tenantd_workers_alive gauge\n"
       "tenantd_workers_alive 2\n");
+  EXPECT_NE(out.find("# TYPE tenantd_jobs_finished_total counter\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("# TYPE tenantd_provisioning_duration_seconds histogram\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("# TYPE tenantd_workers_alive", out.find("tenantd_workers_alive 2")), std::string::npos)
+      << "a family with rows is declared once";
 }
 
 }  // namespace
