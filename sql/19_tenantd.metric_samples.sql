@@ -8,11 +8,15 @@
 --
 -- SECURITY DEFINER: the queue, the webhook events and the counters are readable by no login
 -- role; this returns aggregates only (kinds, states, counts), never a row.
+-- plpgsql rather than sql: tenantd.webhook_event_types() (sql/86) is created after this file,
+-- and a sql function's body is checked when it is created.
 create or replace function tenantd.metric_samples()
 returns table (name text, labels jsonb, value double precision)
-language sql stable security definer
+language plpgsql stable security definer
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
+begin
+  return query
   select c.name, c.labels, c.value from tenantd.metric_counters c
   union all
   select 'tenantd_jobs', jsonb_build_object('kind', j.kind, 'state', j.state), count(*)::double precision
@@ -27,7 +31,8 @@ as $$
     from (select case when e.type = any (tenantd.webhook_event_types()) then e.type else 'other' end as type,
                  e.status
             from tenantd.webhook_events e) w
-   group by w.type, w.status
+   group by w.type, w.status;
+end
 $$;
 
 revoke all on function tenantd.metric_samples() from public;
