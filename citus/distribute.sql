@@ -54,6 +54,8 @@ insert into citus_placement values
 -- tenantd.idempotency_keys, tenantd.webhook_events, tenantd.signup_attempts and the runner's
 -- tenantd_migrations.*: queues and short-lived records taken with FOR UPDATE SKIP LOCKED, keyed
 -- by something other than a tenant, written and read by the coordinator's sessions only.
+-- tenantd.metric_counters and tenantd.worker_heartbeats (the workers' counters and signs of life
+-- for /metrics and /readyz, no tenant data) stay on the coordinator the same way.
 
 begin;
 -- Foreign keys between the tables still to be placed are set aside and added back at the end:

@@ -20,6 +20,10 @@ as $$
     ('tenantd.jobs',
      'work queue: reached only by workers through SECURITY DEFINER functions; a job names its tenant in its payload'),
     ('tenantd.webhook_events', 'identity-provider deliveries keyed by the provider''s event id; reached only through SECURITY DEFINER functions'),
+    ('tenantd.metric_counters',
+     'counters and histograms of the workers (job kinds, outcomes, durations), no tenant data; written and read through SECURITY DEFINER functions'),
+    ('tenantd.worker_heartbeats',
+     'worker threads'' last sign of life, no tenant data; written and read through SECURITY DEFINER functions'),
     ('tenantd.platform_admins',
      'registered platform operators (token subjects), no tenant data; written by the owner only, read through SECURITY DEFINER functions')
 $$;

@@ -15,6 +15,8 @@ packages=(
   caddy  # the on-demand TLS test starts its own on loopback; the package's service is not used
   chromium fonts-dejavu-core  # browser tests: headless Debian chromium driven by puppeteer-core (tests/tools/browser)
   python3-prometheus-client  # the /metrics test parses the exposition with the reference parser
+  python3-yaml  # build step: docs/openapi.yaml -> the JSON served at /openapi.json
+  python3-jsonschema  # the OpenAPI contract test validates answers against the document's schemas
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -35,7 +37,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # Test-only npm tools, pinned by their lock file, installed here and never while tests run.
 root="$(cd "$(dirname "$0")/.." && pwd)"
-for tool in jwt:jose browser:puppeteer-core; do
+for tool in jwt:jose browser:puppeteer-core openapi:@redocly/cli; do
   dir="$root/tests/tools/${tool%%:*}"
   if [ ! -f "$dir/node_modules/${tool#*:}/package.json" ]; then
     echo "deps: npm ci in tests/tools/${tool%%:*}"

@@ -55,6 +55,12 @@ as $$
     ('tenantd.sweep_login_attempts()', 'housekeeping across tenants'),
     ('tenantd.idempotency_begin(text,text,text,integer)', 'the idempotency records are readable by no login role; begin claims or replays one'),
     ('tenantd.idempotency_finish(text,text,integer,text)', 'stores the answer under the key begin claimed'),
+    -- observability: counters that outlive a process, aggregates for /metrics and /readyz
+    ('tenantd.observe_metric(text,jsonb,double precision,double precision[])', 'workers count finished jobs and durations; no login role may write the counters otherwise'),
+    ('tenantd.observe_provisioning(uuid,text,double precision[])', 'reads the tenant''s creation time for the provisioning histogram; the worker has no grants on tenants'),
+    ('tenantd.worker_heartbeat(text,boolean)', 'a worker''s sign of life; no login role has grants on the heartbeats'),
+    ('tenantd.job_queue_health(integer)', 'counts queued and running jobs and live workers for /readyz; returns numbers only'),
+    ('tenantd.metric_samples()', 'aggregates the queue, webhook events and counters for /metrics; returns counts by kind and state only'),
     -- quotas
     ('tenantd.quota_used(text)', 'counts the current tenant''s members, roles, domains, API keys or live sessions whatever the caller may read (an invitee sees only their own membership); returns a number'),
     -- usage metering

@@ -13,6 +13,7 @@
 #include "api/jwks.hpp"
 #include "api/me.hpp"
 #include "api/onboarding.hpp"
+#include "api/openapi.hpp"
 #include "api/roles.hpp"
 #include "api/signup.hpp"
 #include "api/tenant_status.hpp"
@@ -103,6 +104,9 @@ void register_all(Router& r) {
   r.call_tenant("GET", "/onboarding", "api.get_onboarding", onboarding::get);
   r.call_tenant("POST", "/onboarding/steps/{key}/complete", "api.complete_onboarding_step",
                 onboarding::complete_step, opts().needs("tenant:write"));
+
+  // openapi: docs/openapi.yaml, built in as JSON
+  r.add("GET", "/openapi.json", Scope::kPublic, openapi::document);
 
   // roles
   r.call_tenant("GET", "/roles", "api.list_roles", roles::list);

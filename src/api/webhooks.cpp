@@ -6,6 +6,7 @@
 // pool (tenantd_worker), because receiving an event enqueues a job, which the app role may not.
 #include "api/webhooks.hpp"
 
+#include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
 #include <ctime>
@@ -13,6 +14,7 @@
 #include "api/reply.hpp"
 #include "auth/webhook_signature.hpp"
 #include "db/pool.hpp"
+#include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "util/config.hpp"
 
@@ -49,6 +51,7 @@ Response receive(RequestContext& ctx) {
     auth::verify_webhook(keys, id, timestamp, ctx.body, signature, static_cast<int64_t>(std::time(nullptr)),
                          ctx.svc.config.webhook_tolerance_seconds);
   } catch (const auth::WebhookError& e) {
+    metrics().count_webhook_delivery("rejected");
     throw ApiError(e.code(), e.what());
   }
   if (id.size() > 255) throw ApiError("invalid_event", "webhook-id must be at most 255 characters");
@@ -60,8 +63,15 @@ Response receive(RequestContext& ctx) {
   // Recorded as tenantd_worker: receiving an event enqueues its job, which the app role may not
   // do. No tenant is involved (the event names none yet); the context carries the request id.
   if (!ctx.svc.worker_pool) throw std::runtime_error("no worker pool for webhook receipt");
-  return reply_response(db::call_api(*ctx.svc.worker_pool, "api.receive_webhook_event", ctx.context_json,
-                                     {id, type, ctx.body}, false));
+  Response res = reply_response(db::call_api(*ctx.svc.worker_pool, "api.receive_webhook_event",
+                                             ctx.context_json, {id, type, ctx.body}, false));
+  // {id, type, duplicate}: a redelivery of an event already recorded is a no-op, counted apart
+  rapidjson::Document d;
+  d.Parse(res.body.c_str());
+  const bool duplicate = !d.HasParseError() && d.IsObject() && d.HasMember("duplicate") &&
+                         d["duplicate"].IsBool() && d["duplicate"].GetBool();
+  metrics().count_webhook_delivery(duplicate ? "duplicate" : "accepted");
+  return res;
 }
 
 }  // namespace webhooks

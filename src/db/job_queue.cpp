@@ -32,6 +32,30 @@ std::string fail(pqxx::work& tx, int64_t id, const std::string& worker, const st
   return r[0][0].is_null() ? "" : r[0][0].c_str();
 }
 
+namespace {
+// Upper bounds (seconds) of the job and provisioning histograms, as a PostgreSQL array literal.
+const char* const kJobSecondsBuckets = "{0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10,30,60,300}";
+const char* const kProvisioningSecondsBuckets = "{0.1,0.25,0.5,1,2.5,5,10,30,60,120,300,600,1800}";
+}  // namespace
+
+void observe_job(pqxx::work& tx, const std::string& kind, const std::string& outcome, double seconds) {
+  tx.exec_params(
+      "select tenantd.observe_metric('tenantd_jobs_finished_total', jsonb_build_object('kind', $1::text, "
+      "'outcome', $2::text), 1), tenantd.observe_metric('tenantd_job_duration_seconds', "
+      "jsonb_build_object('kind', $1::text), $3, $4::double precision[])",
+      kind, outcome, seconds, kJobSecondsBuckets);
+}
+
+void observe_provisioning(pqxx::work& tx, const std::string& tenant_id, const std::string& outcome) {
+  tx.exec_params("select tenantd.observe_provisioning($1::uuid, $2, $3::double precision[])", tenant_id,
+                 outcome, kProvisioningSecondsBuckets);
+}
+
+void heartbeat(pqxx::connection& conn, const std::string& worker, bool alive) {
+  pqxx::nontransaction tx(conn);
+  tx.exec_params("select tenantd.worker_heartbeat($1, $2)", worker, alive);
+}
+
 void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days) {
   // One job per UTC hour however many workers run: the dedupe key decides, not timing.
   pqxx::work tx(conn);

@@ -30,6 +30,15 @@ std::string fail(pqxx::work& tx, int64_t id, const std::string& worker, const st
 // sample, enqueued once per UTC day (dedupe key), in their own transaction.
 void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days);
 
+// Observability (tenantd.observe_metric, in the job's transaction): one finished attempt of a job
+// (outcome completed, retried or failed) into tenantd_jobs_finished_total{kind,outcome} and
+// tenantd_job_duration_seconds{kind}.
+void observe_job(pqxx::work& tx, const std::string& kind, const std::string& outcome, double seconds);
+// tenantd.observe_provisioning: tenantd_provisioning_duration_seconds{outcome} (completed, failed).
+void observe_provisioning(pqxx::work& tx, const std::string& tenant_id, const std::string& outcome);
+// tenantd.worker_heartbeat, in its own statement: alive = false on a clean stop.
+void heartbeat(pqxx::connection& conn, const std::string& worker, bool alive);
+
 // Job kinds.
 void cleanup_sessions(pqxx::work& tx);
 void sweep(pqxx::work& tx, int webhook_retention_days);

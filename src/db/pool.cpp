@@ -49,9 +49,10 @@ pqxx::connection* ConnectionPool::open_slot(size_t slot) {
 Lease ConnectionPool::acquire() {
   size_t slot = 0;
   pqxx::connection* conn = nullptr;
+  const auto t0 = std::chrono::steady_clock::now();
   {
     std::unique_lock<std::mutex> lk(mu_);
-    auto deadline = std::chrono::steady_clock::now() + acquire_timeout_;
+    auto deadline = t0 + acquire_timeout_;
     for (;;) {
       if (closed_) throw PoolTimeout("connection pool is closed");
       bool found = false;
@@ -67,6 +68,7 @@ Lease ConnectionPool::acquire() {
       }
       if (found) break;
       if (cv_.wait_until(lk, deadline) == std::cv_status::timeout) {
+        wait_seconds_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         throw PoolTimeout("no database connection free within " + std::to_string(acquire_timeout_.count()) +
                           " ms (DB_POOL_SIZE=" + std::to_string(slots_.size()) + ")");
       }
@@ -74,6 +76,7 @@ Lease ConnectionPool::acquire() {
     busy_[slot] = true;
     conn = slots_[slot].get();
   }
+  wait_seconds_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   try {
     if (!conn || !conn->is_open()) conn = open_slot(slot);
   } catch (...) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "util/histogram.hpp"
+
 namespace tenantd::db {
 
 // Thrown when no connection became free within the acquire timeout (mapped to 503).
@@ -54,6 +56,8 @@ class ConnectionPool {
   Lease acquire();
   size_t size() const { return slots_.size(); }
   size_t in_use() const;
+  // Time acquire() waited for a free connection (seconds), every lease counted: /metrics.
+  const util::Histogram& wait_seconds() const { return wait_seconds_; }
   // Closes every idle connection and refuses new leases (clean shutdown).
   void close();
 
@@ -70,6 +74,7 @@ class ConnectionPool {
   std::vector<std::unique_ptr<pqxx::connection>> slots_;
   std::vector<bool> busy_;
   bool closed_ = false;
+  util::Histogram wait_seconds_{util::pool_wait_seconds_buckets()};
 };
 
 }  // namespace tenantd::db

@@ -2,6 +2,7 @@
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -31,6 +32,16 @@
 
 namespace tenantd {
 namespace {
+
+// quota_exceeded's refusal in /metrics, by the plan metric its extension members name
+// ({"metric": …}, set by tenantd.consume_quota from its own list of metrics).
+void count_quota_refusal(const std::string& extensions) {
+  rapidjson::Document d;
+  d.Parse(extensions.c_str());
+  const bool named = !d.HasParseError() && d.IsObject() && d.HasMember("metric") && d["metric"].IsString() &&
+                     d["metric"].GetStringLength() <= 64;
+  metrics().count_quota_refusal(named ? d["metric"].GetString() : "unknown");
+}
 
 bool valid_request_id(const std::string& id) {
   if (id.empty() || id.size() > 128) return false;
@@ -462,6 +473,7 @@ Response App::dispatch(const IncomingRequest& in) {
     res.body = problem_json(res.status, code, detail, in.path, ctx.request_id, extensions);
     res.content_type = "application/problem+json";
   }
+  if (code == "quota_exceeded") count_quota_refusal(extensions);
   for (const auto& [name, value] : tenant_headers) res.headers.emplace(name, value);
   res.headers["X-Request-Id"] = ctx.request_id;
   // CORS: whether an answer carries Access-Control-Allow-Origin depends on the Origin, so every

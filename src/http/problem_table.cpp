@@ -270,6 +270,16 @@ bool is_known_problem(std::string_view code) {
   return false;
 }
 
+std::vector<std::string_view> problem_codes() {
+  std::vector<std::string_view> out;
+  for (const auto& p : kProblems) {
+    bool seen = false;
+    for (auto c : out) seen = seen || c == p.code;
+    if (!seen) out.emplace_back(p.code);
+  }
+  return out;
+}
+
 SqlProblem problem_for_sqlstate(const std::string& sqlstate) {
   for (const auto& row : kSqlstates) {
     const size_t n = std::strlen(row.sqlstate);

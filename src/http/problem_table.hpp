@@ -1,6 +1,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tenantd {
 
@@ -13,6 +14,8 @@ namespace tenantd {
 // tests/unit/problem_table_test.cpp, which checks every code in src/ and sql/ is here).
 int problem_status(std::string_view code);
 bool is_known_problem(std::string_view code);
+// Every problem code of the table, once each, in table order (the OpenAPI document's enum).
+std::vector<std::string_view> problem_codes();
 
 struct SqlProblem {
   int status;

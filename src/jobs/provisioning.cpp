@@ -38,7 +38,9 @@ void register_provisioning_handlers() {
       "tenant.provision",
       [](pqxx::work& tx, const Job& job) {
         // Runs again harmlessly: a tenant that is no longer pending/failed is left alone.
-        db::job_queue::provision_tenant(tx, tenant_of(job), job.attempts);
+        const std::string tenant = tenant_of(job);
+        db::job_queue::provision_tenant(tx, tenant, job.attempts);
+        db::job_queue::observe_provisioning(tx, tenant, "completed");
       },
       [](pqxx::work& tx, const Job& job, const std::string& error, bool final_attempt) {
         std::string tenant;
@@ -48,6 +50,7 @@ void register_provisioning_handlers() {
           return;  // nothing to record on a tenant; the job records its own error
         }
         db::job_queue::provisioning_failed(tx, tenant, error, job.attempts, final_attempt);
+        if (final_attempt) db::job_queue::observe_provisioning(tx, tenant, "failed");
       });
 }
 

@@ -43,6 +43,18 @@ class Wakeup : public pqxx::notification_receiver {
   void operator()(const std::string&, int) override {}
 };
 
+// The heartbeat for /readyz. A refused beat (a database not yet migrated to the heartbeat
+// function during a rolling deploy) is logged and the worker goes on working: readiness reporting
+// must never stop the jobs. A broken connection still ends the loop's connection as usual.
+void beat(pqxx::connection& conn, const std::string& worker_id, bool alive) {
+  try {
+    db::job_queue::heartbeat(conn, worker_id, alive);
+  } catch (const pqxx::sql_error& e) {
+    spdlog::warn("\"msg\":\"worker heartbeat refused\",\"worker\":\"{}\",\"error\":\"{}\"", worker_id,
+                 util::json_escape(e.what()));
+  }
+}
+
 }  // namespace
 
 void register_handler(const std::string& kind, JobHandler handler, FailureHandler on_failure) {
@@ -125,6 +137,8 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
     if (!handlers.run) throw std::runtime_error("no handler for job kind " + job.kind);
     handlers.run(tx, job);
     db::job_queue::complete(tx, job.id, worker_id);
+    db::job_queue::observe_job(tx, job.kind, "completed",
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     tx.commit();
   } catch (const pqxx::broken_connection&) {
     throw;  // the lease expires and another worker retries it
@@ -154,6 +168,9 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
     on_failure(fail, job, error, job.attempts >= job.max_attempts);
   }
   const std::string state = db::job_queue::fail(fail, job.id, worker_id, error, opt.backoff_base_ms);
+  // 'retried' when the queue takes the job again, 'failed' when it gave up
+  if (!state.empty())
+    db::job_queue::observe_job(fail, job.kind, state == "failed" ? "failed" : "retried", ms / 1000.0);
   fail.commit();
   spdlog::warn(
       "\"msg\":\"job failed\",\"job\":{},\"kind\":\"{}\",\"attempt\":{},\"state\":\"{}\",\"error\":\"{}\"",
@@ -171,7 +188,13 @@ void WorkerPool::loop(int index) {
       pqxx::connection conn(opt_.database_url);
       Wakeup wakeup(conn);
       auto next_schedule = std::chrono::steady_clock::now();
+      auto next_beat = std::chrono::steady_clock::now();
       while (!stop_) {
+        // a sign of life for /readyz every 10 s (tenantd.job_queue_health counts 60 s)
+        if (std::chrono::steady_clock::now() >= next_beat) {
+          beat(conn, worker_id, true);
+          next_beat = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        }
         if (index == 0 && std::chrono::steady_clock::now() >= next_schedule) {
           schedule_maintenance(conn, opt_.webhook_retention_days);
           next_schedule = std::chrono::steady_clock::now() + std::chrono::minutes(10);
@@ -181,6 +204,7 @@ void WorkerPool::loop(int index) {
         // (the poll also catches jobs whose run_at or lease has just passed).
         conn.await_notification(opt_.poll_ms / 1000, (opt_.poll_ms % 1000) * 1000);
       }
+      beat(conn, worker_id, false);  // a clean stop: no longer alive
     } catch (const std::exception& e) {
       spdlog::error("\"msg\":\"worker error\",\"worker\":\"{}\",\"error\":\"{}\"", worker_id,
                     util::json_escape(e.what()));
