@@ -14,6 +14,7 @@
 #include "db/api_call.hpp"
 #include "db/origin_lookup.hpp"
 #include "db/pool.hpp"
+#include "db/rollback_sqlstate.hpp"
 #include "http/api_key_use.hpp"
 #include "http/idempotency_key.hpp"
 #include "http/metrics.hpp"
@@ -463,6 +464,14 @@ Response App::dispatch(const IncomingRequest& in) {
     // The token verified but the database no longer backs it: the client signs in again.
     if (res.status == 401) res.headers["WWW-Authenticate"] = "Bearer error=\"invalid_token\"";
     error_log = e.sqlstate() + " " + e.what();
+  } catch (const pqxx::transaction_rollback& e) {
+    // a deadlock or serialization failure rolled the one statement back: nothing was done
+    const SqlProblem p = problem_for_sqlstate(db::rollback_sqlstate(e));
+    res.status = p.status;
+    code = p.code;
+    detail = p.fixed_detail ? p.fixed_detail : "internal error";
+    if (res.status == 503) res.headers["Retry-After"] = "1";
+    error_log = db::rollback_sqlstate(e) + " " + e.what();
   } catch (const std::exception& e) {
     res.status = 500;
     code = "internal_error";
