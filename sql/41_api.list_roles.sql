@@ -9,8 +9,9 @@ set search_path = pg_catalog, tenantd, pg_temp
 as $$
 declare
   v_rows json[];
+  v_tenant uuid;
 begin
-  perform tenantd.enter(ctx);
+  v_tenant := tenantd.enter(ctx);
   if p_limit is null or p_limit not between 1 and 200 then
     raise exception using errcode = 'TD400', message = 'limit must be between 1 and 200';
   end if;
@@ -19,6 +20,7 @@ begin
                                            tenantd.permissions_of_role(r.name), r.created_at, r.updated_at)
                     from tenantd.roles r
                    where r.name > coalesce(p_after, '')
+                     and r.tenant_id = v_tenant
                    order by r.name limit p_limit + 1);
   return tenantd.reply(200, tenantd.page(v_rows, p_limit, 'name'));
 end

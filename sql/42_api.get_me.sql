@@ -18,6 +18,7 @@ begin
                              'membership_role', m.role)
       into v_user_json
       from tenantd.users u left join tenantd.memberships m on m.user_id = u.id
+                                         and m.tenant_id = v_tenant
      where u.id = v_user;
   end if;
   return tenantd.reply(200, json_build_object(
