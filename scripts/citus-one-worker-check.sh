@@ -32,13 +32,11 @@ ctx() {  # ctx SLUG ADMIN_ID ROUTE [PERMISSION]: the context the dispatcher buil
   echo "jsonb_build_object('refs', jsonb_build_array('$1'), 'user_id', '$2', 'role', 'tenant_admin',
     'request_id', 'one-worker', 'route', '$3', 'client', '127.0.0.1'${4:+, 'permission', '$4'})"
 }
-# In BEGIN ... COMMIT: Citus sends the SET LOCAL context to a worker only with a remote
-# transaction block, which a read-only query opens only inside a transaction block; in
-# autocommit the workers see no context and every read answers empty (docs/scale-out.md,
-# "What does not work yet"). This check is about routing, so it gives Citus the block.
+# In autocommit, one statement, as the service calls them: the workers get the context only
+# because tenantd.propagate_context makes the transaction a coordinated one
+# (tenantd.citus_transaction_block); without it every read answered empty here.
 call() {  # call SQL [COLUMN]: what the endpoint function answers (status by default), or the error
-  psql -X -qtA -v ON_ERROR_STOP=1 -d "$app" -c begin -c "select ${2:-status} from $1" -c commit 2>&1 |
-    grep -v '^\(BEGIN\|COMMIT\)$' | head -1
+  psql -X -qtA -v ON_ERROR_STOP=1 -d "$app" -c "select ${2:-status} from $1" 2>&1 | head -1
 }
 N=citus-north NA=cccc0000-0000-4000-8000-00000000000a
 south=$(call "api.list_members($(ctx citus-south cccc0000-0000-4000-8000-00000000000b 'GET /v1/users' members:read), 50, null, null, null)")
