@@ -4,7 +4,7 @@
 #   migrated, distributed and seeded with tests/sql-citus/seed.sql)
 # The other worker refuses every new connection of tenantd_app and tenantd_owner (connection
 # limit 0, set on that worker alone); then citus-north's admin calls endpoint functions on the
-# coordinator (list and get members, /v1/me, invitations, audit log, configuration, onboarding,
+# coordinator (list and get members, list roles, /v1/me, invitations, audit log, configuration, onboarding,
 # entitlements). Each must answer 200. As a control, api.list_members for citus-south (whose
 # shards are on the refusing worker) must fail, which shows the refusal works. The limits are
 # lifted afterwards, also on failure.
@@ -43,8 +43,8 @@ south=$(call "api.list_members($(ctx citus-south cccc0000-0000-4000-8000-0000000
 echo "one-worker: $other refuses tenantd_app and tenantd_owner"
 echo "one-worker: citus-south (shards on $other, control): api.list_members: $south"
 case "$south" in *"too many connections"*) ;; *) echo "one-worker: the control did not fail; the check proves nothing"; exit 1 ;; esac
-# citus-north's endpoints (api.list_roles and the others listed as failing on Citus in
-# tests/sql-citus/86 are left out: they fail on any cluster, docs/scale-out.md)
+# citus-north's endpoints (those listed as failing on Citus in tests/sql-citus/86 are left
+# out: they fail on any cluster, docs/scale-out.md)
 failed=0
 check() {  # check NAME EXPECTED SQL
   local got
@@ -54,6 +54,7 @@ check() {  # check NAME EXPECTED SQL
 }
 check list_members 200 "api.list_members($(ctx $N $NA 'GET /v1/users' members:read), 50, null, null, null)"
 check get_member 200 "api.get_member($(ctx $N $NA 'GET /v1/users/{id}'), '$NA')"
+check list_roles 200 "api.list_roles($(ctx $N $NA 'GET /v1/roles'), 50, null)"
 check get_me 200 "api.get_me($(ctx $N $NA 'GET /v1/me'))"
 check list_invitations 200 "api.list_invitations($(ctx $N $NA 'GET /v1/invitations' invitations:write), 50, null, null, null)"
 check list_audit_log 200 "api.list_audit_log($(ctx $N $NA 'GET /v1/audit-log' audit:read), 50, null, null, null, null, null, null, null, null)"

@@ -14,7 +14,7 @@
 -- scripts/citus-one-worker-check.sh shows the same from the other side: with the other worker
 -- refusing connections, the calls still answer.
 begin;
-select plan(18);
+select plan(20);
 select tests.share_tap_with('tenantd_app');
 
 -- The context of a request of citus-north's admin for ROUTE needing PERMISSION.
@@ -69,6 +69,10 @@ select is(pg_temp.status_of('get_member', $$select status from api.get_member(pg
           '200', 'api.get_member: one shard');
 select is(pg_temp.status_of('get_me', $$select status from api.get_me(pg_temp.ctx('GET /v1/me'))$$),
           '200', 'api.get_me: one shard');
+select is(pg_temp.status_of('list_roles', $$select status from api.list_roles(pg_temp.ctx('GET /v1/roles'), 50, null)$$),
+          '200', 'api.list_roles: one shard');
+select is(pg_temp.status_of('get_role', format($$select status from api.get_role(pg_temp.ctx('GET /v1/roles/{id}'), %L)$$, :'north_role')),
+          '200', 'api.get_role: one shard');
 
 -- invitations
 select is(pg_temp.status_of('list_invitations', $$select status from api.list_invitations(pg_temp.ctx('GET /v1/invitations', 'invitations:write'), 50, null, null, null)$$),
@@ -115,8 +119,6 @@ insert into exempt values
   ('domain_allowed', 'public: reads the domains reference table'),
   ('rate_limit_policy', 'not yet checked here'),
   -- fail on Citus for other reasons than routing (docs/scale-out.md, "What does not work yet")
-  ('list_roles', 'fails on Citus: tenantd.permissions_of_role in the select list runs on the worker and queries a distributed table ("cannot execute a distributed query from a query on a shard")'),
-  ('get_role', 'fails on Citus: as list_roles (tenantd.role_body calls permissions_of_role)'),
   ('get_tenant', 'fails on Citus: tenantd.tenant_json(t) takes a whole row, which names the shard''s row type on the node ("function tenantd.tenant_json(tenants_NNN) does not exist")'),
   ('own_tenant_status', 'fails on Citus: a correlated subquery with the tenants reference table in FROM'),
   ('list_domains', 'fails on Citus: tenantd.domain_json(d) takes a whole row (as get_tenant)'),
