@@ -13,17 +13,19 @@
 -- shard of the context's tenant only, so it costs one round trip to the one worker the request
 -- uses anyway. Without a tenant in the context it does nothing.
 --
--- SECURITY DEFINER because FOR KEY SHARE needs UPDATE rights on the table, which
--- tenantd_worker and tenantd_readonly lack on every tenant table; it reads no row and returns
--- nothing. search_path pinned.
+-- Security invoker, on purpose: it runs as the role that does the rest of the work (tenantd_app
+-- in an endpoint function, the owner inside a definer function), because Citus refuses to let a
+-- second role touch placements that one role has written in the transaction. FOR KEY SHARE needs
+-- UPDATE rights on roles: a role without them (tenantd_readonly, tenantd_worker outside definer
+-- functions) is skipped; a DBA in psql runs BEGIN … COMMIT, which opens the blocks anyway.
 create or replace function tenantd.citus_transaction_block() returns void
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
 declare
   v_tenant uuid := tenantd.current_tenant_id();  -- a parameter: Citus routes to one shard
 begin
-  if v_tenant is not null then
+  if v_tenant is not null and pg_catalog.has_table_privilege('tenantd.roles', 'UPDATE') then
     perform 1 from tenantd.roles r
      where r.tenant_id = v_tenant and r.id = '00000000-0000-0000-0000-000000000000'
        for key share;

@@ -14,7 +14,6 @@ as $$
     ('tenantd.enter(jsonb)', 'resolves the tenant and checks the principal before any context exists; returns the tenant id only'),
     ('tenantd.enter_context(text[],text,text,text,text,text)', 'the same for psql users and the pgTAP probe (returns id, status, problem, role)'),
     ('tenantd.is_platform_admin(text)', 'reads the operator registry, which no login role may list'),
-    ('tenantd.citus_transaction_block()', 'Citus only: a row-locking query that locks nothing makes the transaction coordinated, so the workers get the SET LOCAL context; FOR KEY SHARE needs UPDATE rights the worker and readonly roles lack'),
     -- identities are global: finding one by email or keeping its copies in step crosses tenants
     ('tenantd.create_member(text,text,text,text,integer)', 'finds or creates the global identity by email and counts its memberships in other tenants (MAX_TENANTS_PER_USER)'),
     ('tenantd.set_member_display_name(uuid,text)', 'a member renaming themself: the memberships update policy needs members:write, which they lack'),
