@@ -8,16 +8,20 @@ create or replace function tenantd.permissions_of_role(p_role text) returns text
 language plpgsql stable parallel safe
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
+declare
+  v_tenant uuid := tenantd.current_tenant_id();  -- a parameter: Citus routes to one shard
 begin
   return (
   select case when r.built_in then tenantd.builtin_role_permissions(r.name)
               else coalesce((select array_agg(rp.permission order by rp.permission)
                                from tenantd.role_permissions rp
-                              where rp.tenant_id = r.tenant_id and rp.role_id = r.id),
+                              where rp.tenant_id = r.tenant_id and rp.role_id = r.id
+                                and rp.tenant_id = v_tenant),
                             '{}'::text[])
          end
     from tenantd.roles r
-   where r.tenant_id = tenantd.current_tenant_id() and r.name = p_role);
+   where r.tenant_id = tenantd.current_tenant_id() and r.name = p_role
+     and r.tenant_id = v_tenant);
 end
 $$;
 

@@ -66,6 +66,7 @@ begin
                               array(select coalesce(pg_catalog.current_setting(n, true), '')
                                       from pg_catalog.unnest(v_names) with ordinality u (n, o)
                                      order by o));
+  perform tenantd.citus_transaction_block();  -- the workers' connections start with the context
 end
 $$;
 

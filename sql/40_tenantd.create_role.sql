@@ -14,6 +14,7 @@ as $$
 declare
   v_tenant uuid := tenantd.current_tenant_id();
   v_perms text[];
+  v_perm text;
   v_id uuid;
 begin
   perform tenantd.require_permission('roles:write', 'managing roles');
@@ -35,7 +36,11 @@ begin
   perform tenantd.consume_quota('custom_roles');
 
   insert into tenantd.roles (name, description) values (p_name, p_description) returning id into v_id;
-  insert into tenantd.role_permissions (role_id, permission) select v_id, p from unnest(v_perms) as p;
+  -- a row at a time: Citus runs INSERT … SELECT into a distributed table from anything but a
+  -- colocated table through COPY, which it refuses under row-level security
+  foreach v_perm in array coalesce(v_perms, '{}') loop
+    insert into tenantd.role_permissions (role_id, permission) values (v_id, v_perm);
+  end loop;
 
   insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
   values (v_tenant, 'role.created', 'role', v_id::text,

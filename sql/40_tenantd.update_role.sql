@@ -18,6 +18,7 @@ declare
   v_role tenantd.roles%rowtype;
   v_old text[];
   v_perms text[];
+  v_perm text;
   v_changes jsonb := '{}';
 begin
   perform tenantd.require_permission('roles:write', 'managing roles');
@@ -45,9 +46,12 @@ begin
     v_old := tenantd.permissions_of_role(v_role.name);
     delete from tenantd.role_permissions rp
      where rp.tenant_id = v_tenant and rp.role_id = p_id and not (rp.permission = any (v_perms));
-    insert into tenantd.role_permissions (role_id, permission)
-    select p_id, p from unnest(v_perms) as p
-    on conflict do nothing;
+    -- a row at a time: Citus runs INSERT … SELECT into a distributed table from anything but a
+    -- colocated table through COPY, which it refuses under row-level security
+    foreach v_perm in array coalesce(v_perms, '{}') loop
+      insert into tenantd.role_permissions (role_id, permission) values (p_id, v_perm)
+      on conflict do nothing;
+    end loop;
     if v_old is distinct from v_perms then
       v_changes := v_changes || jsonb_build_object('permissions',
                                                    jsonb_build_object('from', to_jsonb(v_old), 'to', to_jsonb(v_perms)));

@@ -7,11 +7,13 @@ set search_path = pg_catalog, tenantd, pg_temp
 as $$
 declare
   v_body json;
+  v_tenant uuid;
 begin
-  perform tenantd.enter(ctx);
+  v_tenant := tenantd.enter(ctx);
   select tenantd.member_json(m.user_id, m.email, m.display_name, m.role, m.created_at, m.disabled or m.user_disabled) into v_body
     from tenantd.memberships m
-   where m.user_id = p_user_id;
+   where m.user_id = p_user_id
+     and m.tenant_id = v_tenant;
   if v_body is null then
     raise exception using errcode = 'TDN08', message = 'no such user in this tenant';
   end if;

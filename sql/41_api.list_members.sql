@@ -21,8 +21,9 @@ as $$
 declare
   v_after uuid := coalesce(p_after, '00000000-0000-0000-0000-000000000000');
   v_rows json[];
+  v_tenant uuid;
 begin
-  perform tenantd.enter(ctx);
+  v_tenant := tenantd.enter(ctx);
   if p_limit is null or p_limit not between 1 and 200 then
     raise exception using errcode = 'TD400', message = 'limit must be between 1 and 200';
   end if;
@@ -31,21 +32,25 @@ begin
     v_rows := array(select tenantd.member_json(m.user_id, m.email, m.display_name, m.role, m.created_at, m.disabled or m.user_disabled)
                       from tenantd.memberships m
                      where m.user_id > v_after
+                       and m.tenant_id = v_tenant
                      order by m.user_id limit p_limit + 1);
   elsif p_q is null then
     v_rows := array(select tenantd.member_json(m.user_id, m.email, m.display_name, m.role, m.created_at, m.disabled or m.user_disabled)
                       from tenantd.memberships m
                      where m.user_id > v_after and m.role = p_role
+                       and m.tenant_id = v_tenant
                      order by m.user_id limit p_limit + 1);
   elsif p_role is null then
     v_rows := array(select tenantd.member_json(m.user_id, m.email, m.display_name, m.role, m.created_at, m.disabled or m.user_disabled)
                       from tenantd.memberships m
                      where m.user_id > v_after and (m.email ilike p_q or m.display_name ilike p_q)
+                       and m.tenant_id = v_tenant
                      order by m.user_id limit p_limit + 1);
   else
     v_rows := array(select tenantd.member_json(m.user_id, m.email, m.display_name, m.role, m.created_at, m.disabled or m.user_disabled)
                       from tenantd.memberships m
                      where m.user_id > v_after and m.role = p_role
+                       and m.tenant_id = v_tenant
                        and (m.email ilike p_q or m.display_name ilike p_q)
                      order by m.user_id limit p_limit + 1);
   end if;

@@ -8,10 +8,13 @@
 -- Security invoker: it reads the tenant row and the override through their policies, so it
 -- answers NULL for a tenant the caller cannot see. NULL is never "unlimited": consume_quota
 -- refuses (quota_unavailable) when it gets NULL.
+-- plpgsql, not sql: on Citus a SQL function's parameterised statement over a distributed table
+-- fails ("could not create distributed plan"); plpgsql passes the values (docs/scale-out.md).
 create or replace function tenantd.effective_entitlements(p_tenant uuid) returns jsonb
-language sql stable
+language plpgsql stable
 as $$
-  select pg_catalog.jsonb_build_object(
+begin
+  return (select pg_catalog.jsonb_build_object(
            'plan', p.id,
            'limits', pg_catalog.jsonb_build_object(
                        'members', p.max_users,
@@ -30,7 +33,8 @@ as $$
     from tenantd.tenants t
     join tenantd.plans p on p.id = t.plan
     left join tenantd.entitlement_overrides o on o.tenant_id = t.id
-   where t.id = p_tenant
+   where t.id = p_tenant);
+end
 $$;
 
 revoke all on function tenantd.effective_entitlements(uuid) from public;

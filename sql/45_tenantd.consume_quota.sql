@@ -35,6 +35,8 @@ declare
   v_key text;
   v_used bigint;
   v_saved_timeout text := pg_catalog.current_setting('lock_timeout');
+  -- now() through a variable: Citus refuses a non-immutable function in ON CONFLICT DO UPDATE SET
+  v_now timestamptz := pg_catalog.now();
 begin
   if v_tenant is null then
     raise exception using errcode = 'TD400', message = 'no tenant context';
@@ -44,7 +46,7 @@ begin
     raise exception using errcode = 'TD500', message = 'internal error',
       detail = format('consume_quota(%s, %s): unknown metric or bad amount', p_metric, p_n);
   end if;
-  v_period := tenantd.quota_period(pg_catalog.now());
+  v_period := tenantd.quota_period(v_now);
   v_key := case v_kind when 'monthly' then v_period.period else 'current' end;
 
   begin
@@ -61,12 +63,12 @@ begin
       insert into tenantd.quota_counters as c (tenant_id, metric, period, value)
       values (v_tenant, p_metric, v_key, p_n)
       on conflict (tenant_id, metric, period)
-      do update set value = c.value + excluded.value, updated_at = pg_catalog.now()
+      do update set value = c.value + excluded.value, updated_at = v_now
       returning c.value - p_n into v_used;
     else
       insert into tenantd.quota_counters as c (tenant_id, metric, period, value)
       values (v_tenant, p_metric, v_key, 0)
-      on conflict (tenant_id, metric, period) do update set updated_at = pg_catalog.now();
+      on conflict (tenant_id, metric, period) do update set updated_at = v_now;
       v_used := tenantd.quota_used(p_metric);
       if v_used is null then
         raise exception using errcode = 'TDS01';

@@ -16,6 +16,8 @@ as $$
 declare
   v_row record;
   v_total bigint := 0;
+  -- now() through a variable: Citus requires immutable functions in ON CONFLICT DO UPDATE SET
+  v_now timestamptz := now();
 begin
   if jsonb_typeof(p_counts) is distinct from 'array' then
     return 0;
@@ -33,7 +35,7 @@ begin
     insert into tenantd.usage_daily as u (tenant_id, metric, day, value)
     values (v_row.tenant_id, 'api_calls', v_row.day::date, v_row.count)
     on conflict (tenant_id, metric, day)
-    do update set value = u.value + excluded.value, updated_at = now();
+    do update set value = u.value + excluded.value, updated_at = v_now;
     v_total := v_total + v_row.count;
   end loop;
   perform set_config('app.tenant_id', '', true), set_config('app.permissions', '', true);

@@ -50,7 +50,10 @@ begin
       return v_row;
     exception when unique_violation then
       get stacked diagnostics v_constraint = constraint_name;
-      if v_constraint is distinct from 'tenants_slug_key' then
+      -- on Citus the constraint is named after the shard (tenants_slug_key_102012), or not at
+      -- all when the worker raised it: then the slug's owner, now committed, says it
+      if coalesce(v_constraint, '') !~ '^tenants_slug_key(_[0-9]+)?$'
+         and not exists (select 1 from tenantd.tenants t where t.slug = v_candidate) then
         raise;
       end if;
       if p_slug is not null then

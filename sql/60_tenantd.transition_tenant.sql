@@ -34,6 +34,8 @@ declare
   v_row tenantd.tenants%rowtype;
   v_from text;
   v_verb text;
+  -- now() through a variable: Citus refuses a modification with a non-immutable function in a CASE
+  v_now timestamptz := now();
 begin
   if p_target is null
      or p_target not in ('pending', 'provisioning', 'active', 'suspended', 'inactive', 'failed', 'deleted') then
@@ -83,9 +85,9 @@ begin
 
   update tenantd.tenants t
      set status = case when p_target = 'deleted' then t.status else p_target end,
-         deleted_at = case when p_target = 'deleted' then now() else t.deleted_at end,
-         activated_at = case when p_target = 'active' then now() else t.activated_at end,
-         suspended_at = case when p_target = 'suspended' then now() else t.suspended_at end,
+         deleted_at = case when p_target = 'deleted' then v_now else t.deleted_at end,
+         activated_at = case when p_target = 'active' then v_now else t.activated_at end,
+         suspended_at = case when p_target = 'suspended' then v_now else t.suspended_at end,
          status_reason = p_reason
    where t.id = p_id
   returning * into v_row;

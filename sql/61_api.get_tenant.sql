@@ -12,8 +12,8 @@ declare
 begin
   perform tenantd.require_active_or_super_admin(v_tenant);
   -- member_count appended as text: json keeps the field order
-  select (left(tenantd.tenant_json(t)::text, -1) || ', "member_count" : '
-            || (select count(*) from tenantd.memberships m where m.tenant_id = t.id)::text || '}')::json
+  select (left(tenantd.tenant_json(row(t.*)::tenantd.tenants)::text, -1) || ', "member_count" : '
+            || (select count(*) from tenantd.memberships m where m.tenant_id = v_tenant)::text || '}')::json
     into v_body
     from tenantd.tenants t
    where t.id = v_tenant;

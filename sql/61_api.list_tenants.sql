@@ -60,7 +60,7 @@ begin
   -- one row more than asked: it only says whether another page exists
   if p_sort = 'created_at' and not coalesce(p_desc, false) then
     select array_agg(r.j order by r.n), array_agg(r.k order by r.n) into v_rows, v_keys
-      from (select tenantd.tenant_json(t) as j, to_char(t.created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as k,
+      from (select tenantd.tenant_json(row(t.*)::tenantd.tenants) as j, to_char(t.created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as k,
                    row_number() over (order by t.created_at, t.id) as n
               from tenantd.tenants t
              where t.deleted_at is null
@@ -74,7 +74,7 @@ begin
              limit p_limit + 1) r;
   elsif p_sort = 'created_at' and coalesce(p_desc, false) then
     select array_agg(r.j order by r.n), array_agg(r.k order by r.n) into v_rows, v_keys
-      from (select tenantd.tenant_json(t) as j, to_char(t.created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as k,
+      from (select tenantd.tenant_json(row(t.*)::tenantd.tenants) as j, to_char(t.created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as k,
                    row_number() over (order by t.created_at desc, t.id desc) as n
               from tenantd.tenants t
              where t.deleted_at is null
@@ -88,7 +88,7 @@ begin
              limit p_limit + 1) r;
   elsif p_sort = 'name' and not coalesce(p_desc, false) then
     select array_agg(r.j order by r.n), array_agg(r.k order by r.n) into v_rows, v_keys
-      from (select tenantd.tenant_json(t) as j, t.name as k,
+      from (select tenantd.tenant_json(row(t.*)::tenantd.tenants) as j, t.name as k,
                    row_number() over (order by t.name, t.id) as n
               from tenantd.tenants t
              where t.deleted_at is null
@@ -102,7 +102,7 @@ begin
              limit p_limit + 1) r;
   elsif p_sort = 'name' and coalesce(p_desc, false) then
     select array_agg(r.j order by r.n), array_agg(r.k order by r.n) into v_rows, v_keys
-      from (select tenantd.tenant_json(t) as j, t.name as k,
+      from (select tenantd.tenant_json(row(t.*)::tenantd.tenants) as j, t.name as k,
                    row_number() over (order by t.name desc, t.id desc) as n
               from tenantd.tenants t
              where t.deleted_at is null
@@ -116,7 +116,7 @@ begin
              limit p_limit + 1) r;
   elsif p_sort = 'slug' and not coalesce(p_desc, false) then
     select array_agg(r.j order by r.n), array_agg(r.k order by r.n) into v_rows, v_keys
-      from (select tenantd.tenant_json(t) as j, t.slug as k,
+      from (select tenantd.tenant_json(row(t.*)::tenantd.tenants) as j, t.slug as k,
                    row_number() over (order by t.slug, t.id) as n
               from tenantd.tenants t
              where t.deleted_at is null
@@ -130,7 +130,7 @@ begin
              limit p_limit + 1) r;
   elsif p_sort = 'slug' and coalesce(p_desc, false) then
     select array_agg(r.j order by r.n), array_agg(r.k order by r.n) into v_rows, v_keys
-      from (select tenantd.tenant_json(t) as j, t.slug as k,
+      from (select tenantd.tenant_json(row(t.*)::tenantd.tenants) as j, t.slug as k,
                    row_number() over (order by t.slug desc, t.id desc) as n
               from tenantd.tenants t
              where t.deleted_at is null

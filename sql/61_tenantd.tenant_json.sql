@@ -2,6 +2,8 @@
 -- the list, the lifecycle actions): the same fields in the same order for every route, status
 -- being the lifecycle state (tenantd.tenant_state: 'deleted' when soft-deleted), timestamps in
 -- the API's one spelling (tenantd.rfc3339). Inlinable SQL: it costs nothing per row.
+-- Callers pass row(t.*)::tenantd.tenants, not t: on Citus a table's whole-row value has the
+-- row type of the shard the query runs on (tenants_102012), for which this function does not exist.
 create or replace function tenantd.tenant_json(t tenantd.tenants) returns json
 language sql stable parallel safe
 as $$

@@ -12,6 +12,8 @@ returns setof tenantd.tenant_configs
 language plpgsql stable
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
+declare
+  v_tenant uuid := tenantd.current_tenant_id();  -- a parameter: Citus routes to one shard
 begin
   if p_type is not null then
     perform tenantd.check_config_address(p_type, null);
@@ -29,7 +31,8 @@ begin
   return query
     select c.*
       from tenantd.tenant_configs c
-     where p_type is null or c.type = p_type
+     where (p_type is null or c.type = p_type)
+       and c.tenant_id = v_tenant
      order by c.type, c.key;
 end
 $$;

@@ -24,6 +24,7 @@ declare
   v_tenant uuid := tenantd.current_tenant_id();
   v_id uuid;
   v_created boolean;
+  v_active boolean;
   v_size int;
 begin
   if v_tenant is null then
@@ -56,15 +57,15 @@ begin
   on conflict (tenant_id, type, key) do update
      set value = excluded.value,
          is_active = coalesce(p_is_active, c.is_active)
-  returning c.id, (c.xmax = 0) into v_id, v_created;
+  returning c.id, (c.xmax = 0), c.is_active into v_id, v_created, v_active;
 
+  -- INSERT … VALUES, not INSERT … SELECT: Citus runs an INSERT … SELECT into a table with
+  -- volatile defaults (audit_log's id) through COPY, which it refuses under row-level security
   insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
-  select v_tenant, case when v_created then 'config.created' else 'config.updated' end,
-         'config', p_type || '/' || p_key,
-         jsonb_build_object('type', p_type, 'key', p_key, 'is_active', c.is_active,
-                            'value_bytes', v_size)
-    from tenantd.tenant_configs c
-   where c.tenant_id = v_tenant and c.id = v_id;
+  values (v_tenant, case when v_created then 'config.created' else 'config.updated' end,
+          'config', p_type || '/' || p_key,
+          jsonb_build_object('type', p_type, 'key', p_key, 'is_active', v_active,
+                             'value_bytes', v_size));
 
   return query
     select c.id, c.type, c.key, c.value, c.is_active, c.created_at, c.updated_at,

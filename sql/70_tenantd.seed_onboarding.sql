@@ -12,12 +12,16 @@ language plpgsql volatile
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
 declare
-  v_count int;
+  v_count int := 0;
+  v_step record;
 begin
-  insert into tenantd.onboarding_steps (tenant_id, key, title, position, required)
-  select p_tenant, d.key, d.title, d.step_position, d.required
-    from tenantd.onboarding_default_steps() d;
-  get diagnostics v_count = row_count;
+  -- a row at a time: Citus runs INSERT … SELECT into a distributed table from anything but a
+  -- colocated table through COPY, which it refuses under row-level security
+  for v_step in select d.key, d.title, d.step_position, d.required from tenantd.onboarding_default_steps() d loop
+    insert into tenantd.onboarding_steps (tenant_id, key, title, position, required)
+    values (p_tenant, v_step.key, v_step.title, v_step.step_position, v_step.required);
+    v_count := v_count + 1;
+  end loop;
   return v_count;
 end
 $$;

@@ -9,10 +9,12 @@ as $$
 declare
   v_steps json[];
   v_progress record;
+  v_tenant uuid;
 begin
-  perform tenantd.enter(ctx);
+  v_tenant := tenantd.enter(ctx);
   v_steps := array(select tenantd.onboarding_step_json(s.key, s.title, s.position, s.required, s.completed_at)
                      from tenantd.onboarding_steps s
+                    where s.tenant_id = v_tenant
                     order by s.position, s.key);
   select * into v_progress from tenantd.onboarding_progress();
   return tenantd.reply(200, json_build_object('steps', coalesce(array_to_json(v_steps), '[]'::json),

@@ -8,8 +8,9 @@ set search_path = pg_catalog, tenantd, pg_temp
 as $$
 declare
   v_body json;
+  v_tenant uuid;
 begin
-  perform tenantd.enter(ctx);
+  v_tenant := tenantd.enter(ctx);
   select tenantd.invitation_json(i.id, i.email, i.role,
                                  case when i.status = 'pending' and i.expires_at <= now() then 'expired'
                                       else i.status end,
@@ -17,7 +18,8 @@ begin
                                  i.revoked_at)
     into v_body
     from tenantd.invitations i
-   where i.id = p_id;
+   where i.id = p_id
+     and i.tenant_id = v_tenant;
   if v_body is null then
     raise exception using errcode = 'TDN02', message = 'no such invitation in this tenant';
   end if;

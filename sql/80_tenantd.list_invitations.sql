@@ -19,6 +19,8 @@ language plpgsql stable
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
 #variable_conflict use_column
+declare
+  v_tenant uuid := tenantd.current_tenant_id();  -- a parameter: Citus routes to one shard
 begin
   if tenantd.current_tenant_id() is null then
     raise exception using errcode = 'TD400', message = 'no tenant context';
@@ -38,6 +40,7 @@ begin
          i.expires_at, i.created_at, i.invited_by, i.accepted_at, i.accepted_by, i.revoked_at
     from tenantd.invitations i
    where i.tenant_id = tenantd.current_tenant_id()
+     and i.tenant_id = v_tenant
      and (p_after_id is null or (i.created_at, i.id) < (p_after_created_at, p_after_id))
      and case p_status
            when 'pending' then i.status = 'pending' and i.expires_at > now()

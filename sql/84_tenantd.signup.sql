@@ -93,7 +93,10 @@ begin
     v_row := tenantd.insert_tenant(v_name, p_slug, p_plan, null, null, p_external_id, 'queued');
   exception when unique_violation then
     get stacked diagnostics v_constraint = constraint_name;
-    if v_constraint is distinct from 'tenants_external_id_key' then
+    -- on Citus the constraint is named after the shard (tenants_external_id_key_102012), or not
+    -- at all when the worker raised it: then the organization's tenant, now committed, says it
+    if coalesce(v_constraint, '') !~ '^tenants_external_id_key(_[0-9]+)?$'
+       and not exists (select 1 from tenantd.tenants t where t.external_id = p_external_id) then
       raise;
     end if;
     -- lost the race for this organization: the winner's tenant is the answer

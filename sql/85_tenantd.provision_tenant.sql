@@ -45,6 +45,7 @@ declare
   v_user uuid;
   v_problems text[];
   v_admin text := 'none';
+  v_feature record;
 begin
   v_saved := tenantd.enter_system_context(p_tenant);
   select * into v_row from tenantd.tenants t where t.id = p_tenant for update;
@@ -64,10 +65,13 @@ begin
 
   perform tenantd.seed_tenant_defaults(p_tenant);
 
-  insert into tenantd.tenant_configs (tenant_id, type, key, value)
-  select p_tenant, 'features', f.key, f.value
-    from tenantd.plans p, jsonb_each(p.features) f
-   where p.id = v_row.plan;
+  -- a row at a time: Citus runs INSERT … SELECT into a distributed table from anything but a
+  -- colocated table through COPY, which it refuses under row-level security
+  for v_feature in select f.key, f.value from tenantd.plans p, jsonb_each(p.features) f
+                     where p.id = v_row.plan loop
+    insert into tenantd.tenant_configs (tenant_id, type, key, value)
+    values (p_tenant, 'features', v_feature.key, v_feature.value);
+  end loop;
 
   select * into v_signup from tenantd.tenant_signups s where s.tenant_id = p_tenant for update;
   if found then

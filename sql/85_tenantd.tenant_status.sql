@@ -28,7 +28,7 @@ begin
          t.provisioning_attempts, t.created_at, t.provisioning_started_at, t.provisioning_completed_at,
          t.activated_at,
          coalesce((select s.invitation_token_hash is not null and s.invitation_revealed_at is null
-                     from tenantd.tenant_signups s where s.tenant_id = t.id), false)
+                     from tenantd.tenant_signups s where s.tenant_id = p_tenant), false)
                and t.status = 'active' and t.deleted_at is null
     from tenantd.tenants t
    where t.id = p_tenant;

@@ -7,7 +7,7 @@ declare
   v_body json;
 begin
   perform tenantd.enter(ctx);
-  select tenantd.domain_json(d) into v_body
+  select tenantd.domain_json(row(d.*)::tenantd.domains) into v_body
     from tenantd.domains d where d.tenant_id = tenantd.current_tenant_id() and d.id = p_id;
   if v_body is null then
     raise exception using errcode = 'TDN09', message = 'no such domain in this tenant';

@@ -13,7 +13,7 @@ begin
     raise exception using errcode = 'TD400', message = 'limit must be between 1 and 200';
   end if;
   -- one row more than asked: it only says whether another page exists
-  v_rows := array(select tenantd.domain_json(d)
+  v_rows := array(select tenantd.domain_json(row(d.*)::tenantd.domains)
                     from tenantd.domains d
                    where d.tenant_id = tenantd.current_tenant_id() and d.hostname > coalesce(p_after, '')
                    order by d.hostname limit p_limit + 1);
