@@ -157,7 +157,17 @@ insert into exempt values
   ('auth_refresh', 'not yet checked here: public'),
   ('create_domain', 'not yet checked here'),
   ('delete_domain', 'not yet checked here'),
-  ('verify_domain', 'not yet checked here');
+  ('verify_domain', 'not yet checked here'),
+  -- merged on 2026-12-02 after this file was written; their routing is not checked yet
+  ('create_api_key', 'not yet checked here: api_keys is a reference table (found by hash)'),
+  ('list_api_keys', 'not yet checked here: api_keys is a reference table'),
+  ('get_api_key', 'not yet checked here: api_keys is a reference table'),
+  ('revoke_api_key', 'not yet checked here: api_keys is a reference table'),
+  ('rotate_api_key', 'not yet checked here: api_keys is a reference table'),
+  ('record_usage_events', 'not yet checked here'),
+  ('get_usage', 'not yet checked here'),
+  ('get_usage_daily', 'not yet checked here'),
+  ('get_usage_trends', 'not yet checked here');
 select is_empty(
   $$select p.proname from pg_proc p where p.pronamespace = 'api'::regnamespace
      except select fn from called except select fn from exempt$$,
