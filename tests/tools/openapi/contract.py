@@ -36,6 +36,11 @@ EXPECTED = {
     "verifyDomainInTenant": (202, "DNS not set up: the check is queued"),
 }
 
+# An instant that must be recent when the example is replayed (a usage event is at most 7 days
+# old and at most 5 minutes ahead): the document's examples write it as this literal, and the
+# test sends the current time instead. A fixed date would pass today and fail next week.
+RECENT_EXAMPLE = "2026-12-02T10:00:00Z"
+
 METHOD_RANK = {"post": 0, "put": 2, "get": 1, "patch": 2, "delete": 5}
 
 
@@ -56,6 +61,8 @@ def rank(path, method, op):
     r = METHOD_RANK[method]
     if method == "post" and "{id}" in path:
         r = 3  # actions on a created resource
+        if path.endswith("/revoke"):
+            r = 3.5  # after the other actions (a revoked API key can no longer be rotated)
     return (r, path)
 
 
@@ -83,6 +90,7 @@ def main():
     with open(vars_file) as f:
         env = json.load(f)
     replace = dict(env.get("replace", {}))
+    replace.setdefault(RECENT_EXAMPLE, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     tokens = env["tokens"]
     with urllib.request.urlopen(base + "/openapi.json") as r:
         doc = json.load(r)
@@ -232,7 +240,9 @@ def main():
             except ValueError:
                 value = None
             if isinstance(value, dict):
-                if "id" in value and method == "post" and "{id}" not in path:
+                # a create, or an action that made a new resource of the collection (201: a
+                # rotated API key), which the next action on the collection then uses
+                if "id" in value and method == "post" and ("{id}" not in path or status == 201):
                     ids.setdefault(collection(path), []).append(value["id"])
                 if "refresh_token" in value:
                     replace["rt_example"] = value["refresh_token"]
