@@ -18,7 +18,10 @@ as $$
     ('tenantd.onboarding_steps insert_seeded_as_owner', 'a new tenant gets its onboarding steps (provisioning, sign-up)'),
     ('tenantd.signup_attempts all_as_owner', 'sign-up rate counting per client address, across tenants'),
     ('tenantd.domains select_as_owner', 'Host routing, the on-demand TLS ask and the verification job find a hostname''s claims across tenants'),
-    ('tenantd.domains update_as_owner', 'the verification job records outcomes and fails the other tenants'' pending claims of a hostname it verified')
+    ('tenantd.domains update_as_owner', 'the verification job records outcomes and fails the other tenants'' pending claims of a hostname it verified'),
+    -- tenant data lifecycle
+    ('tenantd.tenant_data_keys select_as_owner', 'tenantd keys rotate-kek (an operator, as an owner member) rewraps every tenant''s data key'),
+    ('tenantd.tenant_data_keys update_as_owner', 'tenantd keys rotate-kek stores each data key rewrapped by the new KEK')
 $$;
 
 revoke all on function tenantd.owner_policies() from public;

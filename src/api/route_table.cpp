@@ -35,9 +35,11 @@ void register_all(Router& r) {
 
   // config
   // (the permission depends on the type: config:secrets for integrations; decided in SQL)
-  r.call_tenant("GET", "/config", "api.list_config", config::list_all);
-  r.call_tenant("GET", "/config/{type}", "api.list_config_type", config::list_type);
-  r.call_tenant("PUT", "/config/{type}/{key}", "api.put_config", config::put_entry);
+  // (secret types are sealed before the PUT's call and opened after the reads': config.cpp)
+  r.call_tenant("GET", "/config", "api.list_config", config::list_all, opts().filtered(config::open_secrets));
+  r.call_tenant("GET", "/config/{type}", "api.list_config_type", config::list_type,
+                opts().filtered(config::open_secrets));
+  r.add_tenant("PUT", "/config/{type}/{key}", config::put);
   r.call_tenant("DELETE", "/config/{type}/{key}", "api.delete_config", config::delete_entry);
 
   // domains: custom domains; the DNS is asked by the 'domain.check' job, never in a request

@@ -11,6 +11,7 @@
 #include "auth/remote_jwks.hpp"
 #include "auth/signing_keys.hpp"
 #include "cli/commands.hpp"
+#include "crypto/tenant_keys.hpp"
 #include "db/pool.hpp"
 #include "db/statement_mode.hpp"
 #include "db/usage_flush.hpp"
@@ -141,6 +142,19 @@ int cmd_serve(const Args&) {
     return 2;
   }
 
+  // KEK_FILE: malformed stops start-up; absent leaves secrets refused (fail closed), not stored in clear.
+  std::unique_ptr<crypto::TenantKeys> tenant_keys;
+  try {
+    tenant_keys = std::make_unique<crypto::TenantKeys>(
+        cfg.kek_file.empty() ? crypto::KekRing() : crypto::KekRing::load_file(cfg.kek_file));
+  } catch (const std::exception& e) {
+    std::cerr << "configuration error: " << e.what() << "\n";
+    return 2;
+  }
+  if (!tenant_keys->configured()) {
+    spdlog::warn("\"msg\":\"no KEK_FILE: secret configuration (integrations) is refused\"");
+  }
+
   // The route table: every route, its options and the api.* function it calls.
   Router router;
   api::register_all(router);
@@ -154,7 +168,12 @@ int cmd_serve(const Args&) {
   // api_calls per tenant and day, in memory, flushed as tenantd_worker (USAGE_METERING_ENABLED)
   UsageMeter usage_meter;
   UsageFlusher usage_flusher(usage_meter, worker_pool, std::chrono::seconds(cfg.usage_flush_seconds));
-  Services svc{pool, cfg, &worker_pool, &signing_keys, cfg.usage_metering_enabled ? &usage_meter : nullptr};
+  Services svc{pool,
+               cfg,
+               &worker_pool,
+               &signing_keys,
+               cfg.usage_metering_enabled ? &usage_meter : nullptr,
+               tenant_keys.get()};
   App app(svc, router, *verifier);
   // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).
   jobs::register_builtin_handlers();

@@ -297,7 +297,9 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   if (route.function.empty()) return route.fn(ctx);
   std::vector<db::Arg> args = route.args(ctx);
   // Only a read is sent again when the connection turns out lost (a write may have committed).
-  return reply_response(db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET"));
+  db::Reply reply = db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET");
+  if (route.options.reply_filter) route.options.reply_filter(ctx, reply);
+  return reply_response(std::move(reply));
 }
 
 Response App::dispatch(const IncomingRequest& in) {

@@ -120,6 +120,11 @@ const ProblemRow kProblems[] = {
     {"retry", 503},
     {"timeout", 503},
     {"webhooks_unavailable", 503},
+    // tenant data lifecycle
+    {"secrets_unavailable", 503},
+    {"secret_undecryptable", 409},
+    {"data_key_changed", 409},
+    {"sealed_value_required", 422},
 };
 
 struct SqlstateRow {
@@ -133,6 +138,8 @@ struct SqlstateRow {
 // wins: exact codes come before the class rows (two characters) they refine.
 const SqlstateRow kSqlstates[] = {
     {"TD500", "internal_error", "internal error"},
+    {"TDK01", "data_key_changed", nullptr},
+    {"TDK02", "sealed_value_required", nullptr},
     {"TDB01", "invalid_config_key", nullptr},
     {"TDB02", "invalid_config_type", nullptr},
     {"TDB03", "invalid_cursor", nullptr},

@@ -12,6 +12,9 @@ struct Config;
 namespace auth {
 class SigningKeys;
 }
+namespace crypto {
+class TenantKeys;
+}
 
 // What the service shares with every handler.
 struct Services {
@@ -25,6 +28,9 @@ struct Services {
   const auth::SigningKeys* signing_keys = nullptr;
   // api_calls counted per tenant and day (USAGE_METERING_ENABLED); null: not counted.
   UsageMeter* usage_meter = nullptr;
+  // KEK_FILE's keys and the tenants' unwrapped data keys: seal and open secret configuration.
+  // nullptr or not configured(): secrets are refused (secrets_unavailable), never stored in clear.
+  crypto::TenantKeys* tenant_keys = nullptr;
 };
 
 }  // namespace tenantd

@@ -75,6 +75,8 @@ struct Config {
   bool tenant_rate_limit_enabled = true;  // TENANT_RATE_LIMIT_ENABLED
   bool usage_metering_enabled = true;     // USAGE_METERING_ENABLED
   int usage_flush_seconds = 5;            // USAGE_FLUSH_SECONDS (1-300)
+  // Tenant data lifecycle (docs/data-lifecycle.md).
+  std::string kek_file;  // KEK_FILE: key-encryption keys (crypto/kek_ring.hpp); empty: secrets refused
 };
 
 struct ConfigError : std::runtime_error {

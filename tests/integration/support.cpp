@@ -102,6 +102,10 @@ void admin_exec(const std::string& sql, const std::string& url) {
   tx.exec(sql);
 }
 
+std::string test_kek_file() {
+  return source_dir() + "/tests/fixtures/kek/test.keys";
+}
+
 int free_port() {
   int s = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
@@ -129,6 +133,8 @@ TenantdProcess::TenantdProcess(std::map<std::string, std::string> env) {
   // Job workers only where a test asks for them: a stray worker would take other tests' jobs.
   if (!env.count("WORKERS")) env["WORKERS"] = "0";
   if (!env.count("MIGRATIONS_DIR")) env["MIGRATIONS_DIR"] = source_dir() + "/migrations";
+  // Secret configuration needs a KEK (fail closed without one); "" leaves it unset.
+  if (!env.count("KEK_FILE")) env["KEK_FILE"] = test_kek_file();
   log_path_ = source_dir() + "/var/tenantd-test-" + std::to_string(port_) + ".log";
   pid_ = fork();
   if (pid_ == 0) {
