@@ -3,7 +3,8 @@
 -- removes one through the app role (rotation and purge are the workers' and operators' work).
 -- The wrapped key alone opens nothing without the KEK, but it is still no one else's business.
 -- tenantd_owner members (the operator's `tenantd keys rotate-kek`) read and rewrap every
--- tenant's keys (tenantd.owner_policies()).
+-- tenant's keys; the key rotation job's definer functions retire and shred a tenant's old keys
+-- (tenantd.owner_policies()).
 alter table tenantd.tenant_data_keys enable row level security;
 alter table tenantd.tenant_data_keys force row level security;
 
@@ -29,3 +30,7 @@ create policy select_as_owner on tenantd.tenant_data_keys for select to tenantd_
 
 create policy update_as_owner on tenantd.tenant_data_keys for update to tenantd_owner
   using (true) with check (true);
+
+-- tenantd.key_rotation_apply (a definer function, tenantd_worker only) shreds retired keys
+create policy delete_as_owner on tenantd.tenant_data_keys for delete to tenantd_owner
+  using (true);

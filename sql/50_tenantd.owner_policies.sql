@@ -21,7 +21,8 @@ as $$
     ('tenantd.domains update_as_owner', 'the verification job records outcomes and fails the other tenants'' pending claims of a hostname it verified'),
     -- tenant data lifecycle
     ('tenantd.tenant_data_keys select_as_owner', 'tenantd keys rotate-kek (an operator, as an owner member) rewraps every tenant''s data key'),
-    ('tenantd.tenant_data_keys update_as_owner', 'tenantd keys rotate-kek stores each data key rewrapped by the new KEK')
+    ('tenantd.tenant_data_keys update_as_owner', 'tenantd keys rotate-kek stores each data key rewrapped by the new KEK; a tenant key rotation retires the old key'),
+    ('tenantd.tenant_data_keys delete_as_owner', 'a tenant key rotation shreds the retired key once every secret is re-sealed')
 $$;
 
 revoke all on function tenantd.owner_policies() from public;

@@ -12,4 +12,4 @@ as $$
 $$;
 
 revoke all on function tenantd.is_sealed_value(jsonb) from public;
-grant execute on function tenantd.is_sealed_value(jsonb) to tenantd_app, tenantd_readonly, tenantd_worker;
+grant execute on function tenantd.is_sealed_value(jsonb) to tenantd_app, tenantd_readonly;

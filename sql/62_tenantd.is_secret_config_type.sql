@@ -8,4 +8,4 @@ as $$
 $$;
 
 revoke all on function tenantd.is_secret_config_type(text) from public;
-grant execute on function tenantd.is_secret_config_type(text) to tenantd_app, tenantd_readonly, tenantd_worker;
+grant execute on function tenantd.is_secret_config_type(text) to tenantd_app, tenantd_readonly;

@@ -54,6 +54,7 @@ begin
         message = format('%s configuration is stored encrypted: write it through the API, '
                          'which seals it with the tenant''s data key', p_type);
     end if;
+    perform tenantd.data_key_lock(v_tenant, false);  -- ordered against a key rotation
     if not exists (select 1 from tenantd.tenant_data_keys k
                     where k.tenant_id = v_tenant and k.state = 'active'
                       and k.id = tenantd.parse_uuid(p_value ->> 'kid')) then

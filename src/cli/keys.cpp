@@ -74,11 +74,23 @@ int cmd_keys(const Args& args) {
       return 0;
     }
     if (sub == "rotate-kek") return rotate_kek(args);
+    if (sub == "rotate-tenant" && args.size() >= 2 && args[1].rfind("--", 0) != 0) {
+      pqxx::connection c(operator_database_url(args));
+      auto id = db::operator_calls::enqueue_key_rotation(c, args[1]);
+      if (!id) {
+        std::cerr << "keys rotate-tenant: no tenant " << args[1] << "\n";
+        return 1;
+      }
+      std::cout << "queued job " << *id << " (tenant.rotate_key): a new data key for " << args[1]
+                << ", its secrets re-sealed\n";
+      return 0;
+    }
   } catch (const std::exception& e) {
     std::cerr << "keys: " << e.what() << "\n";
     return 1;
   }
   std::cerr << "usage: tenantd keys generate-kek ID | rotate-kek [--kek-file FILE] [--database-url URL]\n"
+               "       tenantd keys rotate-tenant TENANT [--database-url URL]\n"
                "  (ID: 1-64 of A-Z a-z 0-9 _ . -)\n";
   return 2;
 }

@@ -178,6 +178,7 @@ int cmd_serve(const Args&) {
   // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).
   jobs::register_builtin_handlers();
   jobs::register_domain_handlers(domain_check_settings(cfg));
+  jobs::register_key_handlers(cfg.kek_file);
   jobs::WorkerPool workers(worker_options(cfg, cfg.workers));
   try {
     serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes, [&] {

@@ -92,4 +92,16 @@ std::string record_domain_check(pqxx::work& tx, const std::string& tenant_id, co
   return r.at(0).at(0).is_null() ? "" : r.at(0).at(0).c_str();
 }
 
+std::string key_rotation_read(pqxx::work& tx, const std::string& tenant_id) {
+  return tx.exec_params1("select tenantd.key_rotation_read($1)::text", tenant_id)[0].as<std::string>();
+}
+
+int key_rotation_apply(pqxx::work& tx, const std::string& tenant_id, const std::string& new_key_json,
+                       const std::string& values_json) {
+  return tx
+      .exec_params1("select tenantd.key_rotation_apply($1, $2::jsonb, $3::jsonb)", tenant_id, new_key_json,
+                    values_json)[0]
+      .as<int>();
+}
+
 }  // namespace tenantd::db::job_queue

@@ -54,6 +54,16 @@ std::vector<Row> data_keys_to_rewrap(pqxx::connection& c, const std::string& kek
                      kek_id, after_tenant, after_id, limit));
 }
 
+std::optional<long long> enqueue_key_rotation(pqxx::connection& c, const std::string& tenant) {
+  pqxx::nontransaction tx(c);
+  auto r = tx.exec_params(
+      "select tenantd.enqueue_job('tenant.rotate_key', jsonb_build_object('tenant_id', t.id)) "
+      "from tenantd.tenants t where t.id = tenantd.parse_uuid($1) or t.slug = $1",
+      tenant);
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<long long>();
+}
+
 bool rewrap_data_key(pqxx::connection& c, const std::string& tenant, const std::string& id,
                      const std::string& old_kek, const std::string& old_wrapped, const std::string& new_kek,
                      const std::string& new_wrapped) {

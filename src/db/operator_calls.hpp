@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ std::vector<Row> rls_audit(pqxx::connection& c);  // problem, object, detail
 // wrapped by `kek_id`, after (after_tenant, after_id) ("" = from the start)
 std::vector<Row> data_keys_to_rewrap(pqxx::connection& c, const std::string& kek_id,
                                      const std::string& after_tenant, const std::string& after_id, int limit);
+// `tenantd keys rotate-tenant`: queues 'tenant.rotate_key' for the tenant (id or slug); the job id,
+// or nullopt when no such tenant.
+std::optional<long long> enqueue_key_rotation(pqxx::connection& c, const std::string& tenant);
 bool rewrap_data_key(pqxx::connection& c, const std::string& tenant, const std::string& id,
                      const std::string& old_kek, const std::string& old_wrapped, const std::string& new_kek,
                      const std::string& new_wrapped);

@@ -47,6 +47,9 @@ struct DomainCheckSettings {
 };
 // Registers 'domain.check' with these settings (serve and worker, after register_builtin_handlers).
 void register_domain_handlers(const DomainCheckSettings& settings);
+// Registers 'tenant.rotate_key' (src/jobs/tenant_keys.cpp) with KEK_FILE's keys (serve and
+// worker); without a KEK the job fails with that reason. The path is read once, here.
+void register_key_handlers(const std::string& kek_file);
 
 struct WorkerOptions {
   std::string database_url;

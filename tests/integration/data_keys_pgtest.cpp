@@ -255,6 +255,58 @@ TEST(DataKeys, WithoutKekSecretsAreRefusedNotStoredInClear) {
   EXPECT_EQ(member.status, 200) << member.body;
 }
 
+TEST(DataKeys, TenantKeyRotationJobResealsEverySecretAndShredsTheOldKey) {
+  Seed a = seed_tenant("dkt", 1), b = seed_tenant("dku", 1);
+  const std::string s1 = "sk_t1_" + uniq(), s2 = "xoxb_t2_" + uniq(), sb = "sk_b_" + uniq();
+  put_secret(server().port(), a, "stripe", s1);
+  put_secret(server().port(), a, "slack", s2);
+  put_secret(server().port(), b, "stripe", sb);
+  const std::string old_key = q1("select id from tenantd.tenant_data_keys where tenant_id = " + q(a.id));
+  const std::string b_before =
+      q1("select md5(string_agg(k::text, ',')) from tenantd.tenant_data_keys k where tenant_id = " +
+         q(b.id)) +
+      stored_value(b, "stripe");
+
+  auto queued = run_command({tenantd_binary(), "keys", "rotate-tenant", a.slug},
+                            {{"MIGRATE_DATABASE_URL", migrator_url()}});
+  ASSERT_EQ(queued.exit_code, 0) << queued.output;
+  const std::string job =
+      q1("select max(id) from tenantd.jobs where kind = 'tenant.rotate_key' and payload ->> 'tenant_id' = " +
+         q(a.id));
+  ASSERT_FALSE(job.empty());
+  const std::string log = source_dir() + "/var/data-keys-worker.log";
+  pid_t worker = spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "100"}}, log);
+  const bool done = wait_for([&] {
+    const std::string st = q1("select state from tenantd.jobs where id = " + job);
+    return st == "completed" || st == "failed";
+  });
+  stop_process(worker);
+  ASSERT_TRUE(done);
+  ASSERT_EQ(q1("select state || coalesce(' ' || last_error, '') from tenantd.jobs where id = " + job),
+            "completed");
+
+  // one key now, a new one; every secret sealed under it and still the same secret
+  EXPECT_EQ(q1("select count(*) from tenantd.tenant_data_keys where tenant_id = " + q(a.id)), "1");
+  const std::string new_key = q1("select id from tenantd.tenant_data_keys where tenant_id = " + q(a.id));
+  EXPECT_NE(new_key, old_key);
+  EXPECT_NE(stored_value(a, "stripe").find(new_key), std::string::npos);
+  EXPECT_NE(stored_value(a, "slack").find(new_key), std::string::npos);
+  // the serving process still caches the old key for writes: its write is refused, asked again
+  put_secret(server().port(), a, "github", "ghp_" + uniq());
+  EXPECT_NE(stored_value(a, "github").find(new_key), std::string::npos);
+  EXPECT_EQ(read_secret(server().port(), a, "stripe"), s1);
+  EXPECT_EQ(read_secret(server().port(), a, "slack"), s2);
+  EXPECT_EQ(q1("select count(*) from tenantd.audit_log where action = 'data_key.rotated' and tenant_id = " +
+               q(a.id)),
+            "1");
+  // B untouched
+  EXPECT_EQ(q1("select md5(string_agg(k::text, ',')) from tenantd.tenant_data_keys k where tenant_id = " +
+               q(b.id)) +
+                stored_value(b, "stripe"),
+            b_before);
+  EXPECT_EQ(read_secret(server().port(), b, "stripe"), sb);
+}
+
 TEST(DataKeys, MalformedKekFileStopsStartUp) {
   const std::string bad = source_dir() + "/var/kek-malformed.keys";
   {

@@ -255,6 +255,7 @@ pid_t spawn_worker(const std::map<std::string, std::string>& extra, const std::s
     dup2(fd, 2);
     setenv("DATABASE_URL", app_url().c_str(), 1);
     setenv("WORKER_DATABASE_URL", worker_url().c_str(), 1);
+    setenv("KEK_FILE", test_kek_file().c_str(), 1);  // the key rotation job; extra may override
     for (const auto& [k, v] : extra) setenv(k.c_str(), v.c_str(), 1);
     const std::string bin = tenantd_binary();
     execl(bin.c_str(), bin.c_str(), "worker", static_cast<char*>(nullptr));
