@@ -11,6 +11,7 @@
 #include "api/jwks.hpp"
 #include "api/me.hpp"
 #include "api/onboarding.hpp"
+#include "api/purge.hpp"
 #include "api/roles.hpp"
 #include "api/signup.hpp"
 #include "api/tenant_status.hpp"
@@ -128,6 +129,10 @@ void register_all(Router& r) {
          opts().inactive_ok());
   r.call("POST", "/v1/tenants/{tenant}/reprovision", Scope::kTenant, "api.reprovision_tenant",
          tenants::reprovision, opts().inactive_ok());
+
+  // tenant data lifecycle: purge a deleted tenant now (super admin; the slug as confirmation)
+  r.call("POST", "/v1/tenants/{tenant}/purge", Scope::kTenant, "api.purge_tenant", purge::request,
+         opts().inactive_ok());
 
   // users: members of the current tenant
   r.call_tenant("GET", "/users", "api.list_members", users::list);

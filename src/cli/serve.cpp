@@ -179,6 +179,7 @@ int cmd_serve(const Args&) {
   jobs::register_builtin_handlers();
   jobs::register_domain_handlers(domain_check_settings(cfg));
   jobs::register_key_handlers(cfg.kek_file);
+  jobs::register_purge_handlers(cfg.purge_grace_days, cfg.purge_batch_rows);
   jobs::WorkerPool workers(worker_options(cfg, cfg.workers));
   try {
     serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes, [&] {

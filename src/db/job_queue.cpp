@@ -104,4 +104,19 @@ int key_rotation_apply(pqxx::work& tx, const std::string& tenant_id, const std::
       .as<int>();
 }
 
+std::string purge_step(pqxx::work& tx, const std::string& tenant_id, int batch_rows) {
+  return tx.exec_params1("select tenantd.purge_step($1, $2)::text", tenant_id, batch_rows)[0]
+      .as<std::string>();
+}
+
+void enqueue_purge_continuation(pqxx::work& tx, const std::string& tenant_id) {
+  tx.exec_params(
+      "select tenantd.enqueue_job('tenant.purge', jsonb_build_object('tenant_id', $1::uuid), now(), 10)",
+      tenant_id);
+}
+
+int enqueue_due_purges(pqxx::work& tx, int grace_days) {
+  return tx.exec_params1("select tenantd.enqueue_due_purges($1)", grace_days)[0].as<int>();
+}
+
 }  // namespace tenantd::db::job_queue

@@ -125,6 +125,7 @@ const ProblemRow kProblems[] = {
     {"secret_undecryptable", 409},
     {"data_key_changed", 409},
     {"sealed_value_required", 422},
+    {"confirmation_mismatch", 422},
 };
 
 struct SqlstateRow {
@@ -140,6 +141,7 @@ const SqlstateRow kSqlstates[] = {
     {"TD500", "internal_error", "internal error"},
     {"TDK01", "data_key_changed", nullptr},
     {"TDK02", "sealed_value_required", nullptr},
+    {"TDK03", "confirmation_mismatch", nullptr},
     {"TDB01", "invalid_config_key", nullptr},
     {"TDB02", "invalid_config_type", nullptr},
     {"TDB03", "invalid_cursor", nullptr},

@@ -76,7 +76,9 @@ struct Config {
   bool usage_metering_enabled = true;     // USAGE_METERING_ENABLED
   int usage_flush_seconds = 5;            // USAGE_FLUSH_SECONDS (1-300)
   // Tenant data lifecycle (docs/data-lifecycle.md).
-  std::string kek_file;  // KEK_FILE: key-encryption keys (crypto/kek_ring.hpp); empty: secrets refused
+  std::string kek_file;         // KEK_FILE: key-encryption keys (crypto/kek_ring.hpp); empty: secrets refused
+  int purge_grace_days = 30;    // PURGE_GRACE_DAYS: a soft-deleted tenant is purged after this
+  int purge_batch_rows = 5000;  // PURGE_BATCH_ROWS: rows per purge batch (one job, one commit)
 };
 
 struct ConfigError : std::runtime_error {
