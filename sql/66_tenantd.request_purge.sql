@@ -38,4 +38,4 @@ end
 $$;
 
 revoke all on function tenantd.request_purge(uuid, text) from public;
-grant execute on function tenantd.request_purge(uuid, text) to tenantd_app, tenantd_worker;
+grant execute on function tenantd.request_purge(uuid, text) to tenantd_app;

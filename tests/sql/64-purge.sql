@@ -34,8 +34,8 @@ select throws_ok(format('select tenantd.purge_step(%L, 10)', :'tb'), '42501', nu
 reset role;
 select set_config('tenantd.purge_tenant', '', true);
 
-set local role tenantd_worker;
 select throws_ok(format('select tenantd.request_purge(%L, %L)', :'ta', 'x'), 'TDC06', null, 'a tenant that is not deleted is not purged');
+set local role tenantd_worker;
 select throws_ok(format('select tenantd.purge_step(%L, 10)', :'ta'), 'TD404', null, 'no purge step without a requested purge');
 reset role;
 
