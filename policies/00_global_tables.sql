@@ -25,7 +25,11 @@ as $$
     ('tenantd.worker_heartbeats',
      'worker threads'' last sign of life, no tenant data; written and read through SECURITY DEFINER functions'),
     ('tenantd.platform_admins',
-     'registered platform operators (token subjects), no tenant data; written by the owner only, read through SECURITY DEFINER functions')
+     'registered platform operators (token subjects), no tenant data; written by the owner only, read through SECURITY DEFINER functions'),
+    ('tenantd.tenant_tombstones',
+     'what remains of a purged tenant: its id, a hash of its slug, dates and row counts; written by the purge functions only'),
+    ('tenantd.platform_log',
+     'counts of what purges and retention sweeps removed, never row contents; written by their functions only')
 $$;
 
 revoke all on function tenantd.global_tables() from public;

@@ -22,6 +22,10 @@ language plpgsql volatile security definer
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
 begin
+  -- a tenant being purged loses every membership, its last admin included (tenantd.purge_step)
+  if tg_op = 'DELETE' and old.tenant_id is not distinct from tenantd.purge_tenant_id() then
+    return old;
+  end if;
   if old.role <> 'tenant_admin' or old.disabled then
     return case tg_op when 'DELETE' then old else new end;
   end if;

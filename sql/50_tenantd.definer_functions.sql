@@ -14,6 +14,12 @@ as $$
     ('tenantd.enter(jsonb)', 'resolves the tenant and checks the principal before any context exists; returns the tenant id only'),
     ('tenantd.enter_context(text[],text,text,text,text,text)', 'the same for psql users and the pgTAP probe (returns id, status, problem, role)'),
     ('tenantd.is_platform_admin(text)', 'reads the operator registry, which no login role may list'),
+    -- tenant data lifecycle: jobs of tenantd_worker, which has no rights on tenant tables
+    ('tenantd.key_rotation_read(uuid)', 'the tenant key rotation job reads one tenant''s data keys and secrets (tenantd_worker only)'),
+    ('tenantd.purge_step(uuid,integer)', 'the purge job deletes one batch of a purged tenant''s rows from every tenant table (tenantd_worker only)'),
+    ('tenantd.request_purge(uuid,text)', 'a registered operator (or the grace sweep) starts a purge: tombstone and job, platform tables'),
+    ('tenantd.enqueue_due_purges(integer)', 'the maintenance job finds tenants deleted past PURGE_GRACE_DAYS across tenants (tenantd_worker only)'),
+    ('tenantd.key_rotation_apply(uuid,jsonb,jsonb)', 'the tenant key rotation job stores the new key and the re-sealed secrets and shreds the old key (tenantd_worker only)'),
     -- identities are global: finding one by email or keeping its copies in step crosses tenants
     ('tenantd.create_member(text,text,text,text,integer)', 'finds or creates the global identity by email and counts its memberships in other tenants (MAX_TENANTS_PER_USER)'),
     ('tenantd.set_member_display_name(uuid,text)', 'a member renaming themself: the memberships update policy needs members:write, which they lack'),

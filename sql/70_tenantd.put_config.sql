@@ -7,6 +7,7 @@
 --   TD400 no tenant context, invalid_config_type, invalid_config_key
 --   TD403 the caller lacks config:write (config:secrets for type 'integrations')
 --   TD422 value missing, config_value_too_large (more than 64 KiB as JSON text)
+--   TDK02 a secret type's value not sealed   TDK01 sealed with a key not the tenant's active one
 -- Security invoker: the write goes through the caller's policies (config:write) as well.
 create or replace function tenantd.put_config(
   p_type text,
@@ -43,6 +44,24 @@ begin
   end if;
   if p_value is null then
     raise exception using errcode = 'TD422', message = 'a value is required (JSON null is allowed)';
+  end if;
+  -- secret types are stored sealed (the service seals with the tenant's active data key before
+  -- this call): refuse clear text, and a value sealed under a key that is not this tenant's
+  -- active one (a stale cache in the service, which then asks for the key and retries, or a
+  -- ciphertext made for another tenant)
+  if tenantd.is_secret_config_type(p_type) then
+    if not tenantd.is_sealed_value(p_value) then
+      raise exception using errcode = 'TDK02',
+        message = format('%s configuration is stored encrypted: write it through the API, '
+                         'which seals it with the tenant''s data key', p_type);
+    end if;
+    perform tenantd.data_key_lock(v_tenant, false);  -- ordered against a key rotation
+    if not exists (select 1 from tenantd.tenant_data_keys k
+                    where k.tenant_id = v_tenant and k.state = 'active'
+                      and k.id = tenantd.parse_uuid(p_value ->> 'kid')) then
+      raise exception using errcode = 'TDK01',
+        message = 'the value was sealed with a data key that is not this tenant''s active key; retry';
+    end if;
   end if;
   v_size := octet_length(p_value::text);
   if v_size > 65536 then

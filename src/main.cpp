@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   if (cmd == "worker") return cmd_worker(rest);
   if (cmd == "jobs") return cmd_jobs(rest);
   if (cmd == "admins") return cmd_admins(rest);
+  if (cmd == "keys") return cmd_keys(rest);
   std::cerr << "tenantd: unknown command '" << cmd << "' (see tenantd --help)\n";
   return 2;
 }

@@ -14,6 +14,7 @@
 #include "api/me.hpp"
 #include "api/onboarding.hpp"
 #include "api/openapi.hpp"
+#include "api/purge.hpp"
 #include "api/roles.hpp"
 #include "api/signup.hpp"
 #include "api/tenant_status.hpp"
@@ -54,9 +55,11 @@ void register_all(Router& r) {
 
   // config
   // (the permission depends on the type: config:secrets for integrations; decided in SQL)
-  r.call_tenant("GET", "/config", "api.list_config", config::list_all);
-  r.call_tenant("GET", "/config/{type}", "api.list_config_type", config::list_type);
-  r.call_tenant("PUT", "/config/{type}/{key}", "api.put_config", config::put_entry);
+  // (secret types are sealed before the PUT's call and opened after the reads': config.cpp)
+  r.call_tenant("GET", "/config", "api.list_config", config::list_all, opts().filtered(config::open_secrets));
+  r.call_tenant("GET", "/config/{type}", "api.list_config_type", config::list_type,
+                opts().filtered(config::open_secrets));
+  r.add_tenant("PUT", "/config/{type}/{key}", config::put);
   r.call_tenant("DELETE", "/config/{type}/{key}", "api.delete_config", config::delete_entry);
 
   // domains: custom domains; the DNS is asked by the 'domain.check' job, never in a request
@@ -148,6 +151,10 @@ void register_all(Router& r) {
          opts().inactive_ok());
   r.call("POST", "/v1/tenants/{tenant}/reprovision", Scope::kTenant, "api.reprovision_tenant",
          tenants::reprovision, opts().inactive_ok());
+
+  // tenant data lifecycle: purge a deleted tenant now (super admin; the slug as confirmation)
+  r.call("POST", "/v1/tenants/{tenant}/purge", Scope::kTenant, "api.purge_tenant", purge::request,
+         opts().inactive_ok());
 
   // users: members of the current tenant
   r.call_tenant("GET", "/users", "api.list_members", users::list);

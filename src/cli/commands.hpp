@@ -17,6 +17,7 @@ int cmd_token(const Args& args);
 int cmd_worker(const Args& args);
 int cmd_jobs(const Args& args);
 int cmd_admins(const Args& args);
+int cmd_keys(const Args& args);
 // JSON-lines logging on stdout (spdlog) at `level`.
 void setup_logging(const std::string& level);
 // Reads the configuration and sets up logging; prints the problem and returns false when a

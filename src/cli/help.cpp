@@ -22,6 +22,10 @@ commands:
   admins add|remove SUBJECT   register or remove a platform operator: a super_admin token is
                               honoured only for a registered subject (MIGRATE_DATABASE_URL)
   admins list                 list registered operators
+  keys generate-kek ID        print a new key-encryption key line for KEK_FILE (docs/data-lifecycle.md)
+  keys rotate-kek             rewrap every tenant's data key with KEK_FILE's first key; the data
+                              is not touched (KEK_FILE or --kek-file; MIGRATE_DATABASE_URL)
+  keys rotate-tenant TENANT   queue a job giving the tenant a new data key, its secrets re-sealed
   token --sub ID [--tenant T] [--role R] [--ttl SECONDS]
                               development only: mint an HS256 token with JWT_HS256_SECRET
   --help                      this text

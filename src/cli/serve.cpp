@@ -12,6 +12,7 @@
 #include "auth/remote_jwks.hpp"
 #include "auth/signing_keys.hpp"
 #include "cli/commands.hpp"
+#include "crypto/tenant_keys.hpp"
 #include "db/pool.hpp"
 #include "db/statement_mode.hpp"
 #include "db/usage_flush.hpp"
@@ -159,6 +160,19 @@ int cmd_serve(const Args&) {
     return 2;
   }
 
+  // KEK_FILE: malformed stops start-up; absent leaves secrets refused (fail closed), not stored in clear.
+  std::unique_ptr<crypto::TenantKeys> tenant_keys;
+  try {
+    tenant_keys = std::make_unique<crypto::TenantKeys>(
+        cfg.kek_file.empty() ? crypto::KekRing() : crypto::KekRing::load_file(cfg.kek_file));
+  } catch (const std::exception& e) {
+    std::cerr << "configuration error: " << e.what() << "\n";
+    return 2;
+  }
+  if (!tenant_keys->configured()) {
+    spdlog::warn("\"msg\":\"no KEK_FILE: secret configuration (integrations) is refused\"");
+  }
+
   // The route table: every route, its options and the api.* function it calls.
   Router router;
   api::register_all(router);
@@ -179,11 +193,13 @@ int cmd_serve(const Args&) {
                                   std::chrono::seconds(cfg.usage_flush_seconds));
   Services svc{
       pool,        cfg, &worker_pool, &signing_keys, cfg.usage_metering_enabled ? &usage_meter : nullptr,
-      &api_key_use};
+      &api_key_use, tenant_keys.get()};
   App app(svc, router, *verifier);
   // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).
   jobs::register_builtin_handlers();
   jobs::register_domain_handlers(domain_check_settings(cfg));
+  jobs::register_key_handlers(cfg.kek_file);
+  jobs::register_purge_handlers(cfg.purge_grace_days, cfg.purge_batch_rows);
   jobs::WorkerPool workers(worker_options(cfg, cfg.workers));
   try {
     serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes, [&] {

@@ -48,6 +48,8 @@ int cmd_worker(const Args&) {
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   jobs::register_builtin_handlers();
   jobs::register_domain_handlers(domain_check_settings(cfg));
+  jobs::register_key_handlers(cfg.kek_file);
+  jobs::register_purge_handlers(cfg.purge_grace_days, cfg.purge_batch_rows);
   jobs::WorkerPool pool(worker_options(cfg, cfg.workers > 0 ? cfg.workers : 1));
   pool.start();
   spdlog::info("\"msg\":\"worker started\",\"threads\":{}", cfg.workers > 0 ? cfg.workers : 1);

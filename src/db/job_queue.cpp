@@ -130,4 +130,31 @@ std::string record_domain_check(pqxx::work& tx, const std::string& tenant_id, co
   return r.at(0).at(0).is_null() ? "" : r.at(0).at(0).c_str();
 }
 
+std::string key_rotation_read(pqxx::work& tx, const std::string& tenant_id) {
+  return tx.exec_params1("select tenantd.key_rotation_read($1)::text", tenant_id)[0].as<std::string>();
+}
+
+int key_rotation_apply(pqxx::work& tx, const std::string& tenant_id, const std::string& new_key_json,
+                       const std::string& values_json) {
+  return tx
+      .exec_params1("select tenantd.key_rotation_apply($1, $2::jsonb, $3::jsonb)", tenant_id, new_key_json,
+                    values_json)[0]
+      .as<int>();
+}
+
+std::string purge_step(pqxx::work& tx, const std::string& tenant_id, int batch_rows) {
+  return tx.exec_params1("select tenantd.purge_step($1, $2)::text", tenant_id, batch_rows)[0]
+      .as<std::string>();
+}
+
+void enqueue_purge_continuation(pqxx::work& tx, const std::string& tenant_id) {
+  tx.exec_params(
+      "select tenantd.enqueue_job('tenant.purge', jsonb_build_object('tenant_id', $1::uuid), now(), 10)",
+      tenant_id);
+}
+
+int enqueue_due_purges(pqxx::work& tx, int grace_days) {
+  return tx.exec_params1("select tenantd.enqueue_due_purges($1)", grace_days)[0].as<int>();
+}
+
 }  // namespace tenantd::db::job_queue

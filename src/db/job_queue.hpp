@@ -62,4 +62,14 @@ std::string record_domain_check(pqxx::work& tx, const std::string& tenant_id, co
                                 int generation, bool ok, const std::string& error, int poll_seconds,
                                 int max_attempts, int recheck_seconds);
 
+// 'tenant.purge': tenantd.purge_step (JSON text: {"done", "table", "deleted"}); the next job of the
+// chain; tenantd.enqueue_due_purges (how many purges it started).
+std::string purge_step(pqxx::work& tx, const std::string& tenant_id, int batch_rows);
+void enqueue_purge_continuation(pqxx::work& tx, const std::string& tenant_id);
+int enqueue_due_purges(pqxx::work& tx, int grace_days);
+// 'tenant.rotate_key': tenantd.key_rotation_read (the tenant's keys and secrets as JSON text,
+// under its exclusive data key lock) and tenantd.key_rotation_apply (the number re-sealed).
+std::string key_rotation_read(pqxx::work& tx, const std::string& tenant_id);
+int key_rotation_apply(pqxx::work& tx, const std::string& tenant_id, const std::string& new_key_json,
+                       const std::string& values_json);
 }  // namespace tenantd::db::job_queue

@@ -401,11 +401,11 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   }
   std::vector<db::Arg> args = route.args(ctx);
   // Only a read is sent again when the connection turns out lost (a write may have committed).
-  Response res =
-      reply_response(db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET"));
+  db::Reply reply = db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET");
   // the statement ran, so tenantd.enter accepted the key: a use (last_used_at, flushed in batches)
   note_api_key_use(ctx);
-  return res;
+  if (route.options.reply_filter) route.options.reply_filter(ctx, reply);
+  return reply_response(std::move(reply));
 }
 
 Response App::dispatch(const IncomingRequest& in) {

@@ -129,6 +129,12 @@ const ProblemRow kProblems[] = {
     {"retry", 503},
     {"timeout", 503},
     {"webhooks_unavailable", 503},
+    // tenant data lifecycle
+    {"secrets_unavailable", 503},
+    {"secret_undecryptable", 409},
+    {"data_key_changed", 409},
+    {"sealed_value_required", 422},
+    {"confirmation_mismatch", 422},
 };
 
 struct SqlstateRow {
@@ -142,6 +148,9 @@ struct SqlstateRow {
 // wins: exact codes come before the class rows (two characters) they refine.
 const SqlstateRow kSqlstates[] = {
     {"TD500", "internal_error", "internal error"},
+    {"TDK01", "data_key_changed", nullptr},
+    {"TDK02", "sealed_value_required", nullptr},
+    {"TDK03", "confirmation_mismatch", nullptr},
     {"TDB01", "invalid_config_key", nullptr},
     {"TDB02", "invalid_config_type", nullptr},
     {"TDB03", "invalid_cursor", nullptr},

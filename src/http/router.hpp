@@ -44,6 +44,9 @@ struct RouteOptions {
   // Honours Idempotency-Key: the function replays a stored answer or stores its own, in the
   // same transaction as the effect.
   bool idempotent = false;
+  // Runs on the api.* call's answer before it goes out (the config routes open sealed secrets
+  // here: crypto/tenant_keys.hpp). May throw ApiError.
+  std::function<void(RequestContext&, db::Reply&)> reply_filter;
 
   RouteOptions& needs(std::string p) {
     permission = std::move(p);
@@ -55,6 +58,10 @@ struct RouteOptions {
   }
   RouteOptions& with_idempotency_key() {
     idempotent = true;
+    return *this;
+  }
+  RouteOptions& filtered(std::function<void(RequestContext&, db::Reply&)> f) {
+    reply_filter = std::move(f);
     return *this;
   }
   RouteOptions& limited(RateLimit r) {

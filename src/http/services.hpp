@@ -13,6 +13,9 @@ struct Config;
 namespace auth {
 class SigningKeys;
 }
+namespace crypto {
+class TenantKeys;
+}
 
 // What the service shares with every handler.
 struct Services {
@@ -28,6 +31,9 @@ struct Services {
   UsageMeter* usage_meter = nullptr;
   // When each API key was last used, flushed like the usage counts; null: not recorded.
   ApiKeyUse* api_key_use = nullptr;
+  // KEK_FILE's keys and the tenants' unwrapped data keys: seal and open secret configuration.
+  // nullptr or not configured(): secrets are refused (secrets_unavailable), never stored in clear.
+  crypto::TenantKeys* tenant_keys = nullptr;
 };
 
 }  // namespace tenantd

@@ -89,6 +89,7 @@ void register_builtin_handlers() {
       webhook_days = std::max(1, d["webhook_retention_days"].GetInt());
     }
     db::job_queue::sweep(tx, webhook_days);
+    enqueue_due_purges(tx);
   });
 }
 

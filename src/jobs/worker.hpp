@@ -47,6 +47,15 @@ struct DomainCheckSettings {
 };
 // Registers 'domain.check' with these settings (serve and worker, after register_builtin_handlers).
 void register_domain_handlers(const DomainCheckSettings& settings);
+// Registers 'tenant.rotate_key' (src/jobs/tenant_keys.cpp) with KEK_FILE's keys (serve and
+// worker); without a KEK the job fails with that reason. The path is read once, here.
+void register_key_handlers(const std::string& kek_file);
+// Registers 'tenant.purge' (src/jobs/purge.cpp): one batch of PURGE_BATCH_ROWS per job, the next
+// job queued until the tenant is gone; and makes the hourly maintenance job start the purges
+// due after PURGE_GRACE_DAYS (enqueue_due_purges). Serve and worker.
+void register_purge_handlers(int grace_days, int batch_rows);
+// Called by 'maintenance.sweep': starts the purges that are due (the settings registered above).
+void enqueue_due_purges(pqxx::work& tx);
 
 struct WorkerOptions {
   std::string database_url;

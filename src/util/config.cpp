@@ -176,6 +176,9 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.idempotency_ttl_seconds = parse_duration(env, "IDEMPOTENCY_TTL", c.idempotency_ttl_seconds, 60,
                                              30 * 86400, "60s to 30d (e.g. 86400, 24h)");
   c.webhook_secret = parse_str(env, "WEBHOOK_SECRET", "");
+  c.kek_file = parse_str(env, "KEK_FILE", "");
+  c.purge_grace_days = parse_int(env, "PURGE_GRACE_DAYS", c.purge_grace_days, 0, 3650);
+  c.purge_batch_rows = parse_int(env, "PURGE_BATCH_ROWS", c.purge_batch_rows, 1, 100000);
   c.webhook_retention_days = parse_int(env, "WEBHOOK_RETENTION_DAYS", c.webhook_retention_days, 1, 3650);
   c.webhook_tolerance_seconds =
       parse_int(env, "WEBHOOK_TOLERANCE_SECONDS", c.webhook_tolerance_seconds, 1, 3600);

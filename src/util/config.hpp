@@ -87,6 +87,10 @@ struct Config {
   std::vector<std::string> cors_allowed_origins;  // CORS_ALLOWED_ORIGINS: comma-separated
   int cors_max_age_seconds = 600;                 // CORS_MAX_AGE_SECONDS (0-86400)
   int cors_cache_seconds = 30;                    // CORS_CACHE_SECONDS (0-3600; 0: ask every time)
+  // Tenant data lifecycle (docs/data-lifecycle.md).
+  std::string kek_file;         // KEK_FILE: key-encryption keys (crypto/kek_ring.hpp); empty: secrets refused
+  int purge_grace_days = 30;    // PURGE_GRACE_DAYS: a soft-deleted tenant is purged after this
+  int purge_batch_rows = 5000;  // PURGE_BATCH_ROWS: rows per purge batch (one job, one commit)
 };
 
 struct ConfigError : std::runtime_error {

@@ -21,6 +21,7 @@
 #include <sstream>
 
 #include "api/route_table.hpp"
+#include "crypto/tenant_keys.hpp"
 #include "http/router.hpp"
 #include "support.hpp"
 #include "util/uuid.hpp"
@@ -238,10 +239,22 @@ void seed_extras(Db& db, const Seed& s, const std::string& prefix) {
   add("tenantd.role_permissions",
       R"({"tenant_id":")" + s.id + R"(","role_id":")" + role + R"(","permission":"audit:read"})");
   for (const char* type : {"general", "auth", "billing", "features", "integrations"}) {
+    // integrations are stored sealed (tenant_configs_integrations_sealed): the needle is the ciphertext
+    const std::string value = std::string(type) == "integrations"
+                                  ? R"({"sealed":"v1","kid":")" + util::new_uuid() + R"(","ct":")" + label +
+                                        "-" + type + R"(-secret-value"})"
+                                  : R"({"secret":")" + label + "-" + type + R"(-secret-value"})";
     add("tenantd.tenant_configs", R"({"tenant_id":")" + s.id + R"(","id":")" + util::new_uuid() +
                                       R"(","type":")" + type + R"(","key":")" + label + "." + type +
-                                      R"(.key","value":{"secret":")" + label + "-" + type +
-                                      R"(-secret-value"}})");
+                                      R"(.key","value":)" + value + "}");
+  }
+  // a real data key, wrapped by the suites' KEK (a planted row that unwraps for nobody would
+  // make `tenantd keys rotate-kek` in the shared database report it)
+  {
+    auto made = crypto::TenantKeys(crypto::KekRing::load_file(test_kek_file())).create(s.id);
+    add("tenantd.tenant_data_keys",
+        R"({"tenant_id":")" + s.id + R"(","id":")" + made.first.key_id + R"(","kek_id":")" +
+            made.first.kek_id + R"(","state":"retired","wrapped_key":")" + made.first.wrapped + R"("})");
   }
   add("tenantd.invitations",
       R"({"tenant_id":")" + s.id + R"(","id":")" + util::new_uuid() + R"(","email":"invitee@)" + label +

@@ -102,6 +102,10 @@ void admin_exec(const std::string& sql, const std::string& url) {
   tx.exec(sql);
 }
 
+std::string test_kek_file() {
+  return source_dir() + "/tests/fixtures/kek/test.keys";
+}
+
 int free_port() {
   int s = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
@@ -129,6 +133,8 @@ TenantdProcess::TenantdProcess(std::map<std::string, std::string> env) {
   // Job workers only where a test asks for them: a stray worker would take other tests' jobs.
   if (!env.count("WORKERS")) env["WORKERS"] = "0";
   if (!env.count("MIGRATIONS_DIR")) env["MIGRATIONS_DIR"] = source_dir() + "/migrations";
+  // Secret configuration needs a KEK (fail closed without one); "" leaves it unset.
+  if (!env.count("KEK_FILE")) env["KEK_FILE"] = test_kek_file();
   log_path_ = source_dir() + "/var/tenantd-test-" + std::to_string(port_) + ".log";
   pid_ = fork();
   if (pid_ == 0) {
@@ -249,6 +255,7 @@ pid_t spawn_worker(const std::map<std::string, std::string>& extra, const std::s
     dup2(fd, 2);
     setenv("DATABASE_URL", app_url().c_str(), 1);
     setenv("WORKER_DATABASE_URL", worker_url().c_str(), 1);
+    setenv("KEK_FILE", test_kek_file().c_str(), 1);  // the key rotation job; extra may override
     for (const auto& [k, v] : extra) setenv(k.c_str(), v.c_str(), 1);
     const std::string bin = tenantd_binary();
     execl(bin.c_str(), bin.c_str(), "worker", static_cast<char*>(nullptr));

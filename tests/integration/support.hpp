@@ -37,6 +37,10 @@ void admin_exec(const std::string& sql, const std::string& url = "");
 
 int free_port();
 
+// tests/fixtures/kek/test.keys: the KEK_FILE every TenantdProcess gets unless its env names one
+// ("" for none). Its first key, id test-1, wraps the data keys the suites make.
+std::string test_kek_file();
+
 // A tenantd child process serving HTTP.
 class TenantdProcess {
  public:

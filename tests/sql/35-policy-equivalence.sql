@@ -47,7 +47,7 @@
 \set auditor aaaaaaaa-0000-4000-8000-000000000031
 \set bonly bbbbbbbb-0000-4000-8000-000000000031
 begin;
-select plan(48);
+select plan(50);
 select tests.seed_two_tenants();
 
 -- more people and rows: members of each built-in role, a tenant-defined role in each tenant, a
@@ -72,8 +72,11 @@ values (:'ta', 'Gina@Acme.test', 'member', decode(md5('i1') || md5('i1'), 'hex')
        (:'ta', 'gina@acme.test', 'member', decode(md5('i3') || md5('i3'), 'hex'), now() + interval '1 day', :'alice', 'revoked', now()),
        (:'tb', 'gina@acme.test', 'member', decode(md5('i4') || md5('i4'), 'hex'), now() + interval '1 day', :'bob', 'pending', null);
 insert into tenantd.tenant_configs (tenant_id, type, key, value)
-select t, ty, 'probe', '{"v": 1}'::jsonb
+select t, ty, 'probe',
+       case when ty = 'integrations' then '{"sealed": "v1", "kid": "00000000-0000-4000-8000-000000000000", "ct": "probe"}'::jsonb else '{"v": 1}'::jsonb end
   from unnest(array[:'ta', :'tb']::uuid[]) as t, unnest(array['general', 'features', 'integrations']) as ty;
+insert into tenantd.tenant_data_keys (tenant_id, id, kek_id, wrapped_key)
+select t, gen_random_uuid(), 'probe', repeat('A', 80) from unnest(array[:'ta', :'tb']::uuid[]) as t;
 insert into tenantd.login_attempts (tenant_id, email, user_id)
 values (:'ta', 'alice@acme.test', :'alice'), (:'tb', 'bob@globex.test', :'bob');
 insert into tenantd.tenant_signups (tenant_id, admin_email) values (:'tb', 'bob@globex.test');
@@ -126,7 +129,10 @@ insert into eq_tables values
    array[$$insert into tenantd.onboarding_steps (tenant_id, key, title, position) values ('%1$s', 'probe', 'Probe', 99)$$]),
   ('tenantd.tenant_configs', 'id::text', 'value = value',
    array[$$insert into tenantd.tenant_configs (tenant_id, type, key, value) values ('%1$s', 'general', 'probe2', '{}')$$,
-         $$insert into tenantd.tenant_configs (tenant_id, type, key, value) values ('%1$s', 'integrations', 'probe2', '{}')$$]),
+         $$insert into tenantd.tenant_configs (tenant_id, type, key, value) values ('%1$s', 'integrations', 'probe2', '{"sealed": "v1", "kid": "k", "ct": "c"}')$$]),
+  ('tenantd.tenant_data_keys', 'id::text', 'kek_id = kek_id',
+   array[$$insert into tenantd.tenant_data_keys (tenant_id, id, kek_id, wrapped_key, state)
+             values ('%1$s', gen_random_uuid(), 'probe', repeat('B', 80), 'retired')$$]),
   ('tenantd.tenant_signups', 'id::text', 'admin_email = admin_email',
    array[$$insert into tenantd.tenant_signups (tenant_id, admin_email) values ('%1$s', 'probe@probe.test')$$]),
   ('tenantd.entitlement_overrides', 'tenant_id::text', 'reason = reason',

@@ -22,7 +22,7 @@ select tests.act_as(:'tb', :'bob', 'tenant_admin');
 insert into tenantd.roles (name, description) values ('b_auditor', 'b only') returning id as role_b \gset
 insert into tenantd.tenant_configs (type, key, value) values ('general', 'b_only', '"b-value"');
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
-insert into tenantd.tenant_configs (type, key, value) values ('integrations', 'stripe', '{"secret_key": "sk_a"}');
+insert into tenantd.tenant_configs (type, key, value) values ('integrations', 'stripe', '{"sealed": "v1", "kid": "00000000-0000-4000-8000-000000000000", "ct": "sk_a"}');
 insert into tenantd.tenant_configs (type, key, value) values ('general', 'locale', '"de"');
 select id as role_member_a from tenantd.roles where tenant_id = :'ta' and name = 'member' \gset
 

@@ -25,7 +25,7 @@ select :'ta', r.id, p from tenantd.roles r, unnest(array['config:read', 'config:
 select tests.create_user('eve@acme.test', :'eve');
 select tests.add_member(:'ta', :'eve', 'config_manager');
 insert into tenantd.tenant_configs (tenant_id, type, key, value)
-values (:'ta', 'integrations', 'stripe', '{"secret_key": "sk_live_do_not_leak"}'),
+values (:'ta', 'integrations', 'stripe', '{"sealed": "v1", "kid": "00000000-0000-4000-8000-000000000000", "ct": "sk_live_do_not_leak"}'),
        (:'ta', 'general', 'locale', '"en"'),
        (:'ta', 'features', 'beta', 'true');
 
@@ -73,7 +73,7 @@ select results_eq(format('select problem, effective_role from tenantd.enter_cont
                          :'ta', :'alice', 'tenant_admin'),
                   $$values (null::text, 'tenant_admin')$$, 'alice enters A as tenant_admin');
 select results_eq($$select key, value from tenantd.list_config('integrations')$$,
-                  $$values ('stripe', '{"secret_key": "sk_live_do_not_leak"}'::jsonb)$$,
+                  $$values ('stripe', '{"sealed": "v1", "kid": "00000000-0000-4000-8000-000000000000", "ct": "sk_live_do_not_leak"}'::jsonb)$$,
                   'the built-in tenant_admin has config:secrets and reads them');
 select ok((select count(*)::int from tenantd.audit_log) > 0, 'and audit:read: A''s audit rows');
 

@@ -191,8 +191,17 @@ begin
     v_errors := v_errors || tests.probe_insert('tenantd.tenant_configs', jsonb_build_object(
       'tenant_id', p_tenant, 'id', gen_random_uuid(), 'type', v_type,
       'key', format('%s.%s.key', p_label, v_type),
-      'value', jsonb_build_object('secret', format('%s-%s-secret-value', p_label, v_type))));
+      -- integrations values are stored sealed (the constraint tenant_configs_integrations_sealed);
+      -- the needle is the ciphertext then
+      'value', case when v_type = 'integrations'
+                    then jsonb_build_object('sealed', 'v1', 'kid', gen_random_uuid(),
+                                            'ct', format('%s-%s-secret-value', p_label, v_type))
+                    else jsonb_build_object('secret', format('%s-%s-secret-value', p_label, v_type)) end));
   end loop;
+  -- a data key (wrapped: nothing opens it here, but its id and wrapped form are B's)
+  v_errors := v_errors || tests.probe_insert('tenantd.tenant_data_keys', jsonb_build_object(
+    'tenant_id', p_tenant, 'id', gen_random_uuid(), 'kek_id', p_label || '-kek',
+    'wrapped_key', rpad(translate(encode(convert_to(p_label || 'wrappedkey', 'utf8'), 'base64'), '=', 'A'), 80, 'A')));
 
   v_errors := v_errors || tests.probe_insert('tenantd.invitations', jsonb_build_object(
     'tenant_id', p_tenant, 'id', gen_random_uuid(), 'email', format('invitee@%s-invited.test', p_label),
