@@ -28,6 +28,9 @@ from jsonschema import Draft202012Validator, FormatChecker, RefResolver
 EXPECTED = {
     # only a failed tenant is provisioned again; the lifecycle tenant is active
     "reprovisionTenant": (409, "the tenant is not failed"),
+    # a purge cannot be undone: the example's confirmation is not the lifecycle tenant's slug, so
+    # the replay is refused before anything starts (the purge itself: tests/integration/purge_pgtest)
+    "purgeTenant": (422, "the confirmation is not the tenant's slug"),
     # the on-demand TLS ask allows verified domains only; this test's claims stay pending
     "domainAllowed": (404, "no verified domain by this name"),
     # a custom domain's DNS is not set up in this test: the claim stays pending and a check is
@@ -66,7 +69,7 @@ def rank(path, method, op):
     return (r, path)
 
 
-LIFECYCLE = re.compile(r"/v1/tenants/\{tenant\}(/(activate|suspend|reprovision|entitlements))?")
+LIFECYCLE = re.compile(r"/v1/tenants/\{tenant\}(/(activate|suspend|reprovision|entitlements|purge))?")
 
 
 def collection(path):
