@@ -63,7 +63,12 @@ as $$
     ('tenantd.tenant_of_domain(text)', 'Host routing and the public on-demand TLS ask find a verified hostname''s tenant before any context; returns the id only'),
     ('tenantd.enqueue_domain_check(uuid,uuid)', 'queues a DNS check of a domain of the current tenant; the app role has no grant on the queue'),
     ('tenantd.domain_check_target(uuid,uuid,integer)', 'the verification job reads the domain it checks; workers only'),
-    ('tenantd.record_domain_check(uuid,uuid,integer,boolean,text,integer,integer,integer)', 'the verification job records verified/failed/expired/unverified and fails other tenants'' claims of a hostname it verified; workers only')
+    ('tenantd.record_domain_check(uuid,uuid,integer,boolean,text,integer,integer,integer)', 'the verification job records verified/failed/expired/unverified and fails other tenants'' claims of a hostname it verified; workers only'),
+    -- live events: every writer of a tenant, job or domain records an event only the owner may write
+    ('tenantd.tg_tenants__event()', 'a tenant''s status change is recorded as an event whoever made it; only the owner writes events (a trigger, not callable)'),
+    ('tenantd.tg_jobs__event()', 'a job''s state change is recorded as an event; only the owner writes events (a trigger, not callable)'),
+    ('tenantd.tg_domains__event()', 'a domain''s verification state change is recorded as an event; only the owner writes events (a trigger, not callable)'),
+    ('tenantd.tenant_status_events(uuid,bigint)', 'the public status stream''s replay: no context; returns one tenant''s status events, the public status shape only')
 $$;
 
 revoke all on function tenantd.definer_functions() from public;

@@ -18,7 +18,10 @@ as $$
     ('tenantd.onboarding_steps insert_seeded_as_owner', 'a new tenant gets its onboarding steps (provisioning, sign-up)'),
     ('tenantd.signup_attempts all_as_owner', 'sign-up rate counting per client address, across tenants'),
     ('tenantd.domains select_as_owner', 'Host routing, the on-demand TLS ask and the verification job find a hostname''s claims across tenants'),
-    ('tenantd.domains update_as_owner', 'the verification job records outcomes and fails the other tenants'' pending claims of a hostname it verified')
+    ('tenantd.domains update_as_owner', 'the verification job records outcomes and fails the other tenants'' pending claims of a hostname it verified'),
+    ('tenantd.events insert_as_owner', 'the event triggers record every writer''s status changes; no login role writes events'),
+    ('tenantd.events select_as_owner', 'the public status stream''s replay reads one tenant''s status events before any context'),
+    ('tenantd.events delete_expired_as_owner', 'tenantd.record_event prunes events past the one-day retention')
 $$;
 
 revoke all on function tenantd.owner_policies() from public;

@@ -47,7 +47,7 @@
 \set auditor aaaaaaaa-0000-4000-8000-000000000031
 \set bonly bbbbbbbb-0000-4000-8000-000000000031
 begin;
-select plan(42);
+select plan(44);
 select tests.seed_two_tenants();
 
 -- more people and rows: members of each built-in role, a tenant-defined role in each tenant, a
@@ -130,7 +130,9 @@ insert into eq_tables values
    array[$$insert into tenantd.usage_daily (tenant_id, metric, day, value) values ('%1$s', 'probe', '2000-01-01', 1)$$]),
   ('tenantd.domains', 'id::text', 'status = status',
    array[$$insert into tenantd.domains (tenant_id, hostname, token, cname_target, expires_at)
-             values ('%1$s', 'probe-%2$s.example', repeat('p', 43), 't', now() + interval '1 day')$$]);
+             values ('%1$s', 'probe-%2$s.example', repeat('p', 43), 't', now() + interval '1 day')$$]),
+  ('tenantd.events', 'id::text', 'data = data',
+   array[$$insert into tenantd.events (tenant_id, kind, data) values ('%1$s', 'tenant.status', '{}')$$]);
 
 -- every table with row-level security in schema tenantd is in the matrix
 select is((select array_agg(format('%I.%I', n.nspname, c.relname)::text
