@@ -1,6 +1,6 @@
 -- api.admin_events(ctx, after): the opening of GET /v1/admin/events (registered operators,
 -- Server-Sent Events): with Last-Event-ID (after), every event after it from the last hour,
--- oldest first, at most 500; without, none. last_id is the newest event id, so the stream
+-- oldest first (the newest 500 of them); without, none. last_id is the newest event id, so the stream
 -- skips live events that the replay already holds or that happened before the client came.
 -- Answer: {"data": [{"id", "tenant_id", "kind", "data", "at"}...], "last_id": bigint|null}.
 -- Reads tenantd.events as the caller: its policy shows rows to registered operators only.
@@ -25,7 +25,7 @@ begin
       into v_rows
       from (select e.* from tenantd.events e
              where e.id > p_after and e.created_at > now() - interval '1 hour'
-             order by e.id limit 500) r;
+             order by e.id desc limit 500) r;
   end if;
   select max(e.id) into v_last from tenantd.events e;
   return tenantd.reply(200, json_build_object('data', coalesce(v_rows, '[]'::json),

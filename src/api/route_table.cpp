@@ -6,6 +6,7 @@
 #include "api/config.hpp"
 #include "api/domains.hpp"
 #include "api/entitlements.hpp"
+#include "api/events.hpp"
 #include "api/health.hpp"
 #include "api/invitations.hpp"
 #include "api/jwks.hpp"
@@ -139,6 +140,12 @@ void register_all(Router& r) {
   r.call_tenant("GET", "/entitlements", "api.get_entitlements", entitlements::get);
   r.call("PUT", "/v1/tenants/{tenant}/entitlements", Scope::kTenant, "api.put_entitlements",
          entitlements::put);
+
+  // events: live Server-Sent Events from LISTEN/NOTIFY (the stream stays open; no worker thread waits)
+  r.call("GET", "/v1/admin/events", Scope::kAuthenticated, "api.admin_events", events::admin_stream,
+         opts().event_stream(EventStream::kOperator));
+  r.call("GET", "/v1/tenant-status/{id}/events", Scope::kPublic, "api.tenant_status_events",
+         events::tenant_status_stream, opts().event_stream(EventStream::kTenantStatus));
 
   // webhooks
   // one call, on the worker pool (receipt enqueues a job, which the app role may not)

@@ -11,10 +11,12 @@
 #include "auth/remote_jwks.hpp"
 #include "auth/signing_keys.hpp"
 #include "cli/commands.hpp"
+#include "db/event_listener.hpp"
 #include "db/pool.hpp"
 #include "db/statement_mode.hpp"
 #include "db/usage_flush.hpp"
 #include "http/endpoint.hpp"
+#include "http/event_hub.hpp"
 #include "http/usage_meter.hpp"
 #include "jobs/worker.hpp"
 #include "util/config.hpp"
@@ -155,16 +157,29 @@ int cmd_serve(const Args&) {
   UsageMeter usage_meter;
   UsageFlusher usage_flusher(usage_meter, worker_pool, std::chrono::seconds(cfg.usage_flush_seconds));
   Services svc{pool, cfg, &worker_pool, &signing_keys, cfg.usage_metering_enabled ? &usage_meter : nullptr};
+  // live events: one LISTEN connection fans out to the open streams (EVENT_STREAMS_MAX=0: none)
+  EventHub event_hub(static_cast<size_t>(cfg.event_streams_max),
+                     std::chrono::seconds(cfg.event_heartbeat_seconds),
+                     std::chrono::seconds(cfg.event_stream_max_seconds));
+  db::EventListener event_listener(cfg.events_database_url, event_hub);
+  if (cfg.event_streams_max > 0) svc.events = &event_hub;
   App app(svc, router, *verifier);
   // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).
   jobs::register_builtin_handlers();
   jobs::register_domain_handlers(domain_check_settings(cfg));
   jobs::WorkerPool workers(worker_options(cfg, cfg.workers));
   try {
-    serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes, [&] {
-      workers.start();
-      if (cfg.usage_metering_enabled) usage_flusher.start();
-    });
+    serve_http(
+        app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes,
+        [&] {
+          workers.start();
+          if (cfg.usage_metering_enabled) usage_flusher.start();
+          if (svc.events) event_listener.start();
+        },
+        [&] {
+          event_listener.stop();
+          event_hub.close_all();
+        });
   } catch (const std::exception& e) {
     std::cerr << "serve: " << e.what() << "\n";
     usage_flusher.finish();

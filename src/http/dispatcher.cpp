@@ -12,6 +12,7 @@
 
 #include "db/api_call.hpp"
 #include "db/pool.hpp"
+#include "http/event_stream.hpp"
 #include "http/idempotency_key.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
@@ -296,6 +297,7 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   limit_and_count(ctx, tenant_headers);
   if (route.function.empty()) return route.fn(ctx);
   std::vector<db::Arg> args = route.args(ctx);
+  if (route.options.stream != EventStream::kNone) return open_event_stream(ctx, route, args);
   // Only a read is sent again when the connection turns out lost (a write may have committed).
   return reply_response(db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET"));
 }

@@ -6,6 +6,7 @@ namespace db {
 class ConnectionPool;
 }
 class UsageMeter;
+class EventHub;
 namespace util {
 struct Config;
 }
@@ -25,6 +26,8 @@ struct Services {
   const auth::SigningKeys* signing_keys = nullptr;
   // api_calls counted per tenant and day (USAGE_METERING_ENABLED); null: not counted.
   UsageMeter* usage_meter = nullptr;
+  // live events (GET /v1/admin/events, GET /v1/tenant-status/{id}/events); null: not served
+  EventHub* events = nullptr;
 };
 
 }  // namespace tenantd

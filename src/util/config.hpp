@@ -75,6 +75,15 @@ struct Config {
   bool tenant_rate_limit_enabled = true;  // TENANT_RATE_LIMIT_ENABLED
   bool usage_metering_enabled = true;     // USAGE_METERING_ENABLED
   int usage_flush_seconds = 5;            // USAGE_FLUSH_SECONDS (1-300)
+  // Live events and the dashboard (docs/live-events.md, docs/dashboard.md).
+  std::string events_database_url;   // EVENTS_DATABASE_URL: the LISTEN connection (direct, no PgBouncer);
+                                     // default DATABASE_URL
+  int event_streams_max = 200;       // EVENT_STREAMS_MAX: open SSE streams per process (0: none served)
+  int event_heartbeat_seconds = 15;  // EVENT_HEARTBEAT_SECONDS: comment lines that keep idle streams open
+  // EVENT_STREAM_MAX_SECONDS: then the stream ends and the client reconnects (authorised again);
+  // below Pistache's 300 s keep-alive timeout, which would otherwise cut the stream with a 408
+  int event_stream_max_seconds = 240;
+  std::string web_dir;  // WEB_DIR: the dashboard's files; default found next to the binary
 };
 
 struct ConfigError : std::runtime_error {

@@ -8,7 +8,7 @@
 \set alice_a '{"refs": ["acme"], "user_id": "aaaaaaaa-0000-4000-8000-000000000001", "role": "tenant_admin"}'
 \set public '{"request_id": "t93-public", "client": "192.0.2.1"}'
 begin;
-select plan(27);
+select plan(28);
 select tests.share_tap_with('tenantd_app');
 -- the last event id before this test: the database may hold others from earlier runs
 select coalesce(max(id), 0) as first_id from tenantd.events \gset
@@ -77,6 +77,8 @@ select is(((api.tenant_status_events(:'public', :'tb', :first_id)).body -> 'stat
           'suspended', 'api.tenant_status_events: the current public status first');
 select is(json_array_length((api.tenant_status_events(:'public', :'tb', :first_id)).body -> 'data'),
           2, 'api.tenant_status_events: then the missed events');
+select is(json_array_length((api.tenant_status_events(:'public', :'tb', null)).body -> 'data'),
+          0, 'api.tenant_status_events without Last-Event-ID: the current status only');
 select throws_ok(format($$select api.tenant_status_events(%L, %L, null)$$, :'public', gen_random_uuid()),
                  'TDN05', null, 'api.tenant_status_events: an unknown id is tenant_not_found');
 
