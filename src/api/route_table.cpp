@@ -17,6 +17,7 @@
 #include "api/tenant_status.hpp"
 #include "api/tenants.hpp"
 #include "api/users.hpp"
+#include "api/web.hpp"
 #include "api/webhooks.hpp"
 
 namespace tenantd::api {
@@ -146,6 +147,11 @@ void register_all(Router& r) {
          opts().event_stream(EventStream::kOperator));
   r.call("GET", "/v1/tenant-status/{id}/events", Scope::kPublic, "api.tenant_status_events",
          events::tenant_status_stream, opts().event_stream(EventStream::kTenantStatus));
+
+  // web: the operator dashboard and the sign-up status page, static files from WEB_DIR (no database)
+  r.add("GET", "/admin", Scope::kPublic, web::dashboard);
+  r.add("GET", "/admin/{file}", Scope::kPublic, web::asset);
+  r.add("GET", "/signup/status/{id}", Scope::kPublic, web::signup_status_page);
 
   // webhooks
   // one call, on the worker pool (receipt enqueues a job, which the app role may not)
