@@ -58,6 +58,7 @@ async function signIn(ev) {
     // an operator may list tenants; anyone else is refused here, before the dashboard opens
     await api('GET', '/v1/tenants' + qs({ limit: 1 }));
   } catch (e) {
+    $('token').value = '';
     showSignIn('Sign-in refused: ' + problemText(e));
     return;
   }
@@ -256,8 +257,11 @@ async function jobsView() {
 
 // ---- the frame --------------------------------------------------------------------------------
 
+let renderSeq = 0;
+
 async function render({ focus }) {
   if (!token.get()) { showSignIn(); return; }
+  const seq = ++renderSeq;
   $('sign-in').hidden = true;
   $('nav').hidden = false;
   $('sign-out').hidden = false;
@@ -275,6 +279,7 @@ async function render({ focus }) {
     if (e.status === 401) return;  // tenantd:unauthorized shows the sign-in
     content = [h('h1', { tabindex: -1 }, 'Something was refused'), h('p', { class: 'error', role: 'alert' }, problemText(e))];
   }
+  if (seq !== renderSeq) return;  // a newer navigation has started: its answer wins
   const active = document.activeElement && document.activeElement.id;
   $('view').replaceChildren(...content);
   document.title = `${content[0].textContent} · tenantd`;
