@@ -68,6 +68,7 @@ as $$
     ('tenantd.tg_tenants__event()', 'a tenant''s status change is recorded as an event whoever made it; only the owner writes events (a trigger, not callable)'),
     ('tenantd.tg_jobs__event()', 'a job''s state change is recorded as an event; only the owner writes events (a trigger, not callable)'),
     ('tenantd.tg_domains__event()', 'a domain''s verification state change is recorded as an event; only the owner writes events (a trigger, not callable)'),
+    ('tenantd.operator_retry_job(bigint)', 'the queue: a registered operator''s retry of a failed job (POST /v1/admin/jobs/{id}/retry); the app role has no grant on the queue'),
     ('tenantd.tenant_status_events(uuid,bigint)', 'the public status stream''s replay: no context; returns one tenant''s status events, the public status shape only')
 $$;
 

@@ -231,12 +231,11 @@ async function jobsView() {
   form.querySelector('#j-state').addEventListener('change', () => form.requestSubmit());
   const data = await api('GET', '/v1/admin/jobs' + qs({ limit: 25, state: f.state, kind: f.kind, cursor: f.cursor }));
   const retry = (job) => {
-    const tenant = job.payload && job.payload.tenant_id;
-    if (job.state !== 'failed' || job.kind !== 'tenant.provision' || !tenant) return '—';
-    return h('button', { type: 'button', 'aria-label': `Retry provisioning of job ${job.id}`, onclick: async () => {
+    if (job.state !== 'failed') return '—';
+    return h('button', { type: 'button', 'aria-label': `Retry job ${job.id} (${job.kind})`, 'data-retry': job.id, onclick: async () => {
       try {
-        await api('POST', `/v1/tenants/${encodeURIComponent(tenant)}/reprovision`);
-        toast('Provisioning queued again');
+        await api('POST', `/v1/admin/jobs/${encodeURIComponent(job.id)}/retry`);
+        toast(`Job ${job.id} queued again`);
         render({ focus: false });
       } catch (e) { toast('Refused: ' + problemText(e)); }
     } }, 'Retry');
@@ -252,7 +251,7 @@ async function jobsView() {
     data.next_cursor ? link('/admin' + qs({ ...base, cursor: data.next_cursor }), 'Next page', { rel: 'next' }) : h('span', { class: 'muted' }, 'No more jobs'));
   return [h('h1', { tabindex: -1 }, 'Jobs'), form,
     h('div', { class: 'card' }, table, pager,
-      h('p', { class: 'muted' }, 'A failed provisioning job is retried from here; other failed jobs with `tenantd jobs retry ID`.'))];
+      h('p', { class: 'muted' }, 'Retry queues a failed job again now, with its attempts reset.'))];
 }
 
 // ---- the frame --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ namespace tenantd::api {
 void register_all(Router& r) {
   // admin_jobs
   r.call("GET", "/v1/admin/jobs", Scope::kAuthenticated, "api.list_jobs", admin_jobs::list_jobs);
+  r.call("POST", "/v1/admin/jobs/{id}/retry", Scope::kAuthenticated, "api.retry_job", admin_jobs::retry_job);
 
   // audit_log
   r.call_tenant("GET", "/audit-log", "api.list_audit_log", audit_log::list, opts().needs("audit:read"));

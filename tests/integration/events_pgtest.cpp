@@ -219,6 +219,32 @@ TEST_F(EventsTest, HeartbeatsKeepAnIdleStreamOpenAndALeavingClientIsHarmless) {
   EXPECT_EQ(kill(server_->pid(), 0), 0);
 }
 
+TEST_F(EventsTest, AnOperatorRetriesAFailedJobAndTheStreamShowsIt) {
+  const std::string job =
+      q1("insert into tenantd.jobs (kind, state, attempts, last_error) values "
+         "('events.test', 'failed', 5, 'boom') returning id");
+  auto s = stream("/v1/admin/events", bearer(ops()));
+  SseEvent e;
+  ASSERT_TRUE(s->wait_for_event([](const SseEvent& x) { return x.event == "ready"; }, e));
+  expect_problem(req("POST", "/v1/admin/jobs/" + job + "/retry",
+                     bearer(mint_token(a_->user_ids[0], a_->id, "tenant_admin"))),
+                 403, "forbidden");
+  auto r = req("POST", "/v1/admin/jobs/" + job + "/retry", bearer(ops()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(parse(r.body), "state"), "queued");
+  EXPECT_EQ(q1("select attempts from tenantd.jobs where id = " + job), "0");
+  ASSERT_TRUE(s->wait_for_event(
+      [&](const SseEvent& x) {
+        return x.event == "job.state" && std::to_string(parse(x.data)["data"]["id"].GetInt64()) == job;
+      },
+      e));
+  EXPECT_EQ(str(parse(e.data)["data"], "state"), "queued");
+  expect_problem(req("POST", "/v1/admin/jobs/" + job + "/retry", bearer(ops())), 409, "invalid_state");
+  expect_problem(req("POST", "/v1/admin/jobs/999999999999/retry", bearer(ops())), 404, "not_found");
+  expect_problem(req("POST", "/v1/admin/jobs/x1/retry", bearer(ops())), 404, "not_found");
+  admin_exec("delete from tenantd.jobs where id = " + job);
+}
+
 TEST_F(EventsTest, RefusalsAreProblems) {
   expect_problem(req("GET", "/v1/tenant-status/" + util::new_uuid() + "/events"), 404, "tenant_not_found");
   expect_problem(req("GET", "/v1/tenant-status/not-a-uuid/events"), 404, "tenant_not_found");
