@@ -293,6 +293,11 @@ document.addEventListener('click', (ev) => {
   go(a.getAttribute('href'));
 });
 window.addEventListener('popstate', () => render({ focus: true }));
+// The stream is closed when the page goes away (or into the back-forward cache) and opened again
+// when it comes back: a left-open stream would hold one of the browser's few connections to
+// this host.
+window.addEventListener('pagehide', () => { if (events) { events.stop(); events = null; } });
+window.addEventListener('pageshow', (ev) => { if (ev.persisted && token.get()) render({ focus: false }); });
 window.addEventListener('tenantd:unauthorized', () => showSignIn('Your session ended or the token was refused. Sign in again.'));
 $('sign-in-form').addEventListener('submit', signIn);
 $('sign-out').addEventListener('click', () => { showSignIn('Signed out.'); history.replaceState(null, '', '/admin'); });

@@ -62,7 +62,10 @@ class PistacheSink : public StreamSink {
   bool send_head(const Response& res) {
     std::string head = "HTTP/1.1 200 OK\r\nContent-Type: " + res.content_type + "\r\n";
     for (const auto& [k, v] : res.headers) head += k + ": " + v + "\r\n";
-    head += "Transfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n";
+    // Connection: close: a stream's connection is never reused. Browsers otherwise try to drain
+    // an aborted response to keep its socket, which for an endless stream holds one of their six
+    // connections per host until every later request queues behind them.
+    head += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
     return send(head);
   }
 

@@ -66,7 +66,8 @@ async function checkNames(page, where) {
   check(count > 0, `${where}: no controls found`);
   check(missing.length === 0, `${where}: controls without an accessible name: ${missing.join(', ')}`);
   // and in the DOM: every form control has a <label for>, an aria-label or is a labelled button
-  const unlabeled = await page.$$eval('input, select, textarea', (els) => els
+  // one evaluation (a live redraw between a query and its evaluation would hand over detached nodes)
+  const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
     .filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
     .map((el) => el.outerHTML.slice(0, 80) + ` [same id: ${document.querySelectorAll('#' + el.id).length}, labels for it: ${document.querySelectorAll('label[for="' + el.id + '"]').length}, connected: ${el.isConnected}, in view: ${document.getElementById('view').contains(el)}]`));
   check(unlabeled.length === 0, `${where}: form controls without a label: ${unlabeled.join(' | ')}`);
@@ -85,6 +86,21 @@ async function clickFresh(page, selector) {
       if (attempt >= 4 || !/detached|not clickable|no node/i.test(e.message)) throw e;
     }
   }
+}
+
+// Chooses an option and waits for the address to show it. A live redraw can replace the form
+// between puppeteer finding the select and choosing (the choice then lands on a detached form);
+// the choice is made again on the fresh form, as a person would.
+async function choose(page, selector, value, param) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await page.waitForSelector(selector, bound);
+    await page.select(selector, value);
+    try {
+      await page.waitForFunction((p, v) => (new URL(location.href).searchParams.get(p) || '') === v, { timeout: 3000 }, param, value);
+      return;
+    } catch (e) { /* drawn again meanwhile: once more */ }
+  }
+  throw new Error(`choosing ${value} in ${selector} never reached the address`);
 }
 
 async function signupViaApi(slug) {
@@ -106,6 +122,7 @@ try {
   await page.setViewport({ width: 1280, height: 900 });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('requestfailed', (r) => { if (!r.url().includes('/v1/admin/events')) console.error('  request failed: ' + r.url() + ' ' + (r.failure() && r.failure().errorText)); });
 
   // 1. sign in --------------------------------------------------------------------------------
   at = 'sign in';
@@ -129,21 +146,18 @@ try {
   await page.keyboard.press('Enter');
   await page.waitForFunction((t) => new URL(location.href).searchParams.get('q') === 'Brw ' + t, bound, TAG);
   await waitRows(page, (rows, tag) => rows.length === 10 && rows.every((r) => r.name.includes(tag)), 'the first 10 seeded tenants', TAG);
-  await page.select('#f-plan', 'pro');
-  await page.waitForFunction(() => new URL(location.href).searchParams.get('plan') === 'pro', bound);
+  await choose(page, '#f-plan', 'pro', 'plan');
   await waitRows(page, (rows, n) => rows.length === n && rows.every((r) => r.plan === 'pro'), `${PRO} pro tenants`, PRO);
   await screenshot(page, '03-filtered-pro');
   at = 'sort';
-  await page.select('#f-plan', '');
-  await page.waitForFunction(() => !new URL(location.href).searchParams.get('plan'), bound);
+  await choose(page, '#f-plan', '', 'plan');
   await waitRows(page, (rows) => rows.length === 10, 'every plan again');
-  await page.select('#f-sort', 'name');
-  await page.waitForFunction(() => new URL(location.href).searchParams.get('sort') === 'name' && !new URL(location.href).searchParams.get('plan'), bound);
+  await choose(page, '#f-sort', 'name', 'sort');
   await waitRows(page, (rows) => rows.length === 10 && rows[0].name.endsWith(' 01') && rows[9].name.endsWith(' 10'), 'names 01..10 ascending');
   const first = await rows(page);
-  await page.select('#f-sort', '-name');
+  await choose(page, '#f-sort', '-name', 'sort');
   await waitRows(page, (rows, last) => rows.length > 0 && rows[0].name.endsWith(' ' + last), 'names descending', String(SEEDED).padStart(2, '0'));
-  await page.select('#f-sort', 'name');
+  await choose(page, '#f-sort', 'name', 'sort');
   await waitRows(page, (rows) => rows.length > 0 && rows[0].name.endsWith(' 01'), 'names ascending again');
   at = 'next page';
   await page.waitForSelector('a[rel="next"]', bound);
@@ -161,6 +175,11 @@ try {
   await page.goBack();
   await waitRows(page, (rows) => rows.length === 10 && rows[0].name.endsWith(' 01'), 'the first page after Back');
   ok('filter by search and plan, sort both ways, page with the cursor; the URL reproduces the view');
+  if (env.DOC_SCREENSHOT) {
+    await page.goto(BASE + '/admin?view=tenants&sort=name&q=' + encodeURIComponent('Brw ' + TAG));
+    await waitRows(page, (rows) => rows.length === 10, 'the seeded tenants');
+    await page.screenshot({ path: env.DOC_SCREENSHOT });
+  }
 
   // 3. a sign-up made through the API turns active without a reload ----------------------------
   at = 'sign-up';
@@ -196,6 +215,8 @@ try {
   check(await list.evaluate(() => window.__noReload === true), 'the tenants list reloaded');
   await screenshot(statusPage, '06-signup-active');
   await screenshot(list, '07-list-live-active');
+  worker.kill('SIGTERM');
+  worker = null;
   ok('a sign-up made through the API turns active on its status page and in the list, without a reload');
 
   // 4. suspend from the tenant page; the API refuses the tenant ---------------------------------
@@ -220,13 +241,23 @@ try {
   check(back.status === 200, `after activation the API answered ${back.status}`);
   ok('suspend from the tenant page: the API refuses the tenant (403 tenant_suspended); activate lets it in again');
 
-  // 5. keyboard navigation and labels --------------------------------------------------------
+  // 5. retry a failed job from the jobs view -----------------------------------------------
+  at = 'retry a failed job';
+  await page.goto(BASE + '/admin?view=jobs&kind=' + encodeURIComponent(env.FAILED_JOB_KIND));
+  await page.waitForSelector(`button[data-retry="${env.FAILED_JOB_ID}"]`, bound);
+  await screenshot(page, '09-job-failed');
+  await clickFresh(page, `button[data-retry="${env.FAILED_JOB_ID}"]`);
+  await page.waitForFunction((id) => [...document.querySelectorAll('#view tbody tr')].some((tr) => tr.cells[0].textContent === id && tr.cells[2].textContent.trim() === 'queued'), bound, env.FAILED_JOB_ID);
+  await screenshot(page, '10-job-retried');
+  ok('retry a failed job from the jobs view: it is queued again');
+
+  // 6. keyboard navigation and labels --------------------------------------------------------
   at = 'keyboard navigation and labels';
   let controls = await checkNames(page, 'tenant page');
   await page.goto(BASE + '/admin?view=jobs');
   await page.waitForFunction(() => document.querySelector('#view h1') && document.querySelector('#view h1').textContent === 'Jobs', bound);
   controls += await checkNames(page, 'jobs');
-  await screenshot(page, '09-jobs');
+  await screenshot(page, '11-jobs');
   await page.goto(BASE + '/admin?view=tenants&sort=name&q=' + encodeURIComponent('Brw ' + TAG));
   await waitRows(page, (rows) => rows.length === 10, 'the seeded tenants');
   controls += await checkNames(page, 'tenants');
@@ -269,17 +300,15 @@ try {
   check(await page.evaluate(() => document.activeElement.id === 'main' || location.hash === '#main'), 'the skip link does not reach the content');
   ok(`keyboard navigation (Tab order, Enter on links, skip link) and an accessible name on every one of ${controls} controls`);
 
-  if (env.DOC_SCREENSHOT) {
-    await page.goto(BASE + '/admin?view=tenants&sort=name&q=' + encodeURIComponent('Brw ' + TAG));
-    await waitRows(page, (rows) => rows.length === 10, 'the seeded tenants');
-    await page.screenshot({ path: env.DOC_SCREENSHOT });
-  }
   check(errors.length === 0, 'errors in the page: ' + errors.join(' | '));
   ok('no script error in the dashboard');
 } catch (e) {
   console.error('FAIL ' + e.message + ' (during: ' + at + ')');
   if (page) {
     console.error('  at ' + page.url());
+    const probe = await fetch(BASE + '/v1/tenants?limit=1', { headers: { Authorization: 'Bearer ' + env.OPERATOR_TOKEN }, signal: AbortSignal.timeout(5000) }).then((r) => r.status, (e) => e.message);
+    console.error('  the server answers node: ' + probe);
+    console.error('  view: ' + (await page.evaluate(() => document.getElementById('view').textContent.slice(0, 200) + ' | live: ' + document.getElementById('live').textContent).catch(() => '?')));
     await screenshot(page, 'failure').catch(() => {});
   }
   process.exitCode = 1;

@@ -1,7 +1,8 @@
 // The dashboard in a real browser (tests/browser/dashboard.mjs: Debian's chromium driven by
 // puppeteer-core) against a real tenantd and PostgreSQL: sign in; filter, sort and page the
 // tenants list; watch a sign-up made through the API turn active on its status page and in the
-// list without a reload; suspend a tenant from its page and see the API refuse it; keyboard
+// list without a reload; suspend a tenant from its page and see the API refuse it; retry a failed
+// job from the jobs view; keyboard
 // navigation and an accessible name on every control. Screenshots of each step go to
 // var/artifacts/browser (ARTIFACTS_DIR overrides).
 #include <gtest/gtest.h>
@@ -34,6 +35,9 @@ TEST(DashboardBrowserTest, OperatorWorkflowsInHeadlessChromium) {
                (i % 4 == 0 ? "pro" : "enterprise") + "' where id = '" + seeds.back().id + "'");
   }
   const Seed& victim = seeds[4];
+  const std::string job_kind = "browser.test" + tag;
+  const std::string failed_job = q1("insert into tenantd.jobs (kind, state, attempts, last_error) values ('" +
+                                    job_kind + "', 'failed', 5, 'boom') returning id");
   const std::string artifacts = env_or("ARTIFACTS_DIR", source_dir() + "/var/artifacts/browser");
   std::filesystem::create_directories(artifacts);
 
@@ -50,20 +54,23 @@ TEST(DashboardBrowserTest, OperatorWorkflowsInHeadlessChromium) {
       {"WORKER_DATABASE_URL", worker_url()},
       {"DATABASE_URL", app_url()},
       {"JWT_HS256_SECRET", kTestSecret},
-      {"ARTIFACTS_DIR", artifacts}};
+      {"ARTIFACTS_DIR", artifacts},
+      {"FAILED_JOB_ID", failed_job},
+      {"FAILED_JOB_KIND", job_kind}};
   if (const char* doc = std::getenv("DOC_SCREENSHOT")) env["DOC_SCREENSHOT"] = doc;
   const CommandResult r =
       run_command({"/usr/bin/env", "node", source_dir() + "/tests/browser/dashboard.mjs"}, env);
   std::printf("%s", r.output.c_str());
   EXPECT_EQ(r.exit_code, 0) << r.output;
+  admin_exec("delete from tenantd.jobs where kind = '" + job_kind + "'");
   // every step ran (a script that stopped early without an error would not pass)
-  for (const char* step :
-       {"ok sign in", "ok filter by search and plan", "ok a sign-up made through the API",
-        "ok suspend from the tenant page", "ok keyboard navigation", "ok no script error"}) {
+  for (const char* step : {"ok sign in", "ok filter by search and plan", "ok a sign-up made through the API",
+                           "ok suspend from the tenant page", "ok retry a failed job",
+                           "ok keyboard navigation", "ok no script error"}) {
     EXPECT_NE(r.output.find(step), std::string::npos) << "missing step: " << step;
   }
-  for (const char* shot :
-       {"02-signed-in", "04-second-page", "06-signup-active", "07-list-live-active", "08-suspended"}) {
+  for (const char* shot : {"02-signed-in", "04-second-page", "06-signup-active", "07-list-live-active",
+                           "08-suspended", "10-job-retried"}) {
     EXPECT_TRUE(std::filesystem::exists(artifacts + "/" + shot + ".png")) << shot;
   }
 }
