@@ -56,6 +56,10 @@ insert into citus_placement values
 -- tenantd.idempotency_keys, tenantd.webhook_events, tenantd.signup_attempts and the runner's
 -- tenantd_migrations.*: queues and short-lived records taken with FOR UPDATE SKIP LOCKED, keyed
 -- by something other than a tenant, written and read by the coordinator's sessions only.
+-- Also there: tenantd.events (the live streams' recent events, announced by NOTIFY to the
+-- coordinator's listener; the triggers on the reference tables tenants and domains record
+-- nothing on Citus yet, see sql/22), tenantd.platform_log, tenantd.metric_counters and
+-- tenantd.worker_heartbeats (platform records of the workers and the purge).
 -- tenantd.metric_counters and tenantd.worker_heartbeats (the workers' counters and signs of life
 -- for /metrics and /readyz, no tenant data) stay on the coordinator the same way.
 

@@ -81,7 +81,13 @@ as $$
     -- allowed origins (CORS): a preflight carries no credentials, so there is no context yet
     ('tenantd.allowed_origin(text,text)', 'the CORS check of a request that names a tenant by path or Host, before any authentication; returns one boolean, which the preflight answers publicly anyway'),
     -- API keys: found by the hash of what the request presents (in tenantd.enter, listed above)
-    ('tenantd.record_api_key_use(jsonb)', 'one flush of a process''s in-memory key uses stamps last_used_at of many tenants'' keys, found by hash; worker role only')
+    ('tenantd.record_api_key_use(jsonb)', 'one flush of a process''s in-memory key uses stamps last_used_at of many tenants'' keys, found by hash; worker role only'),
+    -- live events: every writer of a tenant, job or domain records an event only the owner may write
+    ('tenantd.tg_tenants__event()', 'a tenant''s status change is recorded as an event whoever made it; only the owner writes events (a trigger, not callable)'),
+    ('tenantd.tg_jobs__event()', 'a job''s state change is recorded as an event; only the owner writes events (a trigger, not callable)'),
+    ('tenantd.tg_domains__event()', 'a domain''s verification state change is recorded as an event; only the owner writes events (a trigger, not callable)'),
+    ('tenantd.operator_retry_job(bigint)', 'the queue: a registered operator''s retry of a failed job (POST /v1/admin/jobs/{id}/retry); the app role has no grant on the queue'),
+    ('tenantd.tenant_status_events(uuid,bigint)', 'the public status stream''s replay: no context; returns one tenant''s status events, the public status shape only')
 $$;
 
 revoke all on function tenantd.definer_functions() from public;

@@ -4,21 +4,25 @@
 -- wrapped data key named by its "kid" ("kek", "wk"), read under the caller's policies. No key
 -- in this tenant (a ciphertext copied from elsewhere) leaves them null: the service then
 -- answers secret_undecryptable. Other values are returned as they are.
+-- plpgsql, not SQL: Citus cannot plan a parameterised SQL function over a distributed table
+-- (api.put_config answers through it), and a plain value needs no query at all.
 create or replace function tenantd.config_value_out(p_type text, p_value jsonb) returns jsonb
-language sql stable
+language plpgsql stable
+set search_path = pg_catalog, pg_temp
 as $$
-  select case
-    when tenantd.is_secret_config_type(p_type) and tenantd.is_sealed_value(p_value) then
-      p_value || jsonb_build_object(
-        'tenant', tenantd.current_tenant_id(),
-        'kek', (select k.kek_id from tenantd.tenant_data_keys k
-                 where k.tenant_id = tenantd.current_tenant_id()
-                   and k.id = tenantd.parse_uuid(p_value ->> 'kid')),
-        'wk', (select k.wrapped_key from tenantd.tenant_data_keys k
-                where k.tenant_id = tenantd.current_tenant_id()
-                  and k.id = tenantd.parse_uuid(p_value ->> 'kid')))
-    else p_value
-  end
+declare
+  v_kek text;
+  v_wk text;
+begin
+  if not (tenantd.is_secret_config_type(p_type) and tenantd.is_sealed_value(p_value)) then
+    return p_value;
+  end if;
+  select k.kek_id, k.wrapped_key into v_kek, v_wk
+    from tenantd.tenant_data_keys k
+   where k.tenant_id = tenantd.current_tenant_id()
+     and k.id = tenantd.parse_uuid(p_value ->> 'kid');
+  return p_value || jsonb_build_object('tenant', tenantd.current_tenant_id(), 'kek', v_kek, 'wk', v_wk);
+end
 $$;
 
 revoke all on function tenantd.config_value_out(text, jsonb) from public;

@@ -1,4 +1,5 @@
-// GET /v1/admin/jobs: the job queue for operators (super_admin), filters state and kind.
+// GET /v1/admin/jobs: the job queue for operators (super_admin), filters state and kind; POST
+// /v1/admin/jobs/{id}/retry: a failed job queued again.
 #include "api/admin_jobs.hpp"
 
 #include "api/input.hpp"
@@ -26,6 +27,16 @@ std::vector<db::Arg> list_jobs(RequestContext& ctx) {
     }
   }
   return {state, kind, before, std::to_string(limit)};
+}
+
+// api.retry_job(ctx, id)
+std::vector<db::Arg> retry_job(RequestContext& ctx) {
+  if (!ctx.principal->is_super_admin()) throw ApiError("forbidden", "only a super_admin may retry jobs");
+  const std::string& id = *ctx.param("id");
+  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
+    throw ApiError("not_found", "no such job");
+  }
+  return {id};
 }
 
 }  // namespace tenantd::api::admin_jobs

@@ -37,10 +37,7 @@ std::vector<db::Arg> create(RequestContext& ctx) {
 
 // api.list_api_keys(ctx, limit, after)
 std::vector<db::Arg> list(RequestContext& ctx) {
-  const int limit = page_limit(ctx);
-  db::Arg after;
-  if (auto c = ctx.query_value("cursor")) after = decode_cursor(*c);
-  return {std::to_string(limit), after};
+  return page_args(ctx);
 }
 
 // api.get_api_key(ctx, id)

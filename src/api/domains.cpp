@@ -35,10 +35,7 @@ std::vector<db::Arg> create(RequestContext& ctx) {
 
 // api.list_domains(ctx, limit, after)
 std::vector<db::Arg> list(RequestContext& ctx) {
-  const int limit = page_limit(ctx);
-  db::Arg after;
-  if (auto c = ctx.query_value("cursor")) after = decode_cursor(*c);
-  return {std::to_string(limit), after};
+  return page_args(ctx);
 }
 
 // api.get_domain(ctx, id)

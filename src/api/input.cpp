@@ -55,6 +55,13 @@ int page_limit(const RequestContext& ctx) {
   return n;
 }
 
+std::vector<db::Arg> page_args(const RequestContext& ctx) {
+  const int limit = page_limit(ctx);
+  db::Arg after;
+  if (auto c = ctx.query_value("cursor")) after = decode_cursor(*c);
+  return {std::to_string(limit), after};
+}
+
 bool is_role_name(const std::string& s) {
   if (s.empty() || s.size() > 63 || !(s[0] >= 'a' && s[0] <= 'z')) return false;
   for (char c : s) {

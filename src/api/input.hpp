@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "http/request_context.hpp"
 
@@ -22,5 +23,8 @@ bool is_role_name(const std::string& s);
 int page_limit(const RequestContext& ctx);
 // Opaque cursors: base64url of the last key returned (made by tenantd.encode_cursor in SQL).
 std::string decode_cursor(const std::string& cursor);  // throws ApiError 400 invalid_cursor
+// The arguments of a keyset-paged list function api.list_X(ctx, limit, after): `limit` and the
+// decoded `cursor` (NULL on the first page).
+std::vector<db::Arg> page_args(const RequestContext& ctx);
 
 }  // namespace tenantd::api

@@ -29,10 +29,7 @@ namespace roles {
 
 // api.list_roles(ctx, limit, after)
 std::vector<db::Arg> list(RequestContext& ctx) {
-  const int limit = page_limit(ctx);
-  db::Arg after;
-  if (auto c = ctx.query_value("cursor")) after = decode_cursor(*c);
-  return {std::to_string(limit), after};
+  return page_args(ctx);
 }
 
 // api.get_role(ctx, role_id)

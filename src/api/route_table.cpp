@@ -8,6 +8,7 @@
 #include "api/config.hpp"
 #include "api/domains.hpp"
 #include "api/entitlements.hpp"
+#include "api/events.hpp"
 #include "api/health.hpp"
 #include "api/invitations.hpp"
 #include "api/jwks.hpp"
@@ -21,6 +22,7 @@
 #include "api/tenants.hpp"
 #include "api/usage.hpp"
 #include "api/users.hpp"
+#include "api/web.hpp"
 #include "api/webhooks.hpp"
 
 namespace tenantd::api {
@@ -28,6 +30,7 @@ namespace tenantd::api {
 void register_all(Router& r) {
   // admin_jobs
   r.call("GET", "/v1/admin/jobs", Scope::kAuthenticated, "api.list_jobs", admin_jobs::list_jobs);
+  r.call("POST", "/v1/admin/jobs/{id}/retry", Scope::kAuthenticated, "api.retry_job", admin_jobs::retry_job);
 
   // allowed_origins: the browser origins a tenant lets call the API (CORS, http/cors.hpp)
   r.call_tenant("GET", "/allowed-origins", "api.get_allowed_origins", allowed_origins::get,
@@ -176,6 +179,16 @@ void register_all(Router& r) {
   r.call_tenant("GET", "/usage", "api.get_usage", usage::current, opts().needs("usage:read"));
   r.call_tenant("GET", "/usage/daily", "api.get_usage_daily", usage::daily, opts().needs("usage:read"));
   r.call_tenant("GET", "/usage/trends", "api.get_usage_trends", usage::trends, opts().needs("usage:read"));
+  // events: live Server-Sent Events from LISTEN/NOTIFY (the stream stays open; no worker thread waits)
+  r.call("GET", "/v1/admin/events", Scope::kAuthenticated, "api.admin_events", events::admin_stream,
+         opts().event_stream(EventStream::kOperator));
+  r.call("GET", "/v1/tenant-status/{id}/events", Scope::kPublic, "api.tenant_status_events",
+         events::tenant_status_stream, opts().event_stream(EventStream::kTenantStatus));
+
+  // web: the operator dashboard and the sign-up status page, static files from WEB_DIR (no database)
+  r.add("GET", "/admin", Scope::kPublic, web::dashboard);
+  r.add("GET", "/admin/{file}", Scope::kPublic, web::asset);
+  r.add("GET", "/signup/status/{id}", Scope::kPublic, web::signup_status_page);
 
   // webhooks
   // one call, on the worker pool (receipt enqueues a job, which the app role may not)

@@ -13,11 +13,13 @@
 #include "auth/signing_keys.hpp"
 #include "cli/commands.hpp"
 #include "crypto/tenant_keys.hpp"
+#include "db/event_listener.hpp"
 #include "db/pool.hpp"
 #include "db/statement_mode.hpp"
 #include "db/usage_flush.hpp"
 #include "http/api_key_use.hpp"
 #include "http/endpoint.hpp"
+#include "http/event_hub.hpp"
 #include "http/usage_meter.hpp"
 #include "jobs/worker.hpp"
 #include "util/config.hpp"
@@ -191,9 +193,19 @@ int cmd_serve(const Args&) {
   ApiKeyUse api_key_use;
   PeriodicFlusher key_use_flusher([&] { flush_api_key_use(api_key_use, worker_pool); },
                                   std::chrono::seconds(cfg.usage_flush_seconds));
-  Services svc{
-      pool,        cfg, &worker_pool, &signing_keys, cfg.usage_metering_enabled ? &usage_meter : nullptr,
-      &api_key_use, tenant_keys.get()};
+  Services svc{pool,
+               cfg,
+               &worker_pool,
+               &signing_keys,
+               cfg.usage_metering_enabled ? &usage_meter : nullptr,
+               &api_key_use,
+               tenant_keys.get()};
+  // live events: one LISTEN connection fans out to the open streams (EVENT_STREAMS_MAX=0: none)
+  EventHub event_hub(static_cast<size_t>(cfg.event_streams_max),
+                     std::chrono::seconds(cfg.event_heartbeat_seconds),
+                     std::chrono::seconds(cfg.event_stream_max_seconds));
+  db::EventListener event_listener(cfg.events_database_url, event_hub);
+  if (cfg.event_streams_max > 0) svc.events = &event_hub;
   App app(svc, router, *verifier);
   // Job workers in the same process (WORKERS=0 leaves them to `tenantd worker`).
   jobs::register_builtin_handlers();
@@ -202,11 +214,18 @@ int cmd_serve(const Args&) {
   jobs::register_purge_handlers(cfg.purge_grace_days, cfg.purge_batch_rows);
   jobs::WorkerPool workers(worker_options(cfg, cfg.workers));
   try {
-    serve_http(app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes, [&] {
-      workers.start();
-      if (cfg.usage_metering_enabled) usage_flusher.start();
-      key_use_flusher.start();
-    });
+    serve_http(
+        app, cfg.listen_addr, cfg.http_threads, cfg.max_body_bytes,
+        [&] {
+          workers.start();
+          if (cfg.usage_metering_enabled) usage_flusher.start();
+          key_use_flusher.start();
+          if (svc.events) event_listener.start();
+        },
+        [&] {
+          event_listener.stop();
+          event_hub.close_all();
+        });
   } catch (const std::exception& e) {
     std::cerr << "serve: " << e.what() << "\n";
     usage_flusher.finish();

@@ -16,6 +16,7 @@
 #include "db/pool.hpp"
 #include "db/rollback_sqlstate.hpp"
 #include "http/api_key_use.hpp"
+#include "http/event_stream.hpp"
 #include "http/idempotency_key.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
@@ -400,6 +401,7 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     return own;
   }
   std::vector<db::Arg> args = route.args(ctx);
+  if (route.options.stream != EventStream::kNone) return open_event_stream(ctx, route, args);
   // Only a read is sent again when the connection turns out lost (a write may have committed).
   db::Reply reply = db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET");
   // the statement ran, so tenantd.enter accepted the key: a use (last_used_at, flushed in batches)

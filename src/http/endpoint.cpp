@@ -4,11 +4,15 @@
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/peer.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstdio>
 #include <sstream>
+
+#include "http/event_hub.hpp"
 
 namespace tenantd {
 namespace {
@@ -34,6 +38,49 @@ class GenericHeader : public Http::Header::Header {
  private:
   std::string name_;
   std::string value_;
+};
+
+// A Server-Sent Events response written straight to the connection as HTTP/1.1 chunks.
+// Pistache's ResponseStream::flush() drains the transport's write queue on the calling thread,
+// which from the hub's thread races the reactor (Pistache 0.0.5 then aborts the process on the
+// client's next close: "could not find write data"). Tcp::Peer::send only enqueues: the
+// reactor thread that owns the connection does the write, as for any other response. So the
+// head and every chunk go through Peer::send, no worker thread waits, and a client that left
+// shows as an expired peer (alive()).
+class PistacheSink : public StreamSink {
+ public:
+  explicit PistacheSink(std::weak_ptr<Tcp::Peer> peer) : peer_(std::move(peer)) {}
+  bool alive() override { return !peer_.expired(); }
+  bool write(const std::string& text) override {
+    if (text.empty()) return true;  // an empty chunk would end the response
+    char size[20];
+    snprintf(size, sizeof size, "%zx\r\n", text.size());
+    return send(size + text + "\r\n");
+  }
+  void close() override { send("0\r\n\r\n"); }
+  // the status line and headers, before the first chunk
+  bool send_head(const Response& res) {
+    std::string head = "HTTP/1.1 200 OK\r\nContent-Type: " + res.content_type + "\r\n";
+    for (const auto& [k, v] : res.headers) head += k + ": " + v + "\r\n";
+    // Connection: close: a stream's connection is never reused. Browsers otherwise try to drain
+    // an aborted response to keep its socket, which for an endless stream holds one of their six
+    // connections per host until every later request queues behind them.
+    head += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    return send(head);
+  }
+
+ private:
+  bool send(const std::string& bytes) {
+    std::shared_ptr<Tcp::Peer> p = peer_.lock();
+    if (!p) return false;
+    try {
+      p->send(RawBuffer(bytes, bytes.size()));
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+  std::weak_ptr<Tcp::Peer> peer_;
 };
 
 class PistacheHandler : public Http::Handler {
@@ -82,6 +129,12 @@ class PistacheHandler : public Http::Handler {
         writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
       }
     }
+    if (res.stream) {
+      // the writer sends nothing: the stream's head and chunks go out through the peer
+      auto sink = std::make_unique<PistacheSink>(writer.getPeer());
+      if (sink->send_head(res)) res.stream->attach(std::move(sink));
+      return;
+    }
     writer.send(static_cast<Http::Code>(res.status), res.body,
                 Http::Mime::MediaType::fromString(res.content_type));
   }
@@ -93,7 +146,7 @@ class PistacheHandler : public Http::Handler {
 }  // namespace
 
 void serve_http(App& app, const std::string& listen_addr, int threads, size_t max_body_bytes,
-                const std::function<void()>& on_started) {
+                const std::function<void()>& on_started, const std::function<void()>& on_stopping) {
   // Signals are blocked before Pistache starts its threads so that only sigwait() below
   // receives them (Pistache's shutdown example).
   sigset_t sigs;
@@ -123,6 +176,8 @@ void serve_http(App& app, const std::string& listen_addr, int threads, size_t ma
   int sig = 0;
   sigwait(&sigs, &sig);
   spdlog::info("\"msg\":\"shutting down\",\"signal\":{}", sig);
+  // open event streams end first: they write through the endpoint's transport
+  if (on_stopping) on_stopping();
   endpoint.shutdown();
 }
 

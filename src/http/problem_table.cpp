@@ -127,6 +127,8 @@ const ProblemRow kProblems[] = {
     {"not_ready", 503},
     {"quota_unavailable", 503},
     {"retry", 503},
+    {"events_unavailable", 503},
+    {"too_many_streams", 503},
     {"timeout", 503},
     {"webhooks_unavailable", 503},
     // tenant data lifecycle

@@ -32,6 +32,12 @@ using ArgsFn = std::function<std::vector<db::Arg>(RequestContext&)>;
 // DOMAIN_ASK_RATE_PER_MINUTE).
 enum class RateLimit { kNone, kLogin, kAccept, kSignup, kDomainAsk };
 
+// A route that answers with Server-Sent Events (http/event_stream.cpp): its api.* call is the
+// stream's opening (replay, snapshot), made after the stream has subscribed to the event hub.
+// kOperator: every event; kTenantStatus: the status events of the tenant the handler names
+// (ctx.tenant_id), in the public status shape.
+enum class EventStream { kNone, kOperator, kTenantStatus };
+
 // Route options beyond scope: declared once in the route table (api/route_table.cpp), acted
 // on once, by the dispatcher (rate limits, idempotency keys) or by tenantd.enter in the same
 // statement (permission, allow_inactive).
@@ -47,6 +53,7 @@ struct RouteOptions {
   // Runs on the api.* call's answer before it goes out (the config routes open sealed secrets
   // here: crypto/tenant_keys.hpp). May throw ApiError.
   std::function<void(RequestContext&, db::Reply&)> reply_filter;
+  EventStream stream = EventStream::kNone;
 
   RouteOptions& needs(std::string p) {
     permission = std::move(p);
@@ -62,6 +69,10 @@ struct RouteOptions {
   }
   RouteOptions& filtered(std::function<void(RequestContext&, db::Reply&)> f) {
     reply_filter = std::move(f);
+    return *this;
+  }
+  RouteOptions& event_stream(EventStream s) {
+    stream = s;
     return *this;
   }
   RouteOptions& limited(RateLimit r) {

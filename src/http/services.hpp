@@ -7,6 +7,7 @@ class ConnectionPool;
 }
 class UsageMeter;
 class ApiKeyUse;
+class EventHub;
 namespace util {
 struct Config;
 }
@@ -34,6 +35,8 @@ struct Services {
   // KEK_FILE's keys and the tenants' unwrapped data keys: seal and open secret configuration.
   // nullptr or not configured(): secrets are refused (secrets_unavailable), never stored in clear.
   crypto::TenantKeys* tenant_keys = nullptr;
+  // live events (GET /v1/admin/events, GET /v1/tenant-status/{id}/events); null: not served
+  EventHub* events = nullptr;
 };
 
 }  // namespace tenantd

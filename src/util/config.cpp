@@ -234,6 +234,12 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   }
   c.cors_max_age_seconds = parse_int(env, "CORS_MAX_AGE_SECONDS", c.cors_max_age_seconds, 0, 86400);
   c.cors_cache_seconds = parse_int(env, "CORS_CACHE_SECONDS", c.cors_cache_seconds, 0, 3600);
+  c.events_database_url = parse_str(env, "EVENTS_DATABASE_URL", c.database_url);
+  c.event_streams_max = parse_int(env, "EVENT_STREAMS_MAX", c.event_streams_max, 0, 100000);
+  c.event_heartbeat_seconds = parse_int(env, "EVENT_HEARTBEAT_SECONDS", c.event_heartbeat_seconds, 1, 300);
+  c.event_stream_max_seconds =
+      parse_int(env, "EVENT_STREAM_MAX_SECONDS", c.event_stream_max_seconds, 10, 280);
+  c.web_dir = parse_str(env, "WEB_DIR", "");
   c.log_level = parse_str(env, "LOG_LEVEL", c.log_level);
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   bool ok = false;

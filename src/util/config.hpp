@@ -91,6 +91,15 @@ struct Config {
   std::string kek_file;         // KEK_FILE: key-encryption keys (crypto/kek_ring.hpp); empty: secrets refused
   int purge_grace_days = 30;    // PURGE_GRACE_DAYS: a soft-deleted tenant is purged after this
   int purge_batch_rows = 5000;  // PURGE_BATCH_ROWS: rows per purge batch (one job, one commit)
+  // Live events and the dashboard (docs/live-events.md, docs/dashboard.md).
+  std::string events_database_url;   // EVENTS_DATABASE_URL: the LISTEN connection (direct, no PgBouncer);
+                                     // default DATABASE_URL
+  int event_streams_max = 200;       // EVENT_STREAMS_MAX: open SSE streams per process (0: none served)
+  int event_heartbeat_seconds = 15;  // EVENT_HEARTBEAT_SECONDS: comment lines that keep idle streams open
+  // EVENT_STREAM_MAX_SECONDS: then the stream ends and the client reconnects (authorised again);
+  // below Pistache's 300 s keep-alive timeout, which would otherwise cut the stream with a 408
+  int event_stream_max_seconds = 240;
+  std::string web_dir;  // WEB_DIR: the dashboard's files; default found next to the binary
 };
 
 struct ConfigError : std::runtime_error {

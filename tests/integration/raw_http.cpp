@@ -76,6 +76,7 @@ RawResponse RawConnection::exchange(const std::string& bytes) {
   buffered_.clear();
   size_t header_end = std::string::npos;
   size_t content_length = std::string::npos;
+  bool event_stream = false;
   char buf[16384];
   for (;;) {
     if (header_end == std::string::npos) {
@@ -95,6 +96,8 @@ RawResponse RawConnection::exchange(const std::string& bytes) {
               content_length = std::strtoul(v.c_str(), nullptr, 10);
             if (strcasecmp(k.c_str(), "connection") == 0 && strcasecmp(v.c_str(), "close") == 0)
               r.close = true;
+            if (strcasecmp(k.c_str(), "content-type") == 0 && v.rfind("text/event-stream", 0) == 0)
+              event_stream = true;
           }
           pos = next;
         }
@@ -105,6 +108,19 @@ RawResponse RawConnection::exchange(const std::string& bytes) {
       r.body = raw.substr(header_end + 4, content_length);
       buffered_ = raw.substr(header_end + 4 + content_length);
       return r;
+    }
+    // An event stream stays open: the answer is its opening (the first chunk, written in one
+    // piece), and the connection is not reused.
+    if (event_stream) {
+      const size_t size_end = raw.find("\r\n", header_end + 4);
+      if (size_end != std::string::npos) {
+        const size_t size = std::strtoul(raw.c_str() + header_end + 4, nullptr, 16);
+        if (raw.size() >= size_end + 2 + size) {
+          r.body = raw.substr(size_end + 2, size);
+          r.close = true;
+          return r;
+        }
+      }
     }
     ssize_t n = recv(fd_, buf, sizeof buf, 0);
     if (n <= 0) break;

@@ -331,6 +331,19 @@ HttpResponse http_request(int port, const std::string& method, const std::string
         if (r.headers.count("content-length")) content_length = std::stoul(r.headers["content-length"]);
       }
     }
+    // An event stream stays open: its answer here is the opening (the first chunk, which the
+    // server writes in one piece), de-chunked; tests that follow a stream use sse_client.hpp.
+    if (header_end != std::string::npos && r.header("content-type").rfind("text/event-stream", 0) == 0) {
+      const size_t size_end = raw.find("\r\n", header_end + 4);
+      if (size_end != std::string::npos) {
+        const size_t size = std::stoul(raw.substr(header_end + 4, size_end - header_end - 4), nullptr, 16);
+        if (raw.size() >= size_end + 2 + size) {
+          close(s);
+          r.body = raw.substr(size_end + 2, size);
+          return r;
+        }
+      }
+    }
     if (header_end != std::string::npos && content_length != std::string::npos &&
         raw.size() >= header_end + 4 + content_length) {
       break;

@@ -11,8 +11,10 @@ select is(
      join pg_namespace n on n.oid = c.relnamespace
      join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
     where n.nspname = 'tenantd' and c.relkind in ('r', 'p')
-      -- the one tenant table that is a reference table (citus/distribute.sql says why)
-      and c.oid <> 'tenantd.domains'::regclass
+      -- the tenant tables that are reference tables (citus/distribute.sql says why)
+      and c.oid not in ('tenantd.domains'::regclass, 'tenantd.api_keys'::regclass)
+      -- the live events stay on the coordinator with the queue whose changes they announce
+      and c.oid <> 'tenantd.events'::regclass
       and not exists (select 1 from citus_tables t
                        where t.table_name = c.oid and t.citus_table_type = 'distributed'
                          and t.distribution_column = 'tenant_id'
@@ -24,8 +26,9 @@ select is(
 select is(
   (select array_agg(table_name::text order by table_name::text) from citus_tables
     where citus_table_type = 'reference' and table_name::text like 'tenantd.%'),
-  array['tenantd.domains', 'tenantd.plans', 'tenantd.platform_admins', 'tenantd.tenants', 'tenantd.users'],
-  'domains, plans, platform_admins, tenants and users are reference tables');
+  array['tenantd.api_keys', 'tenantd.domains', 'tenantd.plans', 'tenantd.platform_admins',
+        'tenantd.tenant_tombstones', 'tenantd.tenants', 'tenantd.users'],
+  'api_keys, domains, plans, platform_admins, tenant_tombstones, tenants and users are reference tables');
 
 select is(
   (select count(*)::int from citus_tables

@@ -71,7 +71,11 @@ select is((select value from tenantd.usage_daily where tenant_id = :'ta' and met
              select count(*) from tenantd.login_attempts where tenant_id = :'ta' union all
              select count(*) from tenantd.usage_events where tenant_id = :'ta' union all
              select count(*) from tenantd.entitlement_overrides where tenant_id = :'ta' union all
-             select count(*) from tenantd.tenant_signups where tenant_id = :'ta') c),
+             select count(*) from tenantd.tenant_signups where tenant_id = :'ta' union all
+             select count(*) from tenantd.allowed_origins where tenant_id = :'ta' union all
+             select count(*) from tenantd.api_keys where tenant_id = :'ta' union all
+             select count(*) from tenantd.tenant_data_keys where tenant_id = :'ta' union all
+             select count(*) from tenantd.events where tenant_id = :'ta') c),
           'storage_rows: every row with the tenant''s id, in every tenant table (the sample''s own rows excepted)');
 select cmp_ok((select value from tenantd.usage_daily where tenant_id = :'ta' and metric = 'storage_bytes' and day = pg_temp.d(0)),
               '>', (select value * 24 from tenantd.usage_daily where tenant_id = :'ta' and metric = 'storage_rows' and day = pg_temp.d(0)),

@@ -15,11 +15,17 @@ insert into tenantd.tenant_configs (tenant_id, type, key, value)
 select t, 'general', 'k' || i, to_jsonb(i) from unnest(array[:'ta', :'tb']::uuid[]) t, generate_series(1, 7) i;
 insert into tenantd.tenant_data_keys (tenant_id, id, kek_id, wrapped_key)
 values (:'ta', gen_random_uuid(), 'k1', repeat('A', 80)), (:'tb', gen_random_uuid(), 'k1', repeat('B', 80));
+-- events are appended by every status change, the test's own included (it deletes another
+-- tenant below): the events that existed before must be left exactly as they were
+select set_config('tests.max_event', coalesce(max(id), 0)::text, true) from tenantd.events;
+create function pg_temp.only_earlier(p_table oid) returns text language sql stable as
+  $$ select case when p_table = 'tenantd.events'::regclass
+                 then ' and id <= ' || current_setting('tests.max_event') else '' end $$;
 create temp table b_before as
 select md5(string_agg(x, ',' order by x)) as digest from (
   select (xpath('/row/d/text()', query_to_xml(format(
-           'select md5(coalesce(string_agg(t::text, '','' order by t::text), '''')) as d from %s t where tenant_id <> %L',
-           c.oid::regclass, :'ta'), false, true, '')))[1]::text as x
+           'select md5(coalesce(string_agg(t::text, '','' order by t::text), '''')) as d from %s t where tenant_id <> %L%s',
+           c.oid::regclass, :'ta', pg_temp.only_earlier(c.oid)), false, true, '')))[1]::text as x
     from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id'
    where c.relnamespace = 'tenantd'::regnamespace and c.relkind = 'r') r;
 
@@ -65,8 +71,8 @@ select is((select sum((xpath('/row/n/text()', query_to_xml(format('select count(
           'no row of A in any tenant table');
 select is((select md5(string_agg(x, ',' order by x)) from (
              select (xpath('/row/d/text()', query_to_xml(format(
-                      'select md5(coalesce(string_agg(t::text, '','' order by t::text), '''')) as d from %s t where tenant_id <> %L',
-                      c.oid::regclass, :'ta'), false, true, '')))[1]::text as x
+                      'select md5(coalesce(string_agg(t::text, '','' order by t::text), '''')) as d from %s t where tenant_id <> %L%s',
+                      c.oid::regclass, :'ta', pg_temp.only_earlier(c.oid)), false, true, '')))[1]::text as x
                from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id'
               where c.relnamespace = 'tenantd'::regnamespace and c.relkind = 'r') r),
           (select digest from b_before), 'every other tenant''s rows are exactly as before');
