@@ -97,6 +97,13 @@ TEST(Purge, OperatorPurgesATenantAmongFiftyResumingAfterAKilledWorker) {
   EXPECT_EQ(q1("select count(*) from tenantd.jobs where dedupe_key = 'tenant.purge:" + a.id + "'"), "1");
 
   const std::string a_rows_at_start = rows_of(a.id);  // the operator's requests added audit rows
+  // Jobs other tests left queued or running (provisioning writes tenant_configs too) wait an
+  // hour: with one worker thread, one of them blocked at the lock below would keep the purge
+  // from ever starting.
+  admin_query(
+      "update tenantd.jobs set run_at = now() + interval '1 hour', lease_until = case when state = 'running' "
+      "then now() + interval '1 hour' else lease_until end where state in ('queued', 'running') and kind <> "
+      "'tenant.purge'");
   // hold the purge at tenant_configs: deletes there wait, reads go on
   pqxx::connection holder(admin_url());
   auto hold = std::make_unique<pqxx::work>(holder);
@@ -104,6 +111,17 @@ TEST(Purge, OperatorPurgesATenantAmongFiftyResumingAfterAKilledWorker) {
   const std::string log1 = source_dir() + "/var/purge-worker-1.log";
   pid_t w1 = spawn_worker(
       {{"WORKERS", "1"}, {"JOB_POLL_MS", "50"}, {"JOB_LEASE_SECONDS", "1"}, {"PURGE_BATCH_ROWS", "2"}}, log1);
+  // a failed assertion below returns early: the worker must not outlive the test and take the
+  // next tests' jobs
+  struct KillOnExit {
+    pid_t& pid;
+    ~KillOnExit() {
+      if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+      }
+    }
+  } kill_w1{w1};
   // held: A's purge has committed batches and a purge step waits at the lock
   const bool held = wait_for([&] {
     return q1("select (row_counts ? 'tenantd.audit_log') and exists (select 1 from pg_stat_activity where "
@@ -123,6 +141,7 @@ TEST(Purge, OperatorPurgesATenantAmongFiftyResumingAfterAKilledWorker) {
 
   kill(w1, SIGKILL);
   waitpid(w1, nullptr, 0);
+  w1 = -1;
   hold->abort();  // the killed worker's transaction rolls back when its backend finds it gone
   hold.reset();
 
