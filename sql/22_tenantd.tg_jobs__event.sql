@@ -15,7 +15,9 @@ begin
      and new.attempts is not distinct from old.attempts then
     return null;
   end if;
-  if new.payload ->> 'tenant_id' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' then
+  -- A purge's own jobs are platform events (no tenant): attached to the tenant being purged,
+  -- every step would add rows to the events the purge must delete, and it would never finish.
+  if new.kind <> 'tenant.purge' and new.payload ->> 'tenant_id' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' then
     v_tenant := (new.payload ->> 'tenant_id')::uuid;
   end if;
   perform tenantd.record_event(v_tenant, 'job.state', jsonb_build_object(
