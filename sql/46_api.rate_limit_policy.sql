@@ -1,8 +1,9 @@
 -- api.rate_limit_policy(ctx): the tenant a request acts in and its requests per minute
 -- (tenantd.effective_entitlements: the plan's api_requests_per_minute or its override; null =
--- unlimited). Not a route: the dispatcher calls it once per (tenant reference, principal) and
--- minute (src/http/tenant_rate_limit.hpp) to key the in-process token bucket and the usage
--- counter by the checked tenant id. tenantd.enter checks the principal like any request, so a
+-- unlimited). Not a route: the dispatcher calls it at most once per (tenant reference,
+-- principal) and minute (src/http/tenant_rate_limit.hpp), only for a request whose own call
+-- cannot carry tenantd.current_rate_limit() (a self-answering route) or was refused, to key
+-- the in-process token bucket and the usage counter by the checked tenant id. tenantd.enter checks the principal like any request, so a
 -- principal that may not act in the tenant learns nothing and draws on no tenant's bucket.
 create or replace function api.rate_limit_policy(ctx jsonb) returns tenantd.reply
 language plpgsql volatile
@@ -14,9 +15,7 @@ begin
   if v_tenant is null then
     raise exception using errcode = 'TD400', message = 'no tenant context';
   end if;
-  return tenantd.reply(200, json_build_object(
-    'tenant_id', v_tenant,
-    'requests_per_minute', tenantd.effective_entitlements(v_tenant) -> 'limits' -> 'api_requests_per_minute'));
+  return tenantd.reply(200, tenantd.current_rate_limit());
 end
 $$;
 

@@ -10,8 +10,11 @@
 namespace tenantd::db {
 namespace {
 
-std::string statement_text(const std::string& function, size_t n_params) {
-  std::string sql = "select r.status, r.body::text, r.headers::text from " + function + "(";
+std::string statement_text(const std::string& function, size_t n_params, bool with_rate_limit) {
+  std::string sql = "select r.status, r.body::text, r.headers::text";
+  // evaluated per row, after the function in FROM ran (and entered the context)
+  if (with_rate_limit) sql += ", tenantd.current_rate_limit()::text";
+  sql += " from " + function + "(";
   for (size_t i = 1; i <= n_params; ++i) sql += (i > 1 ? ", $" : "$") + std::to_string(i);
   return sql + ") r";
 }
@@ -55,14 +58,16 @@ bool is_api_function_name(const std::string& name) {
 }
 
 Reply call_api(ConnectionPool& pool, const std::string& function, const std::string& context_json,
-               const std::vector<Arg>& args, bool retry_on_lost_connection) {
+               const std::vector<Arg>& args, bool retry_on_lost_connection, std::string* rate_limit) {
   if (!is_api_function_name(function)) throw std::logic_error("not an api function name: " + function);
   // libpq takes NULL as a null pointer; the optionals outlive the call.
   std::vector<const char*> params;
   params.reserve(args.size() + 1);
   params.push_back(context_json.c_str());
   for (const auto& a : args) params.push_back(a ? a->c_str() : nullptr);
-  const std::string name = function + "/" + std::to_string(params.size());
+  const bool with_rate_limit = rate_limit != nullptr;
+  const std::string name = function + "/" + std::to_string(params.size()) + (with_rate_limit ? "+rl" : "");
+  const std::string sql = statement_text(function, params.size(), with_rate_limit);
 
   Lease lease = pool.acquire();
   for (int attempt = 0;; ++attempt) {
@@ -72,13 +77,14 @@ Reply call_api(ConnectionPool& pool, const std::string& function, const std::str
       if (prepared_statements()) {
         // Registered lazily (libpqxx sends PREPARE on first use on this connection); the same
         // name always has the same text, which libpqxx accepts again as a no-op.
-        lease.conn().prepare(name, statement_text(function, params.size()));
+        lease.conn().prepare(name, sql);
         r = tx.exec_prepared(name, pqxx::prepare::make_dynamic_params(params));
       } else {
-        r = tx.exec_params(statement_text(function, params.size()),
-                           pqxx::prepare::make_dynamic_params(params));
+        r = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
       }
-      return to_reply(r, function);
+      Reply reply = to_reply(r, function);
+      if (with_rate_limit) *rate_limit = r[0][3].is_null() ? std::string() : r[0][3].c_str();
+      return reply;
     } catch (const pqxx::broken_connection&) {
       lease.mark_broken();
       if (attempt >= 1 || !retry_on_lost_connection) throw;

@@ -30,8 +30,12 @@ struct Reply {
 // Errors surface as pqxx exceptions (sql_error with the SQLSTATE; broken_connection), which the
 // dispatcher maps through the one problem table. A connection lost while idle in the pool is
 // replaced and a read is sent again; a write is not (it may have committed).
+// With `rate_limit` non-null, the statement also answers tenantd.current_rate_limit() (the JSON
+// of the tenant's rate-limit policy, read after the call entered the context; empty when the
+// context has no tenant) into it: a second statement's answer in the same round trip.
 Reply call_api(ConnectionPool& pool, const std::string& function, const std::string& context_json,
-               const std::vector<Arg>& args, bool retry_on_lost_connection);
+               const std::vector<Arg>& args, bool retry_on_lost_connection,
+               std::string* rate_limit = nullptr);
 
 // True when `name` is "api." followed by a lower-case SQL identifier.
 bool is_api_function_name(const std::string& name);

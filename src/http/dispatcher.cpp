@@ -226,52 +226,81 @@ std::string rate_limit_context_json(const RequestContext& ctx) {
 
 }  // namespace
 
-void App::limit_and_count(const RequestContext& ctx, std::map<std::string, std::string>& tenant_headers) {
+std::string App::limit_and_count(const RequestContext& ctx,
+                                 std::map<std::string, std::string>& tenant_headers,
+                                 bool call_carries_policy) {
   const bool limit = svc_.config.tenant_rate_limit_enabled;
   UsageMeter* meter = svc_.usage_meter;
   // Operators acting in a tenant are neither limited by its plan nor its usage.
   // A key names its tenant by itself (the database knows which): no reference needed.
   if ((!limit && !meter) || !ctx.principal || ctx.principal->is_super_admin() ||
       (ctx.tenant_refs.empty() && !ctx.principal->names_own_tenant()))
-    return;
-  const std::string key = (ctx.tenant_refs.empty() ? std::string() : ctx.tenant_refs.front()) + '\n' +
-                          ctx.principal->sub + '\n' + ctx.principal->role + '\n' +
-                          ctx.principal->api_key_hash + '\n' + ctx.principal->external_tenant.value_or("");
-  const TenantRateLimits::Policy p = tenant_limits_.policy(key, [&] {
-    TenantRateLimits::Policy fetched;
+    return {};
+  std::string key = (ctx.tenant_refs.empty() ? std::string() : ctx.tenant_refs.front()) + '\n' +
+                    ctx.principal->sub + '\n' + ctx.principal->role + '\n' + ctx.principal->api_key_hash +
+                    '\n' + ctx.principal->external_tenant.value_or("");
+  if (auto p = tenant_limits_.cached(key)) {
+    apply_limit(*p, tenant_headers, true);
+    return {};
+  }
+  // The principal's first request in this tenant within the minute: its own call checks it and
+  // answers the policy; the token is taken after it (one request per principal and minute
+  // is limited after it ran rather than before).
+  if (call_carries_policy) {
+    // ... unless the tenant this reference named for others has no token left
+    if (!ctx.tenant_refs.empty() && svc_.config.tenant_rate_limit_enabled) {
+      if (auto d = tenant_limits_.peek_reference(ctx.tenant_refs.front()); d && !d->allowed)
+        refuse_limit(*d, tenant_headers);
+    }
+    return key;
+  }
+  settle_limit(ctx, key, {}, tenant_headers, true);
+  return {};
+}
+
+void App::settle_limit(const RequestContext& ctx, const std::string& key, const std::string& policy_json,
+                       std::map<std::string, std::string>& tenant_headers, bool may_refuse) {
+  TenantRateLimits::Policy p;
+  if (!policy_json.empty()) {
+    p = TenantRateLimits::parse(policy_json);
+  } else {
     try {
       const db::Reply r =
           db::call_api(svc_.pool, "api.rate_limit_policy", rate_limit_context_json(ctx), {}, true);
-      rapidjson::Document d;
-      d.Parse(r.body.c_str());
-      if (r.status == 200 && !d.HasParseError() && d.IsObject() && d.HasMember("tenant_id") &&
-          d["tenant_id"].IsString()) {
-        fetched.tenant_id = d["tenant_id"].GetString();
-        if (d.HasMember("requests_per_minute") && d["requests_per_minute"].IsInt())
-          fetched.per_minute = std::max(0, d["requests_per_minute"].GetInt());
-      }
+      if (r.status == 200) p = TenantRateLimits::parse(r.body);
     } catch (const pqxx::sql_error& e) {
       // The database refused the principal in this tenant (TDxxx): no bucket, no count, and the
       // request's own call answers why. Anything else is not remembered.
-      fetched.cacheable = e.sqlstate().rfind("TD", 0) == 0;
+      p.cacheable = e.sqlstate().rfind("TD", 0) == 0;
     }
-    return fetched;
-  });
+  }
+  tenant_limits_.remember(key, p);
+  if (!ctx.tenant_refs.empty()) tenant_limits_.note_reference(ctx.tenant_refs.front(), p);
+  apply_limit(p, tenant_headers, may_refuse);
+}
+
+void App::refuse_limit(const TenantRateLimits::Decision& d,
+                       std::map<std::string, std::string>& tenant_headers) {
+  tenant_headers["RateLimit-Policy"] = TenantRateLimits::policy_header(d);
+  tenant_headers["RateLimit"] = TenantRateLimits::state_header(d);
+  std::map<std::string, std::string> h = tenant_headers;
+  h["Retry-After"] = std::to_string(d.retry_after);
+  throw ApiError(
+      "rate_limited",
+      "this tenant's plan allows " + std::to_string(d.limit) + " API requests per minute; retry later",
+      std::move(h));
+}
+
+void App::apply_limit(const TenantRateLimits::Policy& p, std::map<std::string, std::string>& tenant_headers,
+                      bool may_refuse) {
   if (p.tenant_id.empty()) return;
-  if (limit && p.per_minute > 0) {
+  if (svc_.config.tenant_rate_limit_enabled && p.per_minute > 0) {
     const TenantRateLimits::Decision d = tenant_limits_.take(p.tenant_id, p.per_minute);
     tenant_headers["RateLimit-Policy"] = TenantRateLimits::policy_header(d);
     tenant_headers["RateLimit"] = TenantRateLimits::state_header(d);
-    if (!d.allowed) {
-      std::map<std::string, std::string> h = tenant_headers;
-      h["Retry-After"] = std::to_string(d.retry_after);
-      throw ApiError("rate_limited",
-                     "this tenant's plan allows " + std::to_string(p.per_minute) +
-                         " API requests per minute; retry later",
-                     std::move(h));
-    }
+    if (!d.allowed && may_refuse) refuse_limit(d, tenant_headers);
   }
-  if (meter) meter->add(p.tenant_id, UsageMeter::utc_day());
+  if (svc_.usage_meter) svc_.usage_meter->add(p.tenant_id, UsageMeter::utc_day());
 }
 
 // Only keys the database accepted are noted (an unchecked made-up key would only grow the map
@@ -393,7 +422,8 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     if (!ctx.tenant_refs.empty()) ctx.tenant_id = ctx.tenant_refs.front();
   }
   ctx.context_json = context_json(ctx, route, in.method + " " + route.pattern);
-  limit_and_count(ctx, tenant_headers);
+  const bool one_call = !route.function.empty() && route.options.stream == EventStream::kNone;
+  const std::string limit_key = limit_and_count(ctx, tenant_headers, one_call);
   if (route.function.empty()) {
     // authenticated self-answering routes make their api.* call(s) themselves, tenantd.enter first
     Response own = route.fn(ctx);
@@ -403,7 +433,19 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
   std::vector<db::Arg> args = route.args(ctx);
   if (route.options.stream != EventStream::kNone) return open_event_stream(ctx, route, args);
   // Only a read is sent again when the connection turns out lost (a write may have committed).
-  db::Reply reply = db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET");
+  db::Reply reply;
+  std::string policy_json;
+  try {
+    reply = db::call_api(svc_.pool, route.function, ctx.context_json, args, in.method == "GET",
+                         limit_key.empty() ? nullptr : &policy_json);
+  } catch (const pqxx::sql_error&) {
+    // refused: the policy is asked for on its own, so refused requests are limited and counted
+    // like the others; the answer stays the refusal
+    if (!limit_key.empty()) settle_limit(ctx, limit_key, {}, tenant_headers, false);
+    throw;
+  }
+  if (!limit_key.empty())
+    settle_limit(ctx, limit_key, policy_json.empty() ? "{}" : policy_json, tenant_headers, false);
   // the statement ran, so tenantd.enter accepted the key: a use (last_used_at, flushed in batches)
   note_api_key_use(ctx);
   if (route.options.reply_filter) route.options.reply_filter(ctx, reply);

@@ -40,7 +40,24 @@ class App {
                std::map<std::string, std::string>& tenant_headers);
   // The per-tenant rate limit and the api_calls count of a request that names a tenant; sets
   // the RateLimit headers, throws rate_limited (429) when the tenant's bucket is empty.
-  void limit_and_count(const RequestContext& ctx, std::map<std::string, std::string>& tenant_headers);
+  // With the principal's policy cached, that happens here, before the request's call. Without,
+  // and when `call_carries_policy` (the route's one api.* call), it returns the cache key: the
+  // call answers the policy too (tenantd.current_rate_limit(), no round trip of its own) and
+  // settle_limit() takes the request's token after it. Otherwise the policy is fetched here
+  // (api.rate_limit_policy, a statement of its own once per principal and minute).
+  std::string limit_and_count(const RequestContext& ctx, std::map<std::string, std::string>& tenant_headers,
+                              bool call_carries_policy);
+  // After the call that carried the policy (policy_json; empty: the call was refused and the
+  // policy is fetched on its own, so that refused requests are limited and counted too).
+  void settle_limit(const RequestContext& ctx, const std::string& key, const std::string& policy_json,
+                    std::map<std::string, std::string>& tenant_headers, bool may_refuse);
+  // Takes the request's token from the tenant's bucket and counts the call; `may_refuse`: throw
+  // rate_limited when the bucket is empty (false after the request already ran).
+  void apply_limit(const TenantRateLimits::Policy& p, std::map<std::string, std::string>& tenant_headers,
+                   bool may_refuse);
+  // 429 rate_limited with the RateLimit headers of `d` and Retry-After.
+  [[noreturn]] void refuse_limit(const TenantRateLimits::Decision& d,
+                                 std::map<std::string, std::string>& tenant_headers);
   // A CORS preflight (OPTIONS with Origin and Access-Control-Request-Method): answered without
   // authentication, 204 with the CORS headers for an allowed origin, 403 origin_not_allowed
   // without them otherwise (http/cors.hpp).

@@ -1,5 +1,7 @@
 #include "http/tenant_rate_limit.hpp"
 
+#include <rapidjson/document.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -28,18 +30,62 @@ V& TenantRateLimits::insert(Lru<V>& lru, const std::string& key, V value) {
   return lru.map.emplace(key, std::make_pair(std::move(value), lru.order.begin())).first->second.first;
 }
 
+std::optional<TenantRateLimits::Policy> TenantRateLimits::cached(const std::string& key,
+                                                                 Clock::time_point now) {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (auto* c = find(policies_, key); c && c->expires > now) return c->policy;
+  return std::nullopt;
+}
+
+void TenantRateLimits::remember(const std::string& key, const Policy& p, Clock::time_point now) {
+  if (!p.cacheable) return;
+  std::lock_guard<std::mutex> lk(mu_);
+  insert(policies_, key, Cached{p, now + kTtl});
+}
+
 TenantRateLimits::Policy TenantRateLimits::policy(const std::string& key,
                                                   const std::function<Policy()>& fetch,
                                                   Clock::time_point now) {
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    if (auto* c = find(policies_, key); c && c->expires > now) return c->policy;
-  }
+  if (auto p = cached(key, now)) return *p;
   // fetched outside the lock: a database round trip must not hold up other tenants
   Policy p = fetch();
-  if (!p.cacheable) return p;
+  remember(key, p, now);
+  return p;
+}
+
+void TenantRateLimits::note_reference(const std::string& ref, const Policy& p) {
+  if (ref.empty() || p.tenant_id.empty()) return;
   std::lock_guard<std::mutex> lk(mu_);
-  insert(policies_, key, Cached{p, now + kTtl});
+  insert(references_, ref, p);
+}
+
+std::optional<TenantRateLimits::Decision> TenantRateLimits::peek_reference(const std::string& ref,
+                                                                           Clock::time_point now) {
+  std::lock_guard<std::mutex> lk(mu_);
+  const Policy* p = find(references_, ref);
+  if (!p || p->per_minute <= 0) return std::nullopt;
+  const Bucket* b = find(buckets_, p->tenant_id);
+  if (!b || b->capacity != p->per_minute) return std::nullopt;
+  const double per_second = p->per_minute / 60.0;
+  const double elapsed = std::max(0.0, std::chrono::duration<double>(now - b->updated).count());
+  const double tokens = std::min<double>(p->per_minute, b->tokens + elapsed * per_second);
+  Decision d;
+  d.limit = p->per_minute;
+  d.allowed = tokens >= 1.0;
+  if (!d.allowed) d.retry_after = std::max(1, static_cast<int>(std::ceil((1.0 - tokens) / per_second)));
+  d.remaining = static_cast<int>(std::floor(tokens));
+  d.reset_seconds = static_cast<int>(std::ceil((p->per_minute - tokens) / per_second));
+  return d;
+}
+
+TenantRateLimits::Policy TenantRateLimits::parse(const std::string& json) {
+  Policy p;
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("tenant_id") || !d["tenant_id"].IsString()) return p;
+  p.tenant_id = d["tenant_id"].GetString();
+  if (d.HasMember("requests_per_minute") && d["requests_per_minute"].IsInt())
+    p.per_minute = std::max(0, d["requests_per_minute"].GetInt());
   return p;
 }
 

@@ -48,6 +48,22 @@ class TenantRateLimits {
   }
   Policy policy(const std::string& key, const std::function<Policy()>& fetch, Clock::time_point now);
 
+  // The cached policy for `key`, if one is still fresh; and remembering one found elsewhere (in
+  // the request's own statement, tenantd.current_rate_limit()). policy() is these two around fetch.
+  std::optional<Policy> cached(const std::string& key, Clock::time_point now = Clock::now());
+  void remember(const std::string& key, const Policy& p, Clock::time_point now = Clock::now());
+
+  // What a tenant reference (a slug, id or hostname as the request spelled it) was last found
+  // to name by a principal the database accepted, and whether that tenant's bucket is empty now:
+  // a request whose own principal is not checked yet is refused when it is (peek() takes no
+  // token, so a stranger naming the tenant spends none of its requests either).
+  void note_reference(const std::string& ref, const Policy& p);
+  std::optional<Decision> peek_reference(const std::string& ref, Clock::time_point now = Clock::now());
+
+  // The policy in the JSON tenantd.current_rate_limit() answers ({"tenant_id", "requests_per_minute"});
+  // anything else is no policy (an empty tenant id).
+  static Policy parse(const std::string& json);
+
   // One request of `tenant_id` under a limit of `per_minute` (> 0): a bucket holds up to
   // per_minute tokens and regains per_minute/60 a second.
   Decision take(const std::string& tenant_id, int per_minute) {
@@ -84,6 +100,7 @@ class TenantRateLimits {
   std::mutex mu_;
   Lru<Cached> policies_;
   Lru<Bucket> buckets_;
+  Lru<Policy> references_;
 };
 
 }  // namespace tenantd

@@ -9,7 +9,7 @@
 \set carol_a '{"refs": ["acme"], "user_id": "cccccccc-0000-4000-8000-000000000001", "role": "member", "request_id": "t47"}'
 \set ops_a '{"refs": ["acme"], "role": "super_admin", "subject": "tests-operator", "request_id": "t47"}'
 begin;
-select plan(24);
+select plan(27);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 select tests.create_user('carol@acme.test', :'carol');
@@ -31,6 +31,17 @@ select is(tenantd.effective_entitlements(:'tb'), null, 'another tenant''s entitl
 select is((api.get_entitlements(:'carol_a')).status, 200, 'GET /v1/entitlements: any member reads them');
 select is((api.get_entitlements(:'carol_a')).body::jsonb ->> 'plan', 'free', '… the plan');
 select is((api.get_entitlements(:'carol_a')).body::jsonb ->> 'tenant_id', :'ta', '… of the tenant');
+
+-- the rate-limit policy the dispatcher reads in the request's own statement (src/db/api_call.cpp):
+-- after the call in FROM has entered the context, never before it
+select is(tenantd.current_rate_limit()::jsonb, jsonb_build_object('tenant_id', :'ta', 'requests_per_minute', 60),
+          'current_rate_limit: the context''s tenant and its plan''s requests per minute');
+select set_config('app.tenant_id', '', true);
+select is(tenantd.current_rate_limit()::jsonb, null, '… no tenant in the context: no policy');
+select is((select rl::jsonb from (select r.status, tenantd.current_rate_limit()::text as rl
+                                    from api.get_entitlements(:'carol_a') r) x),
+          jsonb_build_object('tenant_id', :'ta', 'requests_per_minute', 60),
+          '… read in the statement of a call: the tenant that call entered');
 
 -- a tenant admin cannot change them: not through the function, not with SQL, not through config
 select tests.act_as(:'ta', :'alice', 'tenant_admin');

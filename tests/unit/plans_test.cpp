@@ -42,6 +42,43 @@ TEST(TenantRateLimits, APlanChangeStartsANewBucket) {
   EXPECT_EQ(d.remaining, 119);
 }
 
+// A principal's first request in a tenant within the minute runs before its policy is known (its
+// own statement answers it); it is still refused when the tenant its reference named for an
+// accepted principal has no token left, and peeking takes none.
+TEST(TenantRateLimits, AnUnknownPrincipalIsRefusedByPeekingAtTheReferencesBucket) {
+  TenantRateLimits limits;
+  const auto t0 = Clock::now();
+  EXPECT_FALSE(limits.peek_reference("acme", t0)) << "a reference nobody was accepted under: no answer";
+  const auto p = TenantRateLimits::parse(R"({"tenant_id": "t-uuid", "requests_per_minute": 2})");
+  ASSERT_EQ(p.tenant_id, "t-uuid");
+  ASSERT_EQ(p.per_minute, 2);
+  limits.note_reference("acme", p);
+  EXPECT_FALSE(limits.peek_reference("acme", t0)) << "no bucket yet: full";
+  ASSERT_TRUE(limits.take("t-uuid", 2, t0).allowed);
+  auto d = limits.peek_reference("acme", t0);
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->allowed);
+  EXPECT_EQ(d->remaining, 1);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(limits.peek_reference("acme", t0)->allowed) << "peeking takes no token";
+  ASSERT_TRUE(limits.take("t-uuid", 2, t0).allowed);
+  d = limits.peek_reference("acme", t0);
+  EXPECT_FALSE(d->allowed);
+  EXPECT_EQ(d->limit, 2);
+  EXPECT_EQ(d->retry_after, 30);  // one token per 30 s at 2 a minute
+  EXPECT_TRUE(limits.peek_reference("acme", t0 + std::chrono::seconds(30))->allowed);
+  EXPECT_FALSE(limits.peek_reference("other", t0));
+}
+
+TEST(TenantRateLimits, ParseTakesOnlyAPolicyWithATenant) {
+  EXPECT_EQ(TenantRateLimits::parse("{}").tenant_id, "");
+  EXPECT_EQ(TenantRateLimits::parse("not json").tenant_id, "");
+  EXPECT_EQ(TenantRateLimits::parse(R"({"tenant_id": 5})").tenant_id, "");
+  const auto unlimited = TenantRateLimits::parse(R"({"tenant_id": "t", "requests_per_minute": null})");
+  EXPECT_EQ(unlimited.tenant_id, "t");
+  EXPECT_EQ(unlimited.per_minute, 0);
+  EXPECT_EQ(TenantRateLimits::parse(R"({"tenant_id": "t", "requests_per_minute": -3})").per_minute, 0);
+}
+
 TEST(TenantRateLimits, HeaderValuesFollowTheIetfDraft) {
   TenantRateLimits::Decision d;
   d.limit = 600;

@@ -31,7 +31,8 @@ EXPECTED = {
     # a purge cannot be undone: the example's confirmation is not the lifecycle tenant's slug, so
     # the replay is refused before anything starts (the purge itself: tests/integration/purge_pgtest)
     "purgeTenant": (422, "the confirmation is not the tenant's slug"),
-    # only a failed job is retried; the example's job id names none in a fresh database
+    # only a failed job is retried; the example's job id (987654321) names none: a small one named
+    # a completed job in a database earlier test runs had used
     "retryJob": (404, "no such job"),
     # the on-demand TLS ask allows verified domains only; this test's claims stay pending
     "domainAllowed": (404, "no verified domain by this name"),
