@@ -59,7 +59,8 @@ TEST(TenantRateLimits, AnUnknownPrincipalIsRefusedByPeekingAtTheReferencesBucket
   ASSERT_TRUE(d);
   EXPECT_TRUE(d->allowed);
   EXPECT_EQ(d->remaining, 1);
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(limits.peek_reference("acme", t0)->allowed) << "peeking takes no token";
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(limits.peek_reference("acme", t0)->allowed) << "peeking takes no token";
   ASSERT_TRUE(limits.take("t-uuid", 2, t0).allowed);
   d = limits.peek_reference("acme", t0);
   EXPECT_FALSE(d->allowed);
