@@ -352,7 +352,8 @@ def report(raw_dir: str, results_dir: str) -> int:
         verdict = "meets the target <= 1.2" if large / small <= 1.2 else "ABOVE the target <= 1.2"
         p(f"(e) p50 of (b) at one client, {facts['e.scale_shape']} / {facts['tenants']} x {facts['members']}: "
           f"{ms(large)} ms / {ms(small)} ms = {'%.2f' % (large / small)}  ({verdict}; small measured before and "
-          f"after: {ms(facts['e.p50_small1'])}, {ms(facts['e.p50_small2'])} ms; {facts['e.load_note']})")
+          f"after: {ms(facts['e.p50_small1'])}, {ms(facts['e.p50_small2'])} ms; {facts.get('e.buffers', '')}; "
+          f"{facts['e.load_note']})")
     p("attempts: " + ", ".join(f"({s.key}) {res[s.key].attempts}" for s in SCENARIOS if s.kind == "wrk")
       + " (a scenario disturbed by other processes is measured again)")
     p(f"statement check: {facts['drift_note']}")
