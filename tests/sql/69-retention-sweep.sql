@@ -10,7 +10,7 @@
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 \set bob bbbbbbbb-0000-4000-8000-000000000001
 begin;
-select plan(16);
+select plan(18);
 select tests.share_tap_with('tenantd_worker');
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
@@ -164,6 +164,15 @@ select is((select count(*)::int from tenantd.platform_log
             where id > current_setting('tests.log_before')::bigint and event = 'retention.sweep'
               and (details ->> 'deleted')::bigint >= 17 and details ? 'batches' and details ? 'tenants'),
           1, 'the sweep itself gets one line with its totals');
+
+-- the daily scheduling: one sweep per UTC day however often the workers ask
+set local role tenantd_worker;
+select is(tenantd.enqueue_retention_sweep(), tenantd.enqueue_retention_sweep(),
+          'asking twice the same day queues one sweep');
+reset role;
+select is((select payload || jsonb_build_object('kind', kind) from tenantd.jobs
+            where dedupe_key = 'retention.sweep:' || to_char(now() at time zone 'utc', 'YYYY-MM-DD')),
+          '{"kind": "retention.sweep"}'::jsonb, 'today''s sweep starts from an empty state');
 
 -- the retention policies open only for worker and owner sessions
 create function pg_temp.checked() returns uuid language sql security definer as
