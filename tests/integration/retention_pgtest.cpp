@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <memory>
 #include <pqxx/pqxx>
 
 #include "support.hpp"
@@ -185,6 +186,107 @@ TEST(Retention, TheSweepJobDeletesExpiredRowsInCommittedStepsThroughAWorker) {
                " and details::text like '%probe.%'"),
             "0")
       << "the log holds counts, not contents";
+}
+
+TEST(Retention, ASweepWhoseWorkerIsKilledMidwayFinishesWithExactCounts) {
+  Seed a = seed_tenant("rkilla", 1);
+  admin_exec("update tenantd.tenants set plan = 'free' where id = " + q(a.id));
+  admin_exec("insert into tenantd.audit_log (tenant_id, action, at) select " + q(a.id) +
+             ", 'probe.old', now() - interval '200 days' from generate_series(1, 30)");
+  admin_exec("insert into tenantd.sessions (tenant_id, user_id, refresh_token_hash, expires_at) values (" +
+             q(a.id) + ", " + q(a.user_ids[0]) + ", '\\x" + uniq() + "', now() - interval '10 days')");
+  // usage detail past the free plan's 90 days: the last kind the sweep visits, and (events being
+  // reported at most 7 days late) only this test makes such rows
+  admin_exec("insert into tenantd.usage_events (tenant_id, id, metric, value, occurred_at) values (" +
+             q(a.id) + ", 'rkill-" + uniq() + "', 'probe', 1, now() - interval '200 days')");
+  const std::string daily = q1("select tenantd.enqueue_retention_sweep()");
+  admin_exec("update tenantd.jobs set run_at = now() + interval '1 hour' where state = 'queued' and id = " +
+             daily);
+  struct DailyDueAgain {
+    std::string id;
+    ~DailyDueAgain() {
+      admin_exec("update tenantd.jobs set run_at = now() where state = 'queued' and id = " + id);
+    }
+  } daily_due_again{daily};
+  const std::string last_log = q1("select coalesce(max(id), 0) from tenantd.platform_log");
+  const std::string last_job = q1("select coalesce(max(id), 0) from tenantd.jobs");
+  admin_exec("select tenantd.enqueue_job('retention.sweep', '{\"batch\": 7}', now(), 10)");
+
+  // hold the sweep at A's usage event (a row lock: other tenants' deletes go on); A's audit rows
+  // and session go before it
+  pqxx::connection holder(admin_url());
+  auto hold = std::make_unique<pqxx::work>(holder);
+  hold->exec("select 1 from tenantd.usage_events where tenant_id = " + q(a.id) + " for update");
+  pid_t w1 = spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "50"}, {"JOB_LEASE_SECONDS", "1"}},
+                          source_dir() + "/var/retention-kill-1.log");
+  struct KillOnExit {
+    pid_t& pid;
+    ~KillOnExit() {
+      if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+      }
+    }
+  } kill_w1{w1};
+  const bool held = wait_for([&] {
+    return q1("select exists (select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like "
+              "'%retention_step%')") == "t";
+  });
+  ASSERT_TRUE(held) << "the sweep never reached the usage events";
+  // the steps before the held one committed on their own (7 rows each: most of A's audit rows are
+  // gone); the held step, which also deletes, is the one the kill rolls back
+  EXPECT_GE(std::stoi(q1("select count(*) from tenantd.jobs where kind = 'retention.sweep' and state = "
+                         "'completed' and id > " +
+                         last_job)),
+            1);
+  EXPECT_LT(
+      std::stoi(
+          q1("select count(*) from tenantd.audit_log where action = 'probe.old' and tenant_id = " + q(a.id))),
+      30);
+  kill(w1, SIGKILL);
+  waitpid(w1, nullptr, 0);
+  w1 = -1;
+  hold->abort();
+  hold.reset();
+
+  pid_t w2 =
+      spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "50"}}, source_dir() + "/var/retention-kill-2.log");
+  const bool finished = wait_for(
+      [&] {
+        return q1("select count(*) from tenantd.jobs where kind = 'retention.sweep' and id > " + last_job +
+                  " and state <> 'completed'") == "0" &&
+               q1("select count(*) > 0 from tenantd.platform_log where event = 'retention.sweep' and id > " +
+                  last_log) == "t";
+      },
+      60000);
+  stop_process(w2);
+  ASSERT_TRUE(finished) << "the sweep did not finish after the restart";
+  EXPECT_EQ(
+      q1("select count(*) from tenantd.audit_log where action = 'probe.old' and tenant_id = " + q(a.id)),
+      "0");
+  EXPECT_EQ(q1("select count(*) from tenantd.sessions where tenant_id = " + q(a.id) +
+               " and expires_at < now() - interval '7 days'"),
+            "0");
+  EXPECT_EQ(q1("select count(*) from tenantd.usage_events where tenant_id = " + q(a.id)), "0");
+  // the killed step was rolled back and done again: every row counted once
+  EXPECT_EQ(
+      q1("select sum((details ->> 'deleted')::int) from tenantd.platform_log where event = "
+         "'retention.swept' and id > " +
+         last_log + " and tenant_id_text = " + q(a.id) + " and details ->> 'table' = 'tenantd.audit_log'"),
+      "30");
+  EXPECT_EQ(
+      q1("select sum((details ->> 'deleted')::int) from tenantd.platform_log where event = "
+         "'retention.swept' and id > " +
+         last_log + " and tenant_id_text = " + q(a.id) + " and details ->> 'table' = 'tenantd.sessions'"),
+      "1");
+  EXPECT_EQ(
+      q1("select sum((details ->> 'deleted')::int) from tenantd.platform_log where event = "
+         "'retention.swept' and id > " +
+         last_log + " and tenant_id_text = " + q(a.id) + " and details ->> 'table' = 'tenantd.usage_events'"),
+      "1");
+  EXPECT_EQ(
+      q1("select count(*) from tenantd.platform_log where event = 'retention.sweep' and id > " + last_log),
+      "1");
 }
 
 }  // namespace
