@@ -6,7 +6,7 @@ TENANTD_PG_PORT ?= 54329
 JOBS ?= 2
 export BUILD_DIR TENANTD_PG_DIR TENANTD_PG_PORT
 
-.PHONY: all deps build run test sanitize format-check bench bench-signup db-start db-stop db-destroy migrate format clean test-citus
+.PHONY: all deps build run test sanitize format-check bench bench-signup bench-retention db-start db-stop db-destroy migrate format clean test-citus
 
 all: build
 
@@ -59,6 +59,10 @@ bench: build
 
 bench-signup: build
 	@bench/signup.sh
+
+# the retention sweep on 1,000,000 audit rows and concurrent inserts (docs/data-lifecycle.md)
+bench-retention: build
+	@bench/retention.sh
 
 format:
 	@clang-format -i $$(find src tests -name '*.cpp' -o -name '*.hpp')

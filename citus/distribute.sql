@@ -33,6 +33,7 @@ insert into citus_placement values
   (5, 'tenantd.domains', 'reference', 'a verified hostname has one owner in the whole platform (the partial unique index on hostname, which cannot include tenant_id); claims are rare writes'),
   (6, 'tenantd.api_keys', 'reference', 'a presented API key is found by its hash alone on every request (a unique index that cannot include tenant_id); keys are few and rarely written, last_used_at in batches'),
   (7, 'tenantd.tenant_tombstones', 'reference', 'the purge policies of every tenant table ask whether the tenant being purged has an unfinished tombstone; written once per purge'),
+  (8, 'tenantd.plan_retention', 'reference', 'per-plan retention bounds, read with the plan by every tenant''s retention, written by operators'),
   -- tenant tables: distributed by tenant_id, all in one colocation group, so a request's rows
   -- of every table are on the node that holds the tenant; ordered so that a table's foreign
   -- keys point at tables already distributed
@@ -51,7 +52,8 @@ insert into citus_placement values
   (22, 'tenantd.usage_daily', 'tenant', null),
   (23, 'tenantd.allowed_origins', 'tenant', null),
   (24, 'tenantd.usage_events', 'tenant', null),
-  (25, 'tenantd.tenant_data_keys', 'tenant', null);
+  (25, 'tenantd.tenant_data_keys', 'tenant', null),
+  (26, 'tenantd.retention_settings', 'tenant', null);
 -- Left on the coordinator as ordinary tables (not in this list): tenantd.jobs,
 -- tenantd.idempotency_keys, tenantd.webhook_events, tenantd.signup_attempts and the runner's
 -- tenantd_migrations.*: queues and short-lived records taken with FOR UPDATE SKIP LOCKED, keyed

@@ -29,7 +29,9 @@ as $$
     ('tenantd.tenant_tombstones',
      'what remains of a purged tenant: its id, a hash of its slug, dates and row counts; written by the purge functions only'),
     ('tenantd.platform_log',
-     'counts of what purges and retention sweeps removed, never row contents; written by their functions only')
+     'counts of what purges and retention sweeps removed, never row contents; written by their functions only'),
+    ('tenantd.plan_retention',
+     'per-plan retention defaults and bounds (days per kind of data): reference data like the plans')
 $$;
 
 revoke all on function tenantd.global_tables() from public;

@@ -6,7 +6,8 @@
 -- tenantd_app may insert and read its tenant's rows and has no
 -- UPDATE or DELETE grant at all; the update/delete policies deny as well, so every command has
 -- a policy (tenantd.rls_audit) and even the owner cannot rewrite history through a definer
--- function. Retention deletes will run as the owner with a policy of their own when they exist.
+-- function. Only the retention sweep deletes, as the owner, through its own policies
+-- (policies/zz_retention.sql), rows past the tenant's retention.
 alter table tenantd.audit_log enable row level security;
 alter table tenantd.audit_log force row level security;
 

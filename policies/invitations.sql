@@ -2,7 +2,8 @@
 -- invitations:write permission (tenantd.has_permission) in the tenant the transaction acts in,
 -- for the API and for a DBA in psql with a member's context alike. The catalogue has no
 -- separate read permission: who may send invitations is who may see them.
--- Invitations are history: revoked, never deleted (delete_denied).
+-- Invitations are history: revoked, never deleted by the app (delete_denied); ended ones leave
+-- only through the retention sweep (policies/zz_retention.sql).
 alter table tenantd.invitations enable row level security;
 alter table tenantd.invitations force row level security;
 

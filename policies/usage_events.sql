@@ -2,8 +2,9 @@
 -- only by tenantd.record_usage_events (SECURITY DEFINER: it also adds them to usage_daily,
 -- which no login role may write), inside the caller's tenant and only with usage:write, so the
 -- insert policy below decides that write. Reading needs usage:read, or usage:write (a writer
--- compares a repeated event id with the stored event). No UPDATE or DELETE for anyone: they are
--- billing records and the daily sums were computed from them.
+-- compares a repeated event id with the stored event). No UPDATE or DELETE for any login role:
+-- they are billing records and the daily sums were computed from them; rows past the tenant's
+-- retention leave only through the retention sweep (policies/zz_retention.sql).
 alter table tenantd.usage_events enable row level security;
 alter table tenantd.usage_events force row level security;
 

@@ -87,7 +87,9 @@ as $$
     ('tenantd.tg_jobs__event()', 'a job''s state change is recorded as an event; only the owner writes events (a trigger, not callable)'),
     ('tenantd.tg_domains__event()', 'a domain''s verification state change is recorded as an event; only the owner writes events (a trigger, not callable)'),
     ('tenantd.operator_retry_job(bigint)', 'the queue: a registered operator''s retry of a failed job (POST /v1/admin/jobs/{id}/retry); the app role has no grant on the queue'),
-    ('tenantd.tenant_status_events(uuid,bigint)', 'the public status stream''s replay: no context; returns one tenant''s status events, the public status shape only')
+    ('tenantd.tenant_status_events(uuid,bigint)', 'the public status stream''s replay: no context; returns one tenant''s status events, the public status shape only'),
+    -- retention: the sweep deletes expired rows from tables no login role may delete from
+    ('tenantd.retention_step(jsonb)', 'the retention sweep deletes one batch of expired audit, invitation, session and usage-event rows per tenant and records the counts in the platform log (tenantd_worker only)')
 $$;
 
 revoke all on function tenantd.definer_functions() from public;

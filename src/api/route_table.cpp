@@ -16,6 +16,7 @@
 #include "api/onboarding.hpp"
 #include "api/openapi.hpp"
 #include "api/purge.hpp"
+#include "api/retention.hpp"
 #include "api/roles.hpp"
 #include "api/signup.hpp"
 #include "api/tenant_status.hpp"
@@ -158,6 +159,9 @@ void register_all(Router& r) {
   // tenant data lifecycle: purge a deleted tenant now (super admin; the slug as confirmation)
   r.call("POST", "/v1/tenants/{tenant}/purge", Scope::kTenant, "api.purge_tenant", purge::request,
          opts().inactive_ok());
+  // tenant data lifecycle: retention, how long each kind of data is kept (within the plan's bounds)
+  r.call_tenant("GET", "/retention", "api.get_retention", retention::get, opts().needs("config:read"));
+  r.call_tenant("PUT", "/retention", "api.put_retention", retention::put, opts().needs("tenant:write"));
 
   // users: members of the current tenant
   r.call_tenant("GET", "/users", "api.list_members", users::list);

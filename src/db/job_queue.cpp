@@ -71,6 +71,8 @@ void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days) {
       "select tenantd.enqueue_job('usage.snapshot', jsonb_build_object('day', d), now(), 5, "
       "'usage.snapshot:' || d) "
       "from to_char(now() at time zone 'utc', 'YYYY-MM-DD') d");
+  // One retention sweep per UTC day; it queues its own next steps.
+  tx.exec("select tenantd.enqueue_retention_sweep()");
   tx.commit();
 }
 
@@ -79,8 +81,10 @@ void cleanup_sessions(pqxx::work& tx) {
 }
 
 void sweep(pqxx::work& tx, int webhook_retention_days) {
+  // Ended sessions are no longer cleaned up here after a fixed 7 days: the daily retention
+  // sweep removes them after each tenant's own sessions retention (by default 7 days).
   tx.exec_params(
-      "select tenantd.sweep_idempotency_keys(), tenantd.cleanup_sessions(7), tenantd.sweep_jobs(7), "
+      "select tenantd.sweep_idempotency_keys(), tenantd.sweep_jobs(7), "
       "tenantd.sweep_signup_attempts(), tenantd.sweep_webhook_events($1), tenantd.sweep_login_attempts()",
       webhook_retention_days);
 }
@@ -155,6 +159,14 @@ void enqueue_purge_continuation(pqxx::work& tx, const std::string& tenant_id) {
 
 int enqueue_due_purges(pqxx::work& tx, int grace_days) {
   return tx.exec_params1("select tenantd.enqueue_due_purges($1)", grace_days)[0].as<int>();
+}
+
+std::string retention_step(pqxx::work& tx, const std::string& state_json) {
+  return tx.exec_params1("select tenantd.retention_step($1::jsonb)::text", state_json)[0].as<std::string>();
+}
+
+void enqueue_retention_continuation(pqxx::work& tx, const std::string& state_json) {
+  tx.exec_params("select tenantd.enqueue_job('retention.sweep', $1::jsonb, now(), 10)", state_json);
 }
 
 }  // namespace tenantd::db::job_queue

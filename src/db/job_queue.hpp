@@ -27,7 +27,8 @@ void complete(pqxx::work& tx, int64_t id, const std::string& worker);
 std::string fail(pqxx::work& tx, int64_t id, const std::string& worker, const std::string& error,
                  int backoff_base_ms);
 // The hourly maintenance job, enqueued once per UTC hour (dedupe key), and the daily usage
-// sample, enqueued once per UTC day (dedupe key), in their own transaction.
+// sample and retention sweep, each enqueued once per UTC day (dedupe key), in their own
+// transaction.
 void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days);
 
 // Observability (tenantd.observe_metric, in the job's transaction): one finished attempt of a job
@@ -67,6 +68,10 @@ std::string record_domain_check(pqxx::work& tx, const std::string& tenant_id, co
 std::string purge_step(pqxx::work& tx, const std::string& tenant_id, int batch_rows);
 void enqueue_purge_continuation(pqxx::work& tx, const std::string& tenant_id);
 int enqueue_due_purges(pqxx::work& tx, int grace_days);
+// 'retention.sweep': tenantd.retention_step (JSON text: {"done", "state"}) on the job's payload,
+// and the next job of the sweep with the step's state (JSON object text).
+std::string retention_step(pqxx::work& tx, const std::string& state_json);
+void enqueue_retention_continuation(pqxx::work& tx, const std::string& state_json);
 // 'tenant.rotate_key': tenantd.key_rotation_read (the tenant's keys and secrets as JSON text,
 // under its exclusive data key lock) and tenantd.key_rotation_apply (the number re-sealed).
 std::string key_rotation_read(pqxx::work& tx, const std::string& tenant_id);

@@ -137,6 +137,8 @@ const ProblemRow kProblems[] = {
     {"data_key_changed", 409},
     {"sealed_value_required", 422},
     {"confirmation_mismatch", 422},
+    {"retention_out_of_bounds", 422},
+    {"invalid_retention", 422},
 };
 
 struct SqlstateRow {
@@ -153,6 +155,8 @@ const SqlstateRow kSqlstates[] = {
     {"TDK01", "data_key_changed", nullptr},
     {"TDK02", "sealed_value_required", nullptr},
     {"TDK03", "confirmation_mismatch", nullptr},
+    {"TDC23", "retention_out_of_bounds", nullptr},
+    {"TDC24", "invalid_retention", nullptr},
     {"TDB01", "invalid_config_key", nullptr},
     {"TDB02", "invalid_config_type", nullptr},
     {"TDB03", "invalid_cursor", nullptr},

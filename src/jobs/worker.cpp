@@ -65,6 +65,7 @@ void register_handler(const std::string& kind, JobHandler handler, FailureHandle
 void register_builtin_handlers() {
   register_provisioning_handlers();
   register_webhook_handlers();
+  register_retention_handlers();
   register_handler("sessions.cleanup",
                    [](pqxx::work& tx, const Job&) { db::job_queue::cleanup_sessions(tx); });
   // The daily usage sample (users_count, storage_rows, storage_bytes), scheduled with the

@@ -32,8 +32,9 @@ using FailureHandler =
 // Registry of job kinds (filled once at start-up, before workers run).
 void register_handler(const std::string& kind, JobHandler handler, FailureHandler on_failure = nullptr);
 void register_builtin_handlers();
-// Enqueues this hour's 'maintenance.sweep' (idempotency keys, dead sessions, old jobs) and
-// today's 'usage.snapshot' (users_count and storage per tenant), each unless it exists already.
+// Enqueues this hour's 'maintenance.sweep' (idempotency keys, old jobs, …), today's
+// 'usage.snapshot' (users_count and storage per tenant) and today's 'retention.sweep' (rows past
+// each tenant's retention, ended sessions included), each unless it exists already.
 void schedule_maintenance(pqxx::connection& conn, int webhook_retention_days);
 
 // 'domain.check' (src/jobs/domains.cpp): where and how often custom domains are checked

@@ -280,6 +280,8 @@ void seed_extras(Db& db, const Seed& s, const std::string& prefix) {
                                   R"(_meter","value":4444,"occurred_at":"2026-01-01T00:00:00Z"})");
   add("tenantd.usage_daily",
       R"({"tenant_id":")" + s.id + R"(","metric":")" + label + R"(_meter","day":"2026-01-01","value":4444})");
+  // a retention setting: in the tenant's row set, so a PUT /v1/retention that reached it shows in the digest
+  add("tenantd.retention_settings", R"({"tenant_id":")" + s.id + R"(","data":"audit_log","days":4141})");
   try {
     db.exec("update tenantd.onboarding_steps set completed_at = now(), completed_by = '" + s.user_ids[0] +
             "' where tenant_id = '" + s.id + "' and key = 'profile'");

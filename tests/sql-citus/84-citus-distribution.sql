@@ -26,9 +26,9 @@ select is(
 select is(
   (select array_agg(table_name::text order by table_name::text) from citus_tables
     where citus_table_type = 'reference' and table_name::text like 'tenantd.%'),
-  array['tenantd.api_keys', 'tenantd.domains', 'tenantd.plans', 'tenantd.platform_admins',
+  array['tenantd.api_keys', 'tenantd.domains', 'tenantd.plan_retention', 'tenantd.plans', 'tenantd.platform_admins',
         'tenantd.tenant_tombstones', 'tenantd.tenants', 'tenantd.users'],
-  'api_keys, domains, plans, platform_admins, tenant_tombstones, tenants and users are reference tables');
+  'api_keys, domains, plan_retention, plans, platform_admins, tenant_tombstones, tenants and users are reference tables');
 
 select is(
   (select count(*)::int from citus_tables

@@ -38,7 +38,9 @@ select is((select array_agg(name order by name) from policy_functions),
           array['tenantd.current_role_name()', 'tenantd.current_tenant_id()', 'tenantd.current_user_email()',
                 'tenantd.current_user_id()', 'tenantd.has_permission(text)', 'tenantd.is_super_admin()',
                 -- the purge policies (policies/zz_purge.sql): a transaction-local setting, inlined
-                'tenantd.purge_tenant_id()'],
+                'tenantd.purge_tenant_id()',
+                -- the retention policies (policies/zz_retention.sql): the same, for the sweep
+                'tenantd.retention_tenant_id()'],
           'the policies call the context helpers only');
 select is_empty($$select f.oid::regprocedure::text
                     from pg_proc f

@@ -255,6 +255,10 @@ begin
     'occurred_at', now()));
   v_errors := v_errors || tests.probe_insert('tenantd.usage_daily', jsonb_build_object(
     'tenant_id', p_tenant, 'metric', p_label || '_meter', 'day', (now() at time zone 'UTC')::date, 'value', 4444));
+  -- a retention setting: B's row set then holds one, so a PUT /v1/retention that reached it shows
+  -- in B's digest (numbers are no needles, as for the counters above)
+  v_errors := v_errors || tests.probe_insert('tenantd.retention_settings', jsonb_build_object(
+    'tenant_id', p_tenant, 'data', 'audit_log', 'days', 4141));
 
   -- an API key (its name and prefix are needles; its hash is the tenant's own)
   v_errors := v_errors || tests.probe_insert('tenantd.api_keys', jsonb_build_object(
