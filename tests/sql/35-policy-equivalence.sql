@@ -47,7 +47,7 @@
 \set auditor aaaaaaaa-0000-4000-8000-000000000031
 \set bonly bbbbbbbb-0000-4000-8000-000000000031
 begin;
-select plan(52);
+select plan(54);
 -- events other tests left behind are not this matrix's rows (their number grows with every run
 -- of the integration suite); gone for this transaction only
 delete from tenantd.events;
@@ -98,6 +98,7 @@ values (:'ta', 'a-key', 'tdk_aaaaaaaa', sha256('eq-a'), '{members:read}', :'alic
        (:'tb', 'b-key', 'tdk_bbbbbbbb', sha256('eq-b'), '{members:read}', :'bob');
 insert into tenantd.allowed_origins (tenant_id, origin)
 values (:'ta', 'https://app.acme-eq.example'), (:'tb', 'https://app.globex-eq.example');
+insert into tenantd.tenant_exports (tenant_id, status) values (:'ta', 'queued'), (:'tb', 'done');
 
 -- the tables and how each is probed: the row key, a no-op update, the inserts (%1$s = the tenant)
 create temp table eq_tables (tbl text primary key, key_expr text, noop_set text, inserts text[]);
@@ -155,6 +156,8 @@ insert into eq_tables values
    array[$$insert into tenantd.api_keys (tenant_id, name, prefix, key_hash, permissions, created_by)
              values ('%1$s', 'probe', 'tdk_pppppppp', sha256(convert_to('%2$s', 'UTF8')), '{members:read}',
                      tenantd.current_user_id())$$]),
+  ('tenantd.tenant_exports', 'id::text', 'error = error',
+   array[$$insert into tenantd.tenant_exports (tenant_id) values ('%1$s')$$]),
   ('tenantd.events', 'id::text', 'data = data',
    array[$$insert into tenantd.events (tenant_id, kind, data) values ('%1$s', 'tenant.status', '{}')$$]);
 
