@@ -1,5 +1,6 @@
 -- tenantd.export_start(tenant, export): the 'tenant.export' job's first step, in its transaction:
--- locks the export, marks it running and answers what the job needs: {"include_secrets", "tables":
+-- locks the export, marks it running and answers what the job needs: {"include_secrets",
+-- "created_at", "tables":
 -- ["tenantd.tenants", then every tenant table of tenantd.tenant_tables()], "keys": [the tenant's
 -- wrapped data keys, only when secrets are to be opened]}, or {"skip": true} for an export that
 -- is already done or failed (a job run again after its lease ran out).
@@ -32,6 +33,7 @@ begin
    where e.tenant_id = p_tenant and e.id = p_export;
   select jsonb_build_object(
            'include_secrets', v_export.include_secrets,
+           'created_at', tenantd.rfc3339(v_export.created_at),
            'tables', jsonb_build_array('tenantd.tenants')
                      || coalesce((select jsonb_agg(t.name order by t.name) from tenantd.tenant_tables() t), '[]'),
            'keys', case when v_export.include_secrets then

@@ -56,6 +56,10 @@ void register_key_handlers(const std::string& kek_file);
 void register_purge_handlers(int grace_days, int batch_rows);
 // Called by 'maintenance.sweep': starts the purges that are due (the settings registered above).
 void enqueue_due_purges(pqxx::work& tx);
+// Registers 'tenant.export' (src/jobs/export.cpp): writes a tenant's data export into
+// `export_dir` (EXPORT_DIR); KEK_FILE's keys open secrets for exports that asked for them.
+// Serve and worker.
+void register_export_handlers(const std::string& kek_file, const std::string& export_dir);
 
 struct WorkerOptions {
   std::string database_url;

@@ -33,6 +33,10 @@ EXPECTED = {
     "purgeTenant": (422, "the confirmation is not the tenant's slug"),
     # only a failed job is retried; the example's job id names none in a fresh database
     "retryJob": (404, "no such job"),
+    # a download needs the token of a finished export's latest link; the example's token is none
+    # (the export itself: tests/integration/export_pgtest)
+    "downloadExport": (404, "no export link with this token"),
+    "downloadExportInTenant": (404, "no export link with this token"),
     # the on-demand TLS ask allows verified domains only; this test's claims stay pending
     "domainAllowed": (404, "no verified domain by this name"),
     # a custom domain's DNS is not set up in this test: the claim stays pending and a check is
