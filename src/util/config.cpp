@@ -180,7 +180,6 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.purge_grace_days = parse_int(env, "PURGE_GRACE_DAYS", c.purge_grace_days, 0, 3650);
   c.purge_batch_rows = parse_int(env, "PURGE_BATCH_ROWS", c.purge_batch_rows, 1, 100000);
   c.export_dir = parse_str(env, "EXPORT_DIR", c.export_dir);
-  if (c.export_dir.empty()) throw ConfigError("EXPORT_DIR must not be empty");
   c.export_link_ttl_seconds = parse_int(env, "EXPORT_LINK_TTL_SECONDS", c.export_link_ttl_seconds, 1, 604800);
   c.webhook_retention_days = parse_int(env, "WEBHOOK_RETENTION_DAYS", c.webhook_retention_days, 1, 3650);
   c.webhook_tolerance_seconds =
