@@ -1,7 +1,7 @@
 -- tenantd.export_failed(tenant, export, error, final): a 'tenant.export' attempt failed (in the
 -- transaction that records the failure; the attempt's own work rolled back). The error is kept
--- for GET /v1/export/{id}; after the last attempt the export is 'failed', before it 'queued'
--- again (the queue retries it).
+-- for GET /v1/export/{id}; after the last attempt the export is 'failed', before it keeps its
+-- status (the queue retries the job).
 -- SECURITY DEFINER, tenantd_worker only, for the reason tenantd.export_start gives.
 create or replace function tenantd.export_failed(p_tenant uuid, p_export uuid, p_error text, p_final boolean)
 returns void
@@ -12,7 +12,7 @@ begin
   perform set_config('app.tenant_id', p_tenant::text, true),
           set_config('app.permissions', ',export:create,', true);
   update tenantd.tenant_exports e
-     set status = case when p_final then 'failed' else 'queued' end,
+     set status = case when p_final then 'failed' else e.status end,
          error = left(coalesce(p_error, 'unknown error'), 1000),
          finished_at = case when p_final then now() end
    where e.tenant_id = p_tenant and e.id = p_export and e.status in ('queued', 'running');

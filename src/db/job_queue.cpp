@@ -162,6 +162,14 @@ std::string export_start(pqxx::work& tx, const std::string& tenant_id, const std
       .as<std::string>();
 }
 
+void enqueue_export_write(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id) {
+  tx.exec_params(
+      "select tenantd.enqueue_job('tenant.export', jsonb_build_object('tenant_id', $1::uuid, 'export_id', "
+      "$2::uuid, "
+      "'phase', 'write'), now(), 3, 'tenant.export:write:' || $2)",
+      tenant_id, export_id);
+}
+
 std::vector<std::string> export_rows(pqxx::work& tx, const std::string& tenant_id, const std::string& table) {
   // the reads run as the reporting role, bound by row-level security to the tenant export_rows
   // sets; SET LOCAL ends with the transaction, RESET ROLE restores the worker before its next step

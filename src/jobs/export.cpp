@@ -1,11 +1,13 @@
-// 'tenant.export' {"tenant_id", "export_id"}: a tenant's data export, in the job's one
-// transaction: tenantd.export_start (the export running; the tables; the wrapped data keys when
-// secrets are to be opened), then every row of the tenant from each table as JSON lines, read
-// as tenantd_readonly under row-level security for that tenant (db::job_queue::export_rows), then
-// the tar file EXPORT_DIR/<export id>.tar (one <table>.jsonl per table and manifest.json:
-// tenant, created_at, tables, row counts, SHA-256 and size of each file), then
-// tenantd.export_finish (done, the file's digest, the counts). A crash before the commit leaves
-// the export queued or running and the queue runs the job again, which writes the file anew
+// 'tenant.export' {"tenant_id", "export_id"[, "phase": "write"]}: a tenant's data export, in two
+// jobs. The first (no phase) marks the export running (tenantd.export_start) and queues the
+// second in the same transaction, so clients see 'running' while the file is written. The
+// second, in its one transaction: tenantd.export_start again (still running; the tables; the
+// wrapped data keys when secrets are to be opened), then every row of the tenant from each table
+// as JSON lines, read as tenantd_readonly under row-level security for that tenant
+// (db::job_queue::export_rows), then the tar file EXPORT_DIR/<export id>.tar (one <table>.jsonl
+// per table and manifest.json: tenant, created_at, tables, row counts, SHA-256 and size of each
+// file), then tenantd.export_finish (done, the file's digest, the counts). A crash before the
+// commit leaves the export running and the queue runs the job again, which writes the file anew
 // (same name; written to a .part file and renamed, so a reader never sees half a file).
 //
 // Secrets: any column whose value is a sealed envelope ({"sealed": "v1", "kid", "ct"}) is
@@ -57,6 +59,7 @@ bool is_sealed(const rapidjson::Value& v) {
 
 struct Payload {
   std::string tenant, export_id;
+  bool write = false;  // the second job: write the file
 };
 
 Payload parse_payload(const Job& job) {
@@ -65,7 +68,7 @@ Payload parse_payload(const Job& job) {
   const std::string t = !d.HasParseError() && d.IsObject() ? member(d, "tenant_id") : "";
   const std::string e = !d.HasParseError() && d.IsObject() ? member(d, "export_id") : "";
   if (!util::is_uuid(t) || !util::is_uuid(e)) throw std::runtime_error("tenant.export: malformed payload");
-  return {util::canonical_uuid(t), util::canonical_uuid(e)};
+  return {util::canonical_uuid(t), util::canonical_uuid(e), member(d, "phase") == "write"};
 }
 
 // One row's JSON text with its sealed values excluded or opened.
@@ -119,6 +122,10 @@ void run_export(const std::shared_ptr<crypto::TenantKeys>& tenant_keys, const st
   start.Parse(db::job_queue::export_start(tx, p.tenant, p.export_id).c_str());
   if (start.HasParseError() || !start.IsObject()) throw std::runtime_error("tenant.export: unreadable start");
   if (start.HasMember("skip")) return;  // done or failed already (a job run twice)
+  if (!p.write) {                       // running now, committed with the next job that writes the file
+    db::job_queue::enqueue_export_write(tx, p.tenant, p.export_id);
+    return;
+  }
   const bool with_secrets = start["include_secrets"].IsBool() && start["include_secrets"].GetBool();
 
   std::map<std::string, crypto::DataKey> keys;

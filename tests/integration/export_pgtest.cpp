@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <pqxx/pqxx>
 #include <sstream>
 
 #include "support.hpp"
@@ -67,22 +68,10 @@ void fill(const Seed& s, const std::string& secret) {
   ASSERT_EQ(r.status, 201) << r.body;
 }
 
-// Runs one worker until every export named is done or failed (the queue is not timed: the
-// worker polls; wait_for gives up after a minute).
-bool run_worker_until_finished(const std::vector<std::string>& ids) {
+std::string in_list(const std::vector<std::string>& ids) {
   std::string list;
   for (const auto& id : ids) list += (list.empty() ? "" : ",") + q(id);
-  pid_t w = spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "50"}, {"EXPORT_DIR", export_dir()}},
-                         source_dir() + "/var/export-worker.log");
-  const bool done = wait_for(
-      [&] {
-        return q1("select count(*) from tenantd.tenant_exports where status in ('done', 'failed') and id in "
-                  "(" +
-                  list + ")") == std::to_string(ids.size());
-      },
-      60000);
-  stop_process(w);
-  return done;
+  return list;
 }
 
 struct Unpacked {
@@ -156,8 +145,41 @@ TEST(Export, AdminExportsEveryRowOfItsTenantAndNothingOfAnother) {
   expect_problem(call("GET", "/v1/export/" + plain_id, member), 403, "forbidden");
   expect_problem(call("GET", "/v1/export/" + b_id, admin_of(a)), 404, "export_not_found");
 
-  ASSERT_TRUE(run_worker_until_finished({plain_id, secret_id, b_id}))
-      << read_file(source_dir() + "/var/export-worker.log");
+  // a worker writes them; the first file it writes is held at a table lock the test takes (the
+  // export reads every tenant table): meanwhile the export is 'running' for its tenant's admin
+  const std::string ids = in_list({plain_id, secret_id, b_id});
+  pqxx::connection holder(admin_url());
+  auto hold = std::make_unique<pqxx::work>(holder);
+  hold->exec("lock table tenantd.login_attempts in access exclusive mode");
+  pid_t w = spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "50"}, {"EXPORT_DIR", export_dir()}},
+                         source_dir() + "/var/export-worker.log");
+  struct StopOnExit {  // an early return must not leave the worker taking the next tests' jobs
+    pid_t pid;
+    ~StopOnExit() { stop_process(pid); }
+  } stop_worker{w};
+  const bool held = wait_for([&] {
+    return q1("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like "
+              "'%export_rows%'") != "0";
+  });
+  ASSERT_TRUE(held) << "no export reached the lock: " << read_file(source_dir() + "/var/export-worker.log");
+  const std::string writing =
+      q1("select id from tenantd.tenant_exports where status = 'running' and id in (" + ids +
+         ") order by started_at limit 1");
+  ASSERT_FALSE(writing.empty());
+  r = call("GET", "/v1/export/" + writing, writing == b_id ? admin_of(b) : admin_of(a));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(parse(r.body), "status"), "running");
+  EXPECT_FALSE(parse(r.body).HasMember("download"));
+  hold->abort();
+  hold.reset();
+  const bool finished = wait_for(
+      [&] {
+        return q1("select count(*) from tenantd.tenant_exports where status in ('done', 'failed') and id in "
+                  "(" +
+                  ids + ")") == "3";
+      },
+      60000);
+  ASSERT_TRUE(finished) << read_file(source_dir() + "/var/export-worker.log");
   EXPECT_EQ(q1("select string_agg(distinct status, ',') from tenantd.tenant_exports where id in (" +
                q(plain_id) + "," + q(secret_id) + "," + q(b_id) + ")"),
             "done");
