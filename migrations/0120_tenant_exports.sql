@@ -1,5 +1,5 @@
 -- Tenant data export: one row per export a tenant asked for (POST /v1/export). The
--- 'tenant.export' job writes the tar file (EXPORT_DIR/<id>.tar) and records its digest and the
+-- 'tenant.export' job writes the tar file (EXPORT_DIR/<tenant>/<id>.tar) and records its digest and the
 -- row counts here; a download link's token is stored only as its SHA-256, with its expiry.
 --
 -- The export job reads the tenant's rows as tenantd_readonly (the DBAs' reporting role, bound by
@@ -21,7 +21,7 @@ create table tenantd.tenant_exports (
   include_secrets boolean not null default false,
   requested_by uuid,
   job_id bigint,
-  -- the file's name in EXPORT_DIR (never a path: the service joins it to its own setting)
+  -- the file's name in EXPORT_DIR/<tenant_id>/ (never a path: the service joins it to its own setting)
   file_name text constraint tenant_exports_file_name_shape check (file_name ~ '^[0-9a-f-]{36}\.tar$'),
   file_sha256 text constraint tenant_exports_file_sha256_shape check (file_sha256 ~ '^[0-9a-f]{64}$'),
   file_bytes bigint,

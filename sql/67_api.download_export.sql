@@ -1,7 +1,7 @@
 -- api.download_export(ctx, id, token_hash): GET /v1/export/{id}/download?token=…, the check
 -- before the service sends the file: the export is the current tenant's (row-level security),
 -- the token's SHA-256 is the one its latest link stored, and the link has not expired. Answers
--- the file's name in EXPORT_DIR, its size and digest (for the service only), and records the
+-- the tenant and the file's name (EXPORT_DIR/<tenant>/<file>), its size and digest (for the service only), and records the
 -- download in the audit log in the same statement. A wrong token, a token of another export or
 -- of another tenant's export all answer like a missing export.
 --   TDC20 export_not_found      TDC21 export_link_expired (410)
@@ -27,8 +27,8 @@ begin
   insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
   values (v_export.tenant_id, 'export.downloaded', 'export', v_export.id::text,
           jsonb_build_object('bytes', v_export.file_bytes, 'sha256', v_export.file_sha256));
-  return tenantd.reply(200, json_build_object('file', v_export.file_name, 'bytes', v_export.file_bytes,
-                                              'sha256', v_export.file_sha256));
+  return tenantd.reply(200, json_build_object('tenant_id', v_export.tenant_id, 'file', v_export.file_name,
+                                              'bytes', v_export.file_bytes, 'sha256', v_export.file_sha256));
 end
 $$;
 

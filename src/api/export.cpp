@@ -1,6 +1,7 @@
 // /v1/export: a tenant's data export (docs/data-lifecycle.md). The job (jobs/export.cpp) writes
 // the file; these handlers start it, show its status and a download link, and send the file
-// once api.download_export has checked the link and recorded the download.
+// once api.download_export has checked the link and recorded the download
+// (EXPORT_DIR/<tenant>/<export id>.tar).
 #include "api/export.hpp"
 
 #include <filesystem>
@@ -60,7 +61,10 @@ Response download(RequestContext& ctx) {
   // the name comes from the database and the job made it (<uuid>.tar, checked there too)
   if (file.size() != 40 || !util::is_uuid(file.substr(0, 36)) || file.substr(36) != ".tar")
     throw std::runtime_error("api.download_export answered an unexpected file name");
-  std::ifstream in(std::filesystem::path(ctx.svc.config.export_dir) / file, std::ios::binary);
+  const std::string tenant = reply_string(d, "tenant_id");
+  if (!util::is_uuid(tenant)) throw std::runtime_error("api.download_export answered no tenant");
+  std::ifstream in(std::filesystem::path(ctx.svc.config.export_dir) / util::canonical_uuid(tenant) / file,
+                   std::ios::binary);
   if (!in) {
     throw ApiError("export_file_missing",
                    "the export's file is no longer on this server (EXPORT_DIR); start a new export");

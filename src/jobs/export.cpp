@@ -4,7 +4,7 @@
 // second, in its one transaction: tenantd.export_start again (still running; the tables; the
 // wrapped data keys when secrets are to be opened), then every row of the tenant from each table
 // as JSON lines, read as tenantd_readonly under row-level security for that tenant
-// (db::job_queue::export_rows), then the tar file EXPORT_DIR/<export id>.tar (one <table>.jsonl
+// (db::job_queue::export_rows), then the tar file EXPORT_DIR/<tenant>/<export id>.tar (one <table>.jsonl
 // per table and manifest.json: tenant, created_at, tables, row counts, SHA-256 and size of each
 // file), then tenantd.export_finish (done, the file's digest, the counts). A crash before the
 // commit leaves the export running and the queue runs the job again, which writes the file anew
@@ -171,9 +171,11 @@ void run_export(const std::shared_ptr<crypto::TenantKeys>& tenant_keys, const st
   for (const auto& [name, body] : files) tar.add_file(name, body, now);
   const std::string& bytes = tar.finish();
 
-  std::filesystem::create_directories(export_dir);
+  // one directory per tenant: the purge removes it with the tenant's rows
+  const std::filesystem::path dir = std::filesystem::path(export_dir) / p.tenant;
+  std::filesystem::create_directories(dir);
   const std::string file_name = p.export_id + ".tar";
-  write_file(std::filesystem::path(export_dir) / file_name, bytes);
+  write_file(dir / file_name, bytes);
   const std::string digest = util::sha256_hex(bytes);
   db::job_queue::export_finish(tx, p.tenant, p.export_id, file_name, digest,
                                static_cast<int64_t>(bytes.size()), row_counts);

@@ -146,17 +146,29 @@ TEST(Export, AdminExportsEveryRowOfItsTenantAndNothingOfAnother) {
   expect_problem(call("GET", "/v1/export/" + b_id, admin_of(a)), 404, "export_not_found");
 
   // a worker writes them; the first file it writes is held at a table lock the test takes (the
-  // export reads every tenant table): meanwhile the export is 'running' for its tenant's admin
+  // export reads every tenant table; allowed_origins, because no other job reads it, so the one
+  // worker thread cannot be stuck behind the lock elsewhere, e.g. in the hourly sweep):
+  // meanwhile the export is 'running' for its tenant's admin
   const std::string ids = in_list({plain_id, secret_id, b_id});
+  // jobs other tests left queued or running wait an hour: the one worker thread works on these
+  admin_query(
+      "update tenantd.jobs set run_at = now() + interval '1 hour', lease_until = case when state = "
+      "'running' then now() + interval '1 hour' else lease_until end where state in ('queued', 'running') "
+      "and not (kind = 'tenant.export' and payload ->> 'export_id' in (" +
+      ids + "))");
   pqxx::connection holder(admin_url());
   auto hold = std::make_unique<pqxx::work>(holder);
-  hold->exec("lock table tenantd.login_attempts in access exclusive mode");
-  pid_t w = spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "50"}, {"EXPORT_DIR", export_dir()}},
-                         source_dir() + "/var/export-worker.log");
+  hold->exec("lock table tenantd.allowed_origins in access exclusive mode");
   struct StopOnExit {  // an early return must not leave the worker taking the next tests' jobs
     pid_t pid;
-    ~StopOnExit() { stop_process(pid); }
-  } stop_worker{w};
+    std::unique_ptr<pqxx::work>& hold;
+    ~StopOnExit() {
+      if (hold) hold->abort();  // first: the worker finishes its job in hand before it stops
+      stop_process(pid);
+    }
+  } stop_worker{spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "50"}, {"EXPORT_DIR", export_dir()}},
+                             source_dir() + "/var/export-worker.log"),
+                hold};
   const bool held = wait_for([&] {
     return q1("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like "
               "'%export_rows%'") != "0";
@@ -171,7 +183,7 @@ TEST(Export, AdminExportsEveryRowOfItsTenantAndNothingOfAnother) {
   EXPECT_EQ(str(parse(r.body), "status"), "running");
   EXPECT_FALSE(parse(r.body).HasMember("download"));
   hold->abort();
-  hold.reset();
+  hold.reset();  // (StopOnExit sees it gone)
   const bool finished = wait_for(
       [&] {
         return q1("select count(*) from tenantd.tenant_exports where status in ('done', 'failed') and id in "
@@ -290,6 +302,42 @@ TEST(Export, AdminExportsEveryRowOfItsTenantAndNothingOfAnother) {
     std::filesystem::remove(d + ".tar");
   }
   std::filesystem::remove_all(export_dir());
+}
+
+// The purge of a tenant removes its export files with its rows; another tenant's stay.
+TEST(Export, PurgeRemovesTheTenantsExportFiles) {
+  Seed a = seed_tenant("exp", 1), b = seed_tenant("exq", 1);
+  auto ra = call("POST", "/v1/export", admin_of(a));
+  auto rb = call("POST", "/v1/export", admin_of(b));
+  ASSERT_EQ(ra.status, 202) << ra.body;
+  ASSERT_EQ(rb.status, 202) << rb.body;
+  const std::string a_file = export_dir() + "/" + a.id + "/" + str(parse(ra.body), "id") + ".tar";
+  const std::string b_file = export_dir() + "/" + b.id + "/" + str(parse(rb.body), "id") + ".tar";
+  const std::string log = source_dir() + "/var/export-purge-worker.log";
+  struct StopOnExit {  // an early return must not leave a worker taking the next tests' jobs
+    pid_t pid = -1;
+    ~StopOnExit() {
+      if (pid > 0) stop_process(pid);
+    }
+  } worker;
+  worker.pid = spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "50"}, {"EXPORT_DIR", export_dir()}}, log);
+  const bool written =
+      wait_for([&] { return std::filesystem::exists(a_file) && std::filesystem::exists(b_file); }, 60000);
+  ASSERT_TRUE(written) << read_file(log);
+
+  const std::string ops = mint_token("ops-export-purger", std::nullopt, "super_admin");
+  ASSERT_EQ(call("DELETE", "/v1/tenants/" + a.id, ops).status, 204);
+  ASSERT_EQ(call("POST", "/v1/tenants/" + a.id + "/purge", ops, R"({"confirm": ")" + a.slug + R"("})").status,
+            202);
+  const bool purged = wait_for(
+      [&] {
+        return q1("select purged_at is not null from tenantd.tenant_tombstones where id = " + q(a.id)) == "t";
+      },
+      60000);
+  ASSERT_TRUE(purged) << read_file(log);
+  EXPECT_FALSE(std::filesystem::exists(export_dir() + "/" + a.id)) << "A's export files outlived A";
+  EXPECT_TRUE(std::filesystem::exists(b_file)) << "B's export was removed with A";
+  EXPECT_EQ(q1("select count(*) from tenantd.tenant_exports where tenant_id = " + q(a.id)), "0");
 }
 
 }  // namespace
