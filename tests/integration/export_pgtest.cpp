@@ -146,11 +146,11 @@ TEST(Export, AdminExportsEveryRowOfItsTenantAndNothingOfAnother) {
   expect_problem(call("GET", "/v1/export/" + b_id, admin_of(a)), 404, "export_not_found");
 
   // a worker writes them; the first file it writes is held at a table lock the test takes (the
-  // export reads every tenant table; allowed_origins, because no other job reads it, so the one
-  // worker thread cannot be stuck behind the lock elsewhere, e.g. in the hourly sweep):
-  // meanwhile the export is 'running' for its tenant's admin
+  // export reads every tenant table): meanwhile the export is 'running' for its tenant's admin.
+  // Two worker threads: the daily usage sample, which the worker schedules when it starts, reads
+  // every tenant table too and may wait at the same lock on one of them
   const std::string ids = in_list({plain_id, secret_id, b_id});
-  // jobs other tests left queued or running wait an hour: the one worker thread works on these
+  // jobs other tests left queued or running wait an hour: the worker works on these
   admin_query(
       "update tenantd.jobs set run_at = now() + interval '1 hour', lease_until = case when state = "
       "'running' then now() + interval '1 hour' else lease_until end where state in ('queued', 'running') "
@@ -166,7 +166,7 @@ TEST(Export, AdminExportsEveryRowOfItsTenantAndNothingOfAnother) {
       if (hold) hold->abort();  // first: the worker finishes its job in hand before it stops
       stop_process(pid);
     }
-  } stop_worker{spawn_worker({{"WORKERS", "1"}, {"JOB_POLL_MS", "50"}, {"EXPORT_DIR", export_dir()}},
+  } stop_worker{spawn_worker({{"WORKERS", "2"}, {"JOB_POLL_MS", "50"}, {"EXPORT_DIR", export_dir()}},
                              source_dir() + "/var/export-worker.log"),
                 hold};
   const bool held = wait_for([&] {
