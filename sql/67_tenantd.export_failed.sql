@@ -11,12 +11,14 @@ as $$
 begin
   perform set_config('app.tenant_id', p_tenant::text, true),
           set_config('app.permissions', ',export:create,', true);
+  perform tenantd.propagate_context();  -- on Citus, the shards' policies see it too
   update tenantd.tenant_exports e
      set status = case when p_final then 'failed' else e.status end,
          error = left(coalesce(p_error, 'unknown error'), 1000),
          finished_at = case when p_final then now() end
    where e.tenant_id = p_tenant and e.id = p_export and e.status in ('queued', 'running');
   perform set_config('app.tenant_id', '', true), set_config('app.permissions', '', true);
+  perform tenantd.propagate_context();
 end
 $$;
 

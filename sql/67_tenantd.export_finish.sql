@@ -11,6 +11,7 @@ as $$
 begin
   perform set_config('app.tenant_id', p_tenant::text, true),
           set_config('app.permissions', ',export:create,', true);
+  perform tenantd.propagate_context();  -- on Citus, the shards' policies see it too
   update tenantd.tenant_exports e
      set status = 'done', file_name = p_file_name, file_sha256 = p_sha256, file_bytes = p_bytes,
          row_counts = coalesce(p_row_counts, '{}'), error = null, finished_at = now()
@@ -19,6 +20,7 @@ begin
     raise exception using errcode = 'TD404', message = 'no running export of this tenant with that id';
   end if;
   perform set_config('app.tenant_id', '', true), set_config('app.permissions', '', true);
+  perform tenantd.propagate_context();
 end
 $$;
 

@@ -33,6 +33,7 @@ begin
   perform set_config('app.tenant_id', p_tenant::text, true),
           set_config('app.role', 'tenant_admin', true),
           set_config('app.permissions', ',' || array_to_string(tenantd.permission_catalogue(), ',') || ',', true);
+  perform tenantd.propagate_context();  -- on Citus, the shards' policies see it too
   select string_agg(format('%I', a.attname), ', ' order by a.attnum) into v_cols
     from pg_attribute a
    where a.attrelid = p_table and a.attnum > 0 and not a.attisdropped
@@ -47,6 +48,7 @@ begin
     using p_tenant;
   perform set_config('app.tenant_id', '', true), set_config('app.role', '', true),
           set_config('app.permissions', '', true);
+  perform tenantd.propagate_context();
 end
 $$;
 

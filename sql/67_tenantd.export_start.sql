@@ -20,6 +20,7 @@ declare
 begin
   perform set_config('app.tenant_id', p_tenant::text, true),
           set_config('app.permissions', ',export:create,', true);
+  perform tenantd.propagate_context();  -- on Citus, the shards' policies see it too
   select * into v_export from tenantd.tenant_exports e
    where e.tenant_id = p_tenant and e.id = p_export for update;
   if not found then
@@ -27,6 +28,7 @@ begin
   end if;
   if v_export.status in ('done', 'failed') then
     perform set_config('app.tenant_id', '', true), set_config('app.permissions', '', true);
+    perform tenantd.propagate_context();
     return jsonb_build_object('skip', true);
   end if;
   update tenantd.tenant_exports e set status = 'running', started_at = coalesce(e.started_at, now())
@@ -43,6 +45,7 @@ begin
                    else '[]'::jsonb end)
     into v_out;
   perform set_config('app.tenant_id', '', true), set_config('app.permissions', '', true);
+  perform tenantd.propagate_context();
   return v_out;
 end
 $$;
