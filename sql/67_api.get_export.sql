@@ -1,6 +1,7 @@
 -- api.get_export(ctx, id, link_ttl_seconds): GET /v1/export/{id}. The export's status (queued,
 -- running, done, failed) and row counts; when done, a download link
--- `/v1/export/{id}/download?token=…` valid for link_ttl_seconds (EXPORT_LINK_TTL_SECONDS). The
+-- `/v1/export/{id}/download?token=…` (in the spelling the request used: an operator's names the
+-- tenant) valid for link_ttl_seconds (EXPORT_LINK_TTL_SECONDS). The
 -- token is made here (tenantd.new_invitation_token: 256 bits from the strong RNG), answered
 -- once and stored only as its SHA-256: each GET of a finished export issues a new link, and the
 -- previous link stops working. Another tenant's export answers like a missing one.
@@ -31,7 +32,9 @@ begin
      where e.tenant_id = v_export.tenant_id and e.id = v_export.id
     returning * into v_export;
     v_body := v_body || jsonb_build_object('download', jsonb_build_object(
-                'url', '/v1/export/' || v_export.id::text || '/download?token=' || v_token,
+                'url', case when ctx ->> 'route' like '% /v1/tenants/{tenant}/%'
+                            then '/v1/tenants/' || v_export.tenant_id::text else '/v1' end
+                       || '/export/' || v_export.id::text || '/download?token=' || v_token,
                 'expires_at', tenantd.rfc3339(v_export.link_expires_at)));
   end if;
   return tenantd.reply(200, v_body::json);

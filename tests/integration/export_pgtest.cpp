@@ -281,6 +281,13 @@ TEST(Export, AdminExportsEveryRowOfItsTenantAndNothingOfAnother) {
       call("GET", "/v1/tenants/" + a.id + "/export/" + b_id + "/download?token=" + btoken, admin_of(a)), 404,
       "export_not_found");
   ASSERT_EQ(call("GET", burl, admin_of(b)).status, 200) << "B's own link works in B";
+  // a platform operator uses the explicit spelling, and the link keeps it
+  const std::string ops = mint_token("ops-exporter", std::nullopt, "super_admin");
+  auto op = call("GET", "/v1/tenants/" + b.id + "/export/" + b_id, ops);
+  ASSERT_EQ(op.status, 200) << op.body;
+  const std::string op_url = str(parse(op.body)["download"], "url");
+  EXPECT_EQ(op_url.rfind("/v1/tenants/" + b.id + "/export/" + b_id + "/download?token=", 0), 0u) << op_url;
+  EXPECT_EQ(call("GET", op_url, ops).status, 200);
   const std::string url2 = download_url(exporter, plain_id);
   expect_problem(call("GET", url, exporter), 404, "export_not_found");  // the earlier link
   expect_problem(call("GET", url2, member), 403, "forbidden");          // a member, even with the link
