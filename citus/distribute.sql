@@ -53,7 +53,8 @@ insert into citus_placement values
   (23, 'tenantd.allowed_origins', 'tenant', null),
   (24, 'tenantd.usage_events', 'tenant', null),
   (25, 'tenantd.tenant_data_keys', 'tenant', null),
-  (26, 'tenantd.retention_settings', 'tenant', null);
+  (26, 'tenantd.retention_settings', 'tenant', null),
+  (27, 'tenantd.tenant_exports', 'tenant', null);
 -- Left on the coordinator as ordinary tables (not in this list): tenantd.jobs,
 -- tenantd.idempotency_keys, tenantd.webhook_events, tenantd.signup_attempts and the runner's
 -- tenantd_migrations.*: queues and short-lived records taken with FOR UPDATE SKIP LOCKED, keyed

@@ -10,12 +10,15 @@
 -- usage:write reports app-defined metered events (POST /v1/usage/events): what a tenant is billed
 -- for, so built-in tenant_admin only (member and read_only only read usage); a tenant may grant
 -- it to a role of its own, e.g. for the back end that reports the events.
+-- export:create starts a tenant data export and downloads it (POST /v1/export): every row of the
+-- tenant, so built-in tenant_admin only unless a tenant grants it.
 create or replace function tenantd.permission_catalogue() returns text[]
 language sql immutable parallel safe
 as $$
   select array['members:read', 'members:write', 'config:read', 'config:write',
                'invitations:write', 'audit:read', 'usage:read', 'roles:write',
-               'tenant:write', 'config:secrets', 'api_keys:manage', 'usage:write']::text[]
+               'tenant:write', 'config:secrets', 'api_keys:manage', 'usage:write',
+               'export:create']::text[]
 $$;
 
 revoke all on function tenantd.permission_catalogue() from public;

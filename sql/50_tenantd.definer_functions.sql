@@ -20,6 +20,11 @@ as $$
     ('tenantd.request_purge(uuid,text)', 'a registered operator (or the grace sweep) starts a purge: tombstone and job, platform tables'),
     ('tenantd.enqueue_due_purges(integer)', 'the maintenance job finds tenants deleted past PURGE_GRACE_DAYS across tenants (tenantd_worker only)'),
     ('tenantd.key_rotation_apply(uuid,jsonb,jsonb)', 'the tenant key rotation job stores the new key and the re-sealed secrets and shreds the old key (tenantd_worker only)'),
+    -- tenant data export: the job's bookkeeping; the rows are read as tenantd_readonly (export_rows, invoker)
+    ('tenantd.enqueue_export(uuid)', 'the app role may not add jobs: queues the export job of a queued export of the caller''s own tenant'),
+    ('tenantd.export_start(uuid,uuid)', 'the export job marks one tenant''s export running (its own policies, as that tenant) and reads its wrapped data keys (tenantd_worker only)'),
+    ('tenantd.export_finish(uuid,uuid,text,text,bigint,jsonb)', 'the export job records the written file and row counts on one tenant''s export (tenantd_worker only)'),
+    ('tenantd.export_failed(uuid,uuid,text,boolean)', 'a failed export attempt records its error on one tenant''s export (tenantd_worker only)'),
     -- identities are global: finding one by email or keeping its copies in step crosses tenants
     ('tenantd.create_member(text,text,text,text,integer)', 'finds or creates the global identity by email and counts its memberships in other tenants (MAX_TENANTS_PER_USER)'),
     ('tenantd.set_member_display_name(uuid,text)', 'a member renaming themself: the memberships update policy needs members:write, which they lack'),

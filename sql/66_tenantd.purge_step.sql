@@ -6,8 +6,8 @@
 --      then on, even if the purge stops there);
 --   2. up to `batch` rows of the first tenant table (by name) that still has rows of the tenant
 --      and that no other tenant table with rows of the tenant references (found by catalog
---      introspection: every table of schema tenantd with a tenant_id column, foreign keys
---      from pg_constraint; a new table is purged without editing this);
+--      introspection: tenantd.tenant_tables(), shared with the export, and foreign keys from
+--      pg_constraint; a new table is purged without editing this);
 --   3. when no tenant table has a row left: the tenants row itself, purged_at on the tombstone,
 --      and a 'tenant.purged' line in tenantd.platform_log.
 -- Rows deleted are added per table to the tombstone's row_counts. Every delete names the one
@@ -37,11 +37,8 @@ begin
   perform set_config('tenantd.purge_tenant', p_tenant::text, true);
 
   for v_table in
-    select c.oid::regclass
-      from pg_class c
-      join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-     where c.relnamespace = 'tenantd'::regnamespace and c.relkind in ('r', 'p') and not c.relispartition
-     order by c.oid <> 'tenantd.tenant_data_keys'::regclass, c.relname
+    select t.tbl from tenantd.tenant_tables() t
+     order by t.tbl <> 'tenantd.tenant_data_keys'::regclass, t.name
   loop
     execute format('select exists (select 1 from %s where tenant_id = $1)', v_table) into v_busy using p_tenant;
     continue when not v_busy;
@@ -70,10 +67,7 @@ begin
   end loop;
 
   -- a tenant table with rows nobody may delete first (a reference cycle) is an error, not a loop
-  if exists (select 1 from pg_class c
-               join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-              where c.relnamespace = 'tenantd'::regnamespace and c.relkind in ('r', 'p') and not c.relispartition
-                and tenantd.purge_has_rows(c.oid::regclass, p_tenant)) then
+  if exists (select 1 from tenantd.tenant_tables() t where tenantd.purge_has_rows(t.tbl, p_tenant)) then
     raise exception using errcode = 'TD500', message = 'purge: tenant tables reference each other in a cycle';
   end if;
 

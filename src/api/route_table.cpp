@@ -9,6 +9,7 @@
 #include "api/domains.hpp"
 #include "api/entitlements.hpp"
 #include "api/events.hpp"
+#include "api/export.hpp"
 #include "api/health.hpp"
 #include "api/invitations.hpp"
 #include "api/jwks.hpp"
@@ -156,6 +157,10 @@ void register_all(Router& r) {
   r.call("POST", "/v1/tenants/{tenant}/reprovision", Scope::kTenant, "api.reprovision_tenant",
          tenants::reprovision, opts().inactive_ok());
 
+  // tenant data export: a job writes the tar file; the download checks the link in SQL, then sends it
+  r.call_tenant("POST", "/export", "api.create_export", data_export::create, opts().needs("export:create"));
+  r.call_tenant("GET", "/export/{id}", "api.get_export", data_export::get, opts().needs("export:create"));
+  r.add_tenant("GET", "/export/{id}/download", data_export::download, opts().needs("export:create"));
   // tenant data lifecycle: purge a deleted tenant now (super admin; the slug as confirmation)
   r.call("POST", "/v1/tenants/{tenant}/purge", Scope::kTenant, "api.purge_tenant", purge::request,
          opts().inactive_ok());

@@ -211,7 +211,8 @@ int cmd_serve(const Args&) {
   jobs::register_builtin_handlers();
   jobs::register_domain_handlers(domain_check_settings(cfg));
   jobs::register_key_handlers(cfg.kek_file);
-  jobs::register_purge_handlers(cfg.purge_grace_days, cfg.purge_batch_rows);
+  jobs::register_purge_handlers(cfg.purge_grace_days, cfg.purge_batch_rows, cfg.export_dir);
+  jobs::register_export_handlers(cfg.kek_file, cfg.export_dir);
   jobs::WorkerPool workers(worker_options(cfg, cfg.workers));
   try {
     serve_http(

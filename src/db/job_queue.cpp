@@ -169,4 +169,43 @@ void enqueue_retention_continuation(pqxx::work& tx, const std::string& state_jso
   tx.exec_params("select tenantd.enqueue_job('retention.sweep', $1::jsonb, now(), 10)", state_json);
 }
 
+std::string export_start(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id) {
+  return tx.exec_params1("select tenantd.export_start($1, $2)::text", tenant_id, export_id)[0]
+      .as<std::string>();
+}
+
+void enqueue_export_write(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id) {
+  tx.exec_params(
+      "select tenantd.enqueue_job('tenant.export', jsonb_build_object('tenant_id', $1::uuid, 'export_id', "
+      "$2::uuid, "
+      "'phase', 'write'), now(), 3, 'tenant.export:write:' || $2)",
+      tenant_id, export_id);
+}
+
+std::vector<std::string> export_rows(pqxx::work& tx, const std::string& tenant_id, const std::string& table) {
+  // the reads run as the reporting role, bound by row-level security to the tenant export_rows
+  // sets; SET LOCAL ends with the transaction, RESET ROLE restores the worker before its next step
+  tx.exec("set local role tenantd_readonly");
+  // (on an error the transaction is aborted, and the role ends with it)
+  pqxx::result r =
+      tx.exec_params("select line from tenantd.export_rows($1, $2::regclass) line", tenant_id, table);
+  tx.exec("reset role");
+  std::vector<std::string> lines;
+  lines.reserve(r.size());
+  for (const auto& row : r) lines.push_back(row[0].as<std::string>());
+  return lines;
+}
+
+void export_finish(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id,
+                   const std::string& file_name, const std::string& sha256, int64_t bytes,
+                   const std::string& row_counts_json) {
+  tx.exec_params("select tenantd.export_finish($1, $2, $3, $4, $5, $6::jsonb)", tenant_id, export_id,
+                 file_name, sha256, bytes, row_counts_json);
+}
+
+void export_failed(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id,
+                   const std::string& error, bool final_attempt) {
+  tx.exec_params("select tenantd.export_failed($1, $2, $3, $4)", tenant_id, export_id, error, final_attempt);
+}
+
 }  // namespace tenantd::db::job_queue

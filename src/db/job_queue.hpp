@@ -3,6 +3,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 namespace tenantd::db::job_queue {
 
@@ -77,4 +78,18 @@ void enqueue_retention_continuation(pqxx::work& tx, const std::string& state_jso
 std::string key_rotation_read(pqxx::work& tx, const std::string& tenant_id);
 int key_rotation_apply(pqxx::work& tx, const std::string& tenant_id, const std::string& new_key_json,
                        const std::string& values_json);
+// 'tenant.export': tenantd.export_start (JSON text: {"skip"} or {"include_secrets", "created_at",
+// "tables", "keys"}); every row of one table of the tenant as JSON object texts, read by
+// tenantd.export_rows under SET LOCAL ROLE tenantd_readonly (row-level security for that tenant,
+// that role's column grants), the worker's own role restored afterwards; tenantd.export_finish
+// and tenantd.export_failed.
+std::string export_start(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id);
+// the export's second job (phase "write"), once per export (dedupe key)
+void enqueue_export_write(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id);
+std::vector<std::string> export_rows(pqxx::work& tx, const std::string& tenant_id, const std::string& table);
+void export_finish(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id,
+                   const std::string& file_name, const std::string& sha256, int64_t bytes,
+                   const std::string& row_counts_json);
+void export_failed(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id,
+                   const std::string& error, bool final_attempt);
 }  // namespace tenantd::db::job_queue

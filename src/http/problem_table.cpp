@@ -139,6 +139,10 @@ const ProblemRow kProblems[] = {
     {"confirmation_mismatch", 422},
     {"retention_out_of_bounds", 422},
     {"invalid_retention", 422},
+    // tenant data export
+    {"export_not_found", 404},
+    {"export_link_expired", 410},
+    {"export_file_missing", 410},
 };
 
 struct SqlstateRow {
@@ -185,6 +189,8 @@ const SqlstateRow kSqlstates[] = {
     {"TDC16", "domain_exists", nullptr},
     {"TDC17", "domain_claim_ended", nullptr},
     {"TDC19", "usage_event_conflict", nullptr},
+    {"TDC20", "export_not_found", nullptr},
+    {"TDC21", "export_link_expired", nullptr},
     {"TDF01", "display_name_not_yours", nullptr},
     {"TDF03", "role_escalation", nullptr},
     {"TDF04", "tenant_suspended", nullptr},

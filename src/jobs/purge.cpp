@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <filesystem>
+#include <system_error>
 
 #include "db/job_queue.hpp"
 #include "jobs/worker.hpp"
@@ -21,9 +23,9 @@ std::atomic<int> g_grace_days{30};
 
 }  // namespace
 
-void register_purge_handlers(int grace_days, int batch_rows) {
+void register_purge_handlers(int grace_days, int batch_rows, const std::string& export_dir) {
   g_grace_days = grace_days;
-  register_handler("tenant.purge", [batch_rows](pqxx::work& tx, const Job& job) {
+  register_handler("tenant.purge", [batch_rows, export_dir](pqxx::work& tx, const Job& job) {
     rapidjson::Document d;
     d.Parse(job.payload.c_str());
     if (d.HasParseError() || !d.IsObject() || !d.HasMember("tenant_id") || !d["tenant_id"].IsString() ||
@@ -37,6 +39,17 @@ void register_purge_handlers(int grace_days, int batch_rows) {
     const bool done = !s.HasParseError() && s.IsObject() && s.HasMember("done") && s["done"].IsBool() &&
                       s["done"].GetBool();
     if (!done) db::job_queue::enqueue_purge_continuation(tx, tenant);
+    // the tenant's data exports (EXPORT_DIR/<tenant>/, jobs/export.cpp) go with its rows; the
+    // directory is named by the canonical uuid, so nothing else can be removed here
+    if (done && !export_dir.empty()) {
+      std::error_code ec;
+      const auto removed = std::filesystem::remove_all(std::filesystem::path(export_dir) / tenant, ec);
+      if (ec)
+        throw std::runtime_error("tenant.purge: cannot remove the tenant's export files: " + ec.message());
+      if (removed > 0)
+        spdlog::info("\"msg\":\"tenant export files removed\",\"tenant\":\"{}\",\"files\":{}", tenant,
+                     removed);
+    }
     spdlog::info("\"msg\":\"tenant purge step\",\"tenant\":\"{}\",\"step\":\"{}\"", tenant,
                  util::json_escape(step));
   });

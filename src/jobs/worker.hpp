@@ -53,10 +53,15 @@ void register_domain_handlers(const DomainCheckSettings& settings);
 void register_key_handlers(const std::string& kek_file);
 // Registers 'tenant.purge' (src/jobs/purge.cpp): one batch of PURGE_BATCH_ROWS per job, the next
 // job queued until the tenant is gone; and makes the hourly maintenance job start the purges
-// due after PURGE_GRACE_DAYS (enqueue_due_purges). Serve and worker.
-void register_purge_handlers(int grace_days, int batch_rows);
+// due after PURGE_GRACE_DAYS (enqueue_due_purges). The last step also removes the tenant's data
+// export files (export_dir/<tenant>, EXPORT_DIR). Serve and worker.
+void register_purge_handlers(int grace_days, int batch_rows, const std::string& export_dir);
 // Called by 'maintenance.sweep': starts the purges that are due (the settings registered above).
 void enqueue_due_purges(pqxx::work& tx);
+// Registers 'tenant.export' (src/jobs/export.cpp): writes a tenant's data export into
+// `export_dir` (EXPORT_DIR); KEK_FILE's keys open secrets for exports that asked for them.
+// Serve and worker.
+void register_export_handlers(const std::string& kek_file, const std::string& export_dir);
 
 struct WorkerOptions {
   std::string database_url;

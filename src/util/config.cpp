@@ -179,6 +179,8 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.kek_file = parse_str(env, "KEK_FILE", "");
   c.purge_grace_days = parse_int(env, "PURGE_GRACE_DAYS", c.purge_grace_days, 0, 3650);
   c.purge_batch_rows = parse_int(env, "PURGE_BATCH_ROWS", c.purge_batch_rows, 1, 100000);
+  c.export_dir = parse_str(env, "EXPORT_DIR", c.export_dir);
+  c.export_link_ttl_seconds = parse_int(env, "EXPORT_LINK_TTL_SECONDS", c.export_link_ttl_seconds, 1, 604800);
   c.webhook_retention_days = parse_int(env, "WEBHOOK_RETENTION_DAYS", c.webhook_retention_days, 1, 3650);
   c.webhook_tolerance_seconds =
       parse_int(env, "WEBHOOK_TOLERANCE_SECONDS", c.webhook_tolerance_seconds, 1, 3600);

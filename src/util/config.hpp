@@ -91,6 +91,9 @@ struct Config {
   std::string kek_file;         // KEK_FILE: key-encryption keys (crypto/kek_ring.hpp); empty: secrets refused
   int purge_grace_days = 30;    // PURGE_GRACE_DAYS: a soft-deleted tenant is purged after this
   int purge_batch_rows = 5000;  // PURGE_BATCH_ROWS: rows per purge batch (one job, one commit)
+  std::string export_dir =
+      "var/exports";  // EXPORT_DIR: where export files are written (relative: to the working dir)
+  int export_link_ttl_seconds = 900;  // EXPORT_LINK_TTL_SECONDS: a download link's life (1-604800)
   // Live events and the dashboard (docs/live-events.md, docs/dashboard.md).
   std::string events_database_url;   // EVENTS_DATABASE_URL: the LISTEN connection (direct, no PgBouncer);
                                      // default DATABASE_URL

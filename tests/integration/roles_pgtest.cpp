@@ -64,8 +64,9 @@ TEST_F(RolesTest, ListsAndGetsTheBuiltIns) {
   for (auto& role : d["data"].GetArray()) {
     if (role["built_in"].GetBool()) perms[role["name"].GetString()] = role["permissions"].Size();
   }
-  EXPECT_EQ(perms["tenant_admin"],
-            12u);  // the whole catalogue, config:secrets, api_keys:manage and usage:write included
+  EXPECT_EQ(
+      perms["tenant_admin"],
+      13u);  // the whole catalogue, config:secrets, api_keys:manage, usage:write, export:create included
   EXPECT_EQ(perms["member"], 3u);
   EXPECT_EQ(perms["read_only"], 3u);
   EXPECT_EQ(r.body.find("b_secret_role"), std::string::npos);

@@ -26,7 +26,7 @@ grant select on held to tenantd_app;
 select is(tenantd.permission_catalogue(),
           array['members:read', 'members:write', 'config:read', 'config:write', 'invitations:write',
                 'audit:read', 'usage:read', 'roles:write', 'tenant:write', 'config:secrets',
-                'api_keys:manage', 'usage:write'],
+                'api_keys:manage', 'usage:write', 'export:create'],
           'the fixed catalogue');
 set local role tenantd_app;
 

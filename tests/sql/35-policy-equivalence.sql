@@ -100,6 +100,7 @@ insert into tenantd.allowed_origins (tenant_id, origin)
 values (:'ta', 'https://app.acme-eq.example'), (:'tb', 'https://app.globex-eq.example');
 insert into tenantd.retention_settings (tenant_id, data, days)
 values (:'ta', 'audit_log', 60), (:'tb', 'audit_log', 80);
+insert into tenantd.tenant_exports (tenant_id, status) values (:'ta', 'queued'), (:'tb', 'done');
 
 -- the tables and how each is probed: the row key, a no-op update, the inserts (%1$s = the tenant)
 create temp table eq_tables (tbl text primary key, key_expr text, noop_set text, inserts text[]);
@@ -159,6 +160,8 @@ insert into eq_tables values
                      tenantd.current_user_id())$$]),
   ('tenantd.retention_settings', 'data', 'days = days',
    array[$$insert into tenantd.retention_settings (tenant_id, data, days) values ('%1$s', 'sessions', 5)$$]),
+  ('tenantd.tenant_exports', 'id::text', 'error = error',
+   array[$$insert into tenantd.tenant_exports (tenant_id) values ('%1$s')$$]),
   ('tenantd.events', 'id::text', 'data = data',
    array[$$insert into tenantd.events (tenant_id, kind, data) values ('%1$s', 'tenant.status', '{}')$$]);
 

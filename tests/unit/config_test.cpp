@@ -52,6 +52,24 @@ TEST(Config, CustomDomainSettings) {
   EXPECT_EQ(c.idempotency_ttl_seconds, 86400);
 }
 
+TEST(Config, ExportSettings) {
+  Env none;
+  const auto d = util::load_config(&none);
+  EXPECT_EQ(d.export_dir, "var/exports");  // under the working directory
+  EXPECT_EQ(d.export_link_ttl_seconds, 900);
+  Env empty{{"EXPORT_DIR", ""}};  // empty is unset, as for every variable
+  EXPECT_EQ(util::load_config(&empty).export_dir, "var/exports");
+  Env own{{"EXPORT_DIR", "/srv/exports"}, {"EXPORT_LINK_TTL_SECONDS", "60"}};
+  const auto c = util::load_config(&own);
+  EXPECT_EQ(c.export_dir, "/srv/exports");
+  EXPECT_EQ(c.export_link_ttl_seconds, 60);
+  for (const Env& bad : std::vector<Env>{{{"EXPORT_LINK_TTL_SECONDS", "0"}},
+                                         {{"EXPORT_LINK_TTL_SECONDS", "604801"}},
+                                         {{"EXPORT_LINK_TTL_SECONDS", "15m"}}}) {
+    EXPECT_THROW(util::load_config(&bad), util::ConfigError) << bad.begin()->first;
+  }
+}
+
 TEST(Config, PreparedStatementsAreOnUnlessSwitchedOffForAPooler) {
   Env none;
   EXPECT_TRUE(util::load_config(&none).db_prepared_statements);

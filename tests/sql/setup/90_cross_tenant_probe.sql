@@ -260,6 +260,12 @@ begin
   v_errors := v_errors || tests.probe_insert('tenantd.retention_settings', jsonb_build_object(
     'tenant_id', p_tenant, 'data', 'audit_log', 'days', 4141));
 
+  -- a finished data export (its id and file digest are needles) with a live download link
+  v_errors := v_errors || tests.probe_insert('tenantd.tenant_exports', jsonb_build_object(
+    'tenant_id', p_tenant, 'id', gen_random_uuid(), 'status', 'done',
+    'file_sha256', encode(sha256(convert_to(p_label || 'export-file', 'utf8')), 'hex'),
+    'link_token_hash', '\x' || encode(sha256(convert_to(p_label || 'export-link', 'utf8')), 'hex'),
+    'link_expires_at', now() + interval '1 hour', 'error', p_label || '-export-error'));
   -- an API key (its name and prefix are needles; its hash is the tenant's own)
   v_errors := v_errors || tests.probe_insert('tenantd.api_keys', jsonb_build_object(
     'tenant_id', p_tenant, 'id', gen_random_uuid(), 'name', p_label || '-api-key-name',

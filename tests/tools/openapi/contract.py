@@ -34,6 +34,10 @@ EXPECTED = {
     # only a failed job is retried; the example's job id (987654321) names none: a small one named
     # a completed job in a database earlier test runs had used
     "retryJob": (404, "no such job"),
+    # a download needs the token of a finished export's latest link; the example's token is none
+    # (the export itself: tests/integration/export_pgtest)
+    "downloadExport": (404, "no export link with this token"),
+    "downloadExportInTenant": (404, "no export link with this token"),
     # the on-demand TLS ask allows verified domains only; this test's claims stay pending
     "domainAllowed": (404, "no verified domain by this name"),
     # a custom domain's DNS is not set up in this test: the claim stays pending and a check is
