@@ -22,6 +22,12 @@ set citus.multi_shard_modify_mode = 'sequential';
 alter database tenantd set citus.propagate_set_commands = 'local';
 alter database tenantd set citus.enable_unsafe_triggers = on;
 alter role tenantd_migrator in database tenantd set citus.multi_shard_modify_mode = 'sequential';
+-- Every session plans multi-shard commands sequentially (one connection per node): after a
+-- parallel multi-shard read, Citus refuses a write to a reference table in the same transaction
+-- ("cannot modify table users because there was a parallel operation on a distributed
+-- table"; POST /v1/users answered 500). tenantd's requests name their tenant and run on one
+-- shard; only platform sweeps span shards, and they lose the parallelism only.
+alter database tenantd set citus.multi_shard_modify_mode = 'sequential';
 
 create temporary table citus_placement (position int, table_name regclass, how text, reason text);
 insert into citus_placement values

@@ -110,7 +110,7 @@ if [ ${#failed_steps[@]} -eq 0 ]; then
 
   # Not yet passing on Citus (docs/scale-out.md, "What does not work yet"); run on request.
   if [ "${CITUS_FULL:-0}" = 1 ]; then
-    pgtap_step pgtap-suite "$ROOT"/tests/sql/*.sql
+    PGTAP_CITUS=1 pgtap_step pgtap-suite "$ROOT"/tests/sql/*.sql
     integration_step integration "${CITUS_GTEST_FILTER:-CrossTenantProbe.*:ContextTest.*:SignupTest.*}"
   fi
 fi
