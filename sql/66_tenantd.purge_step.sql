@@ -38,13 +38,6 @@ begin
   -- shards' purge policies read it (with set_config they saw no purge tenant, found no rows and
   -- the purge reported done with the tenant's rows still there); the same on one node
   execute format('set local tenantd.purge_tenant = %L', p_tenant::text);
-  -- On Citus the purge policies' tombstone check (tenantd.purge_tenant_checked) reads the
-  -- tenant_tombstones reference table from inside the shard's query on a worker, which Citus
-  -- refuses unless told; the worker reads its own copy, in this transaction. For this
-  -- transaction only, and forwarded to the workers as every SET LOCAL.
-  if pg_catalog.current_setting('citus.propagate_set_commands', true) = 'local' then
-    execute 'set local citus.allow_nested_distributed_execution = on';
-  end if;
 
   for v_table in
     select c.oid::regclass
