@@ -22,6 +22,12 @@ set citus.multi_shard_modify_mode = 'sequential';
 alter database tenantd set citus.propagate_set_commands = 'local';
 alter database tenantd set citus.enable_unsafe_triggers = on;
 alter role tenantd_migrator in database tenantd set citus.multi_shard_modify_mode = 'sequential';
+-- Every session plans multi-shard commands sequentially (one connection per node): after a
+-- parallel multi-shard read, Citus refuses a write to a reference table in the same transaction
+-- ("cannot modify table users because there was a parallel operation on a distributed
+-- table"; POST /v1/users answered 500). tenantd's requests name their tenant and run on one
+-- shard; only platform sweeps span shards, and they lose the parallelism only.
+alter database tenantd set citus.multi_shard_modify_mode = 'sequential';
 
 create temporary table citus_placement (position int, table_name regclass, how text, reason text);
 insert into citus_placement values
@@ -124,3 +130,16 @@ select create_distributed_function(f.oid::regprocedure)
                                 and c.oid not in (select table_name from citus_tables)));
 
 drop table citus_placement;
+
+-- Policy helpers that read a reference table: a shard's policy calls them on the worker, inside
+-- the shard's query, where Citus refuses any query on a Citus table ("cannot execute a
+-- distributed query from a query on a shard") unless nested execution is allowed. For these
+-- two, and only while they run, it is: each reads one row of a reference table, which the
+-- worker answers from its own copy in the same transaction (what the hint's "possible
+-- incorrectness" is about, reading other shards over other connections, cannot happen).
+--   is_platform_admin: the tenants policies of a super admin's writes (creating a tenant as an
+--     operator, status changes), evaluated on every node's copy of tenants;
+--   purge_tenant_checked: the purge policies of every tenant table (the tombstone check).
+-- Again after every deploy: CREATE OR REPLACE (migrate up) resets a function's settings.
+alter function tenantd.is_platform_admin(text) set citus.allow_nested_distributed_execution = on;
+alter function tenantd.purge_tenant_checked() set citus.allow_nested_distributed_execution = on;

@@ -9,11 +9,17 @@ alter table tenantd.invitations force row level security;
 
 -- Column grants: the app role never reads token_hash (only tenantd.accept_invitation, running as
 -- the owner, compares it), and may change only the columns of a status change.
+-- INSERT also on the columns with defaults (status, created_at, updated_at): on Citus the
+-- coordinator fills in every default and sends the shard an INSERT naming them all, and the
+-- shard checks the privilege on each ("permission denied for table invitations_NNN"). Writing
+-- them forges nothing: insert_own_tenant admits status = 'pending' only and tg__stamp sets the
+-- stamps, whatever the insert said (tests/sql/50-isolation-invitations.sql attacks both).
 revoke all on table tenantd.invitations from public, tenantd_app, tenantd_readonly;
 grant select (tenant_id, id, email, role, status, expires_at, accepted_at, accepted_by,
               revoked_at, revoked_by, invited_by, created_at, updated_at, created_by, updated_by)
   on table tenantd.invitations to tenantd_app, tenantd_readonly;
-grant insert (tenant_id, id, email, role, token_hash, expires_at, invited_by)
+grant insert (tenant_id, id, email, role, token_hash, expires_at, invited_by,
+              status, created_at, updated_at)
   on table tenantd.invitations to tenantd_app;
 grant update (status, accepted_at, accepted_by, revoked_at, revoked_by)
   on table tenantd.invitations to tenantd_app;

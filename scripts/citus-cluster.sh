@@ -72,6 +72,17 @@ select format('create role %I login nosuperuser nocreatedb nocreaterole nobypass
  where not exists (select 1 from pg_roles where rolname = r)
 \gexec
 SQL
+    # Citus serialises a write on a table with a foreign key to a reference table by locking the
+    # referenced table's shard on every node (lock_shard_resources), and checks there that the
+    # writing role may UPDATE, DELETE or TRUNCATE the referenced table: tenantd_app writing
+    # tenants, api_keys or domains was refused on plans, which it may only read ("permission
+    # denied for table plans"). The setting lets these roles take that internal lock without the
+    # check; it reads and writes nothing (superuser only, so set here, on every node).
+    for node in "${nodes[@]}"; do
+      for role in tenantd_app tenantd_worker; do
+        psql_node "$node" -c "alter role $role in database tenantd set citus.skip_advisory_lock_permission_checks = on"
+      done
+    done
     node_port coordinator
     ;;
   stop)

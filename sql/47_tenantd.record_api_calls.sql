@@ -32,6 +32,9 @@ begin
      order by t.id, e.day
   loop
     perform set_config('app.tenant_id', v_row.tenant_id::text, true);
+    -- on Citus: as SET LOCAL too, so the worker holding the tenant's shard checks the policy
+    -- with this tenant (sql/39); nothing on one node
+    perform tenantd.propagate_context();
     insert into tenantd.usage_daily as u (tenant_id, metric, day, value)
     values (v_row.tenant_id, 'api_calls', v_row.day::date, v_row.count)
     on conflict (tenant_id, metric, day)
@@ -39,6 +42,7 @@ begin
     v_total := v_total + v_row.count;
   end loop;
   perform set_config('app.tenant_id', '', true), set_config('app.permissions', '', true);
+  perform tenantd.propagate_context();
   return v_total;
 end
 $$;

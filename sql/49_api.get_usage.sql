@@ -20,6 +20,8 @@ declare
   v_tenant uuid := tenantd.enter(ctx);
   v_period record;
   v_limits jsonb;
+  v_quotas jsonb;
+  v_metered jsonb;
   v_data jsonb;
 begin
   perform tenantd.require_permission('usage:read', 'reading usage');
@@ -29,14 +31,23 @@ begin
     raise exception using errcode = 'TDN05', message = 'no such tenant';
   end if;
 
-  with quotas as (
-    select q.metric, q.kind || '_quota' as kind, tenantd.quota_in_use(q.metric) as value,
-           (v_limits ->> q.metric)::bigint as lim,
-           case q.kind when 'monthly' then tenantd.rfc3339(v_period.resets_at) end as resets_at,
-           null::date as as_of
-      from tenantd.quota_metrics() q
-  ),
-  metered as (
+  -- Two statements, then merged: quota_in_use queries the tenant's tables itself, so it must run
+  -- on the coordinator; in one query with the usage_daily part (one shard) Citus pushed the whole
+  -- query to the worker, where a function querying a distributed table is refused ("cannot
+  -- execute a distributed query from a query on a shard", docs/scale-out.md).
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'metric', q.metric, 'kind', q.kind || '_quota', 'value', tenantd.quota_in_use(q.metric),
+           'limit', (v_limits ->> q.metric)::bigint,
+           'resets_at', case q.kind when 'monthly' then tenantd.rfc3339(v_period.resets_at) end,
+           'as_of', null::date)), '[]')
+    into v_quotas
+    from tenantd.quota_metrics() q;
+
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'metric', x.metric, 'kind', x.kind, 'value', x.value, 'limit', x.lim,
+           'resets_at', x.resets_at, 'as_of', x.as_of)), '[]')
+    into v_metered
+    from (
     select d.metric,
            case coalesce(m.aggregation, 'sum') when 'sum' then 'counter' else 'gauge' end as kind,
            case coalesce(m.aggregation, 'sum')
@@ -51,12 +62,12 @@ begin
        and d.day >= (v_period.starts_at at time zone 'UTC')::date
        and d.day < (v_period.resets_at at time zone 'UTC')::date
      group by d.metric, m.aggregation
-  )
-  select coalesce(jsonb_agg(jsonb_build_object(
-           'metric', x.metric, 'kind', x.kind, 'value', x.value, 'limit', x.lim,
-           'resets_at', x.resets_at, 'as_of', x.as_of) order by x.metric), '[]')
+    ) x;
+
+  -- by metric, quotas before meters of the same name (as the union all gave them)
+  select coalesce(jsonb_agg(e.item order by e.item ->> 'metric', e.n), '[]')
     into v_data
-    from (select * from quotas union all select * from metered) x;
+    from jsonb_array_elements(v_quotas || v_metered) with ordinality e(item, n);
 
   return tenantd.reply(200, jsonb_build_object(
     'tenant_id', v_tenant,

@@ -34,7 +34,10 @@ begin
   if v_tomb.purged_at is not null then
     return jsonb_build_object('done', true);
   end if;
-  perform set_config('tenantd.purge_tenant', p_tenant::text, true);
+  -- SET LOCAL rather than set_config: on Citus only SET LOCAL reaches the workers, where the
+  -- shards' purge policies read it (with set_config they saw no purge tenant, found no rows and
+  -- the purge reported done with the tenant's rows still there); the same on one node
+  execute format('set local tenantd.purge_tenant = %L', p_tenant::text);
 
   for v_table in
     select t.tbl from tenantd.tenant_tables() t
@@ -51,7 +54,9 @@ begin
          and tenantd.purge_has_rows(f.conrelid::regclass, p_tenant)) then
       continue;
     end if;
-    execute format('delete from %1$s where ctid = any (array(select ctid from %1$s where tenant_id = $1 limit $2))',
+    -- tenant_id named in the delete too: on Citus a ctid is a place in one shard, and the
+    -- delete must go to the tenant's shard only (the same rows on one node)
+    execute format('delete from %1$s where tenant_id = $1 and ctid = any (array(select ctid from %1$s where tenant_id = $1 limit $2))',
                    v_table)
       using p_tenant, v_batch;
     get diagnostics v_deleted = row_count;
@@ -62,7 +67,7 @@ begin
        set row_counts = t.row_counts || jsonb_build_object(v_name,
                           coalesce((t.row_counts ->> v_name)::bigint, 0) + v_deleted)
      where t.id = p_tenant;
-    perform set_config('tenantd.purge_tenant', '', true);
+    set local tenantd.purge_tenant = '';
     return jsonb_build_object('done', false, 'table', v_name, 'deleted', v_deleted);
   end loop;
 
@@ -78,7 +83,7 @@ begin
          jsonb_build_object('row_counts', t.row_counts, 'requested_by', t.requested_by,
                             'requested_at', t.requested_at, 'deleted_at', t.deleted_at)
     from tenantd.tenant_tombstones t where t.id = p_tenant;
-  perform set_config('tenantd.purge_tenant', '', true);
+  set local tenantd.purge_tenant = '';
   return jsonb_build_object('done', true);
 end
 $$;

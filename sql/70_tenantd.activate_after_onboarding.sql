@@ -32,14 +32,18 @@ begin
   if v_tenant is null then
     return false;
   end if;
-  if exists (select 1 from tenantd.onboarding_steps s
-              where s.tenant_id = v_tenant and s.required and s.completed_at is null) then
-    return false;
-  end if;
+  -- the tenant's status first: on Citus it is read from the reference table, while reading the
+  -- onboarding steps as the owner, after the caller (the app role) updated them in this
+  -- transaction, is refused ("placements that were modified in this transaction by a different
+  -- user", docs/scale-out.md); an active tenant, the usual case, never gets that far
   select t.status into v_status
     from tenantd.tenants t
    where t.id = v_tenant and t.deleted_at is null;
   if v_status is null or v_status not in ('pending', 'provisioning') then
+    return false;
+  end if;
+  if exists (select 1 from tenantd.onboarding_steps s
+              where s.tenant_id = v_tenant and s.required and s.completed_at is null) then
     return false;
   end if;
 

@@ -34,3 +34,16 @@ select tests.create_user('north-admin@citus.test', 'cccc0000-0000-4000-8000-0000
 select tests.create_user('south-admin@citus.test', 'cccc0000-0000-4000-8000-00000000000b');
 select tests.add_member(tenant_a, 'cccc0000-0000-4000-8000-00000000000a', 'tenant_admin') from citus_seed;
 select tests.add_member(tenant_b, 'cccc0000-0000-4000-8000-00000000000b', 'tenant_admin') from citus_seed;
+
+-- A deleted tenant whose purge was requested (tombstone written directly: no job, which a job
+-- worker of a later test could run), for tests/sql-citus/88-citus-purge.sql. Committed, like the
+-- rest: the purge runs as the owner, and Citus would refuse it on rows the seeding superuser
+-- wrote in the same transaction.
+select tests.create_tenant('citus-purge', '00000000-0000-4000-8000-0000000000c8', 'inactive');
+select tests.create_user('purge-member@citus.test', 'cccc0000-0000-4000-8000-0000000000c8');
+select tests.add_member('00000000-0000-4000-8000-0000000000c8', 'cccc0000-0000-4000-8000-0000000000c8', 'member');
+update tenantd.tenants set deleted_at = now() - interval '40 days'
+ where id = '00000000-0000-4000-8000-0000000000c8';
+insert into tenantd.tenant_tombstones (id, slug_sha256, deleted_at, requested_by)
+select id, sha256(convert_to(slug, 'UTF8')), deleted_at, 'citus-seed'
+  from tenantd.tenants where id = '00000000-0000-4000-8000-0000000000c8';

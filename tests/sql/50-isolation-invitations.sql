@@ -7,7 +7,7 @@
 \set ia aaaaaaaa-0000-4000-8000-000000000050
 \set ib bbbbbbbb-0000-4000-8000-000000000050
 begin;
-select plan(17);
+select plan(19);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 insert into tenantd.invitations (tenant_id, id, email, role, token_hash, expires_at)
@@ -36,6 +36,12 @@ select lives_ok(format($$insert into tenantd.invitations (email, role, token_has
                          values ('x@example.test', 'member', sha256('x'), now() + interval '1 day', %L)$$,
                        :'alice'),
                 'A''s admin inserts an invitation without naming the tenant');
+-- the app role may name status and the stamps in an insert (Citus sends every defaulted column,
+-- policies/invitations.sql), but cannot forge them
+select throws_ok(format($$insert into tenantd.invitations (email, role, token_hash, expires_at, invited_by, status)
+                          values ('y@example.test', 'member', sha256('y'), now() + interval '1 day', %L, 'accepted')$$,
+                        :'alice'),
+                 '42501', null, 'a new invitation cannot be born accepted');
 select is(tests.affected_rows(format($$update tenantd.invitations set status = 'revoked', revoked_at = now()
                                        where id = %L$$, :'ib')),
           0, 'A cannot revoke B''s invitation');
@@ -72,6 +78,20 @@ select results_eq(format('select * from tenantd.invitations where tenant_id = %L
                   'B''s invitations are unchanged (checked as superuser)');
 select is((select count(*)::int from tenantd.invitations where tenant_id = :'ta'), 2,
           'A has its seeded and its new invitation');
+
+-- last, since it adds a row to A: the stamps of a new invitation are not the caller's
+select tests.act_as(:'ta', :'alice', 'tenant_admin');
+set local role tenantd_app;
+select results_eq(format($$with i as (
+                             insert into tenantd.invitations (email, role, token_hash, expires_at, invited_by,
+                                                              status, created_at, updated_at)
+                             values ('z@example.test', 'member', sha256('z'), now() + interval '1 day', %L,
+                                     'pending', '2000-01-01', '2000-01-01')
+                             returning created_at, updated_at)
+                           select created_at = now(), updated_at = now() from i$$, :'alice'),
+                  $$values (true, true)$$,
+                  'the stamps of a new invitation are the trigger''s, whatever the insert said');
+reset role;
 
 select * from finish();
 rollback;
