@@ -1,4 +1,4 @@
--- tenantd.tenant_exports: a tenant's data exports (0120_tenant_exports.sql). Who may export
+-- tenantd.tenant_exports: a tenant's data exports (0126_tenant_exports.sql). Who may export
 -- (export:create, built-in tenant_admin) sees and starts its tenant's exports and renews their
 -- download link (the GET of a finished export stores a new link token hash); nobody deletes one
 -- through the app role (the purge does, through its generated policies). The export job's
