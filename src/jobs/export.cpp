@@ -33,6 +33,7 @@
 #include "db/job_queue.hpp"
 #include "jobs/worker.hpp"
 #include "util/json_escape.hpp"
+#include "util/json_value.hpp"
 #include "util/sha256.hpp"
 #include "util/tar_writer.hpp"
 #include "util/uuid.hpp"
@@ -40,21 +41,9 @@
 namespace tenantd::jobs {
 namespace {
 
-std::string member(const rapidjson::Value& v, const char* name) {
-  auto it = v.FindMember(name);
-  return it != v.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : std::string();
-}
-
-std::string json_text(const rapidjson::Value& v) {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  v.Accept(w);
-  return std::string(sb.GetString(), sb.GetSize());
-}
-
 bool is_sealed(const rapidjson::Value& v) {
-  return v.IsObject() && member(v, "sealed") == "v1" && v.HasMember("kid") && v["kid"].IsString() &&
-         v.HasMember("ct") && v["ct"].IsString();
+  return v.IsObject() && util::string_member(v, "sealed") == "v1" && v.HasMember("kid") &&
+         v["kid"].IsString() && v.HasMember("ct") && v["ct"].IsString();
 }
 
 struct Payload {
@@ -65,10 +54,10 @@ struct Payload {
 Payload parse_payload(const Job& job) {
   rapidjson::Document d;
   d.Parse(job.payload.c_str());
-  const std::string t = !d.HasParseError() && d.IsObject() ? member(d, "tenant_id") : "";
-  const std::string e = !d.HasParseError() && d.IsObject() ? member(d, "export_id") : "";
+  const std::string t = !d.HasParseError() && d.IsObject() ? util::string_member(d, "tenant_id") : "";
+  const std::string e = !d.HasParseError() && d.IsObject() ? util::string_member(d, "export_id") : "";
   if (!util::is_uuid(t) || !util::is_uuid(e)) throw std::runtime_error("tenant.export: malformed payload");
-  return {util::canonical_uuid(t), util::canonical_uuid(e), member(d, "phase") == "write"};
+  return {util::canonical_uuid(t), util::canonical_uuid(e), util::string_member(d, "phase") == "write"};
 }
 
 // One row's JSON text with its sealed values excluded or opened.
@@ -82,11 +71,12 @@ std::string filter_secrets(const std::string& line, const std::string& table, bo
   bool changed = false;
   for (auto it = row.MemberBegin(); it != row.MemberEnd(); ++it) {
     if (!is_sealed(it->value)) continue;
-    const std::string type = member(row, "type"), key = member(row, "key");
+    const std::string type = util::string_member(row, "type"), key = util::string_member(row, "key");
     if (open && table == "tenantd.tenant_configs" && crypto::is_secret_config_type(type)) {
-      auto k = keys.find(member(it->value, "kid"));
+      auto k = keys.find(util::string_member(it->value, "kid"));
       auto plain = k == keys.end() ? std::nullopt
-                                   : crypto::open_config_value(k->second, type, key, member(it->value, "ct"));
+                                   : crypto::open_config_value(k->second, type, key,
+                                                               util::string_member(it->value, "ct"));
       rapidjson::Document v(&row.GetAllocator());
       if (plain) v.Parse(plain->c_str(), plain->size());
       if (!plain || v.HasParseError()) {
@@ -100,7 +90,7 @@ std::string filter_secrets(const std::string& line, const std::string& table, bo
     }
     changed = true;
   }
-  return changed ? json_text(row) : line;
+  return changed ? util::json_text(row) : line;
 }
 
 void write_file(const std::filesystem::path& path, const std::string& bytes) {
@@ -136,7 +126,8 @@ void run_export(const std::shared_ptr<crypto::TenantKeys>& tenant_keys, const st
           (kek_problem.empty() ? std::string("no KEK_FILE is configured for the workers") : kek_problem));
     }
     for (const auto& k : start["keys"].GetArray()) {
-      crypto::WrappedKey w{member(k, "id"), member(k, "kek_id"), member(k, "wrapped_key")};
+      crypto::WrappedKey w{util::string_member(k, "id"), util::string_member(k, "kek_id"),
+                           util::string_member(k, "wrapped_key")};
       if (auto dk = tenant_keys->unwrap(p.tenant, w)) keys[w.key_id] = *dk;
     }
   }
@@ -164,7 +155,7 @@ void run_export(const std::shared_ptr<crypto::TenantKeys>& tenant_keys, const st
   row_counts += "}";
   const std::string manifest = "{\"format\":\"tenantd-export-1\",\"tenant_id\":\"" + p.tenant +
                                "\",\"export_id\":\"" + p.export_id + "\",\"created_at\":\"" +
-                               util::json_escape(member(start, "created_at")) +
+                               util::json_escape(util::string_member(start, "created_at")) +
                                "\",\"include_secrets\":" + (with_secrets ? "true" : "false") +
                                ",\"tables\":" + manifest_tables + "}\n";
   tar.add_file("manifest.json", manifest, now);

@@ -18,22 +18,11 @@
 
 #include "db/job_queue.hpp"
 #include "jobs/worker.hpp"
+#include "util/json_value.hpp"
 #include "util/uuid.hpp"
 
 namespace tenantd::jobs {
 namespace {
-
-std::string member(const rapidjson::Value& v, const char* name) {
-  auto it = v.FindMember(name);
-  return it != v.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : std::string();
-}
-
-std::string json_text(const rapidjson::Value& v) {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  v.Accept(w);
-  return std::string(sb.GetString(), sb.GetSize());
-}
 
 void rotate(crypto::TenantKeys& keys, pqxx::work& tx, const std::string& tenant) {
   rapidjson::Document state;
@@ -42,7 +31,8 @@ void rotate(crypto::TenantKeys& keys, pqxx::work& tx, const std::string& tenant)
     throw std::runtime_error("tenant.rotate_key: unreadable state");
   std::map<std::string, crypto::DataKey> old_keys;
   for (const auto& k : state["keys"].GetArray()) {
-    crypto::WrappedKey w{member(k, "id"), member(k, "kek_id"), member(k, "wrapped_key")};
+    crypto::WrappedKey w{util::string_member(k, "id"), util::string_member(k, "kek_id"),
+                         util::string_member(k, "wrapped_key")};
     if (auto dk = keys.unwrap(tenant, w)) old_keys[w.key_id] = *dk;
   }
   auto made = keys.create(tenant);
@@ -50,14 +40,14 @@ void rotate(crypto::TenantKeys& keys, pqxx::work& tx, const std::string& tenant)
   std::string values = "[";
   int n = 0;
   for (const auto& s : state["secrets"].GetArray()) {
-    const std::string type = member(s, "type"), key = member(s, "key");
+    const std::string type = util::string_member(s, "type"), key = util::string_member(s, "key");
     const rapidjson::Value& value = s["value"];
     std::string plain;
-    if (value.IsObject() && member(value, "sealed") == "v1") {
-      auto k = old_keys.find(member(value, "kid"));
+    if (value.IsObject() && util::string_member(value, "sealed") == "v1") {
+      auto k = old_keys.find(util::string_member(value, "kid"));
       auto opened = k == old_keys.end()
                         ? std::nullopt
-                        : crypto::open_config_value(k->second, type, key, member(value, "ct"));
+                        : crypto::open_config_value(k->second, type, key, util::string_member(value, "ct"));
       if (!opened) {
         throw std::runtime_error("tenant.rotate_key: the " + type + " entry '" + key + "' of tenant " +
                                  tenant +
@@ -65,9 +55,9 @@ void rotate(crypto::TenantKeys& keys, pqxx::work& tx, const std::string& tenant)
       }
       plain = *opened;
     } else {
-      plain = json_text(value);  // written in clear before encryption existed: sealed now
+      plain = util::json_text(value);  // written in clear before encryption existed: sealed now
     }
-    values += std::string(n++ ? "," : "") + "{\"id\":\"" + member(s, "id") +
+    values += std::string(n++ ? "," : "") + "{\"id\":\"" + util::string_member(s, "id") +
               "\",\"value\":" + crypto::seal_config_value(fresh, type, key, plain) + "}";
   }
   values += "]";
@@ -98,7 +88,7 @@ void register_key_handlers(const std::string& kek_file) {
     }
     rapidjson::Document d;
     d.Parse(job.payload.c_str());
-    const std::string tenant = !d.HasParseError() && d.IsObject() ? member(d, "tenant_id") : "";
+    const std::string tenant = !d.HasParseError() && d.IsObject() ? util::string_member(d, "tenant_id") : "";
     if (!util::is_uuid(tenant)) throw std::runtime_error("tenant.rotate_key: malformed payload");
     rotate(*keys, tx, util::canonical_uuid(tenant));
   });
