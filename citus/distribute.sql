@@ -73,34 +73,47 @@ insert into citus_placement values
 -- for /metrics and /readyz, no tenant data) stay on the coordinator the same way.
 
 begin;
+-- What is placed already, read once before anything below takes a lock: the citus_tables view
+-- computes every table's size over connections of its own, which wait for the locks this
+-- transaction holds once it has dropped a foreign key (on an already-distributed database, a
+-- table of a new migration referencing plans or tenants: distribute.sql hung there).
+create temporary table citus_placed on commit drop as
+select table_name, citus_table_type from citus_tables;
 -- Foreign keys between the tables still to be placed are set aside and added back at the end:
 -- Citus would otherwise turn a table that references a new reference table into a "citus local"
 -- table, which then can no longer be distributed while other local tables reference it. In the
 -- same transaction, so they are back (and checked) or the whole step is undone.
 create temporary table citus_set_aside on commit drop as
-select c.conrelid::regclass as table_name, c.conname, pg_get_constraintdef(c.oid) as definition
+select c.conrelid::regclass::text as table_name, c.conname, pg_get_constraintdef(c.oid) as definition
   from pg_constraint c
  where c.contype = 'f'
    and c.conrelid in (select table_name from citus_placement)
    and exists (select 1 from citus_placement p
                 where p.table_name in (c.conrelid, c.confrelid)
-                  and not exists (select 1 from citus_tables t
+                  and not exists (select 1 from citus_placed t
                                    where t.table_name = p.table_name
                                      and t.citus_table_type = case p.how when 'reference' then 'reference'
                                                                         else 'distributed' end));
+-- The tables still to be placed, by name: a table that a new migration created with a foreign
+-- key to a reference table is a "citus local" table already, and dropping that key makes Citus
+-- turn it back into a plain table under a new OID, so OIDs taken before the drop name nothing.
+-- The same for the set-aside keys above (names, not regclass).
+create temporary table citus_todo on commit drop as
+select p.position, p.table_name::text as name, p.how
+  from citus_placement p
+ where not exists (select 1 from citus_placed c
+                    where c.table_name = p.table_name
+                      and c.citus_table_type = case p.how when 'reference' then 'reference'
+                                                          else 'distributed' end);
 select format('alter table %s drop constraint %I', table_name, conname) from citus_set_aside
 \gexec
 
 select case p.how
-         when 'reference' then format('select create_reference_table(%L)', p.table_name)
-         else format('select create_distributed_table(%L, %L, colocate_with => %L)', p.table_name,
+         when 'reference' then format('select create_reference_table(%L)', p.name)
+         else format('select create_distributed_table(%L, %L, colocate_with => %L)', p.name,
                      'tenant_id', case when p.position = 10 then 'none' else 'tenantd.roles' end)
        end
-  from citus_placement p
- where not exists (select 1 from citus_tables c
-                    where c.table_name = p.table_name
-                      and c.citus_table_type = case p.how when 'reference' then 'reference'
-                                                          else 'distributed' end)
+  from citus_todo p
  order by p.position
 \gexec
 
