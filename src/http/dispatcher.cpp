@@ -422,7 +422,8 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     if (!ctx.tenant_refs.empty()) ctx.tenant_id = ctx.tenant_refs.front();
   }
   ctx.context_json = context_json(ctx, route, in.method + " " + route.pattern);
-  const bool one_call = !route.function.empty() && route.options.stream == EventStream::kNone;
+  const bool one_call = svc_.config.rate_limit_policy_in_call && !route.function.empty() &&
+                        route.options.stream == EventStream::kNone;
   const std::string limit_key = limit_and_count(ctx, tenant_headers, one_call);
   if (route.function.empty()) {
     // authenticated self-answering routes make their api.* call(s) themselves, tenantd.enter first

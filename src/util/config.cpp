@@ -220,6 +220,7 @@ Config load_config(const std::map<std::string, std::string>* overrides) {
   c.job_poll_ms = parse_int(env, "JOB_POLL_MS", c.job_poll_ms, 10, 60000);
   c.job_backoff_base_ms = parse_int(env, "JOB_BACKOFF_BASE_MS", c.job_backoff_base_ms, 1, 3600000);
   c.tenant_rate_limit_enabled = parse_bool(env, "TENANT_RATE_LIMIT_ENABLED", c.tenant_rate_limit_enabled);
+  c.rate_limit_policy_in_call = parse_bool(env, "RATE_LIMIT_POLICY_IN_CALL", c.rate_limit_policy_in_call);
   c.usage_metering_enabled = parse_bool(env, "USAGE_METERING_ENABLED", c.usage_metering_enabled);
   c.usage_flush_seconds = parse_int(env, "USAGE_FLUSH_SECONDS", c.usage_flush_seconds, 1, 300);
   {

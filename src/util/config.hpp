@@ -79,8 +79,13 @@ struct Config {
   // Plans (issue 10): the per-tenant rate limit and api_calls metering, both in-process; each
   // can be switched off (the bench measures the service with and without them).
   bool tenant_rate_limit_enabled = true;  // TENANT_RATE_LIMIT_ENABLED
-  bool usage_metering_enabled = true;     // USAGE_METERING_ENABLED
-  int usage_flush_seconds = 5;            // USAGE_FLUSH_SECONDS (1-300)
+  // RATE_LIMIT_POLICY_IN_CALL: a principal's first request in a minute asks its tenant's rate
+  // limit in its own statement (tenantd.current_rate_limit() after the call). false: a statement
+  // of its own (api.rate_limit_policy), needed on Citus, where that read, as the app role after
+  // a definer's write in the same transaction, is refused (docs/scale-out.md, item 1).
+  bool rate_limit_policy_in_call = true;
+  bool usage_metering_enabled = true;  // USAGE_METERING_ENABLED
+  int usage_flush_seconds = 5;         // USAGE_FLUSH_SECONDS (1-300)
   // CORS (docs/api/allowed-origins-cors.md): the platform's own origins (the dashboard), allowed
   // on every route, normalised (util/origin.hpp); how long a browser keeps a preflight's answer;
   // how long this process keeps a tenant's answer for an origin.

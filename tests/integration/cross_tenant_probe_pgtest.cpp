@@ -15,6 +15,7 @@
 #include <cctype>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <pqxx/pqxx>
 #include <regex>
 #include <set>
@@ -389,7 +390,9 @@ TEST_F(CrossTenantProbe, NoRouteShowsOrChangesAnotherTenantsRows) {
 
   std::vector<std::string> failures;
   const auto origin = db_->origins(b_.id);
-  int requests = 0, refused = 0, fivexx = 0;
+  int requests = 0, refused = 0, fivexx = 0, tolerated = 0;
+  std::optional<std::regex> tolerated_5xx;
+  if (const char* t = std::getenv("PROBE_TOLERATED_5XX"); t && *t) tolerated_5xx.emplace(t);
   std::string a_tenant_row =
       admin_query("select to_jsonb(t)::text from tenantd.tenants t where id = '" + a_.id + "'")[0][0];
 
@@ -409,7 +412,14 @@ TEST_F(CrossTenantProbe, NoRouteShowsOrChangesAnotherTenantsRows) {
     const std::string req = lower(path + "\n" + body);
     if (r.status >= 500) {
       ++fivexx;
-      failures.push_back(method + " " + path + " " + body + ": " + std::to_string(r.status) + " " + r.body);
+      // PROBE_TOLERATED_5XX (a regex over "METHOD path"): known 5xx answers of a deployment that
+      // does not support a route yet (scripts/test-citus.sh, docs/scale-out.md); counted and
+      // printed, not failures. A leak on such a route still fails below.
+      if (tolerated_5xx && std::regex_search(method + " " + path, *tolerated_5xx)) {
+        ++tolerated;
+      } else {
+        failures.push_back(method + " " + path + " " + body + ": " + std::to_string(r.status) + " " + r.body);
+      }
     }
     std::string ans = lower(r.body);
     auto erase_all = [](std::string& text, const std::string& what) {
@@ -678,8 +688,9 @@ TEST_F(CrossTenantProbe, NoRouteShowsOrChangesAnotherTenantsRows) {
   std::cout << "[ probe    ] cross-tenant HTTP probe: " << routes << " routes (" << patterns.size()
             << " method+pattern), " << requests << " requests (" << refused << " refused), " << needles.size()
             << " B values as inputs and needles, B rows in " << db_->tables_with_rows(b_.id).size()
-            << " tables, " << fivexx << " answers 5xx, " << learned_fields << " body fields learned ("
-            << opaque << " routes that do not check field names)\n";
+            << " tables, " << fivexx << " answers 5xx (" << tolerated
+            << " tolerated by PROBE_TOLERATED_5XX), " << learned_fields << " body fields learned (" << opaque
+            << " routes that do not check field names)\n";
   for (const auto& n : not_mismatch)
     std::cout << "[ probe    ] naming B refused before the tenant check: " << n << "\n";
   EXPECT_GT(requests, routes * 10);
