@@ -1,5 +1,7 @@
 #include "crypto/tenant_keys.hpp"
 
+#include <stdexcept>
+
 #include "crypto/aead.hpp"
 #include "util/base64url.hpp"
 #include "util/random.hpp"
@@ -99,6 +101,15 @@ std::optional<std::string> open_config_value(const DataKey& k, const std::string
   auto box = util::base64_decode(ct_base64);
   if (!box) return std::nullopt;
   return aead_open(k.key, *box, config_aad(k.tenant_id, type, key, k.key_id));
+}
+
+std::shared_ptr<TenantKeys> load_worker_keys(const std::string& kek_file, std::string& problem) {
+  try {
+    return std::make_shared<TenantKeys>(kek_file.empty() ? KekRing() : KekRing::load_file(kek_file));
+  } catch (const std::exception& e) {
+    problem = e.what();
+    return nullptr;
+  }
 }
 
 }  // namespace tenantd::crypto

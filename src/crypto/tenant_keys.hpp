@@ -1,5 +1,6 @@
 #pragma once
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -70,5 +71,10 @@ std::string seal_config_value(const DataKey& k, const std::string& type, const s
 // The value's JSON text; nullopt when the box does not open under (k, tenant, type, key).
 std::optional<std::string> open_config_value(const DataKey& k, const std::string& type,
                                              const std::string& key, const std::string& ct_base64);
+
+// The job workers' keys from KEK_FILE (none configured: an empty ring), loaded once at start.
+// A file that does not load gives nullptr and `problem` says why: each job that needs the keys
+// then fails with that reason, the others run.
+std::shared_ptr<TenantKeys> load_worker_keys(const std::string& kek_file, std::string& problem);
 
 }  // namespace tenantd::crypto

@@ -180,14 +180,8 @@ void run_export(const std::shared_ptr<crypto::TenantKeys>& tenant_keys, const st
 void register_export_handlers(const std::string& kek_file, const std::string& export_dir) {
   // KEK_FILE loaded once, as for the key rotation job; an unreadable file fails only the exports
   // that ask for secrets, with the reason
-  std::shared_ptr<crypto::TenantKeys> keys;
   std::string problem;
-  try {
-    keys = std::make_shared<crypto::TenantKeys>(kek_file.empty() ? crypto::KekRing()
-                                                                 : crypto::KekRing::load_file(kek_file));
-  } catch (const std::exception& e) {
-    problem = e.what();
-  }
+  std::shared_ptr<crypto::TenantKeys> keys = crypto::load_worker_keys(kek_file, problem);
   register_handler(
       "tenant.export",
       [keys, problem, export_dir](pqxx::work& tx, const Job& job) {

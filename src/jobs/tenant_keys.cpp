@@ -72,14 +72,8 @@ void rotate(crypto::TenantKeys& keys, pqxx::work& tx, const std::string& tenant)
 
 void register_key_handlers(const std::string& kek_file) {
   // loaded once; an unreadable file leaves the keys empty and each job fails with the reason
-  std::shared_ptr<crypto::TenantKeys> keys;
   std::string problem;
-  try {
-    keys = std::make_shared<crypto::TenantKeys>(kek_file.empty() ? crypto::KekRing()
-                                                                 : crypto::KekRing::load_file(kek_file));
-  } catch (const std::exception& e) {
-    problem = e.what();
-  }
+  std::shared_ptr<crypto::TenantKeys> keys = crypto::load_worker_keys(kek_file, problem);
   register_handler("tenant.rotate_key", [keys, problem](pqxx::work& tx, const Job& job) {
     if (!keys || !keys->configured()) {
       throw std::runtime_error(
