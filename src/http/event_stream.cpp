@@ -42,7 +42,10 @@ std::string opening_text(const rapidjson::Document& d, bool operator_stream, lon
     }
   }
   if (operator_stream) {
-    text += sse_frame(0, "ready", "{\"last_id\":" + std::to_string(last_id) + "}");
+    // The id is the newest event the opening covers: a client that has seen no event yet still
+    // reconnects with Last-Event-ID and replays what happened while it was away (without it, a
+    // stream that dropped before its first event would lose the gap).
+    text += sse_frame(last_id, "ready", "{\"last_id\":" + std::to_string(last_id) + "}");
   } else if (d.HasMember("status")) {
     text += sse_frame(last_id, "status", to_json(d["status"]));
   }

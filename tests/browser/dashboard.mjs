@@ -205,6 +205,10 @@ try {
   // marks that a reload would wipe
   await statusPage.evaluate(() => { window.__noReload = true; });
   await list.evaluate(() => { window.__noReload = true; });
+  // the list hears the change only on a stream that is open before it happens (a stream that
+  // opens later starts from then; web/api.js resumes from 'ready' only after a drop)
+  at = 'sign-up: the list\'s live updates are on';
+  await list.waitForFunction(() => document.getElementById('live').textContent === 'Live updates: on', bound);
   at = 'sign-up: provisioning watched live';
   worker = spawn(env.TENANTD_BINARY, ['worker'], { env: { ...env, WORKERS: '1', JOB_POLL_MS: '100' }, stdio: 'ignore' });
   await statusPage.waitForFunction(() => document.body.dataset.status === 'active', bound);
@@ -316,7 +320,12 @@ try {
     console.error('  at ' + page.url());
     const probe = await fetch(BASE + '/v1/tenants?limit=1', { headers: { Authorization: 'Bearer ' + env.OPERATOR_TOKEN }, signal: AbortSignal.timeout(5000) }).then((r) => r.status, (e) => e.message);
     console.error('  the server answers node: ' + probe);
-    console.error('  view: ' + (await page.evaluate(() => document.getElementById('view').textContent.slice(0, 200) + ' | live: ' + document.getElementById('live').textContent).catch(() => '?')));
+    for (const p of await browser.pages()) {
+      const state = await p.evaluate(() => document.getElementById('view')
+        ? document.getElementById('view').textContent.slice(0, 200) + ' | live: ' + document.getElementById('live').textContent
+        : document.body.textContent.slice(0, 200) + ' | status: ' + document.body.dataset.status).catch(() => '?');
+      console.error('  tab ' + p.url() + ': ' + state);
+    }
     await screenshot(page, 'failure').catch(() => {});
   }
   process.exitCode = 1;

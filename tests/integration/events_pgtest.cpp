@@ -197,6 +197,34 @@ TEST_F(EventsTest, LastEventIdResumesWithWhatWasMissed) {
   for (const auto& x : ops_stream->skipped()) EXPECT_GT(std::stoll(x.id), std::stoll(last));
 }
 
+// An operator stream that drops before any event came: its 'ready' carried the id it started
+// from, so the reconnect replays the change made while the client was away (without that id
+// the client had no Last-Event-ID to send and the change was lost to its view).
+TEST_F(EventsTest, AnOperatorStreamThatDropsBeforeItsFirstEventMissesNothing) {
+  auto s = stream("/v1/admin/events", bearer(ops()));
+  ASSERT_EQ(s->status(), 200) << s->body();
+  SseEvent e;
+  ASSERT_TRUE(s->wait_for_event([](const SseEvent& x) { return x.event == "ready"; }, e));
+  const std::string from = e.id;
+  ASSERT_FALSE(from.empty()) << "the ready event carries the id the stream starts from";
+  EXPECT_EQ(std::to_string(parse(e.data)["last_id"].GetInt64()), from);
+  s->close();
+  lifecycle(a_->id, "suspend");
+  lifecycle(a_->id, "activate");
+
+  auto again = stream("/v1/admin/events", {{"Authorization", "Bearer " + ops()}, {"Last-Event-ID", from}});
+  ASSERT_EQ(again->status(), 200);
+  std::vector<std::string> statuses;
+  ASSERT_TRUE(again->wait_for_event(
+      [&](const SseEvent& x) {
+        if (x.event == "tenant.status" && str(parse(x.data), "tenant_id") == a_->id)
+          statuses.push_back(str(parse(x.data)["data"], "status"));
+        return x.event == "ready";
+      },
+      e));
+  EXPECT_EQ(statuses, (std::vector<std::string>{"suspended", "active"}));
+}
+
 TEST_F(EventsTest, HeartbeatsKeepAnIdleStreamOpenAndALeavingClientIsHarmless) {
   {
     auto s = stream("/v1/tenant-status/" + b_->id + "/events");
