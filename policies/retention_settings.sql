@@ -7,7 +7,11 @@ alter table tenantd.retention_settings force row level security;
 
 revoke all on table tenantd.retention_settings from public, tenantd_app, tenantd_readonly, tenantd_worker;
 grant select, delete on table tenantd.retention_settings to tenantd_app;
-grant insert (tenant_id, data, days, updated_by), update (days, updated_by, updated_at)
+-- updated_at too: Citus names every column in a shard's INSERT (defaults computed on the
+-- coordinator), where the column privileges are checked again; the stamp trigger
+-- (sql/68_tenantd.tg__stamp_retention_settings.sql) overwrites updated_by and updated_at, so
+-- the caller still decides neither
+grant insert (tenant_id, data, days, updated_by, updated_at), update (days, updated_by, updated_at)
   on table tenantd.retention_settings to tenantd_app;
 grant select on table tenantd.retention_settings to tenantd_readonly;
 

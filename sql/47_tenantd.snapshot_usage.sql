@@ -38,6 +38,9 @@ set search_path = pg_catalog, tenantd, pg_temp
 as $$
 declare
   v_day date := coalesce(p_day, (pg_catalog.now() at time zone 'UTC')::date);
+  -- the upsert's stamp as a variable: Citus takes only immutable functions in DO UPDATE SET of a
+  -- distributed table; a plpgsql variable reaches it as a constant
+  v_now timestamptz := pg_catalog.now();
   v_previous_tenant text := coalesce(pg_catalog.current_setting('app.tenant_id', true), '');
   v_previous_permissions text := coalesce(pg_catalog.current_setting('app.permissions', true), '');
   v_rels regclass[];
@@ -91,7 +94,7 @@ begin
            (v_tenant, 'storage_rows', v_day, v_rows),
            (v_tenant, 'storage_bytes', v_day, pg_catalog.round(v_bytes)::bigint)
     on conflict (tenant_id, metric, day)
-    do update set value = excluded.value, updated_at = pg_catalog.now();
+    do update set value = excluded.value, updated_at = v_now;
     v_done := v_done + 1;
   end loop;
 

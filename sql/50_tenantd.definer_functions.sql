@@ -11,7 +11,7 @@ language sql immutable parallel safe
 as $$
   values
     -- the request context: before it is set, the policies hide every row
-    ('tenantd.enter(jsonb)', 'resolves the tenant and checks the principal before any context exists; returns the tenant id only'),
+    ('tenantd.enter_checked(jsonb)', 'resolves the tenant and checks the principal before any context exists; returns the tenant id only (tenantd.enter, which every endpoint calls, runs it and writes the super admin''s audit row as the caller)'),
     ('tenantd.enter_context(text[],text,text,text,text,text)', 'the same for psql users and the pgTAP probe (returns id, status, problem, role)'),
     ('tenantd.is_platform_admin(text)', 'reads the operator registry, which no login role may list'),
     -- tenant data lifecycle: jobs of tenantd_worker, which has no rights on tenant tables
@@ -85,7 +85,7 @@ as $$
     ('tenantd.record_domain_check(uuid,uuid,integer,boolean,text,integer,integer,integer)', 'the verification job records verified/failed/expired/unverified and fails other tenants'' claims of a hostname it verified; workers only'),
     -- allowed origins (CORS): a preflight carries no credentials, so there is no context yet
     ('tenantd.allowed_origin(text,text)', 'the CORS check of a request that names a tenant by path or Host, before any authentication; returns one boolean, which the preflight answers publicly anyway'),
-    -- API keys: found by the hash of what the request presents (in tenantd.enter, listed above)
+    -- API keys: found by the hash of what the request presents (in tenantd.enter_checked, listed above)
     ('tenantd.record_api_key_use(jsonb)', 'one flush of a process''s in-memory key uses stamps last_used_at of many tenants'' keys, found by hash; worker role only'),
     -- live events: every writer of a tenant, job or domain records an event only the owner may write
     ('tenantd.tg_tenants__event()', 'a tenant''s status change is recorded as an event whoever made it; only the owner writes events (a trigger, not callable)'),

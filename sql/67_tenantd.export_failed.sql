@@ -8,6 +8,10 @@ returns void
 language plpgsql volatile security definer
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
+declare
+  -- a variable, not now() in the CASE: Citus refuses non-immutable functions inside a CASE of a
+  -- distributed UPDATE; a plpgsql variable reaches it as a constant
+  v_now timestamptz := now();
 begin
   perform set_config('app.tenant_id', p_tenant::text, true),
           set_config('app.permissions', ',export:create,', true);
@@ -15,7 +19,7 @@ begin
   update tenantd.tenant_exports e
      set status = case when p_final then 'failed' else e.status end,
          error = left(coalesce(p_error, 'unknown error'), 1000),
-         finished_at = case when p_final then now() end
+         finished_at = case when p_final then v_now end
    where e.tenant_id = p_tenant and e.id = p_export and e.status in ('queued', 'running');
   perform set_config('app.tenant_id', '', true), set_config('app.permissions', '', true);
   perform tenantd.propagate_context();

@@ -1,8 +1,7 @@
 -- tenantd.export_start(tenant, export): the 'tenant.export' job's first step, in its transaction:
 -- locks the export, marks it running and answers what the job needs: {"include_secrets",
--- "created_at", "tables":
--- ["tenantd.tenants", then every tenant table of tenantd.tenant_tables()], "keys": [the tenant's
--- wrapped data keys, only when secrets are to be opened]}, or {"skip": true} for an export that
+-- "created_at", "keys": [the tenant's wrapped data keys, only when secrets are to be opened]}
+-- (the tables are tenantd.export_tables(), read by the job itself), or {"skip": true} for an export that
 -- is already done or failed (a job run again after its lease ran out).
 --   TD404 no such export of that tenant
 -- SECURITY DEFINER: the worker has no rights on tenant_exports or tenant_data_keys. It sets the
@@ -17,6 +16,9 @@ as $$
 declare
   v_export tenantd.tenant_exports;
   v_out jsonb;
+  -- a variable, not now() in the COALESCE: Citus refuses non-immutable functions inside a
+  -- COALESCE of a distributed UPDATE; a plpgsql variable reaches it as a constant
+  v_now timestamptz := now();
 begin
   perform set_config('app.tenant_id', p_tenant::text, true),
           set_config('app.permissions', ',export:create,', true);
@@ -31,13 +33,11 @@ begin
     perform tenantd.propagate_context();
     return jsonb_build_object('skip', true);
   end if;
-  update tenantd.tenant_exports e set status = 'running', started_at = coalesce(e.started_at, now())
+  update tenantd.tenant_exports e set status = 'running', started_at = coalesce(e.started_at, v_now)
    where e.tenant_id = p_tenant and e.id = p_export;
   select jsonb_build_object(
            'include_secrets', v_export.include_secrets,
            'created_at', tenantd.rfc3339(v_export.created_at),
-           'tables', jsonb_build_array('tenantd.tenants')
-                     || coalesce((select jsonb_agg(t.name order by t.name) from tenantd.tenant_tables() t), '[]'),
            'keys', case when v_export.include_secrets then
                      coalesce((select jsonb_agg(jsonb_build_object('id', k.id, 'kek_id', k.kek_id,
                                                                    'wrapped_key', k.wrapped_key))

@@ -77,7 +77,7 @@ begin
       insert into tenantd.retention_settings as s (tenant_id, data, days, updated_by)
       values (v_tenant, v_key, v_value::text::int, tenantd.current_user_id())
       on conflict (tenant_id, data) do update
-         set days = excluded.days, updated_by = excluded.updated_by, updated_at = now();
+         set days = excluded.days, updated_by = excluded.updated_by;  -- updated_at: the stamp trigger
     end if;
   end loop;
   select coalesce(jsonb_object_agg(s.data, s.days), '{}') into v_new

@@ -23,8 +23,9 @@
 -- the sweep one 'retention.sweep' line with its totals at the end. A crash loses nothing: the
 -- deletes, the log lines and the next job's state commit together.
 -- Every delete names the one tenant (tenant_id = the tenant in hand) and passes the retention
--- policies, which open only that tenant (tenantd.retention_tenant_id(), set here
--- transaction-locally and cleared before returning).
+-- policies, which open only that tenant (tenantd.retention_tenant_id(), set here with SET LOCAL,
+-- the form Citus forwards to the workers where the shards' policies read it, and cleared before
+-- returning).
 -- SECURITY DEFINER: the sweep crosses tenants and deletes from the append-only audit log and
 -- the billing records, which no login role may delete from; tenantd_worker only.
 create or replace function tenantd.retention_step(p_state jsonb) returns jsonb
@@ -56,7 +57,7 @@ declare
 begin
   v_budget := v_batch;
   if v_tenant is not null then
-    perform set_config('tenantd.retention_tenant', v_tenant::text, true);
+    execute format('set local tenantd.retention_tenant = %L', v_tenant::text);
     v_policy := tenantd.retention_policy(v_tenant);
   end if;
   loop
@@ -66,7 +67,7 @@ begin
        where v_state ->> 'after' is null or t.id > (v_state ->> 'after')::uuid
        order by t.id limit 1;
       if v_tenant is null then
-        perform set_config('tenantd.retention_tenant', '', true);
+        set local tenantd.retention_tenant = '';
         insert into tenantd.platform_log (event, details)
         values ('retention.sweep', jsonb_build_object(
                   'started_at', v_started, 'finished_at', clock_timestamp(), 'tenants', v_tenants,
@@ -78,7 +79,7 @@ begin
       v_kind := 1;
       v_pair_deleted := 0;
       v_pair_batches := 0;
-      perform set_config('tenantd.retention_tenant', v_tenant::text, true);
+      execute format('set local tenantd.retention_tenant = %L', v_tenant::text);
       v_policy := tenantd.retention_policy(v_tenant);
     end if;
 
@@ -94,7 +95,9 @@ begin
         when 'sessions' then 'tenant_id = $1 and (expires_at < $2 or revoked_at < $2)'
         when 'usage_events' then 'tenant_id = $1 and occurred_at < $2'
       end;
-      execute format('delete from tenantd.%1$I where ctid = any (array(select ctid from tenantd.%1$I where %2$s limit $3))',
+      -- by primary key (tenant_id, id) rather than ctid, which Citus cannot plan on a distributed
+      -- table; both name the one tenant, so the delete stays on its shard
+      execute format('delete from tenantd.%1$I where tenant_id = $1 and id = any (array(select id from tenantd.%1$I where %2$s limit $3))',
                      v_data, v_sql)
         using v_tenant, v_cutoff, v_budget;
       get diagnostics v_n = row_count;
@@ -110,7 +113,7 @@ begin
 
     if v_budget = 0 and v_n > 0 then
       -- the budget is spent and this (tenant, kind) may have more: the next step goes on here
-      perform set_config('tenantd.retention_tenant', '', true);
+      set local tenantd.retention_tenant = '';
       return jsonb_build_object('done', false, 'state', v_state || jsonb_build_object(
                'started_at', v_started, 'batch', v_batch, 'tenant', v_tenant, 'kind', v_kind,
                'pair_deleted', v_pair_deleted, 'pair_batches', v_pair_batches,
@@ -135,7 +138,7 @@ begin
       v_kind := 1;
     end if;
     if v_probes >= k_max_probes or v_budget = 0 then
-      perform set_config('tenantd.retention_tenant', '', true);
+      set local tenantd.retention_tenant = '';
       return jsonb_build_object('done', false, 'state', v_state || jsonb_build_object(
                'started_at', v_started, 'batch', v_batch, 'tenant', v_tenant, 'kind', v_kind,
                'pair_deleted', 0, 'pair_batches', 0,

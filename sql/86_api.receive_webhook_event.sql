@@ -23,4 +23,5 @@ revoke all on function api.receive_webhook_event(jsonb, text, text, jsonb) from 
 grant execute on function api.receive_webhook_event(jsonb, text, text, jsonb) to tenantd_worker;
 -- what the endpoint function needs beyond its own grant (the app role has them from their files)
 grant execute on function tenantd.enter(jsonb) to tenantd_worker;
+grant execute on function tenantd.enter_checked(jsonb) to tenantd_worker;
 grant execute on function tenantd.reply(int, json, json) to tenantd_worker;

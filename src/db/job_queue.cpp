@@ -182,18 +182,24 @@ void enqueue_export_write(pqxx::work& tx, const std::string& tenant_id, const st
       tenant_id, export_id);
 }
 
-std::vector<std::string> export_rows(pqxx::work& tx, const std::string& tenant_id, const std::string& table) {
-  // the reads run as the reporting role, bound by row-level security to the tenant export_rows
-  // sets; SET LOCAL ends with the transaction, RESET ROLE restores the worker before its next step
-  tx.exec("set local role tenantd_readonly");
-  // (on an error the transaction is aborted, and the role ends with it)
-  pqxx::result r =
-      tx.exec_params("select line from tenantd.export_rows($1, $2::regclass) line", tenant_id, table);
+std::vector<ExportTable> export_rows(pqxx::work& tx, const std::string& tenant_id) {
+  // The reads run as the reporting role, bound by row-level security to the tenant export_rows
+  // sets. A plain SET ROLE, reset right after, not SET LOCAL ROLE: Citus forwards SET LOCAL to
+  // every worker connection of the transaction, the definers' too, where the owner may not take
+  // the role. On an error the transaction is aborted and the SET is undone with it.
+  tx.exec("set role tenantd_readonly");
+  std::vector<ExportTable> out;
+  const pqxx::result tables = tx.exec("select t from jsonb_array_elements_text(tenantd.export_tables()) t");
+  for (const auto& t : tables) {
+    ExportTable e{t[0].as<std::string>(), {}};
+    pqxx::result r =
+        tx.exec_params("select line from tenantd.export_rows($1, $2::regclass) line", tenant_id, e.table);
+    e.lines.reserve(r.size());
+    for (const auto& row : r) e.lines.push_back(row[0].as<std::string>());
+    out.push_back(std::move(e));
+  }
   tx.exec("reset role");
-  std::vector<std::string> lines;
-  lines.reserve(r.size());
-  for (const auto& row : r) lines.push_back(row[0].as<std::string>());
-  return lines;
+  return out;
 }
 
 void export_finish(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id,

@@ -79,14 +79,19 @@ std::string key_rotation_read(pqxx::work& tx, const std::string& tenant_id);
 int key_rotation_apply(pqxx::work& tx, const std::string& tenant_id, const std::string& new_key_json,
                        const std::string& values_json);
 // 'tenant.export': tenantd.export_start (JSON text: {"skip"} or {"include_secrets", "created_at",
-// "tables", "keys"}); every row of one table of the tenant as JSON object texts, read by
-// tenantd.export_rows under SET LOCAL ROLE tenantd_readonly (row-level security for that tenant,
-// that role's column grants), the worker's own role restored afterwards; tenantd.export_finish
-// and tenantd.export_failed.
+// "keys"}); every row of the tenant in each table of tenantd.export_tables() as JSON
+// object texts, read by tenantd.export_rows as tenantd_readonly (row-level security for that
+// tenant, that role's column grants), the worker's own role restored afterwards, and before
+// export_start in the same transaction (Citus: docs/scale-out.md, item 1);
+// tenantd.export_finish and tenantd.export_failed.
 std::string export_start(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id);
 // the export's second job (phase "write"), once per export (dedupe key)
 void enqueue_export_write(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id);
-std::vector<std::string> export_rows(pqxx::work& tx, const std::string& tenant_id, const std::string& table);
+struct ExportTable {
+  std::string table;               // schema-qualified name, e.g. tenantd.memberships
+  std::vector<std::string> lines;  // one JSON object text per row, in primary key order
+};
+std::vector<ExportTable> export_rows(pqxx::work& tx, const std::string& tenant_id);
 void export_finish(pqxx::work& tx, const std::string& tenant_id, const std::string& export_id,
                    const std::string& file_name, const std::string& sha256, int64_t bytes,
                    const std::string& row_counts_json);

@@ -195,10 +195,15 @@ void write_principal(util::JsonOut& j, const RequestContext& ctx, const std::str
   }
 }
 
-std::string context_json(const RequestContext& ctx, const Route& route, const std::string& route_label) {
+// with_rate_limit: tenantd.enter reads the tenant's rate limit for tenantd.current_rate_limit(),
+// before the endpoint writes anything (on Citus a definer's write would keep the app role from
+// reading the tenant's shards after it in the same transaction)
+std::string context_json(const RequestContext& ctx, const Route& route, const std::string& route_label,
+                         bool with_rate_limit) {
   util::JsonOut j;
   write_principal(j, ctx, route_label);
   if (route.options.allow_inactive) j.boolean("allow_inactive", true);
+  if (with_rate_limit) j.boolean("rate_limit", true);
   if (!route.options.permission.empty()) j.str("permission", route.options.permission);
   if (route.options.idempotent) {
     if (auto k = idempotency_key_of(ctx)) {
@@ -421,10 +426,10 @@ Response App::run(RequestContext& ctx, const IncomingRequest& in, std::string& r
     ctx.tenant_refs = std::move(rr.refs);
     if (!ctx.tenant_refs.empty()) ctx.tenant_id = ctx.tenant_refs.front();
   }
-  ctx.context_json = context_json(ctx, route, in.method + " " + route.pattern);
   const bool one_call = svc_.config.rate_limit_policy_in_call && !route.function.empty() &&
                         route.options.stream == EventStream::kNone;
   const std::string limit_key = limit_and_count(ctx, tenant_headers, one_call);
+  ctx.context_json = context_json(ctx, route, in.method + " " + route.pattern, !limit_key.empty());
   if (route.function.empty()) {
     // authenticated self-answering routes make their api.* call(s) themselves, tenantd.enter first
     Response own = route.fn(ctx);

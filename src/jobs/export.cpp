@@ -108,6 +108,11 @@ void write_file(const std::filesystem::path& path, const std::string& bytes) {
 
 void run_export(const std::shared_ptr<crypto::TenantKeys>& tenant_keys, const std::string& kek_problem,
                 const std::string& export_dir, pqxx::work& tx, const Payload& p) {
+  // the second job reads first, as the reporting role, then starts: on Citus, once export_start
+  // (the owner) has written the export row, the tenant's shards are closed to other roles in
+  // this transaction
+  std::vector<db::job_queue::ExportTable> tables;
+  if (p.write) tables = db::job_queue::export_rows(tx, p.tenant);
   rapidjson::Document start;
   start.Parse(db::job_queue::export_start(tx, p.tenant, p.export_id).c_str());
   if (start.HasParseError() || !start.IsObject()) throw std::runtime_error("tenant.export: unreadable start");
@@ -137,9 +142,7 @@ void run_export(const std::shared_ptr<crypto::TenantKeys>& tenant_keys, const st
   std::string manifest_tables = "[", row_counts = "{";
   std::vector<std::pair<std::string, std::string>> files;
   int n = 0;
-  for (const auto& t : start["tables"].GetArray()) {
-    const std::string table = t.GetString();
-    std::vector<std::string> lines = db::job_queue::export_rows(tx, p.tenant, table);
+  for (const auto& [table, lines] : tables) {
     std::string body;
     for (const auto& line : lines) body += filter_secrets(line, table, with_secrets, keys) + '\n';
     const std::string file = table + ".jsonl";

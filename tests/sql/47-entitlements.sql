@@ -9,12 +9,14 @@
 \set carol_a '{"refs": ["acme"], "user_id": "cccccccc-0000-4000-8000-000000000001", "role": "member", "request_id": "t47"}'
 \set ops_a '{"refs": ["acme"], "role": "super_admin", "subject": "tests-operator", "request_id": "t47"}'
 begin;
-select plan(27);
+select plan(29);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 select tests.create_user('carol@acme.test', :'carol');
 select tests.add_member(:'ta', :'carol', 'member');
 update tenantd.tenants set plan = 'free' where id = :'ta';
+update tenantd.tenants set plan = 'pro' where id = :'tb';
+select coalesce(api_requests_per_minute::text, 'null') as pro_rpm from tenantd.plans where id = 'pro' \gset
 
 set local role tenantd_app;
 
@@ -42,6 +44,16 @@ select is((select rl::jsonb from (select r.status, tenantd.current_rate_limit():
                                     from api.get_entitlements(:'carol_a') r) x),
           jsonb_build_object('tenant_id', :'ta', 'requests_per_minute', 60),
           '… read in the statement of a call: the tenant that call entered');
+-- ctx.rate_limit (the dispatcher's first request of a principal in a minute): enter reads the
+-- limit before the endpoint writes (Citus), and current_rate_limit answers that reading
+select is((select rl::jsonb from (select r.status, tenantd.current_rate_limit()::text as rl
+                                    from api.get_entitlements(jsonb_set(:'carol_a'::jsonb, '{rate_limit}', 'true')) r) x),
+          jsonb_build_object('tenant_id', :'ta', 'requests_per_minute', 60),
+          '… read by enter when the context asks for it: the same answer');
+select is((select rl::jsonb from (select r.status, tenantd.current_rate_limit()::text as rl
+                                    from api.get_entitlements(jsonb_set(:'ops_a'::jsonb, '{refs}', jsonb_build_array(:'tb'))) r) x),
+          jsonb_build_object('tenant_id', :'tb', 'requests_per_minute', :'pro_rpm'::jsonb),
+          '… and a later call in the same transaction, in another tenant and without asking, never answers the first tenant''s reading');
 
 -- a tenant admin cannot change them: not through the function, not with SQL, not through config
 select tests.act_as(:'ta', :'alice', 'tenant_admin');

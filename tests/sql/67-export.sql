@@ -12,7 +12,7 @@
 \set ea aaaaaaaa-0067-4000-8000-00000000000a
 \set eb bbbbbbbb-0067-4000-8000-00000000000b
 begin;
-select plan(31);
+select plan(34);
 create temp table made (status int, body jsonb);
 create temp table linked (body jsonb);
 select tests.share_tap_with('tenantd_app');
@@ -70,6 +70,22 @@ select is((select count(*)::int from tenantd.jobs j, made m
 select is((select count(*)::int from tenantd.audit_log a, made m
             where a.tenant_id = :'ta' and a.action = 'export.requested' and a.target_id = m.body ->> 'id'), 1,
           'the request is audited');
+
+-- tenantd.enqueue_export decides from the context alone (on Citus it may not read the row the
+-- caller just wrote): the job names the context's tenant, whatever export id it is given
+set local role tenantd_app;
+select tests.act_as(:'ta', :'carol', 'member');
+select throws_ok(format('select tenantd.enqueue_export(%L)', :'eb'), 'TDC20', null,
+                 'a member (no export:create) queues no export job');
+select tests.act_as(null, null, null);
+select throws_ok(format('select tenantd.enqueue_export(%L)', :'eb'), 'TDC20', null, 'no context: no export job');
+select tests.act_as(:'ta', :'alice', 'tenant_admin');
+insert into made (status, body) select -1, jsonb_build_object('job_id', tenantd.enqueue_export(:'eb'));
+reset role;
+select is((select j.payload ->> 'tenant_id' from tenantd.jobs j, made m
+            where m.status = -1 and j.id = (m.body ->> 'job_id')::bigint), :'ta',
+          'B''s export id named in A queues a job for A (which finds no such export), never for B');
+delete from made where status = -1;
 
 -- api.get_export and api.download_export
 set local role tenantd_app;

@@ -7,7 +7,7 @@
 \set tb bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 begin;
-select plan(33);
+select plan(35);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 update tenantd.tenants set plan = 'pro' where id = :'ta';
@@ -41,6 +41,14 @@ select is((select tenant_id from tenantd.retention_settings where data = 'sessio
           'the new row belongs to A');
 select throws_ok(format('update tenantd.retention_settings set tenant_id = %L', :'tb'), '42501', null,
                  'a setting cannot be moved to B');
+-- the stamps are the trigger's: a caller that names them (it may, for Citus's sake) is overruled
+insert into tenantd.retention_settings (data, days, updated_by, updated_at)
+values ('usage_events', 30, :'tb', '2000-01-01');
+select is((select updated_at > now() - interval '1 hour' from tenantd.retention_settings where data = 'usage_events'), true,
+          'a forged updated_at is replaced by the time of the write');
+select is((select updated_by from tenantd.retention_settings where data = 'usage_events'), :'alice'::uuid,
+          'a forged updated_by is replaced by the writer');
+delete from tenantd.retention_settings where data = 'usage_events';
 select throws_ok('delete from tenantd.audit_log', '42501', null, 'the app role still cannot delete audit rows');
 select throws_ok($$select tenantd.retention_step('{}')$$, '42501', null, 'the app role cannot run a sweep step');
 
