@@ -16,6 +16,15 @@ language plpgsql volatile security definer
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
 begin
+  -- the identity sync (tg_users__sync_memberships) writes the values of the users row it is
+  -- changing: kept. On Citus this node's copy of users is written over another connection of
+  -- the same distributed transaction and does not show the change yet; read here, it would put
+  -- the old values back. Only an update that keeps the membership's user, for the user the sync
+  -- names (app.user_sync): the app role may write neither column, so the mark gives it nothing.
+  if tg_op = 'UPDATE' and new.user_id = old.user_id
+     and pg_catalog.current_setting('app.user_sync', true) = new.user_id::text then
+    return new;
+  end if;
   select u.email, u.disabled into new.email, new.user_disabled
     from tenantd.users u
    where u.id = new.user_id;

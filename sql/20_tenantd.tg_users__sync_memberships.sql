@@ -21,7 +21,24 @@ as $$
 declare
   v_previous text := coalesce(pg_catalog.current_setting('app.tenant_id', true), '');
   v_tenant uuid;
+  v_group int;
 begin
+  -- On Citus users is a reference table: this trigger fires on every node's copy of it, in the
+  -- query that writes that copy. Only the coordinator's copy (group 0) copies the change into
+  -- the memberships, in the coordinator's own distributed transaction (citus/distribute.sql
+  -- lets this function run distributed queries from there); on one node there is no
+  -- pg_dist_local_group and the copy is always made.
+  if pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') is not null then
+    -- dynamic: on one node the catalog does not exist and a static reference would not plan
+    execute 'select g.groupid from pg_catalog.pg_dist_local_group g' into v_group;
+    if v_group <> 0 then
+      return null;
+    end if;
+  end if;
+  -- names the user whose values the memberships get (tg_memberships__copy_user keeps them);
+  -- through set_context, which on Citus sets it as SET LOCAL, the form forwarded to the workers
+  -- where that trigger fires
+  perform tenantd.set_context(array['app.user_sync'], array[new.id::text]);
   for v_tenant in
     select m.tenant_id from tenantd.memberships m where m.user_id = new.id order by m.tenant_id
   loop
@@ -31,6 +48,7 @@ begin
        set email = new.email, user_disabled = new.disabled
      where m.tenant_id = v_tenant and m.user_id = new.id;
   end loop;
+  perform tenantd.set_context(array['app.user_sync'], array['']);
   perform pg_catalog.set_config('app.tenant_id', v_previous, true);
   perform tenantd.propagate_context();  -- on Citus: as SET LOCAL (sql/39)
   return null;
