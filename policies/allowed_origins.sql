@@ -8,7 +8,9 @@ alter table tenantd.allowed_origins force row level security;
 
 revoke all on table tenantd.allowed_origins from public, tenantd_app, tenantd_readonly;
 grant select, delete on table tenantd.allowed_origins to tenantd_app;
-grant insert (tenant_id, origin, created_by) on table tenantd.allowed_origins to tenantd_app;
+-- created_at too: Citus names every column in a shard's INSERT (defaults computed on the
+-- coordinator), where the column privileges are checked again; the date decides nothing
+grant insert (tenant_id, origin, created_by, created_at) on table tenantd.allowed_origins to tenantd_app;
 grant select on table tenantd.allowed_origins to tenantd_readonly;
 
 call tenantd.drop_policies('tenantd.allowed_origins');

@@ -11,7 +11,12 @@ revoke all on table tenantd.api_keys from public, tenantd_app, tenantd_readonly;
 grant select (tenant_id, id, name, prefix, permissions, created_by, created_at, expires_at,
               revoked_at, revoked_by, replaced_by, last_used_at)
   on table tenantd.api_keys to tenantd_app, tenantd_readonly;
-grant insert (tenant_id, id, name, prefix, key_hash, permissions, created_by, expires_at)
+-- INSERT names the other columns too because Citus names every column in a shard's INSERT
+-- (defaults computed on the coordinator), where the column privileges are checked again; the
+-- insert policy admits a new key only unrevoked, unreplaced and unused. created_at is the
+-- caller's to give (the column default): it decides nothing (expiry is expires_at).
+grant insert (tenant_id, id, name, prefix, key_hash, permissions, created_by, expires_at, created_at,
+              revoked_at, revoked_by, replaced_by, last_used_at)
   on table tenantd.api_keys to tenantd_app;
 grant update (expires_at, revoked_at, revoked_by, replaced_by)
   on table tenantd.api_keys to tenantd_app;
@@ -22,11 +27,14 @@ create policy select_own_tenant on tenantd.api_keys for select
   using (tenant_id = tenantd.current_tenant_id()
          and tenantd.has_permission('api_keys:manage'));
 
--- a new key names its creator truthfully: the member acting now
+-- a new key names its creator truthfully (the member acting now), and is not yet revoked,
+-- replaced or used
 create policy insert_own_tenant on tenantd.api_keys for insert
   with check (tenant_id = tenantd.current_tenant_id()
               and tenantd.has_permission('api_keys:manage')
-              and created_by = tenantd.current_user_id());
+              and created_by = tenantd.current_user_id()
+              and revoked_at is null and revoked_by is null and replaced_by is null
+              and last_used_at is null);
 
 -- WITH CHECK as well: a key must not be moved into another tenant
 create policy update_own_tenant on tenantd.api_keys for update

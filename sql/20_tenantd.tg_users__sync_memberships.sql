@@ -21,19 +21,13 @@ as $$
 declare
   v_previous text := coalesce(pg_catalog.current_setting('app.tenant_id', true), '');
   v_tenant uuid;
-  v_group int;
 begin
   -- On Citus users is a reference table: this trigger fires on every node's copy of it, in the
   -- query that writes that copy. Only the coordinator's copy (group 0) copies the change into
   -- the memberships, in the coordinator's own distributed transaction (citus/distribute.sql
-  -- lets this function run distributed queries from there); on one node there is no
-  -- pg_dist_local_group and the copy is always made.
-  if pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') is not null then
-    -- dynamic: on one node the catalog does not exist and a static reference would not plan
-    execute 'select g.groupid from pg_catalog.pg_dist_local_group g' into v_group;
-    if v_group <> 0 then
-      return null;
-    end if;
+  -- lets this function run distributed queries from there); on one node it is always made.
+  if tenantd.on_citus_worker() then
+    return null;
   end if;
   -- names the user whose values the memberships get (tg_memberships__copy_user keeps them);
   -- through set_context, which on Citus sets it as SET LOCAL, the form forwarded to the workers

@@ -80,9 +80,9 @@ struct Config {
   // can be switched off (the bench measures the service with and without them).
   bool tenant_rate_limit_enabled = true;  // TENANT_RATE_LIMIT_ENABLED
   // RATE_LIMIT_POLICY_IN_CALL: a principal's first request in a minute asks its tenant's rate
-  // limit in its own statement (tenantd.current_rate_limit() after the call). false: a statement
-  // of its own (api.rate_limit_policy), needed on Citus, where that read, as the app role after
-  // a definer's write in the same transaction, is refused (docs/scale-out.md, item 1).
+  // limit in its own statement (ctx.rate_limit: tenantd.enter reads it before the endpoint
+  // writes, tenantd.current_rate_limit() after the call answers it). false: a statement of its
+  // own (api.rate_limit_policy), one more round trip.
   bool rate_limit_policy_in_call = true;
   bool usage_metering_enabled = true;  // USAGE_METERING_ENABLED
   int usage_flush_seconds = 5;         // USAGE_FLUSH_SECONDS (1-300)

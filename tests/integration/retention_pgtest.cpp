@@ -232,10 +232,11 @@ TEST(Retention, ASweepWhoseWorkerIsKilledMidwayFinishesWithExactCounts) {
   // shard (usage_events_<id>), and citus_stat_activity shows every node's backends
   const bool citus = q1("select count(*) from pg_extension where extname = 'citus'") == "1";
   const std::string waiting =
-      citus ? "select exists (select 1 from citus_stat_activity where wait_event_type = 'Lock' and query ilike "
-              "'%delete from tenantd.usage_events%')"
-            : "select exists (select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like "
-              "'%retention_step%')";
+      citus
+          ? "select exists (select 1 from citus_stat_activity where wait_event_type = 'Lock' and query ilike "
+            "'%delete from tenantd.usage_events%')"
+          : "select exists (select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like "
+            "'%retention_step%')";
   const bool held = wait_for([&] { return q1(waiting) == "t"; });
   ASSERT_TRUE(held) << "the sweep never reached the usage events";
   // the steps before the held one committed on their own (7 rows each: most of A's audit rows are

@@ -8,7 +8,7 @@
 \set ka aaaaaaaa-0000-4000-8000-000000000070
 \set kb bbbbbbbb-0000-4000-8000-000000000070
 begin;
-select plan(17);
+select plan(19);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 insert into tenantd.api_keys (tenant_id, id, name, prefix, key_hash, permissions, created_by)
@@ -42,6 +42,13 @@ select throws_ok(format('delete from tenantd.api_keys where id = %L', :'ka'), '4
 select lives_ok(format($$insert into tenantd.api_keys (name, prefix, key_hash, permissions, created_by)
                          values ('mine', 'tdk_MMMMMMMM', sha256('m'), '{members:read}', %L)$$, :'alice'),
                 'A''s admin inserts a key without naming the tenant');
+-- the app role may name every column in an INSERT (Citus does), but not make a key used or revoked
+select throws_ok(format($$insert into tenantd.api_keys (name, prefix, key_hash, permissions, created_by, last_used_at)
+                          values ('used', 'tdk_UUUUUUUU', sha256('u'), '{members:read}', %L, now())$$, :'alice'),
+                 '42501', null, 'a new key cannot claim a last use');
+select throws_ok(format($$insert into tenantd.api_keys (name, prefix, key_hash, permissions, created_by, replaced_by)
+                          values ('repl', 'tdk_RRRRRRRR', sha256('r'), '{members:read}', %L, %L)$$, :'alice', :'ka'),
+                 '42501', null, 'nor be born replaced');
 
 -- a member has no api_keys:manage: sees and changes nothing
 select tests.act_as(:'ta', :'alice', 'member');
