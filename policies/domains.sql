@@ -11,7 +11,12 @@ alter table tenantd.domains force row level security;
 revoke all on table tenantd.domains from public, tenantd_app, tenantd_readonly;
 grant select, delete on table tenantd.domains to tenantd_app;
 grant select on table tenantd.domains to tenantd_readonly;
-grant insert (tenant_id, id, hostname, token, cname_target, expires_at, created_by)
+-- INSERT names every column: Citus computes the defaults on the coordinator and names every
+-- column in the shard's INSERT, where the privileges are checked again. The insert policy admits
+-- a claim only as it starts (pending, never checked, no failures).
+grant insert (tenant_id, id, hostname, token, cname_target, expires_at, created_by, status, attempts,
+              recheck_failures, last_checked_at, last_error, verified_at, check_generation, created_at,
+              updated_at)
   on table tenantd.domains to tenantd_app;
 -- a re-claim starts over (new token, counters reset); "verify now" starts a new check chain
 grant update (token, cname_target, status, attempts, recheck_failures, last_checked_at, last_error,
@@ -27,7 +32,8 @@ create policy select_own_tenant on tenantd.domains for select
 create policy insert_own_tenant on tenantd.domains for insert
   with check (tenant_id = tenantd.current_tenant_id()
               and tenantd.has_permission('tenant:write')
-              and status = 'pending' and verified_at is null);
+              and status = 'pending' and verified_at is null and attempts = 0
+              and recheck_failures = 0 and last_checked_at is null and last_error is null);
 
 -- WITH CHECK as well: a row must not be moved into another tenant, nor be made verified
 create policy update_own_tenant on tenantd.domains for update
@@ -35,7 +41,8 @@ create policy update_own_tenant on tenantd.domains for update
          and tenantd.has_permission('tenant:write'))
   with check (tenant_id = tenantd.current_tenant_id()
               and tenantd.has_permission('tenant:write')
-              and status = 'pending' and verified_at is null);
+              and status = 'pending' and verified_at is null and attempts = 0
+              and recheck_failures = 0 and last_checked_at is null and last_error is null);
 
 create policy delete_own_tenant on tenantd.domains for delete
   using (tenant_id = tenantd.current_tenant_id()

@@ -8,7 +8,7 @@
 \set da aaaaaaaa-0000-4000-8000-000000000060
 \set db bbbbbbbb-0000-4000-8000-000000000060
 begin;
-select plan(18);
+select plan(19);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 insert into tenantd.domains (tenant_id, id, hostname, token, cname_target, expires_at)
@@ -28,7 +28,10 @@ select throws_ok(format($$insert into tenantd.domains (tenant_id, hostname, toke
                  '42501', null, 'A cannot insert a domain into B');
 select throws_ok($$insert into tenantd.domains (hostname, token, cname_target, expires_at, status, verified_at)
                    values ('y.example.org', repeat('y', 43), 't', now() + interval '1 day', 'verified', now())$$,
-                 '42501', null, 'the app role cannot insert a verified domain (column grant)');
+                 '42501', null, 'the app role cannot insert a verified domain (insert policy)');
+select throws_ok($$insert into tenantd.domains (hostname, token, cname_target, expires_at, attempts, last_checked_at)
+                   values ('z.example.org', repeat('z', 43), 't', now() + interval '1 day', 3, now())$$,
+                 '42501', null, 'nor a claim that pretends to have been checked already');
 select throws_ok(format($$update tenantd.domains set status = 'verified', verified_at = now() where id = %L$$, :'da'),
                  '42501', null, 'the app role cannot mark its own claim verified (WITH CHECK)');
 select throws_ok(format($$update tenantd.domains set status = 'verified' where id = %L$$, :'da'),
