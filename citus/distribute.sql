@@ -156,13 +156,8 @@ drop table citus_placement;
 -- And one trigger: tg_users__sync_memberships (a user's new email or disabled flag copied into
 -- its memberships, a distributed table) fires on every node's copy of users; it returns at once
 -- except on the coordinator, whose copy is written by its own backend, so the memberships are
--- updated in the coordinator's distributed transaction, with the change of the user. The same
--- for tg_tenants__event and tg_domains__event (reference tables tenants and domains): the
--- coordinator's copy records the live event in its events table; a tenant's status event reads
--- its sign-up (a distributed table) from there.
+-- updated in the coordinator's distributed transaction, with the change of the user.
 -- Again after every deploy: CREATE OR REPLACE (migrate up) resets a function's settings.
 alter function tenantd.is_platform_admin(text) set citus.allow_nested_distributed_execution = on;
 alter function tenantd.purge_tenant_checked() set citus.allow_nested_distributed_execution = on;
 alter function tenantd.tg_users__sync_memberships() set citus.allow_nested_distributed_execution = on;
-alter function tenantd.tg_tenants__event() set citus.allow_nested_distributed_execution = on;
-alter function tenantd.tg_domains__event() set citus.allow_nested_distributed_execution = on;

@@ -1,8 +1,7 @@
 -- tenantd.on_citus_worker(): true when this server is a Citus worker node, false on the
 -- coordinator and on a server without Citus. A trigger on a reference table (users, tenants,
 -- domains) fires on every node's copy of the table; the ones whose work belongs to the
--- coordinator (copying into distributed tables, recording live events in the coordinator's
--- events table) return at once on the workers.
+-- coordinator (copying into distributed tables) return at once on the workers.
 -- Dynamic SQL: without Citus the catalog does not exist and a static reference would not plan.
 create or replace function tenantd.on_citus_worker() returns boolean
 language plpgsql stable

@@ -11,10 +11,10 @@ language plpgsql volatile security definer
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
 begin
-  -- On Citus, tenants is a reference table and the trigger fires on every node's copy of it; the
-  -- events table is the coordinator's, so only the coordinator's copy records the event (in the
-  -- coordinator's transaction: citus/distribute.sql lets this function read Citus tables there).
-  if tenantd.on_citus_worker() then
+  -- On Citus, tenants is a reference table and the trigger fires on its shard placements
+  -- (tenants_1020…) on every node, where the coordinator's events table does not exist: the change
+  -- itself must not fail there, so no event is recorded on Citus yet (docs/scale-out.md).
+  if tg_table_name <> 'tenants' then
     return null;
   end if;
   if tg_op = 'INSERT'
