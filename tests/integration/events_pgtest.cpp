@@ -51,6 +51,24 @@ class EventsTest : public ::testing::Test {
     ASSERT_EQ(r.status, 200) << action << " " << r.body;
   }
   static std::string status_of(const SseEvent& e) { return str(parse(e.data), "status"); }
+  // an operator stream resumed with Last-Event-ID `after`: the statuses of `tenant` it replays
+  // before 'ready' (empty and a failure when 'ready' never comes)
+  static std::vector<std::string> replayed_statuses(const std::string& after, const std::string& tenant) {
+    auto s = stream("/v1/admin/events", {{"Authorization", "Bearer " + ops()}, {"Last-Event-ID", after}});
+    EXPECT_EQ(s->status(), 200);
+    std::vector<std::string> statuses;
+    SseEvent e;
+    const bool ready = s->wait_for_event(
+        [&](const SseEvent& x) {
+          if (x.event == "tenant.status" && str(parse(x.data), "tenant_id") == tenant)
+            statuses.push_back(str(parse(x.data)["data"], "status"));
+          return x.event == "ready";
+        },
+        e);
+    EXPECT_TRUE(ready) << "the resumed stream never said ready";
+    for (const auto& x : s->skipped()) EXPECT_GT(std::stoll(x.id), std::stoll(after));
+    return statuses;
+  }
 
   static inline std::string tag_, ops_;
   static inline TenantdProcess* server_ = nullptr;
@@ -182,19 +200,7 @@ TEST_F(EventsTest, LastEventIdResumesWithWhatWasMissed) {
       << "the two missed changes, then the current status";
 
   // the operator stream resumes the same way, every kind
-  auto ops_stream =
-      stream("/v1/admin/events", {{"Authorization", "Bearer " + ops()}, {"Last-Event-ID", last}});
-  ASSERT_EQ(ops_stream->status(), 200);
-  std::vector<std::string> a_statuses;
-  ASSERT_TRUE(ops_stream->wait_for_event(
-      [&](const SseEvent& x) {
-        if (x.event == "tenant.status" && str(parse(x.data), "tenant_id") == a_->id)
-          a_statuses.push_back(str(parse(x.data)["data"], "status"));
-        return x.event == "ready";
-      },
-      e));
-  EXPECT_EQ(a_statuses, (std::vector<std::string>{"suspended", "active"}));
-  for (const auto& x : ops_stream->skipped()) EXPECT_GT(std::stoll(x.id), std::stoll(last));
+  EXPECT_EQ(replayed_statuses(last, a_->id), (std::vector<std::string>{"suspended", "active"}));
 }
 
 // An operator stream that drops before any event came: its 'ready' carried the id it started
@@ -212,17 +218,7 @@ TEST_F(EventsTest, AnOperatorStreamThatDropsBeforeItsFirstEventMissesNothing) {
   lifecycle(a_->id, "suspend");
   lifecycle(a_->id, "activate");
 
-  auto again = stream("/v1/admin/events", {{"Authorization", "Bearer " + ops()}, {"Last-Event-ID", from}});
-  ASSERT_EQ(again->status(), 200);
-  std::vector<std::string> statuses;
-  ASSERT_TRUE(again->wait_for_event(
-      [&](const SseEvent& x) {
-        if (x.event == "tenant.status" && str(parse(x.data), "tenant_id") == a_->id)
-          statuses.push_back(str(parse(x.data)["data"], "status"));
-        return x.event == "ready";
-      },
-      e));
-  EXPECT_EQ(statuses, (std::vector<std::string>{"suspended", "active"}));
+  EXPECT_EQ(replayed_statuses(from, a_->id), (std::vector<std::string>{"suspended", "active"}));
 }
 
 TEST_F(EventsTest, HeartbeatsKeepAnIdleStreamOpenAndALeavingClientIsHarmless) {
