@@ -210,19 +210,30 @@ proc_ticks() {  # utime+stime of PID, plus its reaped children's (cutime+cstime)
   if [ "$mode" = all ]; then echo $(( ${12} + ${13} + ${14} + ${15} )); else echo $(( ${12} + ${13} )); fi
 }
 postmaster_pid() { head -1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || echo 0; }
+# The postmasters whose work is the benchmark's: the cluster tenantd talks to and, on Citus, the
+# two workers that answer its coordinator (counted as "other" processes, a Citus run looked
+# disturbed by its own workers).
+postmaster_pids() {
+  postmaster_pid
+  if [ "$TARGET" = citus ]; then
+    local w
+    for w in worker1 worker2; do head -1 "$CITUS_DIR/$w/data/postmaster.pid" 2>/dev/null || echo 0; done
+  fi
+}
 # CPU ticks used so far by the benchmark's own processes: this shell's reaped children (wrk,
-# pgbench, curl...), tenantd, and the cluster (postmaster, its live children, its reaped ones).
+# pgbench, curl...), tenantd, and the cluster (each postmaster, its live children, its reaped
+# ones).
 own_ticks() {
   local pm total c
-  pm=$(postmaster_pid)
   total=$(( $(proc_ticks $$ all) - $(proc_ticks $$) ))
   [ -n "$TENANTD_PID" ] && total=$(( total + $(proc_ticks "$TENANTD_PID") ))
-  if [ "$pm" != 0 ]; then
-    total=$(( total + $(awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); print f[12] + f[13] + f[14] + f[15] }' "/proc/$pm/stat") ))
+  for pm in $(postmaster_pids); do
+    [ "$pm" != 0 ] || continue
+    total=$(( total + $(proc_ticks "$pm" all) ))
     for c in $(ps --ppid "$pm" -o pid= 2>/dev/null); do
       total=$(( total + $(proc_ticks "$c") ))
     done
-  fi
+  done
   echo "$total"
 }
 CPU_T0=0; CPU_BUSY0=0; CPU_OWN0=0; CPU_T1=0; CPU_BUSY1=0
