@@ -9,7 +9,9 @@
 #      request context on the workers, endpoint functions for one tenant, one shard per query)
 #      on seeded tenants whose shards are on different workers, and the one-worker-per-request
 #      check (scripts/citus-one-worker-check.sh: the endpoints answer with the other worker
-#      refusing connections), and the HTTP tests that pass there (CITUS_PASSING_TESTS below)
+#      refusing connections), and the HTTP tests that pass there (CITUS_PASSING_TESTS below);
+#      last, a new migration after distribution and the step again
+#      (scripts/citus-new-migration-check.sh)
 # CITUS_FULL=1 also runs what does not pass on Citus yet (docs/scale-out.md): the whole pgTAP
 # suite (in the Citus harness mode of scripts/pgtap.sh) and the whole integration suite
 # (CITUS_GTEST_FILTER narrows it).
@@ -111,6 +113,9 @@ if [ ${#failed_steps[@]} -eq 0 ]; then
     PGTAP_CITUS=1 pgtap_step pgtap-suite "$ROOT"/tests/sql/*.sql
     integration_step integration "${CITUS_GTEST_FILTER:-*}"
   fi
+  # last, since it leaves its table behind: a deploy after distribution, a new migration adding
+  # a tenant table, the step run again with its placement line
+  step new-migration "$ROOT/scripts/citus-new-migration-check.sh" "$CLUSTER"
 fi
 
 echo
