@@ -3,12 +3,16 @@
 -- answers it to the job, and the job reads it itself, as tenantd_readonly, before export_start
 -- (on Citus the reads must come before the definer's write of the export row: once one role has
 -- written a tenant's shards in a transaction, another may not read them in it).
+-- plpgsql, not SQL: tenantd.tenant_tables() is created by a file that sorts after this one, and a
+-- SQL function's body is checked when it is created.
 create or replace function tenantd.export_tables() returns jsonb
-language sql stable
+language plpgsql stable
 set search_path = pg_catalog, tenantd, pg_temp
 as $$
-  select jsonb_build_array('tenantd.tenants')
-         || coalesce((select jsonb_agg(t.name order by t.name) from tenantd.tenant_tables() t), '[]')
+begin
+  return jsonb_build_array('tenantd.tenants')
+         || coalesce((select jsonb_agg(t.name order by t.name) from tenantd.tenant_tables() t), '[]');
+end
 $$;
 
 revoke all on function tenantd.export_tables() from public;

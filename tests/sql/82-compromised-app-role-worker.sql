@@ -76,14 +76,14 @@ select is((select count(*)::int from tenantd.webhook_events where id = 'msg_t82'
 -- grants say the same for every function granted to the worker (none is left to tenantd_app);
 -- the shared ones only read or set the caller's own context (set_context and propagate_context
 -- are set_config in the form Citus forwards, citus_transaction_block the zero-row lock that makes
--- Citus send them; tenantd.enter and tenantd.reply
+-- Citus send them; tenantd.enter (with enter_checked, which it runs) and tenantd.reply
 -- too: webhook receipt is an endpoint function, api.receive_webhook_event, run as the worker)
 select is_empty($$
   select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
    where n.nspname = 'tenantd' and has_function_privilege('tenantd_worker', p.oid, 'execute')
      and has_function_privilege('tenantd_app', p.oid, 'execute')
      and p.proname not in ('current_tenant_id', 'current_user_id', 'current_role_name', 'current_request_id',
-                           'is_super_admin', 'has_permission', 'parse_uuid', 'enter', 'reply',
+                           'is_super_admin', 'has_permission', 'parse_uuid', 'enter', 'enter_checked', 'reply',
                            'set_context', 'propagate_context', 'citus_transaction_block')
 $$, 'no function executable by tenantd_worker is executable by tenantd_app (context helpers aside)');
 
