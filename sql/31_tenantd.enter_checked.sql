@@ -265,26 +265,27 @@ begin
     end if;
   end if;
   -- the role's permissions, computed once for the whole statement: policies and procedures read
-  -- them through tenantd.has_permission, an inlinable expression over this setting
+  -- them through tenantd.has_permission, an inlinable expression over this setting.
+  -- In the same expression, app.rate_limit: when ctx.rate_limit asks for the tenant's rate limit
+  -- with this call (a principal's first request in a minute; tenantd.current_rate_limit()
+  -- answers it), it is read here, with the tenant already entered and before the endpoint
+  -- writes: on Citus, once a definer has written the tenant's shards, the app role may not read
+  -- them in the same transaction. Always set, so a psql transaction that enters another tenant
+  -- never answers the previous tenant's limit.
   perform pg_catalog.set_config('app.role', v_role, true)
        || pg_catalog.set_config('app.permissions',
                                 case when v_key_id is null then tenantd.context_permissions(v_role)
                                      else tenantd.api_key_permissions(v_key_permissions, v_key_creator_role) end,
-                                true);
-  if pg_catalog.current_setting('citus.propagate_set_commands', true) = 'local' then
-    perform tenantd.propagate_context();
-  end if;
-  -- ctx.rate_limit: the dispatcher wants the tenant's rate limit with this call (a principal's
-  -- first request in a minute; tenantd.current_rate_limit() answers it). Read here, with the
-  -- context just set and before the endpoint writes: on Citus, once a definer has written the
-  -- tenant's shards, the app role may not read them in the same transaction. Always set, so a
-  -- psql transaction that enters another tenant never answers the previous tenant's limit.
-  perform pg_catalog.set_config('app.rate_limit',
+                                true)
+       || pg_catalog.set_config('app.rate_limit',
                                 case when v_tenant is not null and (ctx ->> 'rate_limit') = 'true'
                                      then coalesce(tenantd.effective_entitlements(v_tenant) -> 'limits'
                                                      -> 'api_requests_per_minute', 'null')::text
                                      else '' end,
                                 true);
+  if pg_catalog.current_setting('citus.propagate_set_commands', true) = 'local' then
+    perform tenantd.propagate_context();
+  end if;
 
   if v_tenant is not null then
     v_status := tenantd.tenant_state(v_tenant_row.status, v_tenant_row.deleted_at);

@@ -1,7 +1,7 @@
 -- tenantd.export_rows(tenant, table): every row of `tenant` in `table` (one of
 -- tenantd.tenant_tables(), or tenantd.tenants for the tenant's own row), one JSON object text
 -- per row, in primary key order: what the 'tenant.export' job writes as that table's JSON lines.
--- SECURITY INVOKER, for tenantd_readonly only: the job switches to that role (SET LOCAL ROLE)
+-- SECURITY INVOKER, for tenantd_readonly only: the job switches to that role (SET ROLE, reset after)
 -- for its reads, so row-level security binds them to the tenant set here as the context, and
 -- the columns that role may not read (credential hashes, link token hashes) are left out,
 -- as are the tables it may not read at all (wrapped data keys, pending sign-ups): the export
