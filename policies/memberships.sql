@@ -19,8 +19,12 @@ revoke all on table tenantd.memberships from public, tenantd_app, tenantd_readon
 grant select (tenant_id, id, user_id, role, disabled, display_name, accepted_at, source,
               email, user_disabled, created_at, updated_at, created_by, updated_by)
   on table tenantd.memberships to tenantd_app, tenantd_readonly;
+-- source and user_disabled too, for Citus: it names every column that has a default in the
+-- INSERT it sends to a shard, where the column privileges are checked again. Neither gives the
+-- app role anything: user_disabled is overwritten from the users row (tg_memberships__copy_user)
+-- and the insert policy below admits only the default source.
 grant insert (tenant_id, id, user_id, role, disabled, display_name, created_at, updated_at,
-              created_by, updated_by)
+              created_by, updated_by, source, user_disabled)
   on table tenantd.memberships to tenantd_app;
 grant update (tenant_id, id, user_id, role, disabled, display_name, created_at, updated_at,
               created_by, updated_by)
@@ -38,9 +42,12 @@ create policy select_own_tenant on tenantd.memberships for select
 create policy select_own_tenant_reporting on tenantd.memberships for select to tenantd_readonly
   using (tenant_id = tenantd.current_tenant_id());
 
+-- source = 'direct': a membership of another source (an invitation, sign-up) is made by the
+-- definer procedures alone (insert_as_owner)
 create policy insert_own_tenant on tenantd.memberships for insert
   with check (tenant_id = tenantd.current_tenant_id()
-              and tenantd.has_permission('members:write'));
+              and tenantd.has_permission('members:write')
+              and source = 'direct');
 
 -- WITH CHECK as well: a row must not be moved into another tenant
 create policy update_own_tenant on tenantd.memberships for update

@@ -77,7 +77,7 @@ if [ "${PGTAP_CITUS:-0}" = 1 ]; then
   mkdir "$tmp/citus"
   for i in "${!files[@]}"; do
     f=${files[$i]}
-    sed -E 's/^(\s*)set local role /\1set role /I' "$f" >"$tmp/citus/$(basename "$f")"
+    python3 "$root/tests/tools/citus_role_segments.py" "$f" "$tmp/citus/$(basename "$f")"
     files[$i]="$tmp/citus/$(basename "$f")"
   done
   export PGOPTIONS="${PGOPTIONS:-} -c citus.multi_shard_modify_mode=sequential"

@@ -108,14 +108,15 @@ select is(pg_temp.day_value(:'ta', 'transactions', (now() at time zone 'UTC')::d
 set local role tenantd_app;
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
 
--- the UTC day: 23:30 at -02:00 is 01:30 UTC the next day
+-- the UTC day: 23:30 at -02:00 is 01:30 UTC the next day (two days back, so that the instant
+-- is in the past at any time of day: one day back was in the future before 01:25 UTC)
 select is(tenantd.record_usage_events(jsonb_build_array(jsonb_build_object(
             'id', 'evt-tz', 'metric', 'tz_meter', 'value', 1,
-            'occurred_at', to_char((now() - interval '1 day') at time zone 'UTC', 'YYYY-MM-DD') || 'T23:30:00-02:00'))) -> 0 ->> 'status',
+            'occurred_at', to_char((now() - interval '2 days') at time zone 'UTC', 'YYYY-MM-DD') || 'T23:30:00-02:00'))) -> 0 ->> 'status',
           'recorded', 'an event with an offset');
 reset role;
 select is((select day from tenantd.usage_daily where tenant_id = :'ta' and metric = 'tz_meter'),
-          (now() at time zone 'UTC')::date, 'counted on the UTC day of its instant, not the day in its offset');
+          ((now() - interval '1 day') at time zone 'UTC')::date, 'counted on the UTC day of its instant, not the day in its offset');
 set local role tenantd_app;
 select tests.act_as(:'ta', :'alice', 'tenant_admin');
 

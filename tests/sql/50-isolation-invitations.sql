@@ -76,7 +76,7 @@ select is(tests.affected_rows(format($$update tenantd.invitations set status = '
 reset role;
 select results_eq(format('select * from tenantd.invitations where tenant_id = %L', :'tb'), 'table b_before',
                   'B''s invitations are unchanged (checked as superuser)');
-select is((select count(*)::int from tenantd.invitations where tenant_id = :'ta'), 2,
+select is(tests.tenant_rows('tenantd.invitations', :'ta'), 2,
           'A has its seeded and its new invitation');
 
 -- last, since it adds a row to A: the stamps of a new invitation are not the caller's

@@ -163,9 +163,58 @@ begin
 end
 $$;
 
+-- The rows of one tenant in a table that the caller sees (RLS applies), counted in a statement
+-- of its own. Written inline as an assertion's argument, `is((select count(*) from t where
+-- tenant_id = X), …)`, the whole statement is a query on one shard for Citus, which sends it to
+-- that worker, pgTAP assertion included, where pgTAP has no plan ("You tried to run a test
+-- without a plan!"). Here only the count goes to the worker.
+create or replace function tests.tenant_rows(p_table regclass, p_tenant uuid)
+returns int
+language plpgsql volatile
+as $$
+declare
+  v_count int;
+begin
+  execute format('select count(*)::int from %s where tenant_id = $1', p_table) into v_count using p_tenant;
+  return v_count;
+end
+$$;
+
+-- A statement the tenant isolation must refuse (pgTAP: ok or not ok, with what was caught). On
+-- one node only 42501 counts: a policy's WITH CHECK or a missing privilege. On Citus also the
+-- two refusals Citus makes on the coordinator before any policy runs, both of which keep a row in
+-- its tenant: an UPDATE that changes a row's distribution column (tenant_id: "modifying the
+-- partition value of rows is not allowed", 0A000) and an INSERT whose tenant_id is NULL (no
+-- context, so the column default gives none: "cannot perform an INSERT with NULL in the
+-- partition column", 22004). Any other error, or none, fails.
+create or replace function tests.refused(p_sql text, p_description text)
+returns text
+language plpgsql volatile
+as $$
+declare
+  v_state text;
+  v_message text;
+  v_citus boolean := exists (select 1 from pg_extension where extname = 'citus');
+begin
+  begin
+    execute p_sql;
+  exception when others then
+    get stacked diagnostics v_state = returned_sqlstate, v_message = message_text;
+  end;
+  if v_state = '42501'
+     or (v_citus and v_state = '0A000' and v_message = 'modifying the partition value of rows is not allowed')
+     or (v_citus and v_state = '22004' and v_message = 'cannot perform an INSERT with NULL in the partition column') then
+    return ok(true, p_description);
+  end if;
+  return ok(false, p_description) || E'\n' ||
+         diag(coalesce(format('caught %s: %s', v_state, v_message), 'no error') || ', wanted 42501');
+end
+$$;
+
 -- Test databases only: nothing here for PUBLIC; the login roles may set a context and count
 -- affected rows, which is what they do in tests after `set local role`.
 revoke all on all functions in schema tests from public;
 grant usage on schema tests to tenantd_app, tenantd_readonly;
-grant execute on function tests.act_as(uuid, uuid, text), tests.affected_rows(text)
+grant execute on function tests.act_as(uuid, uuid, text), tests.affected_rows(text),
+                           tests.refused(text, text), tests.tenant_rows(regclass, uuid)
   to tenantd_app, tenantd_readonly;
