@@ -153,10 +153,6 @@ drop table citus_placement;
 --   is_platform_admin: the tenants policies of a super admin's writes (creating a tenant as an
 --     operator, status changes), evaluated on every node's copy of tenants;
 --   purge_tenant_checked: the purge policies of every tenant table (the tombstone check).
--- And config_value_out, which reads a distributed table, tenant_data_keys: the configuration
--- routes call it on each entry of tenant_configs, so inside the shard's query on the worker. It
--- reads the current tenant's key only, whose shard is colocated with the tenant_configs shard
--- being read, on the same worker, and runs there locally in the same transaction.
 -- And one trigger: tg_users__sync_memberships (a user's new email or disabled flag copied into
 -- its memberships, a distributed table) fires on every node's copy of users; it returns at once
 -- except on the coordinator, whose copy is written by its own backend, so the memberships are
@@ -164,5 +160,4 @@ drop table citus_placement;
 -- Again after every deploy: CREATE OR REPLACE (migrate up) resets a function's settings.
 alter function tenantd.is_platform_admin(text) set citus.allow_nested_distributed_execution = on;
 alter function tenantd.purge_tenant_checked() set citus.allow_nested_distributed_execution = on;
-alter function tenantd.config_value_out(text, jsonb) set citus.allow_nested_distributed_execution = on;
 alter function tenantd.tg_users__sync_memberships() set citus.allow_nested_distributed_execution = on;

@@ -10,6 +10,8 @@
 #      on seeded tenants whose shards are on different workers, and the one-worker-per-request
 #      check (scripts/citus-one-worker-check.sh: the endpoints answer with the other worker
 #      refusing connections), and the HTTP tests that pass there (CITUS_PASSING_TESTS below);
+#      the pgTAP isolation suite of tests/sql, each file on a cluster of its own
+#      (scripts/citus-pgtap-isolation.sh);
 #      last, a new migration after distribution and the step again
 #      (scripts/citus-new-migration-check.sh)
 # CITUS_FULL=1 also runs what does not pass on Citus yet (docs/scale-out.md): the whole pgTAP
@@ -61,11 +63,11 @@ seed() {
   "$ROOT/scripts/pgtap.sh" "$TEST_ADMIN_URL" --setup-only &&
     psql -X -q -v ON_ERROR_STOP=1 -d "$TEST_ADMIN_URL" -f "$ROOT/tests/sql-citus/seed.sql" >/dev/null
 }
-# pgTAP files against the cluster; records the counts under NAME
+# pgTAP files (pg_prove's report from COMMAND); records the counts under NAME
 pgtap_step() {
   local name=$1; shift
   local log="$ROOT/var/test-citus-$name.log"
-  "$ROOT/scripts/pgtap.sh" "$TEST_ADMIN_URL" "$@" 2>&1 | tee "$log"
+  "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   local tests bad
   tests=$(grep -oE 'Tests=[0-9]+' "$log" | grep -oE '[0-9]+' | tail -1)
@@ -103,14 +105,19 @@ if [ ${#failed_steps[@]} -eq 0 ]; then
   # what is proven on the cluster: the placement of every table, the context on the workers,
   # endpoint functions answering for one tenant only, from its worker only
   shopt -s nullglob
-  pgtap_step pgtap-citus "$ROOT"/tests/sql-citus/[0-9]*.sql
+  pgtap_step pgtap-citus "$ROOT/scripts/pgtap.sh" "$TEST_ADMIN_URL" "$ROOT"/tests/sql-citus/[0-9]*.sql
   step one-worker-per-request "$ROOT/scripts/citus-one-worker-check.sh" "$CLUSTER"
   # the HTTP tests that pass on the cluster (docs/scale-out.md lists the others)
   integration_step integration-passing "$CITUS_PASSING_TESTS"
+  # the pgTAP isolation suite of one node (every *isolation* file and the RLS audit), each file
+  # on a fresh cluster of its own, committed at every change of role (scripts/pgtap.sh,
+  # PGTAP_CITUS=1): the same files and the same assertions as on one node
+  pgtap_step pgtap-isolation "$ROOT/scripts/citus-pgtap-isolation.sh" \
+    "$ROOT"/tests/sql/*isolation*.sql "$ROOT"/tests/sql/08-rls-audit.sql
 
   # Not yet passing on Citus (docs/scale-out.md, "What does not work yet"); run on request.
   if [ "${CITUS_FULL:-0}" = 1 ]; then
-    PGTAP_CITUS=1 pgtap_step pgtap-suite "$ROOT"/tests/sql/*.sql
+    PGTAP_CITUS=1 pgtap_step pgtap-suite "$ROOT/scripts/pgtap.sh" "$TEST_ADMIN_URL" "$ROOT"/tests/sql/*.sql
     integration_step integration "${CITUS_GTEST_FILTER:-*}"
   fi
   # last, since it leaves its table behind: a deploy after distribution, a new migration adding

@@ -81,6 +81,7 @@ as $$
     -- custom domains: a verified hostname is looked up across tenants; the job writes states the app role may not
     ('tenantd.tenant_of_domain(text)', 'Host routing and the public on-demand TLS ask find a verified hostname''s tenant before any context; returns the id only'),
     ('tenantd.enqueue_domain_check(uuid,uuid)', 'queues a DNS check of a domain of the current tenant; the app role has no grant on the queue'),
+    ('tenantd.enqueue_claim_check(uuid,uuid)', 'queues the first DNS check of a pending claim of the current tenant at its generation; the app role has no grant on the queue; reads the domain, writes none'),
     ('tenantd.domain_check_target(uuid,uuid,integer)', 'the verification job reads the domain it checks; workers only'),
     ('tenantd.record_domain_check(uuid,uuid,integer,boolean,text,integer,integer,integer)', 'the verification job records verified/failed/expired/unverified and fails other tenants'' claims of a hostname it verified; workers only'),
     -- allowed origins (CORS): a preflight carries no credentials, so there is no context yet

@@ -70,7 +70,13 @@ begin
   insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
   values (v_tenant, 'domain.claim', 'domain', v_row.id::text,
           jsonb_build_object('hostname', p_hostname, 'reclaim', v_reclaim));
-  v_row.check_generation := tenantd.enqueue_domain_check(v_tenant, v_row.id);
+  -- a new chain of checks: the generation is bumped here, by the caller, whose update policy
+  -- admits this pending row, and the job queued by a definer that writes no domain row (on
+  -- Citus a write of the owner after the caller's own to this reference table deadlocks)
+  update tenantd.domains d set check_generation = d.check_generation + 1
+   where d.tenant_id = v_tenant and d.id = v_row.id
+  returning * into v_row;
+  v_row.check_generation := tenantd.enqueue_claim_check(v_tenant, v_row.id);
   return v_row;
 end
 $$;

@@ -13,6 +13,16 @@ as $$
 declare
   v_generation integer;
 begin
+  -- read first, refuse before writing: on Citus an owner's write to domains (a reference table)
+  -- after the app role wrote it in the same transaction is a distributed deadlock, so a refusal
+  -- must not need one (a claim queues its first check through tenantd.enqueue_claim_check)
+  perform 1 from tenantd.domains d
+   where d.tenant_id = p_tenant and d.id = p_domain
+     and p_tenant = tenantd.current_tenant_id()
+     and d.status in ('pending', 'verified', 'unverified');
+  if not found then
+    raise exception using errcode = 'TDN09', message = 'no such domain in this tenant';
+  end if;
   update tenantd.domains d
      set check_generation = d.check_generation + 1, updated_at = now()
    where d.tenant_id = p_tenant and d.id = p_domain

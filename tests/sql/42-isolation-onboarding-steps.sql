@@ -36,7 +36,7 @@ set local role tenantd_worker;
 select lives_ok($$select tenantd.provision_tenant('cccccccc-cccc-4ccc-8ccc-cccccccccccc')$$,
                 'and provisions it (the job''s function)');
 reset role;
-select is((select count(*)::int from tenantd.onboarding_steps where tenant_id = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc'),
+select is(tests.tenant_rows('tenantd.onboarding_steps', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc'),
           (select count(*)::int from tenantd.onboarding_default_steps()),
           'and it has its default steps (checked as superuser)');
 

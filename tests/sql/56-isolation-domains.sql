@@ -8,7 +8,7 @@
 \set da aaaaaaaa-0000-4000-8000-000000000060
 \set db bbbbbbbb-0000-4000-8000-000000000060
 begin;
-select plan(19);
+select plan(21);
 select tests.share_tap_with('tenantd_app');
 select tests.seed_two_tenants();
 insert into tenantd.domains (tenant_id, id, hostname, token, cname_target, expires_at)
@@ -68,6 +68,10 @@ select throws_ok(format($$select * from tenantd.domain_check_target(%L, %L, 1)$$
 select throws_ok(format($$select tenantd.enqueue_domain_check(%L, %L)$$, :'tb', :'db'),
                  'TDN09', null, 'naming B''s tenant does not queue a check of B''s domain');
 select throws_ok(format($$select tenantd.enqueue_domain_check(%L, %L)$$, :'ta', :'db'),
+                 'TDN09', null, 'nor does naming B''s domain in A');
+select throws_ok(format($$select tenantd.enqueue_claim_check(%L, %L)$$, :'tb', :'db'),
+                 'TDN09', null, 'the claim''s queue gate: naming B''s tenant queues nothing for B');
+select throws_ok(format($$select tenantd.enqueue_claim_check(%L, %L)$$, :'ta', :'db'),
                  'TDN09', null, 'nor does naming B''s domain in A');
 
 select * from finish();

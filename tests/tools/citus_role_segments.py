@@ -12,7 +12,11 @@ in one transaction that it rolls back. On Citus, the file is cut where the role 
     begins, then the role changes (as a session setting, since the commit in between would
     end a local one); the assertions, their order and their plan are unchanged;
   - the context (tests.act_as) is transaction-local: the last act_as before the cut is called
-    again after it, under the same role as before, so the next segment has the same context;
+    again after it, so the next segment has the same context: before `set role`, as the
+    superuser, as the file did; after `reset role`, as the superuser too (called before it, the
+    new transaction would open the login role's connections to the workers, and Citus forwards
+    every later SET LOCAL to them, also one that only a superuser may make, such as
+    session_replication_role);
   - other `set local` settings stay local: Citus forwards SET LOCAL to the workers (a session
     SET it does not), and no file carries one across a change of role.
 
@@ -36,12 +40,15 @@ def rewrite(lines):
         m = ROLE_CHANGE.match(line)
         if m:
             new_role = (m.group(3) or m.group(4) or "").lower() or None
-            if new_role != role:
+            changed = new_role != role
+            if changed:
                 out.append("commit;\nbegin;\n")
-                if last_act_as is not None:
+                if new_role and last_act_as is not None:
                     out.append(last_act_as)
             role = new_role
             out.append(f"{m.group(1)}set role {new_role};\n" if new_role else f"{m.group(1)}reset role;\n")
+            if changed and not new_role and last_act_as is not None:
+                out.append(last_act_as)
             continue
         if ACT_AS.match(line):
             last_act_as = line if line.endswith("\n") else line + "\n"
