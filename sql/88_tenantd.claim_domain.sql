@@ -21,6 +21,7 @@ declare
   v_owner uuid;
   v_row tenantd.domains%rowtype;
   v_reclaim boolean;
+  v_token text;
 begin
   if v_tenant is null then
     raise exception using errcode = 'TD400', message = 'no tenant context';
@@ -55,8 +56,10 @@ begin
   end if;
 
   if v_reclaim then
+    -- the token in a variable: Citus refuses a VOLATILE function in an UPDATE of a Citus table
+    v_token := tenantd.new_invitation_token();
     update tenantd.domains d
-       set token = tenantd.new_invitation_token(), cname_target = p_cname_target, status = 'pending',
+       set token = v_token, cname_target = p_cname_target, status = 'pending',
            attempts = 0, recheck_failures = 0, last_checked_at = null, last_error = null,
            verified_at = null, expires_at = now() + make_interval(days => p_ttl_days), updated_at = now()
      where d.tenant_id = v_tenant and d.id = v_row.id
