@@ -90,9 +90,17 @@ integration_step() {
 # transaction mode; the cross-tenant matrix; sign-up and login over both paths), the tests of
 # the context (a disabled identity too) and of sign-up, the operator's tenant endpoints, the
 # tenant rate limit read in the request's own statement, the identity provider's webhooks,
-# export and retention (jobs on the workers)
+# export and retention (jobs on the workers); custom domains (claims, the DNS checks against
+# dnsmasq, on-demand TLS through Caddy), API keys, onboarding, sealed configuration and the
+# idempotency scope, less the cases that are known to fail there (CITUS_KNOWN_FAILING, with
+# their reasons in docs/scale-out.md, "What does not work yet")
 CITUS_PASSING_TESTS="CrossTenantProbe.*:DbPaths/HttpPathTest.*:ContextTest.*:SignupTest.*:\
-TenantsTest.*:TenantRateLimit*:WebhooksTest.*:Export.*:Retention.*"
+TenantsTest.*:TenantRateLimit*:WebhooksTest.*:Export.*:Retention.*:DomainsTest.*:ApiKeys.*:\
+OnboardingTest.*:DataKeys.*:IdempotencyScopeTest.*"
+CITUS_KNOWN_FAILING="ApiKeys.LastUsedAtIsFlushedNotWrittenPerRequest:\
+OnboardingTest.CompletingTheLastRequiredStepActivatesInTheSameTransaction:\
+OnboardingTest.SuspendedTenantsAreNotReactivated:OnboardingTest.ConcurrentLastStepsActivateExactlyOnce:\
+IdempotencyScopeTest.SuperAdminKeyInTenantADoesNotReplayInTenantB"
 
 step migrate "$BUILD_DIR/tenantd" migrate up --dir "$ROOT" &&
   step distribute distribute &&
@@ -108,7 +116,7 @@ if [ ${#failed_steps[@]} -eq 0 ]; then
   pgtap_step pgtap-citus "$ROOT/scripts/pgtap.sh" "$TEST_ADMIN_URL" "$ROOT"/tests/sql-citus/[0-9]*.sql
   step one-worker-per-request "$ROOT/scripts/citus-one-worker-check.sh" "$CLUSTER"
   # the HTTP tests that pass on the cluster (docs/scale-out.md lists the others)
-  integration_step integration-passing "$CITUS_PASSING_TESTS"
+  integration_step integration-passing "$CITUS_PASSING_TESTS-$CITUS_KNOWN_FAILING"
   # the pgTAP isolation suite of one node (every *isolation* file and the RLS audit), each file
   # on a fresh cluster of its own, committed at every change of role (scripts/pgtap.sh,
   # PGTAP_CITUS=1): the same files and the same assertions as on one node

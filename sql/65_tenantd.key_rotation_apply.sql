@@ -23,8 +23,10 @@ begin
   end if;
   update tenantd.tenant_data_keys k set state = 'retired', retired_at = now()
    where k.tenant_id = p_tenant and k.state = 'active';
-  perform set_config('app.tenant_id', p_tenant::text, true),
-          set_config('app.permissions', ',config:read,config:write,config:secrets,', true);
+  -- through set_context: on Citus the tenant's shards are read and written on the workers,
+  -- which get the context as SET LOCAL only (a set_config call is not forwarded)
+  perform tenantd.set_context(array['app.tenant_id', 'app.permissions'],
+                              array[p_tenant::text, ',config:read,config:write,config:secrets,']);
   insert into tenantd.tenant_data_keys (tenant_id, id, kek_id, wrapped_key)
   values (p_tenant, v_new, p_new_key ->> 'kek_id', p_new_key ->> 'wrapped_key');
   update tenantd.tenant_configs c set value = v.value
@@ -37,7 +39,7 @@ begin
   insert into tenantd.audit_log (tenant_id, action, target_type, target_id, details)
   values (p_tenant, 'data_key.rotated', 'data_key', v_new::text,
           jsonb_build_object('resealed', v_count, 'keys_shredded', v_shredded));
-  perform set_config('app.tenant_id', '', true), set_config('app.permissions', '', true);
+  perform tenantd.set_context(array['app.tenant_id', 'app.permissions'], array['', '']);
   return v_count;
 end
 $$;

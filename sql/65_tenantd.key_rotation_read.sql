@@ -15,8 +15,10 @@ declare
   v_out jsonb;
 begin
   perform tenantd.data_key_lock(p_tenant, true);
-  perform set_config('app.tenant_id', p_tenant::text, true),
-          set_config('app.permissions', ',config:read,config:write,config:secrets,', true);
+  -- through set_context: on Citus the tenant's shards are read and written on the workers,
+  -- which get the context as SET LOCAL only (a set_config call is not forwarded)
+  perform tenantd.set_context(array['app.tenant_id', 'app.permissions'],
+                              array[p_tenant::text, ',config:read,config:write,config:secrets,']);
   select jsonb_build_object(
            'keys', coalesce((select jsonb_agg(jsonb_build_object('id', k.id, 'kek_id', k.kek_id,
                                                                   'wrapped_key', k.wrapped_key, 'state', k.state)
@@ -27,7 +29,7 @@ begin
                                   from tenantd.tenant_configs c
                                  where c.tenant_id = p_tenant and tenantd.is_secret_config_type(c.type)), '[]'))
     into v_out;
-  perform set_config('app.tenant_id', '', true), set_config('app.permissions', '', true);
+  perform tenantd.set_context(array['app.tenant_id', 'app.permissions'], array['', '']);
   return v_out;
 end
 $$;
