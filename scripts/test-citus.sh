@@ -97,8 +97,7 @@ integration_step() {
 CITUS_PASSING_TESTS="CrossTenantProbe.*:DbPaths/HttpPathTest.*:ContextTest.*:SignupTest.*:\
 TenantsTest.*:TenantRateLimit*:WebhooksTest.*:Export.*:Retention.*:DomainsTest.*:ApiKeys.*:\
 OnboardingTest.*:DataKeys.*:IdempotencyScopeTest.*"
-CITUS_KNOWN_FAILING="ApiKeys.LastUsedAtIsFlushedNotWrittenPerRequest:\
-OnboardingTest.CompletingTheLastRequiredStepActivatesInTheSameTransaction:\
+CITUS_KNOWN_FAILING="OnboardingTest.CompletingTheLastRequiredStepActivatesInTheSameTransaction:\
 OnboardingTest.SuspendedTenantsAreNotReactivated:OnboardingTest.ConcurrentLastStepsActivateExactlyOnce:\
 IdempotencyScopeTest.SuperAdminKeyInTenantADoesNotReplayInTenantB"
 
