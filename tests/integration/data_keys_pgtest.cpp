@@ -117,10 +117,11 @@ TEST(DataKeys, CiphertextMovedToAnotherTenantOrEntryDoesNotOpen) {
 
   // into B's entry: B has no data key with that id (read, then written: on Citus one statement
   // over two tenants' shards is refused)
-  const std::string sealed_a = q1("select value::text from tenantd.tenant_configs where tenant_id = " + q(a.id) +
-                                  " and key = 'stripe' and type = 'integrations'");
-  admin_exec("update tenantd.tenant_configs set value = " + q(sealed_a) + "::jsonb where tenant_id = " + q(b.id) +
-             " and type = 'integrations' and key = 'stripe'");
+  const std::string sealed_a =
+      q1("select value::text from tenantd.tenant_configs where tenant_id = " + q(a.id) +
+         " and key = 'stripe' and type = 'integrations'");
+  admin_exec("update tenantd.tenant_configs set value = " + q(sealed_a) +
+             "::jsonb where tenant_id = " + q(b.id) + " and type = 'integrations' and key = 'stripe'");
   int status = 0;
   std::string body = read_secret(server().port(), b, "stripe", &status);
   EXPECT_EQ(status, 409) << body;
