@@ -96,10 +96,35 @@ std::vector<std::vector<std::string>> admin_query(const std::string& sql, const 
   return out;
 }
 
+// On Citus a write to a reference table (tenants, domains, …) can be cancelled by the
+// distributed deadlock detector: Citus locks the written table's shard before the shards of the
+// reference tables it names by foreign key, so an insert into tenants and a domain check's update
+// of domains take tenants and plans in opposite orders (docs/scale-out.md, "Deadlocks between
+// reference tables"). The transaction was rolled back whole; the harness, like any client of
+// the cluster, runs it again. One node never gets here for these writes.
+template <typename F>
+void retry_rolled_back(F&& work) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      work();
+      return;
+    } catch (const pqxx::transaction_rollback&) {
+      if (attempt == 5) throw;
+    } catch (const pqxx::sql_error& e) {
+      // libpqxx 6 reports Citus's "canceling the transaction since it was involved in a
+      // distributed deadlock" as a plain sql_error with SQLSTATE 40P01
+      if (e.sqlstate() != "40P01" || attempt == 5) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+  }
+}
+
 void admin_exec(const std::string& sql, const std::string& url) {
-  pqxx::connection c(url.empty() ? admin_url() : url);
-  pqxx::nontransaction tx(c);
-  tx.exec(sql);
+  retry_rolled_back([&] {
+    pqxx::connection c(url.empty() ? admin_url() : url);
+    pqxx::nontransaction tx(c);
+    tx.exec(sql);
+  });
 }
 
 std::string test_kek_file() {
@@ -190,10 +215,20 @@ int TenantdProcess::stop() {
   return -1;
 }
 
+static void seed_tenant_rows(Seed& s, int members);
+
 Seed seed_tenant(const std::string& prefix, int members) {
   Seed s;
   s.id = util::new_uuid();
   s.slug = prefix + "-" + s.id.substr(0, 8);
+  retry_rolled_back([&] { seed_tenant_rows(s, members); });
+  return s;
+}
+
+// seed_tenant's one transaction (run again whole if Citus cancels it, retry_rolled_back)
+static void seed_tenant_rows(Seed& s, int members) {
+  s.user_ids.clear();
+  s.emails.clear();
   pqxx::connection c(admin_url());
   pqxx::work tx(c);
   // on the enterprise plan (no limits, every feature): the tests of other areas are not about
@@ -218,7 +253,6 @@ Seed seed_tenant(const std::string& prefix, int members) {
     s.emails.push_back(email);
   }
   tx.commit();
-  return s;
 }
 
 std::string mint_token(const std::string& sub, const std::optional<std::string>& tenant,
