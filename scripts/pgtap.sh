@@ -74,6 +74,8 @@ export TENANTD_PGTAP_URL="$url"
 #     forbids writing a reference table later in it.
 if [ "${PGTAP_CITUS:-0}" = 1 ]; then
   psql_super -c 'select tests.seed_two_tenants()' >/dev/null
+  # the cross-tenant probe calls through a second session there (tests.probe_remote_open)
+  psql_super -c 'set client_min_messages = warning' -c 'create extension if not exists dblink schema public'
   mkdir "$tmp/citus"
   for i in "${!files[@]}"; do
     f=${files[$i]}

@@ -72,6 +72,12 @@ begin
       null::text;
     return;
   end;
+  -- On Citus the SET LOCAL commands that enter issued inside the block above stay on the
+  -- coordinator: Citus forgets what it recorded to forward when a subtransaction ends, even
+  -- one that commits, so the workers would evaluate the shards' policies with no tenant (a
+  -- psql session or a pgTAP file acting through this function saw none of its tenant's rows).
+  -- The context again, outside the block; nothing on one node.
+  perform tenantd.propagate_context();
   return query
     select v_tenant,
            (select tenantd.tenant_state(t.status, t.deleted_at) from tenantd.tenants t where t.id = v_tenant),

@@ -76,12 +76,17 @@ begin
 
   -- find-or-create, race-safe: a concurrent insert of the same email makes ours do nothing,
   -- and the select that follows (new snapshot under read committed) sees the winner's row.
-  -- Only the email goes into the identity.
-  insert into tenantd.users as u (email)
-  values (p_email)
-  on conflict ((lower(email))) do nothing
-  returning u.* into v_user;
+  -- Only the email goes into the identity. An existing identity is found without a write: on
+  -- Citus users is a reference table, and even an insert that does nothing writes every node's
+  -- copy and keeps them from other roles until the transaction ends (docs/scale-out.md, item 1).
+  select u.* into v_user from tenantd.users u where lower(u.email) = v_email;
   if not found then
+    insert into tenantd.users as u (email)
+    values (p_email)
+    on conflict ((lower(email))) do nothing
+    returning u.* into v_user;
+  end if;
+  if v_user.id is null then
     select u.* into v_user from tenantd.users u where lower(u.email) = v_email;
     if not found then
       raise exception using errcode = 'TD409',

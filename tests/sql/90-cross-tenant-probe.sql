@@ -12,14 +12,16 @@
 \set alice aaaaaaaa-0000-4000-8000-000000000001
 \set bob bbbbbbbb-0000-4000-8000-000000000001
 begin;
-set local client_min_messages = warning;
--- a call that hangs is a failure, not a stuck suite
-set local statement_timeout = '600s';
 select tests.seed_two_tenants();
 
 create temp table probe_seed_errors as
 select unnest(tests.probe_seed(:'ta', :'alice', 'acme')
               || tests.probe_seed(:'tb', :'bob', 'globex')) as error;
+-- citus-harness: commit (on Citus the probe's calls run in a second session, which must see
+-- the seed; tests/tools/citus_role_segments.py commits here, one node ignores the comment)
+set local client_min_messages = warning;
+-- a call that hangs is a failure, not a stuck suite
+set local statement_timeout = '600s';
 create temp table probe_digest_before as select tests.probe_digest(:'tb') as digest;
 create temp table probe_result as
 select * from tests.cross_tenant_probe(:'ta', :'alice', :'tb');

@@ -17,6 +17,8 @@ in one transaction that it rolls back. On Citus, the file is cut where the role 
     new transaction would open the login role's connections to the workers, and Citus forwards
     every later SET LOCAL to them, also one that only a superuser may make, such as
     session_replication_role);
+  - a comment line `-- citus-harness: commit` commits there too (a file whose later part
+    needs what it wrote before in another session);
   - other `set local` settings stay local: Citus forwards SET LOCAL to the workers (a session
     SET it does not), and no file carries one across a change of role.
 
@@ -29,6 +31,7 @@ import re
 import sys
 
 ROLE_CHANGE = re.compile(r"^(\s*)(set\s+local\s+role\s+(\w+)|set\s+role\s+(\w+)|reset\s+role)\s*;", re.I)
+COMMIT_MARK = re.compile(r"^--\s*citus-harness:\s*commit\b", re.I)
 ACT_AS = re.compile(r"^\s*select\s+tests\.act_as\(.*\);\s*$", re.I)
 
 
@@ -50,6 +53,10 @@ def rewrite(lines):
             if changed and not new_role and last_act_as is not None:
                 out.append(last_act_as)
             continue
+        if COMMIT_MARK.match(line):
+            out.append("commit;\nbegin;\n")
+            if last_act_as is not None:
+                out.append(last_act_as)
         if ACT_AS.match(line):
             last_act_as = line if line.endswith("\n") else line + "\n"
         out.append(line)

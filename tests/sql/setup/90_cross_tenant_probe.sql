@@ -329,6 +329,74 @@ $$;
 -- are now legitimately A's (a row of A holds them after the call, e.g. a member A just added
 -- by B's email), and B's digest must be unchanged.
 -- Returns one row per function: its calls, leaks ("value in answer (args)") and changes.
+-- tests.probe_remote_open(): (re)opens the probe's second session, 'probe', to this database as
+-- this superuser over the Unix socket (dblink). On Citus the probe cannot make its calls in
+-- subtransactions of the file's transaction: Citus refuses a role on shard placements another
+-- role modified earlier in the transaction, and a rollback to a savepoint does not undo that,
+-- so the tenantd_app of one call would meet the owner's writes of the one before (definer
+-- functions run as tenantd_owner). There every call runs in a transaction of its own in this
+-- second session, which sees what the file committed (the Citus harness of scripts/pgtap.sh
+-- commits the seed), and is rolled back after its checks.
+create or replace function tests.probe_remote_open()
+returns void
+language plpgsql volatile
+as $$
+begin
+  if 'probe' = any (coalesce(public.dblink_get_connections(), '{}')) then
+    perform public.dblink_disconnect('probe');
+  end if;
+  perform public.dblink_connect('probe', format('dbname=%s user=%s host=%s port=%s', current_database(),
+                                                current_user,
+                                                split_part(current_setting('unix_socket_directories'), ',', 1),
+                                                current_setting('port')));
+  perform public.dblink_exec('probe', 'set client_min_messages = warning');
+end
+$$;
+
+-- tests.probe_remote_own_values(tenant): tests.probe_values(tenant, true), read in the probe's
+-- second session inside its open transaction (after a call, before the rollback). On Citus only
+-- the role that wrote a tenant's shards in a transaction may read them again in it: a definer
+-- call (tenantd_owner) leaves A's shards to the owner, an invoker call to tenantd_app. So the
+-- superuser reads first, and where Citus refuses, the owner, then the app role (in A's context,
+-- still set); each try in a savepoint, undone when refused. A role that sees fewer of A's rows
+-- can only make more of B's values count as leaks, never fewer.
+create or replace function tests.probe_remote_own_values(p_tenant uuid)
+returns text[]
+language plpgsql volatile
+as $$
+declare
+  -- probe_values' query as text with the tenant inlined: the owner and the app role have no
+  -- access to schema tests
+  v_sql text := format($q$select distinct lower(v #>> '{}')
+                            from (select distinct row_text from (%s) r0
+                                   where (row_text::jsonb ->> 'tenant_id') = %L) r,
+                                 lateral jsonb_path_query(r.row_text::jsonb, 'strict $.**') v
+                           where jsonb_typeof(v) = 'string'$q$,
+                       replace(tests.probe_rows_sql(), '$1', format('%L::uuid', p_tenant)), p_tenant);
+  v_role text;
+  v_values text[];
+  v_refusals text := '';
+begin
+  foreach v_role in array array['', 'tenantd_owner', 'tenantd_app'] loop
+    perform public.dblink_exec('probe', 'savepoint own_values');
+    if v_role <> '' then
+      perform public.dblink_exec('probe', format('set role %I', v_role));
+    end if;
+    select array_agg(r.v) into v_values from public.dblink('probe', v_sql, false) as r (v text);
+    if public.dblink_error_message('probe') = 'OK' then
+      perform public.dblink_exec('probe', 'reset role');
+      perform public.dblink_exec('probe', 'release savepoint own_values');
+      return coalesce(v_values, '{}');
+    end if;
+    v_refusals := v_refusals || format(' [%s: %s]', coalesce(nullif(v_role, ''), current_user),
+                                       public.dblink_error_message('probe'));
+    -- undoes the role too
+    perform public.dblink_exec('probe', 'rollback to savepoint own_values');
+  end loop;
+  raise exception 'no role may read tenant %''s rows in this transaction:%', p_tenant, v_refusals;
+end
+$$;
+
 -- (its result columns may change: dropped first, as pgtap.sh re-applies setup files)
 drop function if exists tests.cross_tenant_probe(uuid, uuid, uuid);
 create function tests.cross_tenant_probe(p_a uuid, p_a_admin uuid, p_b uuid)
@@ -356,7 +424,13 @@ declare
   v_detail text;
   v_hint text;
   v_refused boolean;
+  -- on Citus, every call in a transaction of its own on a second session (below)
+  v_remote constant boolean := exists (select 1 from pg_extension where extname = 'citus');
+  v_tenant text;
 begin
+  if v_remote then
+    perform tests.probe_remote_open();
+  end if;
   select array_agg(value order by value) into v_needles from tests.probe_needles(p_a, p_b);
   select array_agg(value order by value) into v_b_uuids from tests.probe_needles(p_a, p_b) where is_uuid;
   select array_agg(value order by value) into v_b_texts from tests.probe_needles(p_a, p_b) where not is_uuid;
@@ -512,6 +586,74 @@ begin
       calls := calls + 1;
       v_answer := null;
       v_refused := false;
+      if v_remote then
+        -- Citus: the call, as tenantd_app in A's context, then B's digest as the superuser, in
+        -- one transaction of the second session, rolled back after. The same checks as below.
+        begin
+          perform public.dblink_exec('probe', 'begin');
+          perform public.dblink_exec('probe', 'set role tenantd_app');
+          select r.e into v_entered from public.dblink('probe', v_enter_sql) as r (e jsonb);
+          select r.t into v_tenant
+            from public.dblink('probe', $q$select current_setting('app.tenant_id', true)$q$) as r (t text);
+          if tenantd.parse_uuid(v_tenant) is distinct from p_a then
+            raise exception 'enter_context did not set tenant A: %', v_entered;
+          end if;
+          if v_fn.prokind = 'p' then
+            if public.dblink_exec('probe', format('call %s(%s)', v_fn.qname, v_call.arglist), false) = 'ERROR' then
+              v_refused := true;
+            end if;
+            v_answer := '';
+          else
+            select r.a into v_answer
+              from public.dblink('probe', format('select coalesce(string_agg(t::text, E''\n''), '''') from %s(%s) as t',
+                                                 v_fn.qname, v_call.arglist), false) as r (a text);
+            v_refused := not found;
+          end if;
+          if v_refused then
+            -- the message with its detail and hint, as libpq reports them
+            v_answer := public.dblink_error_message('probe');
+            perform public.dblink_exec('probe', 'rollback');
+          else
+            perform public.dblink_exec('probe', 'reset role');
+          end if;
+          v_answer := lower(v_answer);
+          select array_agg(n) into v_hits
+            from unnest(v_needles) n
+           where strpos(v_answer, n) > 0 and strpos(lower(v_call.arglist), n) = 0;
+          if v_hits is not null then
+            if v_refused then
+              select array_agg(value) into v_a_now from tests.probe_values(p_a, true);
+            else
+              v_a_now := tests.probe_remote_own_values(p_a);
+            end if;
+            select array_agg(h) into v_hits from unnest(v_hits) h where not (h = any (coalesce(v_a_now, '{}')));
+            if v_hits is not null then
+              leaks := leaks || format('%s (from %s) in answer of (%s): %s', v_hits,
+                                       (select string_agg(v_origin ->> h, '; ') from unnest(v_hits) h),
+                                       v_call.arglist, left(v_answer, 300));
+              leak_sources := array(select distinct x from unnest(leak_sources || array(
+                                select btrim(o) from unnest(v_hits) h,
+                                       unnest(string_to_array(v_origin ->> h, ',')) o)) x order by 1);
+            end if;
+          end if;
+          if v_refused then
+            refused := refused + 1;
+          else
+            select r.d into v_after
+              from public.dblink('probe', format('select tests.probe_digest(%L)', p_b)) as r (d text);
+            perform public.dblink_exec('probe', 'rollback');
+            if v_after <> v_digest then
+              changes := changes || format('%s changed by (%s)', tests.probe_digest_diff(v_digest, v_after),
+                                           v_call.arglist);
+            end if;
+          end if;
+        exception when others then
+          get stacked diagnostics v_err = message_text;
+          leaks := leaks || format('probe error for (%s): %s', v_call.arglist, v_err);
+          perform tests.probe_remote_open();  -- a fresh session for the next call
+        end;
+        continue;
+      end if;
       begin
         set local role tenantd_app;
         execute v_enter_sql into v_entered;
@@ -573,9 +715,13 @@ begin
     end loop;
     return next;
   end loop;
+  if v_remote then
+    perform public.dblink_disconnect('probe');
+  end if;
 end
 $$;
 
+revoke all on function tests.probe_remote_open(), tests.probe_remote_own_values(uuid) from public;
 revoke all on function tests.probe_rows_sql(), tests.probe_rows(uuid), tests.probe_digest_sql(), tests.probe_digest(uuid), tests.probe_digest_diff(text, text),
   tests.probe_values(uuid, boolean), tests.probe_enter_sql(uuid, uuid, text), tests.probe_needles(uuid, uuid), tests.probe_insert(regclass, jsonb),
   tests.probe_seed(uuid, uuid, text), tests.cross_tenant_probe(uuid, uuid, uuid) from public;
