@@ -116,13 +116,14 @@ if [ ${#failed_steps[@]} -eq 0 ]; then
   step one-worker-per-request "$ROOT/scripts/citus-one-worker-check.sh" "$CLUSTER"
   # the HTTP tests that pass on the cluster (docs/scale-out.md lists the others)
   integration_step integration-passing "$CITUS_PASSING_TESTS-$CITUS_KNOWN_FAILING"
-  # the pgTAP isolation suite of one node (every *isolation* file, the RLS audit and the
-  # cross-tenant probe of every api.* function), each file on a fresh cluster of its own,
+  # the pgTAP isolation suite of one node (every *isolation* file, the RLS audit, the
+  # cross-tenant probe of every api.* function and the check that the probe catches a planted
+  # leak), each file on a fresh cluster of its own,
   # committed at every change of role (scripts/pgtap.sh, PGTAP_CITUS=1): the same files and the
   # same assertions as on one node
   pgtap_step pgtap-isolation "$ROOT/scripts/citus-pgtap-isolation.sh" \
     "$ROOT"/tests/sql/*isolation*.sql "$ROOT"/tests/sql/08-rls-audit.sql \
-    "$ROOT"/tests/sql/90-cross-tenant-probe.sql
+    "$ROOT"/tests/sql/90-cross-tenant-probe.sql "$ROOT"/tests/sql/91-cross-tenant-probe-catches.sql
 
   # Not yet passing on Citus (docs/scale-out.md, "What does not work yet"); run on request.
   if [ "${CITUS_FULL:-0}" = 1 ]; then

@@ -353,6 +353,21 @@ begin
 end
 $$;
 
+-- tests.probe_leak(hits, a_now, origin, arglist, answer): B's values found in one call's
+-- answer (hits), less those A's own rows now hold (a_now): the line for the probe's leaks and
+-- the seed rows those values came from (origin: value -> 'table.column, …'). Both NULL when
+-- nothing is left.
+create or replace function tests.probe_leak(p_hits text[], p_a_now text[], p_origin jsonb, p_arglist text,
+                                            p_answer text, out leak text, out sources text[])
+language sql immutable
+as $$
+  select format('%s (from %s) in answer of (%s): %s', x.hits,
+                (select string_agg(p_origin ->> h, '; ') from unnest(x.hits) h), p_arglist, left(p_answer, 300)),
+         array(select distinct btrim(o) from unnest(x.hits) h, unnest(string_to_array(p_origin ->> h, ',')) o)
+    from (select array_agg(h) as hits from unnest(p_hits) h where not (h = any (coalesce(p_a_now, '{}')))) x
+   where x.hits is not null
+$$;
+
 -- tests.probe_remote_own_values(tenant): tests.probe_values(tenant, true), read in the probe's
 -- second session inside its open transaction (after a call, before the rollback). On Citus only
 -- the role that wrote a tenant's shards in a transaction may read them again in it: a definer
@@ -398,8 +413,10 @@ end
 $$;
 
 -- (its result columns may change: dropped first, as pgtap.sh re-applies setup files)
+-- p_only: probe only the api functions of that name (tests/sql/91 plants a leak and probes it alone).
 drop function if exists tests.cross_tenant_probe(uuid, uuid, uuid);
-create function tests.cross_tenant_probe(p_a uuid, p_a_admin uuid, p_b uuid)
+drop function if exists tests.cross_tenant_probe(uuid, uuid, uuid, text);
+create function tests.cross_tenant_probe(p_a uuid, p_a_admin uuid, p_b uuid, p_only text default null)
 returns table (fn text, calls int, refused int, leaks text[], leak_sources text[], changes text[])
 language plpgsql volatile
 as $$
@@ -409,6 +426,7 @@ declare
   v_enter_sql text := tests.probe_enter_sql(p_a, p_a_admin, 'tenant_admin');
   v_entered jsonb;
   v_origin jsonb;
+  v_leak record;
   v_needles text[];
   v_b_uuids text[];
   v_b_texts text[];
@@ -469,7 +487,7 @@ begin
                            coalesce(p.proargmodes, array_fill('i'::"char", array[p.pronargs])),
                            p.proargnames) with ordinality x (typ, mode, name, ord)
               where x.mode in ('i', 'b', 'v')) a on true
-     where n.nspname = 'api' and p.prokind in ('f', 'p')
+     where n.nspname = 'api' and p.prokind in ('f', 'p') and (p_only is null or p.proname = p_only)
      group by p.oid, n.nspname, p.proname
      order by 2
   loop
@@ -626,14 +644,10 @@ begin
             else
               v_a_now := tests.probe_remote_own_values(p_a);
             end if;
-            select array_agg(h) into v_hits from unnest(v_hits) h where not (h = any (coalesce(v_a_now, '{}')));
-            if v_hits is not null then
-              leaks := leaks || format('%s (from %s) in answer of (%s): %s', v_hits,
-                                       (select string_agg(v_origin ->> h, '; ') from unnest(v_hits) h),
-                                       v_call.arglist, left(v_answer, 300));
-              leak_sources := array(select distinct x from unnest(leak_sources || array(
-                                select btrim(o) from unnest(v_hits) h,
-                                       unnest(string_to_array(v_origin ->> h, ',')) o)) x order by 1);
+            select * into v_leak from tests.probe_leak(v_hits, v_a_now, v_origin, v_call.arglist, v_answer);
+            if v_leak.leak is not null then
+              leaks := leaks || v_leak.leak;
+              leak_sources := array(select distinct x from unnest(leak_sources || v_leak.sources) x order by 1);
             end if;
           end if;
           if v_refused then
@@ -683,14 +697,10 @@ begin
           -- values A's own rows hold now (the user id of a member A just added by B's email)
           -- are A's to see; the global rows they point at (that user's profile) are not
           select array_agg(value) into v_a_now from tests.probe_values(p_a, true);
-          select array_agg(h) into v_hits from unnest(v_hits) h where not (h = any (coalesce(v_a_now, '{}')));
-          if v_hits is not null then
-            leaks := leaks || format('%s (from %s) in answer of (%s): %s', v_hits,
-                                     (select string_agg(v_origin ->> h, '; ') from unnest(v_hits) h),
-                                     v_call.arglist, left(v_answer, 300));
-            leak_sources := array(select distinct x from unnest(leak_sources || array(
-                              select btrim(o) from unnest(v_hits) h,
-                                     unnest(string_to_array(v_origin ->> h, ',')) o)) x order by 1);
+          select * into v_leak from tests.probe_leak(v_hits, v_a_now, v_origin, v_call.arglist, v_answer);
+          if v_leak.leak is not null then
+            leaks := leaks || v_leak.leak;
+            leak_sources := array(select distinct x from unnest(leak_sources || v_leak.sources) x order by 1);
           end if;
         end if;
         if v_refused then
@@ -721,7 +731,8 @@ begin
 end
 $$;
 
-revoke all on function tests.probe_remote_open(), tests.probe_remote_own_values(uuid) from public;
+revoke all on function tests.probe_remote_open(), tests.probe_remote_own_values(uuid),
+  tests.probe_leak(text[], text[], jsonb, text, text) from public;
 revoke all on function tests.probe_rows_sql(), tests.probe_rows(uuid), tests.probe_digest_sql(), tests.probe_digest(uuid), tests.probe_digest_diff(text, text),
   tests.probe_values(uuid, boolean), tests.probe_enter_sql(uuid, uuid, text), tests.probe_needles(uuid, uuid), tests.probe_insert(regclass, jsonb),
-  tests.probe_seed(uuid, uuid, text), tests.cross_tenant_probe(uuid, uuid, uuid) from public;
+  tests.probe_seed(uuid, uuid, text), tests.cross_tenant_probe(uuid, uuid, uuid, text) from public;
