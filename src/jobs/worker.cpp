@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "db/job_queue.hpp"
+#include "db/retry_rolled_back.hpp"
 #include "http/problem_table.hpp"
 #include "jobs/handlers.hpp"
 #include "util/json_escape.hpp"
@@ -129,19 +130,34 @@ bool WorkerPool::run_one(pqxx::connection& conn, const std::string& worker_id, c
   const auto t0 = std::chrono::steady_clock::now();
   std::string error;
   try {
-    pqxx::work tx(conn);
-    if (!db::job_queue::lock(tx, job.id, worker_id)) {
+    // A deadlock or serialization failure rolled the whole run back: run it again at once
+    // rather than spend one of the job's attempts on it (db/retry_rolled_back.hpp)
+    const bool lost_lease = db::retry_rolled_back(
+        3,
+        [&] {
+          pqxx::work tx(conn);
+          if (!db::job_queue::lock(tx, job.id, worker_id)) return true;
+          Handlers handlers = find_handler(job.kind);
+          if (!handlers.run) throw std::runtime_error("no handler for job kind " + job.kind);
+          handlers.run(tx, job);
+          db::job_queue::complete(tx, job.id, worker_id);
+          db::job_queue::observe_job(
+              tx, job.kind, "completed",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+          tx.commit();
+          return false;
+        },
+        [&](int attempt) {
+          spdlog::warn(
+              "\"msg\":\"job rolled back by the database, running it again\",\"job\":{},\"kind\":\"{}\","
+              "\"run\":{}",
+              job.id, job.kind, attempt);
+        });
+    if (lost_lease) {
       // Our lease ran out and another worker took the job: leave it to them.
       spdlog::warn("\"msg\":\"job lost its lease\",\"job\":{},\"kind\":\"{}\"", job.id, job.kind);
       return true;
     }
-    Handlers handlers = find_handler(job.kind);
-    if (!handlers.run) throw std::runtime_error("no handler for job kind " + job.kind);
-    handlers.run(tx, job);
-    db::job_queue::complete(tx, job.id, worker_id);
-    db::job_queue::observe_job(tx, job.kind, "completed",
-                               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    tx.commit();
   } catch (const pqxx::broken_connection&) {
     throw;  // the lease expires and another worker retries it
   } catch (const pqxx::sql_error& e) {
