@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "db/retry_rolled_back.hpp"
 #include "db/statement_mode.hpp"
 
 namespace tenantd::db {
@@ -72,16 +73,25 @@ Reply call_api(ConnectionPool& pool, const std::string& function, const std::str
   Lease lease = pool.acquire();
   for (int attempt = 0;; ++attempt) {
     try {
-      pqxx::nontransaction tx(lease.conn());
-      pqxx::result r;
-      if (prepared_statements()) {
-        // Registered lazily (libpqxx sends PREPARE on first use on this connection); the same
-        // name always has the same text, which libpqxx accepts again as a no-op.
-        lease.conn().prepare(name, sql);
-        r = tx.exec_prepared(name, pqxx::prepare::make_dynamic_params(params));
-      } else {
-        r = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-      }
+      // The statement is the request's whole transaction: one the database rolled back for a
+      // deadlock or a serialization failure did nothing, and is sent again (db/retry_rolled_back.hpp;
+      // on Citus writes to linked reference tables deadlock now and then). The last refusal
+      // still answers 503 with Retry-After.
+      const pqxx::result r = retry_rolled_back(
+          3,
+          [&] {
+            pqxx::nontransaction tx(lease.conn());
+            if (prepared_statements()) {
+              // Registered lazily (libpqxx sends PREPARE on first use on this connection); the
+              // same name always has the same text, which libpqxx accepts again as a no-op.
+              lease.conn().prepare(name, sql);
+              return tx.exec_prepared(name, pqxx::prepare::make_dynamic_params(params));
+            }
+            return tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+          },
+          [&](int run) {
+            spdlog::warn("{{\"event\":\"db_rolled_back\",\"function\":\"{}\",\"run\":{}}}", function, run);
+          });
       Reply reply = to_reply(r, function);
       if (with_rate_limit) *rate_limit = r[0][3].is_null() ? std::string() : r[0][3].c_str();
       return reply;

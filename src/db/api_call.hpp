@@ -29,7 +29,9 @@ struct Reply {
 // `function` must be an api.* name from the route table: it is the only text spliced into SQL.
 // Errors surface as pqxx exceptions (sql_error with the SQLSTATE; broken_connection), which the
 // dispatcher maps through the one problem table. A connection lost while idle in the pool is
-// replaced and a read is sent again; a write is not (it may have committed).
+// replaced and a read is sent again; a write is not (it may have committed). A statement the
+// database rolled back for a deadlock or a serialization failure did nothing and is sent again,
+// up to three runs (db/retry_rolled_back.hpp).
 // With `rate_limit` non-null, the statement also answers tenantd.current_rate_limit() (the JSON
 // of the tenant's rate-limit policy, read after the call entered the context; empty when the
 // context has no tenant) into it: a second statement's answer in the same round trip.
